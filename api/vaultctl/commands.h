@@ -1,0 +1,32 @@
+// vaultctl commands. Each returns the process exit code:
+// 0 ok, 1 usage, 2 not found, 3 integrity failure, 4 other error.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "vault/local/local_vault.h"
+
+namespace vaultctl {
+
+enum ExitCode { kExitOk = 0, kExitUsage = 1, kExitNotFound = 2, kExitIntegrity = 3, kExitOther = 4 };
+
+struct GlobalOptions {
+  vault::LocalVaultConfig config;
+};
+
+int ExitCodeFor(const vault::Status& s);
+// Prints "vaultctl: error [reason]: message" to stderr and returns the exit code.
+int Fail(const vault::Status& s);
+
+int CmdInit(const GlobalOptions& g, const std::vector<std::string>& argv);
+int CmdPut(const GlobalOptions& g, const std::vector<std::string>& argv);
+int CmdAddVersion(const GlobalOptions& g, const std::vector<std::string>& argv);
+int CmdGet(const GlobalOptions& g, const std::vector<std::string>& argv);
+int CmdLs(const GlobalOptions& g, const std::vector<std::string>& argv);
+int CmdShow(const GlobalOptions& g, const std::vector<std::string>& argv);
+int CmdVerify(const GlobalOptions& g, const std::vector<std::string>& argv);
+int CmdCleanup(const GlobalOptions& g, const std::vector<std::string>& argv);
+int CmdKeys(const GlobalOptions& g, const std::vector<std::string>& argv);
+
+}  // namespace vaultctl

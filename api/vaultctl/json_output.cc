@@ -1,0 +1,78 @@
+#include "api/vaultctl/json_output.h"
+
+#include <Poco/JSON/Array.h>
+
+#include <sstream>
+
+namespace vaultctl {
+
+Poco::JSON::Object::Ptr DocumentJson(const vault::DocumentRecord& d) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("id", d.id);
+  o->set("archive_number", d.archive_number);
+  o->set("customer_number", d.meta.customer_number);
+  o->set("customer_name", d.meta.customer_name);
+  o->set("doc_type", d.meta.doc_type);
+  o->set("type_code", d.type_code);
+  o->set("title", d.meta.title);
+  o->set("department", d.meta.department);
+  o->set("product_line", d.meta.product_line);
+  o->set("region", d.meta.region);
+  o->set("business_stage", d.meta.business_stage);
+  o->set("classification", d.meta.classification);
+  o->set("retention_class", d.meta.retention_class);
+  Poco::JSON::Array::Ptr tags = new Poco::JSON::Array();
+  for (const auto& t : d.meta.tags) tags->add(t);
+  o->set("tags", tags);
+  Poco::JSON::Object::Ptr fields = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  for (const auto& kv : d.meta.fields) fields->set(kv.first, kv.second);
+  o->set("fields", fields);
+  o->set("version", static_cast<Poco::UInt64>(d.current_version));
+  o->set("created_at", d.created_at);
+  o->set("updated_at", d.updated_at);
+  o->set("created_by", d.created_by);
+  return o;
+}
+
+Poco::JSON::Object::Ptr VersionJson(const vault::VersionRecord& v) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("version", static_cast<Poco::UInt64>(v.version));
+  o->set("size", static_cast<Poco::UInt64>(v.size));
+  o->set("sha256", v.sha256);
+  o->set("created_at", v.created_at);
+  o->set("created_by", v.created_by);
+  o->set("reason", v.reason);
+  o->set("filename", v.filename);
+  return o;
+}
+
+Poco::JSON::Object::Ptr FixityJson(const vault::FixityReport& r) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("intact", r.intact());
+  o->set("ok", static_cast<Poco::Int64>(r.ok));
+  o->set("changed", static_cast<Poco::Int64>(r.changed));
+  o->set("missing", static_cast<Poco::Int64>(r.missing));
+  o->set("untracked", static_cast<Poco::Int64>(r.untracked));
+  Poco::JSON::Array::Ptr entries = new Poco::JSON::Array();
+  for (const auto& e : r.entries) {
+    if (e.state == vault::FixityEntry::State::kOk) continue;
+    Poco::JSON::Object::Ptr x = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    x->set("state", std::string(vault::FixityStateName(e.state)));
+    x->set("document_id", e.document_id);
+    x->set("archive_number", e.archive_number);
+    x->set("version", static_cast<Poco::UInt64>(e.version));
+    x->set("blob", e.blob_name);
+    x->set("detail", e.detail);
+    entries->add(x);
+  }
+  o->set("problems", entries);
+  return o;
+}
+
+std::string Stringify(const Poco::JSON::Object::Ptr& obj) {
+  std::ostringstream out;
+  obj->stringify(out);
+  return out.str();
+}
+
+}  // namespace vaultctl

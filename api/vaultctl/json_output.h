@@ -1,0 +1,17 @@
+// JSON renderings of core records for `vaultctl --json`.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <string>
+
+#include "vault/vault.h"
+
+namespace vaultctl {
+
+Poco::JSON::Object::Ptr DocumentJson(const vault::DocumentRecord& d);
+Poco::JSON::Object::Ptr VersionJson(const vault::VersionRecord& v);
+Poco::JSON::Object::Ptr FixityJson(const vault::FixityReport& r);
+std::string Stringify(const Poco::JSON::Object::Ptr& obj);
+
+}  // namespace vaultctl

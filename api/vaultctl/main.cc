@@ -1,0 +1,90 @@
+// vaultctl: the offline administration CLI over the vault core.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "api/vaultctl/commands.h"
+
+namespace {
+
+const char kHelp[] =
+    "usage: vaultctl [--data DIR] [--key FILE | --passphrase-env VAR] COMMAND [ARGS]\n"
+    "\n"
+    "  --data DIR            vault data directory (default: $VAULT_DATA)\n"
+    "  --key FILE            master key file, outside DIR (default: $VAULT_KEY_FILE)\n"
+    "  --passphrase-env VAR  derive the master key from the passphrase in $VAR instead\n"
+    "\n"
+    "commands:\n"
+    "  init                  create the data directory and a master key\n"
+    "  put FILE ...          ingest a new document\n"
+    "  add-version ID FILE   store a new version (--reason required)\n"
+    "  get ID -o OUT         decrypt a version to a file\n"
+    "  ls                    list and search documents\n"
+    "  show ID               a document's metadata and versions\n"
+    "  verify [ID]           fixity check\n"
+    "  cleanup               remove untracked blobs and temporaries\n"
+    "  keys list|rotate|destroy\n"
+    "\n"
+    "Run `vaultctl COMMAND --help` for a command's options.\n"
+    "Exit codes: 0 ok, 1 usage, 2 not found, 3 integrity failure, 4 other error.\n";
+
+const char* Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace vaultctl;
+  GlobalOptions g;
+  g.config.data_dir = Env("VAULT_DATA");
+  g.config.key_file = Env("VAULT_KEY_FILE");
+  int i = 1;
+  for (; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](const char* name) -> const char* {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "vaultctl: %s needs a value\n", name);
+        std::exit(kExitUsage);
+      }
+      return argv[++i];
+    };
+    if (a == "--data") {
+      g.config.data_dir = value("--data");
+    } else if (a == "--key") {
+      g.config.key_file = value("--key");
+    } else if (a == "--passphrase-env") {
+      const char* var = value("--passphrase-env");
+      g.config.passphrase = Env(var);
+      if (g.config.passphrase.empty()) {
+        std::fprintf(stderr, "vaultctl: environment variable %s is empty or unset\n", var);
+        return kExitUsage;
+      }
+    } else if (a == "--help" || a == "-h") {
+      std::fputs(kHelp, stdout);
+      return kExitOk;
+    } else {
+      break;
+    }
+  }
+  if (i >= argc) {
+    std::fputs(kHelp, stderr);
+    return kExitUsage;
+  }
+  std::string cmd = argv[i];
+  std::vector<std::string> rest(argv + i + 1, argv + argc);
+  if (cmd == "init") return CmdInit(g, rest);
+  if (cmd == "put") return CmdPut(g, rest);
+  if (cmd == "add-version") return CmdAddVersion(g, rest);
+  if (cmd == "get") return CmdGet(g, rest);
+  if (cmd == "ls") return CmdLs(g, rest);
+  if (cmd == "show") return CmdShow(g, rest);
+  if (cmd == "verify") return CmdVerify(g, rest);
+  if (cmd == "cleanup") return CmdCleanup(g, rest);
+  if (cmd == "keys") return CmdKeys(g, rest);
+  std::fprintf(stderr, "vaultctl: unknown command '%s'\n\n%s", cmd.c_str(), kHelp);
+  return kExitUsage;
+}

@@ -1,0 +1,235 @@
+#include "vault/crypto/blob_stream.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "vault/base/channel.h"
+
+namespace vault {
+namespace {
+
+using blob_format::kChunkSize;
+using blob_format::kSealedChunkSize;
+using blob_format::kTagSize;
+
+constexpr size_t kChunksPerBatch = 16;  // 1 MiB of plaintext per batch
+constexpr size_t kBatchPlain = kChunksPerBatch * kChunkSize;
+constexpr size_t kBatchSealed = kChunksPerBatch * kSealedChunkSize;
+constexpr size_t kBuffers = 4;
+
+// Plaintext buffers are wiped before they are freed.
+struct WipedBuffer {
+  explicit WipedBuffer(size_t n) : bytes(n) {}
+  ~WipedBuffer() { sodium_memzero(bytes.data(), bytes.size()); }
+  std::vector<uint8_t> bytes;
+  size_t len = 0;
+};
+
+// Fills `buf` from `source` until full or end of input.
+StatusOr<size_t> ReadFull(ByteSource& source, uint8_t* buf, size_t cap) {
+  size_t got = 0;
+  while (got < cap) {
+    VAULT_ASSIGN_OR_RETURN(size_t n, source.Read(buf + got, cap - got));
+    if (n == 0) break;
+    got += n;
+  }
+  return got;
+}
+
+}  // namespace
+
+StatusOr<SealResult> SealStream(const BlobSealer& sealer, ByteSource& source, BlobWriter& writer) {
+  SealResult result;
+  VAULT_RETURN_IF_ERROR(writer.Append(sealer.header().data(), sealer.header().size()));
+  result.blob_size = sealer.header().size();
+
+  std::vector<std::unique_ptr<WipedBuffer>> plain;
+  std::vector<std::vector<uint8_t>> sealed;
+  std::vector<std::atomic<int>> plain_refs(kBuffers);
+  Channel<size_t> free_plain, free_sealed, to_hash, to_write_idx;
+  Channel<size_t> write_len;
+  for (size_t i = 0; i < kBuffers; ++i) {
+    plain.push_back(std::make_unique<WipedBuffer>(kBatchPlain));
+    sealed.emplace_back(kBatchSealed);
+    free_plain.Push(i);
+    free_sealed.Push(i);
+  }
+  auto release_plain = [&](size_t i) {
+    if (plain_refs[i].fetch_sub(1) == 1) free_plain.Push(i);
+  };
+
+  Sha256 sha;
+  std::thread hasher([&] {
+    while (auto i = to_hash.Pop()) {
+      sha.Update(plain[*i]->bytes.data(), plain[*i]->len);
+      release_plain(*i);
+    }
+  });
+  Status write_status;
+  std::atomic<bool> write_failed{false};
+  std::thread writer_thread([&] {
+    while (auto i = to_write_idx.Pop()) {
+      auto len = write_len.Pop();
+      if (!write_failed.load()) {
+        Status s = writer.Append(sealed[*i].data(), *len);
+        if (!s.ok()) {
+          write_status = s;
+          write_failed.store(true);
+        }
+      }
+      free_sealed.Push(*i);
+    }
+  });
+
+  Status status;
+  uint64_t chunk_index = 0;
+  // Read one batch ahead so the last chunk can be flagged final.
+  size_t cur = *free_plain.Pop();
+  auto got = ReadFull(source, plain[cur]->bytes.data(), kBatchPlain);
+  if (!got.ok()) status = got.status();
+  plain[cur]->len = got.ok() ? *got : 0;
+  while (status.ok() && !write_failed.load()) {
+    size_t next = *free_plain.Pop();
+    plain[next]->len = 0;
+    if (plain[cur]->len == kBatchPlain) {
+      auto n = ReadFull(source, plain[next]->bytes.data(), kBatchPlain);
+      if (!n.ok()) {
+        status = n.status();
+        free_plain.Push(next);
+        free_plain.Push(cur);
+        break;
+      }
+      plain[next]->len = *n;
+    }
+    bool last_batch = plain[next]->len == 0;
+    plain_refs[cur].store(2);
+    to_hash.Push(cur);
+
+    size_t s_idx = *free_sealed.Pop();
+    const uint8_t* in = plain[cur]->bytes.data();
+    size_t remaining = plain[cur]->len;
+    uint8_t* out = sealed[s_idx].data();
+    size_t out_len = 0;
+    do {
+      size_t n = remaining < kChunkSize ? remaining : kChunkSize;
+      bool final = last_batch && n == remaining;
+      sealer.SealChunk(chunk_index++, final, in, n, out + out_len);
+      in += n;
+      remaining -= n;
+      out_len += n + kTagSize;
+    } while (remaining > 0);
+    result.plaintext_size += plain[cur]->len;
+    result.blob_size += out_len;
+    to_write_idx.Push(s_idx);
+    write_len.Push(out_len);
+    release_plain(cur);
+    if (last_batch) {
+      free_plain.Push(next);
+      break;
+    }
+    cur = next;
+  }
+  to_hash.Close();
+  to_write_idx.Close();
+  write_len.Close();
+  hasher.join();
+  writer_thread.join();
+  if (!status.ok()) return status;
+  if (!write_status.ok()) return write_status;
+  result.sha256 = sha.Final();
+  return result;
+}
+
+StatusOr<OpenResult> OpenStream(const SecretKey& data_key, const BlobBinding& expected,
+                                BlobReader& reader, ByteSink* sink, const OpenOptions& options) {
+  uint8_t header[blob_format::kHeaderSize];
+  uint64_t size = reader.Size();
+  if (size < sizeof header) {
+    return DataLossError("blob.truncated_header", "blob is shorter than its 80-byte header");
+  }
+  VAULT_RETURN_IF_ERROR(reader.ReadAt(0, header, sizeof header));
+  VAULT_ASSIGN_OR_RETURN(BlobOpener opener,
+                         BlobOpener::Open(data_key, header, sizeof header, expected));
+  VAULT_ASSIGN_OR_RETURN(BlobLayout layout, LayoutForBlobSize(size));
+
+  struct Batch {
+    std::unique_ptr<WipedBuffer> plain = std::make_unique<WipedBuffer>(kBatchPlain);
+    std::vector<uint8_t> sealed = std::vector<uint8_t>(kBatchSealed);
+  };
+  std::vector<Batch> batches(kBuffers);
+  Channel<size_t> free_batches, ready;
+  for (size_t i = 0; i < kBuffers; ++i) free_batches.Push(i);
+
+  // The worker reads and opens; the caller's thread hashes and writes.
+  Status open_status;
+  std::atomic<bool> stop{false};
+  std::thread worker([&] {
+    uint64_t index = 0;
+    while (index < layout.chunk_count && !stop.load()) {
+      size_t b = *free_batches.Pop();
+      Batch& batch = batches[b];
+      uint64_t first = index;
+      uint64_t count = std::min<uint64_t>(kChunksPerBatch, layout.chunk_count - index);
+      uint64_t sealed_len = 0;
+      for (uint64_t i = first; i < first + count; ++i) sealed_len += layout.SealedSize(i);
+      Status s = reader.ReadAt(layout.Offset(first), batch.sealed.data(), sealed_len);
+      size_t in_off = 0, out_off = 0;
+      for (uint64_t i = first; s.ok() && i < first + count; ++i) {
+        size_t n = layout.SealedSize(i);
+        const uint8_t* in = batch.sealed.data() + in_off;
+        bool last = i + 1 == layout.chunk_count;
+        if (n < kTagSize) {
+          s = DataLossError("blob.truncated_chunk", "last chunk is shorter than its tag");
+        } else if (last && n == kTagSize && i > 0) {
+          s = DataLossError("blob.empty_final_chunk",
+                            "an empty final chunk is only allowed for empty content");
+        } else {
+          s = opener.OpenChunk(i, last, in, n, batch.plain->bytes.data() + out_off);
+          if (!s.ok() && last && opener.OpensAsNonFinal(i, in, n)) {
+            s = DataLossError("blob.missing_final_chunk",
+                              "blob ends without its final chunk (truncated)");
+          } else if (!s.ok() && !last && opener.OpensAsFinal(i, in, n)) {
+            s = DataLossError("blob.trailing_data", "data follows the final chunk");
+          }
+        }
+        in_off += n;
+        out_off += n - kTagSize;
+      }
+      if (!s.ok()) {
+        sodium_memzero(batch.plain->bytes.data(), batch.plain->bytes.size());
+        open_status = s;
+        free_batches.Push(b);
+        break;
+      }
+      batch.plain->len = out_off;
+      index += count;
+      ready.Push(b);
+    }
+    ready.Close();
+  });
+
+  OpenResult result;
+  Sha256 sha;
+  Status sink_status;
+  while (auto b = ready.Pop()) {
+    WipedBuffer& p = *batches[*b].plain;
+    if (sink_status.ok()) {
+      if (options.compute_sha256) sha.Update(p.bytes.data(), p.len);
+      if (sink != nullptr) sink_status = sink->Write(p.bytes.data(), p.len);
+      result.plaintext_size += p.len;
+      if (!sink_status.ok()) stop.store(true);
+    }
+    free_batches.Push(*b);
+  }
+  worker.join();
+  if (!open_status.ok()) return open_status;
+  if (!sink_status.ok()) return sink_status;
+  if (options.compute_sha256) result.sha256 = sha.Final();
+  return result;
+}
+
+}  // namespace vault

@@ -1,0 +1,74 @@
+// The document model: metadata as validated, versions, search filters.
+//
+// Field meanings follow ../shared/MISSION.md; the field dictionary
+// (policies/fields.json, see field_dictionary.h) decides what is valid.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace vault {
+
+struct DocumentMetadata {
+  std::string customer_number;  // 客户编号
+  std::string customer_name;
+  std::string doc_type;         // dictionary key, e.g. "contract"
+  std::string title;
+  std::string department;
+  std::string product_line;
+  std::string region;           // region or channel
+  std::string business_stage;   // prospect | won | lost
+  std::string classification;   // public | internal | confidential
+  std::string retention_class;
+  std::vector<std::string> tags;
+  std::map<std::string, std::string> fields;  // free fields named in the dictionary
+};
+
+struct VersionRecord {
+  std::string document_id;
+  uint32_t version = 0;
+  uint64_t size = 0;           // plaintext bytes
+  std::string sha256;          // hex of the plaintext, as sha256sum prints it
+  std::string blob_name;
+  uint64_t blob_size = 0;      // ciphertext bytes
+  std::string created_at;
+  std::string created_by;
+  std::string reason;          // why this version exists
+  std::string filename;        // original file name, informational
+};
+
+struct DocumentRecord {
+  std::string id;              // 32 hex digits
+  std::string archive_number;  // <customer>_<type code>_<sequence>
+  std::string type_code;
+  int64_t sequence = 0;
+  DocumentMetadata meta;
+  uint32_t current_version = 0;
+  std::string created_at;
+  std::string updated_at;
+  std::string created_by;
+};
+
+// All members optional; empty means "no constraint". Dates are YYYY-MM-DD
+// and bound the ingest date inclusively.
+struct DocumentFilter {
+  std::string customer_number;
+  std::string doc_type;
+  std::string department;
+  std::string classification;
+  std::string tag;
+  std::string from_date;
+  std::string to_date;
+  std::string title_words;  // every word must occur in the title
+  int64_t limit = 50;
+  int64_t offset = 0;
+};
+
+struct SearchPage {
+  std::vector<DocumentRecord> documents;
+  int64_t total = 0;  // matches before limit/offset
+};
+
+}  // namespace vault

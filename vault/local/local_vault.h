@@ -1,0 +1,61 @@
+// LocalVault: a Vault over a local data directory, as vaultctl and vaultd use it.
+//
+// Data directory layout (mode 0700):
+//   VAULT            marker with the layout version
+//   metadata.db      SQLite metadata (+ -wal, -shm)
+//   blobs/, tmp/     LocalBlobStore
+//   kek-params       only in passphrase mode: Argon2id salt and parameters
+// The master key file must live outside the data directory: Init() and
+// Open() refuse a key file inside it, so a copy of the data directory (a
+// backup, a stolen disk image) never carries the key that opens it.
+//
+// Thread-safety: as Vault.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "vault/vault.h"
+#include "vault/metadata/sqlite_metadata_store.h"
+#include "vault/storage/local_blob_store.h"
+
+namespace vault {
+
+struct LocalVaultConfig {
+  std::string data_dir;
+  std::string key_file;    // key-file mode
+  std::string passphrase;  // passphrase mode when non-empty (key_file ignored)
+  const Clock* clock = SystemClock();
+  const FieldDictionary* dictionary = &FieldDictionary::Default();
+  std::function<void(const char*)> crash_point;
+};
+
+struct InitReport {
+  bool created_data_dir = false;
+  bool created_key = false;
+};
+
+class LocalVault {
+ public:
+  // Creates the data directory and, if the key file does not exist, a new
+  // master key (mode 0600). Safe to run again on an existing vault.
+  static StatusOr<InitReport> Init(const LocalVaultConfig& config);
+  static StatusOr<std::unique_ptr<LocalVault>> Open(const LocalVaultConfig& config);
+
+  Vault& vault() { return *vault_; }
+  LocalBlobStore& blobs() { return *blobs_; }
+  SqliteMetadataStore& metadata() { return *metadata_; }
+  KeyRing& keys() { return *keys_; }
+
+ private:
+  LocalVault() = default;
+  std::unique_ptr<LocalBlobStore> blobs_;
+  std::unique_ptr<SqliteMetadataStore> metadata_;
+  std::unique_ptr<KeyRing> keys_;
+  std::unique_ptr<Vault> vault_;
+};
+
+// True when `path` is `dir` or inside it (after resolving symlinks and ..).
+bool IsInside(const std::string& path, const std::string& dir);
+
+}  // namespace vault

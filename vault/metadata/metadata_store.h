@@ -1,0 +1,59 @@
+// MetadataStore: documents, versions and wrapped data keys.
+//
+// The wrapped DEKs live here, never beside the blobs. Every method is one
+// transaction: a document and its first version appear together or not at
+// all. Archive numbers are assigned inside the inserting transaction, so
+// concurrent ingests never share one.
+//
+// Thread-safety: implementations are safe for concurrent use.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "vault/base/status.h"
+#include "vault/documents/document.h"
+#include "vault/keys/key_ring.h"
+
+namespace vault {
+
+struct NewDocument {
+  std::string id;
+  std::string type_code;
+  DocumentMetadata meta;
+  std::string created_at;
+  std::string created_by;
+};
+
+struct KeyRow {
+  std::string document_id;
+  uint32_t version = 0;
+  WrappedKey key;
+};
+
+class MetadataStore {
+ public:
+  virtual ~MetadataStore() = default;
+
+  virtual StatusOr<DocumentRecord> InsertDocument(const NewDocument& doc, const VersionRecord& v1,
+                                                  const WrappedKey& key) = 0;
+  // document.version_conflict unless v.version is the current version + 1.
+  virtual Status InsertVersion(const VersionRecord& v, const WrappedKey& key) = 0;
+  // document.not_found when absent.
+  virtual StatusOr<DocumentRecord> GetDocument(const std::string& id) = 0;
+  virtual StatusOr<DocumentRecord> GetByArchiveNumber(const std::string& archive_number) = 0;
+  virtual StatusOr<std::vector<VersionRecord>> ListVersions(const std::string& id) = 0;
+  virtual StatusOr<std::vector<VersionRecord>> AllVersions() = 0;
+  virtual StatusOr<WrappedKey> GetWrappedKey(const std::string& id, uint32_t version) = 0;
+  virtual StatusOr<SearchPage> Search(const DocumentFilter& filter) = 0;
+
+  // Key rotation support.
+  virtual StatusOr<std::vector<KeyRow>> KeysNotWrappedBy(const std::string& kek_id, size_t limit) = 0;
+  virtual Status UpdateWrappedKeys(const std::vector<KeyRow>& rows) = 0;
+  virtual StatusOr<int64_t> CountKeysWrappedBy(const std::string& kek_id) = 0;
+
+  virtual StatusOr<int> SchemaVersion() = 0;
+};
+
+}  // namespace vault

@@ -1,0 +1,483 @@
+#include "vault/metadata/sqlite_metadata_store.h"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <cstdio>
+#include <mutex>
+#include <sstream>
+
+#include "vault/base/hex.h"
+#include "vault/metadata/migrations.h"
+
+using namespace Poco::Data::Keywords;
+using Poco::Data::RecordSet;
+using Poco::Data::Session;
+using Poco::Data::Statement;
+
+namespace vault {
+namespace {
+
+constexpr char kDocumentColumns[] =
+    "id, archive_number, customer_number, customer_name, doc_type, type_code, sequence, title, "
+    "department, product_line, region, business_stage, classification, retention_class, "
+    "fields_json, current_version, created_at, updated_at, created_by";
+constexpr char kVersionColumns[] =
+    "document_id, version, size, sha256, blob_name, blob_size, created_at, created_by, reason, "
+    "filename";
+
+Status DbError(const Poco::Exception& e) {
+  return UnavailableError("metadata.db_error", "metadata database: " + e.displayText());
+}
+
+std::string Str(RecordSet& rs, const char* col) {
+  const Poco::Dynamic::Var& v = rs[col];
+  return v.isEmpty() ? std::string() : v.convert<std::string>();
+}
+
+int64_t Int(RecordSet& rs, const char* col) {
+  const Poco::Dynamic::Var& v = rs[col];
+  return v.isEmpty() ? 0 : v.convert<Poco::Int64>();
+}
+
+std::string FieldsToJson(const std::map<std::string, std::string>& fields) {
+  Poco::JSON::Object obj;
+  for (const auto& kv : fields) obj.set(kv.first, kv.second);
+  std::ostringstream out;
+  obj.stringify(out);
+  return out.str();
+}
+
+std::map<std::string, std::string> FieldsFromJson(const std::string& json) {
+  std::map<std::string, std::string> out;
+  if (json.empty()) return out;
+  Poco::JSON::Parser parser;
+  auto obj = parser.parse(json).extract<Poco::JSON::Object::Ptr>();
+  for (const auto& kv : *obj) out[kv.first] = kv.second.convert<std::string>();
+  return out;
+}
+
+DocumentRecord DocumentFromRow(RecordSet& rs) {
+  DocumentRecord d;
+  d.id = Str(rs, "id");
+  d.archive_number = Str(rs, "archive_number");
+  d.meta.customer_number = Str(rs, "customer_number");
+  d.meta.customer_name = Str(rs, "customer_name");
+  d.meta.doc_type = Str(rs, "doc_type");
+  d.type_code = Str(rs, "type_code");
+  d.sequence = Int(rs, "sequence");
+  d.meta.title = Str(rs, "title");
+  d.meta.department = Str(rs, "department");
+  d.meta.product_line = Str(rs, "product_line");
+  d.meta.region = Str(rs, "region");
+  d.meta.business_stage = Str(rs, "business_stage");
+  d.meta.classification = Str(rs, "classification");
+  d.meta.retention_class = Str(rs, "retention_class");
+  d.meta.fields = FieldsFromJson(Str(rs, "fields_json"));
+  d.current_version = static_cast<uint32_t>(Int(rs, "current_version"));
+  d.created_at = Str(rs, "created_at");
+  d.updated_at = Str(rs, "updated_at");
+  d.created_by = Str(rs, "created_by");
+  return d;
+}
+
+VersionRecord VersionFromRow(RecordSet& rs) {
+  VersionRecord v;
+  v.document_id = Str(rs, "document_id");
+  v.version = static_cast<uint32_t>(Int(rs, "version"));
+  v.size = static_cast<uint64_t>(Int(rs, "size"));
+  v.sha256 = Str(rs, "sha256");
+  v.blob_name = Str(rs, "blob_name");
+  v.blob_size = static_cast<uint64_t>(Int(rs, "blob_size"));
+  v.created_at = Str(rs, "created_at");
+  v.created_by = Str(rs, "created_by");
+  v.reason = Str(rs, "reason");
+  v.filename = Str(rs, "filename");
+  return v;
+}
+
+void InsertVersionRow(Session& s, const VersionRecord& v, const WrappedKey& key) {
+  s << "INSERT INTO versions (" << kVersionColumns << ") VALUES (?,?,?,?,?,?,?,?,?,?)",
+      bind(v.document_id), bind(static_cast<Poco::Int64>(v.version)),
+      bind(static_cast<Poco::Int64>(v.size)), bind(v.sha256), bind(v.blob_name),
+      bind(static_cast<Poco::Int64>(v.blob_size)), bind(v.created_at), bind(v.created_by),
+      bind(v.reason), bind(v.filename), now;
+  s << "INSERT INTO wrapped_keys (document_id, version, kek_id, wrapped) VALUES (?,?,?,?)",
+      bind(v.document_id), bind(static_cast<Poco::Int64>(v.version)), bind(key.kek_id),
+      bind(HexEncode(key.bytes.data(), key.bytes.size())), now;
+}
+
+// Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back on any failure.
+template <typename Fn>
+Status InTransaction(Session& s, Fn body) {
+  try {
+    s << "BEGIN IMMEDIATE", now;
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+  Status status;
+  try {
+    status = body();
+    if (status.ok()) s << "COMMIT", now;
+  } catch (const Poco::Exception& e) {
+    status = DbError(e);
+  }
+  if (!status.ok()) {
+    try {
+      s << "ROLLBACK", now;
+    } catch (const Poco::Exception&) {
+      // The transaction is already gone; nothing was committed.
+    }
+  }
+  return status;
+}
+
+std::string EscapeLike(const std::string& word) {
+  std::string out;
+  for (char c : word) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+SqliteMetadataStore::SqliteMetadataStore(std::unique_ptr<Session> session)
+    : session_(std::move(session)) {}
+
+SqliteMetadataStore::~SqliteMetadataStore() = default;
+
+StatusOr<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::Open(const std::string& path) {
+  static std::once_flag registered;
+  std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
+  std::unique_ptr<SqliteMetadataStore> store;
+  try {
+    auto session = std::make_unique<Session>("SQLite", path);
+    Session& s = *session;
+    s << "PRAGMA busy_timeout = 5000", now;
+    s << "PRAGMA journal_mode = WAL", now;
+    s << "PRAGMA synchronous = FULL", now;
+    s << "PRAGMA foreign_keys = ON", now;
+    s << "PRAGMA secure_delete = ON", now;
+    store.reset(new SqliteMetadataStore(std::move(session)));
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+  VAULT_RETURN_IF_ERROR(store->Migrate());
+  return store;
+}
+
+Status SqliteMetadataStore::Migrate() {
+  std::lock_guard<std::mutex> lock(mu_);
+  Session& s = *session_;
+  try {
+    s << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+         "description TEXT NOT NULL)",
+        now;
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+  const auto& migrations = SqliteMigrations();
+  for (const Migration& m : migrations) {
+    Status st = InTransaction(s, [&]() -> Status {
+      Poco::Int64 applied = 0, newest = 0;
+      s << "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", bind(Poco::Int64{m.version}),
+          into(applied), now;
+      s << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", into(newest), now;
+      if (newest > migrations.back().version) {
+        return FailedPreconditionError(
+            "metadata.schema_too_new",
+            "metadata database has schema version " + std::to_string(newest) +
+                ", newer than this program understands (" +
+                std::to_string(migrations.back().version) + "); upgrade the vault software");
+      }
+      if (applied) return Status::Ok();
+      for (const std::string& sql : m.statements) s << sql, now;
+      s << "INSERT INTO schema_migrations (version, description) VALUES (?, ?)",
+          bind(Poco::Int64{m.version}), bind(std::string(m.description)), now;
+      return Status::Ok();
+    });
+    VAULT_RETURN_IF_ERROR(st);
+  }
+  return Status::Ok();
+}
+
+StatusOr<int> SqliteMetadataStore::SchemaVersion() {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    Poco::Int64 v = 0;
+    *session_ << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", into(v), now;
+    return static_cast<int>(v);
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+StatusOr<DocumentRecord> SqliteMetadataStore::InsertDocument(const NewDocument& doc,
+                                                             const VersionRecord& v1,
+                                                             const WrappedKey& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Session& s = *session_;
+  DocumentRecord rec;
+  Status st = InTransaction(s, [&]() -> Status {
+    Poco::Int64 seq = 0;
+    s << "SELECT COALESCE(MAX(sequence), 0) + 1 FROM documents WHERE customer_number = ? AND "
+         "doc_type = ?",
+        bind(doc.meta.customer_number), bind(doc.meta.doc_type), into(seq), now;
+    char num[32];
+    std::snprintf(num, sizeof num, "%04lld", static_cast<long long>(seq));
+    rec.id = doc.id;
+    rec.archive_number = doc.meta.customer_number + "_" + doc.type_code + "_" + num;
+    rec.type_code = doc.type_code;
+    rec.sequence = seq;
+    rec.meta = doc.meta;
+    rec.current_version = 1;
+    rec.created_at = rec.updated_at = doc.created_at;
+    rec.created_by = doc.created_by;
+    const DocumentMetadata& m = doc.meta;
+    s << "INSERT INTO documents (" << kDocumentColumns
+      << ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        bind(rec.id), bind(rec.archive_number), bind(m.customer_number), bind(m.customer_name),
+        bind(m.doc_type), bind(rec.type_code), bind(seq), bind(m.title), bind(m.department),
+        bind(m.product_line), bind(m.region), bind(m.business_stage), bind(m.classification),
+        bind(m.retention_class), bind(FieldsToJson(m.fields)), bind(Poco::Int64{1}),
+        bind(rec.created_at), bind(rec.updated_at), bind(rec.created_by), now;
+    for (const std::string& tag : m.tags) {
+      s << "INSERT INTO document_tags (document_id, tag) VALUES (?, ?)", bind(rec.id), bind(tag),
+          now;
+    }
+    InsertVersionRow(s, v1, key);
+    return Status::Ok();
+  });
+  VAULT_RETURN_IF_ERROR(st);
+  return rec;
+}
+
+Status SqliteMetadataStore::InsertVersion(const VersionRecord& v, const WrappedKey& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Session& s = *session_;
+  return InTransaction(s, [&]() -> Status {
+    Poco::Int64 current = -1;
+    Statement q(s);
+    q << "SELECT current_version FROM documents WHERE id = ?", bind(v.document_id), into(current);
+    if (q.execute() == 0) return NotFoundError("document.not_found", "no such document");
+    if (current + 1 != static_cast<Poco::Int64>(v.version)) {
+      return AlreadyExistsError("document.version_conflict",
+                                "another version was added concurrently; retry");
+    }
+    InsertVersionRow(s, v, key);
+    s << "UPDATE documents SET current_version = ?, updated_at = ? WHERE id = ?",
+        bind(static_cast<Poco::Int64>(v.version)), bind(v.created_at), bind(v.document_id), now;
+    return Status::Ok();
+  });
+}
+
+StatusOr<DocumentRecord> SqliteMetadataStore::GetWhere(const std::string& column,
+                                                       const std::string& value) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    Statement st(*session_);
+    st << "SELECT " << kDocumentColumns << " FROM documents WHERE " << column << " = ?",
+        bind(value);
+    st.execute();
+    RecordSet rs(st);
+    if (!rs.moveFirst()) return NotFoundError("document.not_found", "no such document");
+    DocumentRecord d = DocumentFromRow(rs);
+    Statement tags(*session_);
+    tags << "SELECT tag FROM document_tags WHERE document_id = ? ORDER BY tag", bind(d.id),
+        into(d.meta.tags);
+    tags.execute();
+    return d;
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+StatusOr<DocumentRecord> SqliteMetadataStore::GetDocument(const std::string& id) {
+  return GetWhere("id", id);
+}
+
+StatusOr<DocumentRecord> SqliteMetadataStore::GetByArchiveNumber(const std::string& number) {
+  return GetWhere("archive_number", number);
+}
+
+StatusOr<std::vector<VersionRecord>> SqliteMetadataStore::ListVersions(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    Statement st(*session_);
+    st << "SELECT " << kVersionColumns << " FROM versions WHERE document_id = ? ORDER BY version",
+        bind(id);
+    st.execute();
+    RecordSet rs(st);
+    std::vector<VersionRecord> out;
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(VersionFromRow(rs));
+    return out;
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+StatusOr<std::vector<VersionRecord>> SqliteMetadataStore::AllVersions() {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    Statement st(*session_);
+    st << "SELECT " << kVersionColumns << " FROM versions ORDER BY document_id, version";
+    st.execute();
+    RecordSet rs(st);
+    std::vector<VersionRecord> out;
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(VersionFromRow(rs));
+    return out;
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+StatusOr<WrappedKey> SqliteMetadataStore::GetWrappedKey(const std::string& id, uint32_t version) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    std::string kek, wrapped;
+    Statement st(*session_);
+    st << "SELECT kek_id, wrapped FROM wrapped_keys WHERE document_id = ? AND version = ?",
+        bind(id), bind(static_cast<Poco::Int64>(version)), into(kek), into(wrapped);
+    if (st.execute() == 0) {
+      return NotFoundError("key.dek_missing", "no data key for this version (destroyed?)");
+    }
+    auto bytes = HexDecode(wrapped);
+    if (!bytes) return DataLossError("key.unwrap_failed", "stored wrapped key is malformed");
+    return WrappedKey{kek, std::move(*bytes)};
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+StatusOr<SearchPage> SqliteMetadataStore::Search(const DocumentFilter& f) {
+  std::string where = " WHERE 1=1";
+  std::vector<std::string> params;
+  auto eq = [&](const char* col, const std::string& v) {
+    if (v.empty()) return;
+    where += std::string(" AND ") + col + " = ?";
+    params.push_back(v);
+  };
+  eq("customer_number", f.customer_number);
+  eq("doc_type", f.doc_type);
+  eq("department", f.department);
+  eq("classification", f.classification);
+  if (!f.tag.empty()) {
+    where += " AND EXISTS (SELECT 1 FROM document_tags t WHERE t.document_id = d.id AND t.tag = ?)";
+    params.push_back(f.tag);
+  }
+  if (!f.from_date.empty()) {
+    where += " AND substr(created_at, 1, 10) >= ?";
+    params.push_back(f.from_date);
+  }
+  if (!f.to_date.empty()) {
+    where += " AND substr(created_at, 1, 10) <= ?";
+    params.push_back(f.to_date);
+  }
+  std::istringstream words(f.title_words);
+  for (std::string w; words >> w;) {
+    where += " AND title LIKE ? ESCAPE '\\'";
+    params.push_back("%" + EscapeLike(w) + "%");
+  }
+  int64_t limit = f.limit <= 0 ? 50 : (f.limit > 1000 ? 1000 : f.limit);
+  int64_t offset = f.offset < 0 ? 0 : f.offset;
+
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    SearchPage page;
+    Statement count(*session_);
+    count << "SELECT COUNT(*) AS n FROM documents d" << where;
+    for (auto& p : params) count, useRef(p);
+    count.execute();
+    RecordSet crs(count);
+    if (crs.moveFirst()) page.total = Int(crs, "n");
+
+    Statement st(*session_);
+    st << "SELECT " << kDocumentColumns << " FROM documents d" << where
+       << " ORDER BY created_at DESC, archive_number LIMIT " << limit << " OFFSET " << offset;
+    for (auto& p : params) st, useRef(p);
+    st.execute();
+    RecordSet rs(st);
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+      page.documents.push_back(DocumentFromRow(rs));
+    }
+    for (DocumentRecord& d : page.documents) {
+      Statement tags(*session_);
+      tags << "SELECT tag FROM document_tags WHERE document_id = ? ORDER BY tag", bind(d.id),
+          into(d.meta.tags);
+      tags.execute();
+    }
+    return page;
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+StatusOr<std::vector<KeyRow>> SqliteMetadataStore::KeysNotWrappedBy(const std::string& kek_id,
+                                                                    size_t limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    Statement st(*session_);
+    st << "SELECT document_id, version, kek_id, wrapped FROM wrapped_keys WHERE kek_id <> ? "
+          "ORDER BY document_id, version LIMIT "
+       << limit,
+        bind(kek_id);
+    st.execute();
+    RecordSet rs(st);
+    std::vector<KeyRow> out;
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+      KeyRow row;
+      row.document_id = Str(rs, "document_id");
+      row.version = static_cast<uint32_t>(Int(rs, "version"));
+      row.key.kek_id = Str(rs, "kek_id");
+      auto bytes = HexDecode(Str(rs, "wrapped"));
+      if (!bytes) return DataLossError("key.unwrap_failed", "stored wrapped key is malformed");
+      row.key.bytes = std::move(*bytes);
+      out.push_back(std::move(row));
+    }
+    return out;
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+Status SqliteMetadataStore::UpdateWrappedKeys(const std::vector<KeyRow>& rows) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Session& s = *session_;
+  return InTransaction(s, [&]() -> Status {
+    for (const KeyRow& r : rows) {
+      s << "UPDATE wrapped_keys SET kek_id = ?, wrapped = ? WHERE document_id = ? AND version = ?",
+          bind(r.key.kek_id), bind(HexEncode(r.key.bytes.data(), r.key.bytes.size())),
+          bind(r.document_id), bind(static_cast<Poco::Int64>(r.version)), now;
+    }
+    return Status::Ok();
+  });
+}
+
+StatusOr<int64_t> SqliteMetadataStore::CountKeysWrappedBy(const std::string& kek_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    Poco::Int64 n = 0;
+    *session_ << "SELECT COUNT(*) FROM wrapped_keys WHERE kek_id = ?", bind(kek_id), into(n), now;
+    return static_cast<int64_t>(n);
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+Status SqliteMetadataStore::Checkpoint() {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    *session_ << "PRAGMA wal_checkpoint(TRUNCATE)", now;
+    return Status::Ok();
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+}  // namespace vault

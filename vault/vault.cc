@@ -1,0 +1,330 @@
+#include "vault/vault.h"
+
+#include <set>
+
+#include "vault/base/hex.h"
+#include "vault/crypto/blob_stream.h"
+
+namespace vault {
+namespace {
+
+constexpr size_t kRotationBatch = 500;
+
+bool LooksLikeDocumentId(const std::string& s) {
+  if (s.size() != 32) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+std::string BlobNameFor(const std::string& document_id, uint32_t version) {
+  uint8_t rnd[6];
+  RandomBytes(rnd, sizeof rnd);
+  return document_id + "-v" + std::to_string(version) + "-" + HexEncode(rnd, sizeof rnd);
+}
+
+}  // namespace
+
+const char* FixityStateName(FixityEntry::State s) {
+  switch (s) {
+    case FixityEntry::State::kOk: return "ok";
+    case FixityEntry::State::kChanged: return "changed";
+    case FixityEntry::State::kMissing: return "missing";
+    case FixityEntry::State::kUntracked: return "untracked";
+  }
+  return "unknown";
+}
+
+std::string NewDocumentId() {
+  uint8_t rnd[16];
+  RandomBytes(rnd, sizeof rnd);
+  return HexEncode(rnd, sizeof rnd);
+}
+
+StatusOr<BlobBinding> BindingFor(const std::string& document_id, uint32_t version) {
+  auto bytes = HexDecode(document_id);
+  if (!LooksLikeDocumentId(document_id) || !bytes) {
+    return InvalidArgumentError("document.bad_id", "document id must be 32 hex digits");
+  }
+  BlobBinding b;
+  std::copy(bytes->begin(), bytes->end(), b.document_id.begin());
+  b.version = version;
+  return b;
+}
+
+StatusOr<std::unique_ptr<Vault>> Vault::Open(VaultOptions options) {
+  if (!options.blobs || !options.metadata || !options.keys || !options.clock ||
+      !options.dictionary) {
+    return InvalidArgumentError("vault.options", "blobs, metadata, keys, clock and dictionary are required");
+  }
+  return std::unique_ptr<Vault>(new Vault(std::move(options)));
+}
+
+StatusOr<Vault::SealedVersion> Vault::SealVersion(const std::string& document_id, uint32_t version,
+                                                  ByteSource& content) {
+  VAULT_ASSIGN_OR_RETURN(BlobBinding binding, BindingFor(document_id, version));
+  SecretKey dek = SecretKey::Random();
+  // Wrap first: a key ring without a usable primary fails before any I/O.
+  VAULT_ASSIGN_OR_RETURN(WrappedKey wrapped, opt_.keys->Wrap(dek, binding));
+  std::string blob_name = BlobNameFor(document_id, version);
+  VAULT_ASSIGN_OR_RETURN(std::unique_ptr<BlobWriter> writer, opt_.blobs->NewWriter(blob_name));
+  BlobSealer sealer = BlobSealer::WithRandomNonce(dek, binding);
+  VAULT_ASSIGN_OR_RETURN(SealResult sealed, SealStream(sealer, content, *writer));
+  VAULT_RETURN_IF_ERROR(writer->Commit());
+  CrashPoint("after_blob_commit");
+  SealedVersion out;
+  out.record.document_id = document_id;
+  out.record.version = version;
+  out.record.size = sealed.plaintext_size;
+  out.record.sha256 = HexEncode(sealed.sha256.data(), sealed.sha256.size());
+  out.record.blob_name = blob_name;
+  out.record.blob_size = sealed.blob_size;
+  out.record.created_at = FormatUtc(opt_.clock->Now());
+  out.key = std::move(wrapped);
+  return out;
+}
+
+StatusOr<DocumentRecord> Vault::Ingest(IngestRequest request, ByteSource& content) {
+  VAULT_RETURN_IF_ERROR(opt_.dictionary->Validate(request.meta));
+  const DocumentType* type = opt_.dictionary->FindType(request.meta.doc_type);
+  NewDocument doc;
+  doc.id = NewDocumentId();
+  doc.type_code = type->code;
+  doc.meta = std::move(request.meta);
+  doc.created_by = request.actor;
+  VAULT_ASSIGN_OR_RETURN(SealedVersion sealed, SealVersion(doc.id, 1, content));
+  sealed.record.created_by = request.actor;
+  sealed.record.reason = "initial version";
+  sealed.record.filename = request.filename;
+  doc.created_at = sealed.record.created_at;
+  auto rec = opt_.metadata->InsertDocument(doc, sealed.record, sealed.key);
+  if (!rec.ok()) {
+    // Best effort: a blob left behind is reported as untracked by Verify().
+    (void)opt_.blobs->Remove(sealed.record.blob_name);
+    return rec.status();
+  }
+  return rec;
+}
+
+StatusOr<VersionRecord> Vault::AddVersion(const std::string& id_or_number, const std::string& reason,
+                                          const std::string& actor, const std::string& filename,
+                                          ByteSource& content) {
+  if (reason.empty() || !FieldDictionary::IsValidUtf8(reason) ||
+      FieldDictionary::CountChars(reason) > 500) {
+    return InvalidArgumentError("field.invalid",
+                                "invalid metadata: reason: is required, UTF-8, at most 500 characters");
+  }
+  VAULT_ASSIGN_OR_RETURN(DocumentRecord doc, Resolve(id_or_number));
+  VAULT_ASSIGN_OR_RETURN(SealedVersion sealed,
+                         SealVersion(doc.id, doc.current_version + 1, content));
+  sealed.record.created_by = actor;
+  sealed.record.reason = reason;
+  sealed.record.filename = filename;
+  Status st = opt_.metadata->InsertVersion(sealed.record, sealed.key);
+  if (!st.ok()) {
+    (void)opt_.blobs->Remove(sealed.record.blob_name);
+    return st;
+  }
+  return sealed.record;
+}
+
+StatusOr<DocumentRecord> Vault::Resolve(const std::string& id_or_number) {
+  if (LooksLikeDocumentId(id_or_number)) return opt_.metadata->GetDocument(id_or_number);
+  return opt_.metadata->GetByArchiveNumber(id_or_number);
+}
+
+StatusOr<DocumentRecord> Vault::Get(const std::string& id_or_number) { return Resolve(id_or_number); }
+
+StatusOr<std::vector<VersionRecord>> Vault::Versions(const std::string& id_or_number) {
+  VAULT_ASSIGN_OR_RETURN(DocumentRecord doc, Resolve(id_or_number));
+  return opt_.metadata->ListVersions(doc.id);
+}
+
+StatusOr<SearchPage> Vault::Search(DocumentFilter filter) {
+  if (!filter.doc_type.empty()) {
+    const DocumentType* t = opt_.dictionary->FindType(filter.doc_type);
+    if (!t) return InvalidArgumentError("field.invalid", "doc_type: unknown document type");
+    filter.doc_type = t->key;
+  }
+  for (const std::string* d : {&filter.from_date, &filter.to_date}) {
+    if (!d->empty() && !FieldDictionary::IsValidDate(*d)) {
+      return InvalidArgumentError("field.invalid", "date filter must be YYYY-MM-DD");
+    }
+  }
+  return opt_.metadata->Search(filter);
+}
+
+StatusOr<VersionRecord> Vault::ReadContent(const std::string& id_or_number, uint32_t version,
+                                           ByteSink& sink) {
+  VAULT_ASSIGN_OR_RETURN(DocumentRecord doc, Resolve(id_or_number));
+  if (version == 0) version = doc.current_version;
+  VAULT_ASSIGN_OR_RETURN(std::vector<VersionRecord> versions, opt_.metadata->ListVersions(doc.id));
+  const VersionRecord* v = nullptr;
+  for (const auto& candidate : versions) {
+    if (candidate.version == version) v = &candidate;
+  }
+  if (!v) return NotFoundError("document.version_not_found", "no such version");
+  VAULT_ASSIGN_OR_RETURN(BlobBinding binding, BindingFor(doc.id, version));
+  VAULT_ASSIGN_OR_RETURN(WrappedKey wrapped, opt_.metadata->GetWrappedKey(doc.id, version));
+  VAULT_ASSIGN_OR_RETURN(SecretKey dek, opt_.keys->Unwrap(wrapped, binding));
+  VAULT_ASSIGN_OR_RETURN(std::unique_ptr<BlobReader> reader, opt_.blobs->Open(v->blob_name));
+  VAULT_ASSIGN_OR_RETURN(OpenResult opened, OpenStream(dek, binding, *reader, &sink, OpenOptions{}));
+  if (opened.plaintext_size != v->size) {
+    return DataLossError("blob.size_mismatch", "content size differs from the recorded size");
+  }
+  return *v;
+}
+
+StatusOr<FixityEntry> Vault::CheckVersion(const VersionRecord& v, const std::string& archive_number) {
+  FixityEntry e;
+  e.document_id = v.document_id;
+  e.archive_number = archive_number;
+  e.version = v.version;
+  e.blob_name = v.blob_name;
+  VAULT_ASSIGN_OR_RETURN(BlobBinding binding, BindingFor(v.document_id, v.version));
+  auto reader = opt_.blobs->Open(v.blob_name);
+  if (!reader.ok()) {
+    if (reader.status().code() != StatusCode::kNotFound) return reader.status();
+    e.state = FixityEntry::State::kMissing;
+    e.detail = reader.status().reason();
+    return e;
+  }
+  auto wrapped = opt_.metadata->GetWrappedKey(v.document_id, v.version);
+  if (!wrapped.ok()) {
+    e.state = FixityEntry::State::kChanged;
+    e.detail = wrapped.status().reason();
+    return e;
+  }
+  auto dek = opt_.keys->Unwrap(*wrapped, binding);
+  if (!dek.ok()) {
+    e.state = FixityEntry::State::kChanged;
+    e.detail = dek.status().reason();
+    return e;
+  }
+  OpenOptions opts;
+  opts.compute_sha256 = true;
+  auto opened = OpenStream(*dek, binding, **reader, nullptr, opts);
+  if (!opened.ok()) {
+    if (opened.status().code() != StatusCode::kDataLoss) return opened.status();
+    e.state = FixityEntry::State::kChanged;
+    e.detail = opened.status().reason();
+    return e;
+  }
+  std::string sha = HexEncode(opened->sha256.data(), opened->sha256.size());
+  if (sha != v.sha256 || opened->plaintext_size != v.size) {
+    e.state = FixityEntry::State::kChanged;
+    e.detail = "sha256_mismatch";
+  }
+  return e;
+}
+
+StatusOr<FixityReport> Vault::Verify(const std::string& id_or_number) {
+  FixityReport report;
+  std::vector<VersionRecord> versions;
+  std::map<std::string, std::string> numbers;
+  if (!id_or_number.empty()) {
+    VAULT_ASSIGN_OR_RETURN(DocumentRecord doc, Resolve(id_or_number));
+    VAULT_ASSIGN_OR_RETURN(versions, opt_.metadata->ListVersions(doc.id));
+    numbers[doc.id] = doc.archive_number;
+  } else {
+    VAULT_ASSIGN_OR_RETURN(versions, opt_.metadata->AllVersions());
+  }
+  for (const VersionRecord& v : versions) {
+    auto it = numbers.find(v.document_id);
+    if (it == numbers.end()) {
+      auto doc = opt_.metadata->GetDocument(v.document_id);
+      it = numbers.emplace(v.document_id, doc.ok() ? doc->archive_number : "").first;
+    }
+    VAULT_ASSIGN_OR_RETURN(FixityEntry e, CheckVersion(v, it->second));
+    switch (e.state) {
+      case FixityEntry::State::kOk: ++report.ok; break;
+      case FixityEntry::State::kChanged: ++report.changed; break;
+      case FixityEntry::State::kMissing: ++report.missing; break;
+      case FixityEntry::State::kUntracked: ++report.untracked; break;
+    }
+    report.entries.push_back(std::move(e));
+  }
+  if (id_or_number.empty()) {
+    std::set<std::string> tracked;
+    for (const auto& v : versions) tracked.insert(v.blob_name);
+    VAULT_ASSIGN_OR_RETURN(std::vector<std::string> blobs, opt_.blobs->List());
+    for (const std::string& name : blobs) {
+      if (tracked.count(name)) continue;
+      FixityEntry e;
+      e.state = FixityEntry::State::kUntracked;
+      e.blob_name = name;
+      e.detail = "blob without metadata";
+      report.entries.push_back(e);
+      ++report.untracked;
+    }
+    VAULT_ASSIGN_OR_RETURN(std::vector<std::string> temps, opt_.blobs->ListTemporaries());
+    for (const std::string& name : temps) {
+      FixityEntry e;
+      e.state = FixityEntry::State::kUntracked;
+      e.blob_name = "tmp/" + name;
+      e.detail = "temporary left by an interrupted write";
+      report.entries.push_back(e);
+      ++report.untracked;
+    }
+  }
+  return report;
+}
+
+StatusOr<int64_t> Vault::RemoveUntracked() {
+  VAULT_ASSIGN_OR_RETURN(std::vector<VersionRecord> versions, opt_.metadata->AllVersions());
+  std::set<std::string> tracked;
+  for (const auto& v : versions) tracked.insert(v.blob_name);
+  int64_t removed = 0;
+  VAULT_ASSIGN_OR_RETURN(std::vector<std::string> blobs, opt_.blobs->List());
+  for (const std::string& name : blobs) {
+    if (tracked.count(name)) continue;
+    VAULT_RETURN_IF_ERROR(opt_.blobs->Remove(name));
+    ++removed;
+  }
+  VAULT_ASSIGN_OR_RETURN(std::vector<std::string> temps, opt_.blobs->ListTemporaries());
+  for (const std::string& name : temps) {
+    VAULT_RETURN_IF_ERROR(opt_.blobs->RemoveTemporary(name));
+    ++removed;
+  }
+  return removed;
+}
+
+StatusOr<RotationReport> Vault::RotateKeys() {
+  RotationReport report;
+  // Persist the new KEK before anything is wrapped under it.
+  VAULT_ASSIGN_OR_RETURN(report.new_kek_id, opt_.keys->Rotate());
+  // Resumable: a crash mid-way leaves some DEKs under the old KEK, which
+  // stays in the ring; running the rotation again finishes them.
+  while (true) {
+    VAULT_ASSIGN_OR_RETURN(std::vector<KeyRow> rows,
+                           opt_.metadata->KeysNotWrappedBy(report.new_kek_id, kRotationBatch));
+    if (rows.empty()) break;
+    for (KeyRow& row : rows) {
+      VAULT_ASSIGN_OR_RETURN(BlobBinding binding, BindingFor(row.document_id, row.version));
+      VAULT_ASSIGN_OR_RETURN(SecretKey dek, opt_.keys->Unwrap(row.key, binding));
+      VAULT_ASSIGN_OR_RETURN(row.key, opt_.keys->Wrap(dek, binding));
+    }
+    VAULT_RETURN_IF_ERROR(opt_.metadata->UpdateWrappedKeys(rows));
+    report.rewrapped += static_cast<int64_t>(rows.size());
+  }
+  for (const KekInfo& k : opt_.keys->List()) {
+    if (!k.primary) report.retired_kek_ids.push_back(k.id);
+  }
+  return report;
+}
+
+Status Vault::DestroyKek(const std::string& kek_id) {
+  VAULT_ASSIGN_OR_RETURN(int64_t in_use, opt_.metadata->CountKeysWrappedBy(kek_id));
+  if (in_use > 0) {
+    return FailedPreconditionError("key.still_in_use",
+                                   std::to_string(in_use) +
+                                       " data keys are still wrapped by " + kek_id +
+                                       "; run key rotation first");
+  }
+  return opt_.keys->Destroy(kek_id);
+}
+
+std::vector<KekInfo> Vault::ListKeys() const { return opt_.keys->List(); }
+
+}  // namespace vault

@@ -1,0 +1,132 @@
+// Vault: the facade of the core library. vaultctl and vaultd call only this.
+//
+// Ingest path: validate metadata -> fresh DEK -> seal the content stream
+// into a new blob (SHA-256 of the plaintext computed on the way) -> commit
+// the blob -> wrap the DEK under the primary KEK -> commit metadata and
+// wrapped key in one transaction. A failure before the last step removes the
+// blob; a crash leaves at most an untracked blob that Verify() reports and
+// RemoveUntracked() deletes. No document is ever visible half-written.
+//
+// Every disk, time and key access goes through VaultOptions.
+//
+// Thread-safety: all methods are safe for concurrent use.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "vault/base/byte_stream.h"
+#include "vault/base/clock.h"
+#include "vault/base/status.h"
+#include "vault/documents/document.h"
+#include "vault/documents/field_dictionary.h"
+#include "vault/keys/key_ring.h"
+#include "vault/metadata/metadata_store.h"
+#include "vault/storage/blob_store.h"
+
+namespace vault {
+
+struct VaultOptions {
+  // Required: where ciphertext lives. Not owned.
+  BlobStore* blobs = nullptr;
+  // Required: documents, versions, wrapped keys. Not owned.
+  MetadataStore* metadata = nullptr;
+  // Required: the KEKs. Not owned.
+  KeyRing* keys = nullptr;
+  // Time source for every timestamp.
+  const Clock* clock = SystemClock();
+  // What metadata is valid.
+  const FieldDictionary* dictionary = &FieldDictionary::Default();
+  // Test hook, called at named points ("after_blob_commit"). Fault-injection
+  // tests end the process there to simulate a crash. Empty in production.
+  std::function<void(const char* point)> crash_point;
+};
+
+struct IngestRequest {
+  DocumentMetadata meta;
+  std::string filename;  // original name, informational
+  std::string actor;     // who ingests
+};
+
+struct FixityEntry {
+  enum class State { kOk, kChanged, kMissing, kUntracked };
+  State state = State::kOk;
+  std::string document_id;
+  std::string archive_number;
+  uint32_t version = 0;
+  std::string blob_name;  // for untracked temporaries: "tmp/<name>"
+  std::string detail;     // the error reason for changed/missing
+};
+
+struct FixityReport {
+  std::vector<FixityEntry> entries;
+  int64_t ok = 0, changed = 0, missing = 0, untracked = 0;
+  bool intact() const { return changed == 0 && missing == 0; }
+};
+
+struct RotationReport {
+  std::string new_kek_id;
+  int64_t rewrapped = 0;
+  std::vector<std::string> retired_kek_ids;  // still present; destroy when ready
+};
+
+const char* FixityStateName(FixityEntry::State s);
+
+class Vault {
+ public:
+  static StatusOr<std::unique_ptr<Vault>> Open(VaultOptions options);
+
+  StatusOr<DocumentRecord> Ingest(IngestRequest request, ByteSource& content);
+  StatusOr<VersionRecord> AddVersion(const std::string& id_or_number, const std::string& reason,
+                                     const std::string& actor, const std::string& filename,
+                                     ByteSource& content);
+
+  // Accepts a document id (32 hex digits) or an archive number.
+  StatusOr<DocumentRecord> Get(const std::string& id_or_number);
+  StatusOr<std::vector<VersionRecord>> Versions(const std::string& id_or_number);
+  StatusOr<SearchPage> Search(DocumentFilter filter);
+
+  // Streams a version's plaintext (0 = current) into `sink`, chunk by
+  // authenticated chunk. On failure the sink's bytes must be discarded.
+  StatusOr<VersionRecord> ReadContent(const std::string& id_or_number, uint32_t version,
+                                      ByteSink& sink);
+
+  // Re-reads and authenticates every blob (or one document's) and compares
+  // the SHA-256 with the recorded one. Untracked blobs and temporaries are
+  // listed only when checking everything.
+  StatusOr<FixityReport> Verify(const std::string& id_or_number = "");
+  // Removes untracked blobs and leftover temporaries. Run it when no ingest
+  // is in flight: a blob between its commit and its metadata commit looks
+  // untracked too.
+  StatusOr<int64_t> RemoveUntracked();
+
+  // New primary KEK, every DEK rewrapped under it, no blob touched.
+  StatusOr<RotationReport> RotateKeys();
+  // Destroys a retired KEK; key.still_in_use while any DEK is wrapped by it.
+  Status DestroyKek(const std::string& kek_id);
+  std::vector<KekInfo> ListKeys() const;
+
+ private:
+  explicit Vault(VaultOptions options) : opt_(std::move(options)) {}
+  StatusOr<DocumentRecord> Resolve(const std::string& id_or_number);
+  struct SealedVersion {
+    VersionRecord record;
+    WrappedKey key;
+  };
+  StatusOr<SealedVersion> SealVersion(const std::string& document_id, uint32_t version,
+                                      ByteSource& content);
+  StatusOr<FixityEntry> CheckVersion(const VersionRecord& v, const std::string& archive_number);
+  void CrashPoint(const char* name) const {
+    if (opt_.crash_point) opt_.crash_point(name);
+  }
+
+  VaultOptions opt_;
+};
+
+// Parses a 32-hex-digit document id.
+StatusOr<BlobBinding> BindingFor(const std::string& document_id, uint32_t version);
+std::string NewDocumentId();
+
+}  // namespace vault
