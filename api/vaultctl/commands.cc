@@ -87,7 +87,7 @@ const char kPutHelp[] =
     "  --retention R         retention class (permanent, 30y, 10y, 5y, 3y)\n"
     "  --tag T               a tag (repeatable)\n"
     "  --field NAME=VALUE    a dictionary field, e.g. contact_phone=0755-86013388 (repeatable)\n"
-    "  --json                print {\"id\",\"archive_number\",\"version\",\"sha256\"}\n";
+    "  --json                print {\"id\",\"archive_number\",\"version\",\"sha256\",\"size\"}\n";
 
 const char kAddVersionHelp[] =
     "usage: vaultctl add-version ID FILE --reason REASON [--json]\n"

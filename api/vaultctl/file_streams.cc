@@ -53,7 +53,7 @@ vault::StatusOr<size_t> FileSource::Read(uint8_t* buf, size_t max) {
       return IoError("reading input");
     }
     done_ += static_cast<uint64_t>(n);
-    if (size_ > kProgressThreshold) {
+    if (size_ > kProgressThreshold && ::isatty(STDERR_FILENO)) {
       int percent = static_cast<int>(done_ * 100 / size_);
       if (percent / 5 != last_percent_ / 5 || (n == 0 && percent != last_percent_)) {
         std::fprintf(stderr, "\r%s: %llu / %llu MiB (%d%%)", label_.c_str(),

@@ -11,7 +11,7 @@
 namespace vaultctl {
 
 // Reads a file (or stdin for "-"); prints progress to stderr for inputs
-// larger than 8 MiB.
+// larger than 8 MiB when stderr is a terminal.
 class FileSource : public vault::ByteSource {
  public:
   static vault::StatusOr<std::unique_ptr<FileSource>> Open(const std::string& path, const std::string& label);

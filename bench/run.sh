@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every benchmark script in bench/ (all *.sh except this one) in turn.
+# Each script prints its table and rewrites its own section of
+# docs/benchmarks.md. Environment variables (VAULTCTL, BENCH_SIZE_MIB,
+# BENCH_RSS_MIB, BENCH_RUNS, BENCH_DIR, BENCH_DOC) are passed through.
+# Benchmarks are never run as timed unit tests; run this by hand on a quiet
+# machine, against a real disk.
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$SCRIPT_DIR/.." && pwd)
+DOC=${BENCH_DOC:-$REPO_DIR/docs/benchmarks.md}
+
+status=0
+failed=()
+for script in "$SCRIPT_DIR"/*.sh; do
+    [[ $(basename "$script") == run.sh ]] && continue
+    echo "=== $(basename "$script") ==="
+    if bash "$script"; then
+        echo "=== $(basename "$script"): done ==="
+    else
+        rc=$?
+        echo "=== $(basename "$script"): FAILED (exit $rc) ===" >&2
+        failed+=("$(basename "$script")")
+        status=1
+    fi
+    echo
+done
+
+echo "Results written to $DOC"
+if (( status )); then
+    echo "Failed: ${failed[*]}" >&2
+fi
+exit "$status"
