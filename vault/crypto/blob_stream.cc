@@ -156,13 +156,23 @@ StatusOr<OpenResult> OpenStream(const SecretKey& data_key, const BlobBinding& ex
                          BlobOpener::Open(data_key, header, sizeof header, expected));
   VAULT_ASSIGN_OR_RETURN(BlobLayout layout, LayoutForBlobSize(size));
 
+  // Small blobs get small buffers: a one-chunk contract needs 128 KiB, not 8 MiB.
+  const uint64_t per_batch = std::min<uint64_t>(kChunksPerBatch, layout.chunk_count);
+  const uint64_t batch_count = (layout.chunk_count + per_batch - 1) / per_batch;
+  const size_t buffers = static_cast<size_t>(std::min<uint64_t>(kBuffers, batch_count));
   struct Batch {
-    std::unique_ptr<WipedBuffer> plain = std::make_unique<WipedBuffer>(kBatchPlain);
-    std::vector<uint8_t> sealed = std::vector<uint8_t>(kBatchSealed);
+    explicit Batch(size_t chunks)
+        : plain(std::make_unique<WipedBuffer>(chunks * kChunkSize)), sealed(chunks * kSealedChunkSize) {}
+    std::unique_ptr<WipedBuffer> plain;
+    std::vector<uint8_t> sealed;
   };
-  std::vector<Batch> batches(kBuffers);
+  std::vector<Batch> batches;
+  batches.reserve(buffers);
   Channel<size_t> free_batches, ready;
-  for (size_t i = 0; i < kBuffers; ++i) free_batches.Push(i);
+  for (size_t i = 0; i < buffers; ++i) {
+    batches.emplace_back(static_cast<size_t>(per_batch));
+    free_batches.Push(i);
+  }
 
   // The worker reads and opens; the caller's thread hashes and writes.
   Status open_status;
@@ -173,7 +183,7 @@ StatusOr<OpenResult> OpenStream(const SecretKey& data_key, const BlobBinding& ex
       size_t b = *free_batches.Pop();
       Batch& batch = batches[b];
       uint64_t first = index;
-      uint64_t count = std::min<uint64_t>(kChunksPerBatch, layout.chunk_count - index);
+      uint64_t count = std::min<uint64_t>(per_batch, layout.chunk_count - index);
       uint64_t sealed_len = 0;
       for (uint64_t i = first; i < first + count; ++i) sealed_len += layout.SealedSize(i);
       Status s = reader.ReadAt(layout.Offset(first), batch.sealed.data(), sealed_len);

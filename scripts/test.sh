@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs the whole test suite twice:
+# a release build, then AddressSanitizer + UndefinedBehaviorSanitizer.
+# Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+JOBS=${JOBS:-2}
+
+bash scripts/deps.sh
+
+echo "== release build =="
+cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build/release -j"$JOBS"
+echo "== release tests =="
+(cd build/release && ctest --output-on-failure -j"$JOBS")
+
+echo "== ASan+UBSan build =="
+cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DVAULT_SANITIZE=ON >/dev/null
+cmake --build build/asan -j"$JOBS"
+echo "== ASan+UBSan tests =="
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+(cd build/asan && ctest --output-on-failure -j"$JOBS")
+echo "all tests passed (release and ASan+UBSan) in $ROOT"

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# End-to-end tests of vaultctl against a real data directory: round trips
+# checked with sha256sum/cmp, integrity failures (exit 3), exit codes, no
+# plaintext under the data directory, cleanup of leftovers, key rotation.
+# Usage: cli_test.sh PATH/TO/vaultctl
+set -euo pipefail
+
+VAULTCTL=${1:?usage: cli_test.sh VAULTCTL}
+BASE=${VAULT_TEST_TMP:-/tmp}
+WORK=$(mktemp -d "$BASE/cli-test-XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+export VAULT_DATA=$WORK/data VAULT_KEY_FILE=$WORK/keys/master.key
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); echo "ok - $*"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
+check() {  # check DESCRIPTION COMMAND...
+  local what=$1; shift
+  if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+expect_exit() {  # expect_exit CODE DESCRIPTION COMMAND...
+  local want=$1 what=$2; shift 2
+  local got=0
+  "$@" >"$WORK/out" 2>"$WORK/err" || got=$?
+  if [[ $got == "$want" ]]; then ok "$what (exit $got)"; else
+    not_ok "$what: exit $got, wanted $want"; sed 's/^/    /' "$WORK/err"; fi
+}
+json_field() {  # json_field NAME < json  (flat string/number fields only)
+  sed -n "s/.*\"$1\":\"\\{0,1\\}\\([^\",}]*\\).*/\\1/p"
+}
+blob_of() { find "$VAULT_DATA/blobs" -type f -name "$1-v${2:-1}-*"; }
+
+V() { "$VAULTCTL" "$@"; }
+
+# --- init ---------------------------------------------------------------
+V init >/dev/null
+check "key file has mode 0600" test "$(stat -c %a "$VAULT_KEY_FILE")" = 600
+check "key file is outside the data directory" \
+  bash -c '[[ "$(realpath "$VAULT_KEY_FILE")" != "$(realpath "$VAULT_DATA")"/* ]]'
+expect_exit 0 "init is idempotent" V init
+expect_exit 4 "key file inside the data directory is refused" \
+  "$VAULTCTL" --data "$VAULT_DATA" --key "$VAULT_DATA/master.key" init
+
+# --- round trips ----------------------------------------------------------
+for size in 0 1 65536 65537 314572800; do
+  f=$WORK/in-$size
+  head -c "$size" /dev/urandom >"$f"
+  json=$(V put "$f" --customer C001 --type contract --title "往返 $size" --json)
+  id=$(json_field id <<<"$json")
+  sha=$(json_field sha256 <<<"$json")
+  check "put $size bytes: recorded sha256 equals sha256sum" \
+    test "$sha" = "$(sha256sum "$f" | cut -d' ' -f1)"
+  V get "$id" -o "$WORK/out-$size"
+  check "get $size bytes returns identical bytes" cmp -s "$f" "$WORK/out-$size"
+  rm -f "$WORK/out-$size"
+  if [[ $size -gt 1000000 ]]; then rm -f "$f"; fi
+done
+
+# --- put --json shape and archive numbers --------------------------------
+echo "报价内容" >"$WORK/quote.txt"
+json=$(V put "$WORK/quote.txt" --customer C-0042 --type 报价单 --title "2026 报价单" --json)
+check "put --json has id, archive_number, version, sha256" \
+  bash -c "grep -q '\"id\":\"[0-9a-f]\{32\}\"' <<<'$json' && grep -q '\"archive_number\":\"C-0042_BJ_0001\"' <<<'$json' && grep -q '\"version\":1' <<<'$json' && grep -q '\"sha256\":\"[0-9a-f]\{64\}\"' <<<'$json'"
+expect_exit 0 "show by archive number" V show C-0042_BJ_0001
+check "ls filters by type" bash -c "'$VAULTCTL' ls --type BJ | grep -q C-0042_BJ_0001"
+
+# --- no plaintext under the data directory -------------------------------
+marker=$(head -c 32 /dev/urandom | sha256sum | cut -d' ' -f1)
+{ head -c 200000 /dev/urandom; printf '%s' "$marker"; head -c 200000 /dev/urandom; } >"$WORK/marked"
+printf '%s' "$marker" >"$WORK/marker-only"
+V put "$WORK/marked" --customer C001 --type scan --title "marked" >/dev/null
+V put "$WORK/marker-only" --customer C001 --type scan --title "marker only" >/dev/null
+check "no file under the data directory contains the marker's first 32 bytes" \
+  bash -c "! grep -rqaF -- '${marker:0:32}' '$VAULT_DATA'"
+check "no temporaries left" test -z "$(ls -A "$VAULT_DATA/tmp")"
+
+# --- invalid metadata ------------------------------------------------------
+before=$(V ls --json | json_field total)
+expect_exit 4 "unknown type is refused" V put "$WORK/quote.txt" --customer C1 --type poem --title t
+check "error names the field" grep -q "doc_type:" "$WORK/err"
+expect_exit 4 "malformed phone is refused" V put "$WORK/quote.txt" --customer C1 --type HT --title t --field contact_phone=12345
+check "error names the phone field" grep -q "contact_phone:" "$WORK/err"
+expect_exit 4 "missing customer number is refused" V put "$WORK/quote.txt" --type HT --title t
+check "error names customer_number" grep -q "customer_number:" "$WORK/err"
+expect_exit 4 "oversized title is refused" V put "$WORK/quote.txt" --customer C1 --type HT --title "$(printf 'x%.0s' {1..201})"
+expect_exit 4 "non-UTF-8 title is refused" V put "$WORK/quote.txt" --customer C1 --type HT --title $'\xff\xfe'
+check "error names the title" grep -q "title:" "$WORK/err"
+check "nothing was stored by refused puts" test "$(V ls --json | json_field total)" = "$before"
+
+# --- exit codes --------------------------------------------------------------
+expect_exit 1 "unknown option is a usage error" V put --bogus
+expect_exit 1 "unknown command is a usage error" V frobnicate
+expect_exit 2 "unknown document is not found" V get C999_HT_0001 -o "$WORK/x"
+expect_exit 2 "missing input file is not found" V put "$WORK/nope" --customer C1 --type HT --title t
+for cmd in init put add-version get ls show verify cleanup keys; do
+  expect_exit 0 "$cmd --help" V "$cmd" --help
+done
+
+# --- new versions --------------------------------------------------------------
+echo "v2" >"$WORK/v2.txt"
+expect_exit 0 "add-version" V add-version C-0042_BJ_0001 "$WORK/v2.txt" --reason "客户修改"
+V get C-0042_BJ_0001 --version 1 -o "$WORK/v1.out"
+check "version 1 still readable" cmp -s "$WORK/quote.txt" "$WORK/v1.out"
+V get C-0042_BJ_0001 -o "$WORK/v2.out"
+check "current version is version 2" cmp -s "$WORK/v2.txt" "$WORK/v2.out"
+
+# --- integrity failures ---------------------------------------------------------
+expect_exit 0 "verify on an intact vault" V verify
+head -c 300000 /dev/urandom >"$WORK/victim"
+json=$(V put "$WORK/victim" --customer C002 --type HT --title victim --json)
+vid=$(json_field id <<<"$json")
+blob=$(blob_of "$vid")
+size=$(stat -c %s "$blob")
+for offset in 0 5 40 79 80 1000 65600 $((size - 1)); do
+  cp "$blob" "$WORK/blob.bak"
+  printf '\x5a' | dd of="$blob" bs=1 seek="$offset" conv=notrunc status=none
+  if cmp -s "$blob" "$WORK/blob.bak"; then printf '\xa5' | dd of="$blob" bs=1 seek="$offset" conv=notrunc status=none; fi
+  expect_exit 3 "get after flipping byte $offset fails with an integrity error" V get "$vid" -o "$WORK/leak"
+  check "no output (and no partial file) after the failed get at $offset" \
+    bash -c "! ls -A '$WORK' | grep -q -e '^leak' -e 'partial'"
+  expect_exit 3 "verify after flipping byte $offset" V verify "$vid"
+  cp "$WORK/blob.bak" "$blob"
+done
+expect_exit 0 "restored blob verifies again" V verify
+printf 'garbage' >>"$blob"
+expect_exit 3 "appended data is an integrity failure" V verify
+check "verify names the changed document" grep -q "changed" "$WORK/out"
+cp "$WORK/blob.bak" "$blob"
+
+# --- leftovers: untracked blobs and temporaries ---------------------------------
+printf 'orphan' >"$VAULT_DATA/tmp/0123456789abcdef.tmp"
+mkdir -p "$VAULT_DATA/blobs/ff/ff"
+printf 'orphan' >"$VAULT_DATA/blobs/ff/ff/ffff0000-v1-000000000000"
+expect_exit 0 "untracked leftovers do not fail verify" V verify
+check "verify reports two untracked files" grep -q "2 untracked" "$WORK/out"
+expect_exit 0 "cleanup" V cleanup
+check "cleanup removed both" grep -q "removed 2" "$WORK/out"
+V verify >"$WORK/out"
+check "nothing untracked after cleanup" grep -q "0 untracked" "$WORK/out"
+
+# --- key rotation ----------------------------------------------------------------
+blobs_before=$(find "$VAULT_DATA/blobs" -type f -printf '%p %T@\n' | sort | sha256sum)
+content_before=$(find "$VAULT_DATA/blobs" -type f -exec sha256sum {} + | sort | sha256sum)
+old=$(V keys list | awk '/primary/ {print $1}')
+expect_exit 0 "keys rotate" V keys rotate
+check "rotation touched no blob (names, mtimes)" \
+  test "$blobs_before" = "$(find "$VAULT_DATA/blobs" -type f -printf '%p %T@\n' | sort | sha256sum)"
+check "rotation touched no blob (bytes)" \
+  test "$content_before" = "$(find "$VAULT_DATA/blobs" -type f -exec sha256sum {} + | sort | sha256sum)"
+expect_exit 0 "destroy the old master key" V keys destroy "$old"
+check "old key is gone from the key file" bash -c "! grep -q '$old' '$VAULT_KEY_FILE'"
+expect_exit 0 "everything verifies under the new key" V verify
+V get C-0042_BJ_0001 --version 1 -o "$WORK/v1b.out"
+check "documents stay readable after rotation" cmp -s "$WORK/quote.txt" "$WORK/v1b.out"
+expect_exit 4 "the primary key cannot be destroyed" V keys destroy "$(V keys list | awk '/primary/ {print $1}')"
+
+echo "cli: $passed passed, $failed failed"
+[[ $failed == 0 ]]
