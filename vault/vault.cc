@@ -294,11 +294,21 @@ StatusOr<RotationReport> Vault::RotateKeys() {
   RotationReport report;
   // Persist the new KEK before anything is wrapped under it.
   VAULT_ASSIGN_OR_RETURN(report.new_kek_id, opt_.keys->Rotate());
-  // Resumable: a crash mid-way leaves some DEKs under the old KEK, which
-  // stays in the ring; running the rotation again finishes them.
+  VAULT_ASSIGN_OR_RETURN(report.rewrapped, RewrapToPrimary());
+  for (const KekInfo& k : opt_.keys->List()) {
+    if (!k.primary) report.retired_kek_ids.push_back(k.id);
+  }
+  return report;
+}
+
+StatusOr<int64_t> Vault::RewrapToPrimary() {
+  // Resumable: a crash mid-way leaves some DEKs under an older KEK, which
+  // stays in the ring until destroyed; calling this again finishes them.
+  const std::string primary = opt_.keys->PrimaryId();
+  int64_t rewrapped = 0;
   while (true) {
     VAULT_ASSIGN_OR_RETURN(std::vector<KeyRow> rows,
-                           opt_.metadata->KeysNotWrappedBy(report.new_kek_id, kRotationBatch));
+                           opt_.metadata->KeysNotWrappedBy(primary, kRotationBatch));
     if (rows.empty()) break;
     for (KeyRow& row : rows) {
       VAULT_ASSIGN_OR_RETURN(BlobBinding binding, BindingFor(row.document_id, row.version));
@@ -306,12 +316,11 @@ StatusOr<RotationReport> Vault::RotateKeys() {
       VAULT_ASSIGN_OR_RETURN(row.key, opt_.keys->Wrap(dek, binding));
     }
     VAULT_RETURN_IF_ERROR(opt_.metadata->UpdateWrappedKeys(rows));
-    report.rewrapped += static_cast<int64_t>(rows.size());
+    rewrapped += static_cast<int64_t>(rows.size());
   }
-  for (const KekInfo& k : opt_.keys->List()) {
-    if (!k.primary) report.retired_kek_ids.push_back(k.id);
-  }
-  return report;
+  // Old wrapped keys must not linger in the write-ahead log.
+  VAULT_RETURN_IF_ERROR(opt_.metadata->Checkpoint());
+  return rewrapped;
 }
 
 Status Vault::DestroyKek(const std::string& kek_id) {
@@ -320,7 +329,7 @@ Status Vault::DestroyKek(const std::string& kek_id) {
     return FailedPreconditionError("key.still_in_use",
                                    std::to_string(in_use) +
                                        " data keys are still wrapped by " + kek_id +
-                                       "; run key rotation first");
+                                       "; finish the rotation first (vaultctl keys rewrap)");
   }
   return opt_.keys->Destroy(kek_id);
 }

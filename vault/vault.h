@@ -1,9 +1,9 @@
 // Vault: the facade of the core library. vaultctl and vaultd call only this.
 //
-// Ingest path: validate metadata -> fresh DEK -> seal the content stream
-// into a new blob (SHA-256 of the plaintext computed on the way) -> commit
-// the blob -> wrap the DEK under the primary KEK -> commit metadata and
-// wrapped key in one transaction. A failure before the last step removes the
+// Ingest path: validate metadata -> fresh DEK, wrapped under the primary KEK
+// (so a missing key fails before any I/O) -> seal the content stream into a
+// new blob (SHA-256 of the plaintext computed on the way) -> commit the blob
+// -> commit metadata and wrapped key in one transaction. A failure before the last step removes the
 // blob; a crash leaves at most an untracked blob that Verify() reports and
 // RemoveUntracked() deletes. No document is ever visible half-written.
 //
@@ -104,6 +104,9 @@ class Vault {
 
   // New primary KEK, every DEK rewrapped under it, no blob touched.
   StatusOr<RotationReport> RotateKeys();
+  // Rewraps every DEK not yet under the primary KEK (finishes an interrupted
+  // rotation without creating another KEK). Returns how many were rewrapped.
+  StatusOr<int64_t> RewrapToPrimary();
   // Destroys a retired KEK; key.still_in_use while any DEK is wrapped by it.
   Status DestroyKek(const std::string& kek_id);
   std::vector<KekInfo> ListKeys() const;

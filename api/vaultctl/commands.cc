@@ -36,6 +36,18 @@ int Parse(const std::vector<std::string>& argv, const ArgSpec& spec, const char*
   return -1;
 }
 
+// Parses a non-negative decimal number; false for anything else.
+bool ParseCount(const std::string& text, int64_t* out) {
+  if (text.empty() || text.size() > 12) return false;
+  int64_t n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    n = n * 10 + (c - '0');
+  }
+  *out = n;
+  return true;
+}
+
 int Usage(const std::string& what, const char* help) {
   std::fprintf(stderr, "vaultctl: %s\n\n%s", what.c_str(), help);
   return kExitUsage;
@@ -95,8 +107,10 @@ const char kAddVersionHelp[] =
 
 const char kGetHelp[] =
     "usage: vaultctl get ID [--version N] -o OUT\n"
-    "  Decrypts a version (default: current) to OUT (\"-\" for stdout). OUT appears only\n"
-    "  after every chunk authenticated; on an integrity failure nothing is left (exit 3).\n";
+    "  Decrypts a version (default: current) to OUT. OUT appears (by rename) only after\n"
+    "  every chunk authenticated; on an integrity failure it is not created (exit 3).\n"
+    "  With \"-o -\" bytes stream to stdout as chunks authenticate: a failure exits 3 but\n"
+    "  what was already written cannot be taken back.\n";
 
 const char kLsHelp[] =
     "usage: vaultctl ls [filters] [--limit N] [--offset N] [--json]\n"
@@ -121,6 +135,7 @@ const char kCleanupHelp[] =
 const char kKeysHelp[] =
     "usage: vaultctl keys list [--json]\n"
     "       vaultctl keys rotate [--json]     new primary master key, every data key rewrapped\n"
+    "       vaultctl keys rewrap              finish an interrupted rotation (no new key)\n"
     "       vaultctl keys destroy KEK-ID      removes a retired master key for good\n";
 
 vault::StatusOr<vault::FixityReport> RunVerify(vault::Vault& v, const std::string& id) {
@@ -220,6 +235,7 @@ int CmdAddVersion(const GlobalOptions& g, const std::vector<std::string>& argv) 
   Args a;
   if (int rc = Parse(argv, {{"--reason"}, {"--json"}}, kAddVersionHelp, a); rc >= 0) return rc;
   if (a.positional.size() != 2) return Usage("add-version needs ID and FILE", kAddVersionHelp);
+  if (a.Get("--reason").empty()) return Usage("add-version needs --reason", kAddVersionHelp);
   auto lv = OpenVault(g);
   if (!lv.ok()) return Fail(lv.status());
   std::string path = a.positional[1];
@@ -244,10 +260,11 @@ int CmdGet(const GlobalOptions& g, const std::vector<std::string>& argv) {
   if (a.positional.size() != 1) return Usage("get needs exactly one ID", kGetHelp);
   if (a.Get("--output").empty()) return Usage("get needs -o OUT", kGetHelp);
   uint32_t version = 0;
-  if (!a.Get("--version").empty()) {
-    char* end = nullptr;
-    unsigned long n = std::strtoul(a.Get("--version").c_str(), &end, 10);
-    if (*end != '\0' || n == 0 || n > 0xffffffffUL) return Usage("--version must be a positive number", kGetHelp);
+  if (a.values.count("--version")) {
+    int64_t n = 0;
+    if (!ParseCount(a.Get("--version"), &n) || n == 0 || n > 0xffffffffLL) {
+      return Usage("--version must be a positive number", kGetHelp);
+    }
     version = static_cast<uint32_t>(n);
   }
   auto lv = OpenVault(g);
@@ -277,8 +294,9 @@ int CmdLs(const GlobalOptions& g, const std::vector<std::string>& argv) {
   f.from_date = a.Get("--from");
   f.to_date = a.Get("--to");
   f.title_words = a.Get("--title");
-  f.limit = std::atoll(a.Get("--limit", "50").c_str());
-  f.offset = std::atoll(a.Get("--offset", "0").c_str());
+  if (!ParseCount(a.Get("--limit", "50"), &f.limit) || !ParseCount(a.Get("--offset", "0"), &f.offset)) {
+    return Usage("--limit and --offset must be non-negative numbers", kLsHelp);
+  }
   auto lv = OpenVault(g);
   if (!lv.ok()) return Fail(lv.status());
   auto page = (*lv)->vault().Search(f);
@@ -417,6 +435,13 @@ int CmdKeys(const GlobalOptions& g, const std::vector<std::string>& argv) {
                     id.c_str(), id.c_str());
       }
     }
+    return kExitOk;
+  }
+  if (sub == "rewrap" && a.positional.size() == 1) {
+    auto n = v.RewrapToPrimary();
+    if (!n.ok()) return Fail(n.status());
+    std::printf("%lld data key(s) rewrapped under %s\n", static_cast<long long>(*n),
+                (*lv)->keys().PrimaryId().c_str());
     return kExitOk;
   }
   if (sub == "destroy" && a.positional.size() == 2) {

@@ -41,6 +41,11 @@ check "key file is outside the data directory" \
 expect_exit 0 "init is idempotent" V init
 expect_exit 4 "key file inside the data directory is refused" \
   "$VAULTCTL" --data "$VAULT_DATA" --key "$VAULT_DATA/master.key" init
+expect_exit 4 "init never mints a second master key for an existing vault" \
+  "$VAULTCTL" --data "$VAULT_DATA" --key "$WORK/other.key" init
+check "error says why" grep -q "vault.key_missing" "$WORK/err"
+check "no second key file was created" test ! -e "$WORK/other.key"
+check "data directory is private (0700)" test "$(stat -c %a "$VAULT_DATA")" = 700
 
 # --- round trips ----------------------------------------------------------
 for size in 0 1 65536 65537 314572800; do
@@ -90,6 +95,9 @@ check "nothing was stored by refused puts" test "$(V ls --json | json_field tota
 
 # --- exit codes --------------------------------------------------------------
 expect_exit 1 "unknown option is a usage error" V put --bogus
+expect_exit 1 "add-version without --reason is a usage error" V add-version C-0042_BJ_0001 "$WORK/quote.txt"
+expect_exit 1 "a non-numeric --version is a usage error" V get C-0042_BJ_0001 --version 2x -o "$WORK/x"
+expect_exit 1 "a non-numeric --limit is a usage error" V ls --limit ten
 expect_exit 1 "unknown command is a usage error" V frobnicate
 expect_exit 2 "unknown document is not found" V get C999_HT_0001 -o "$WORK/x"
 expect_exit 2 "missing input file is not found" V put "$WORK/nope" --customer C1 --type HT --title t
@@ -144,6 +152,9 @@ blobs_before=$(find "$VAULT_DATA/blobs" -type f -printf '%p %T@\n' | sort | sha2
 content_before=$(find "$VAULT_DATA/blobs" -type f -exec sha256sum {} + | sort | sha256sum)
 old=$(V keys list | awk '/primary/ {print $1}')
 expect_exit 0 "keys rotate" V keys rotate
+expect_exit 0 "keys rewrap after a finished rotation is a no-op" V keys rewrap
+check "rewrap rewrapped nothing" grep -q "^0 data key" "$WORK/out"
+check "rewrap created no further key" test "$(V keys list | wc -l)" = 2
 check "rotation touched no blob (names, mtimes)" \
   test "$blobs_before" = "$(find "$VAULT_DATA/blobs" -type f -printf '%p %T@\n' | sort | sha256sum)"
 check "rotation touched no blob (bytes)" \

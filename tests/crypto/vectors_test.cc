@@ -42,7 +42,8 @@ TEST(VectorsTest, ManifestCoversEveryRequiredFailureMode) {
   for (const auto& m : ReadManifest()) names.insert(m.name);
   for (const char* required : {"valid", "truncated_header", "flipped_header_byte", "flipped_chunk_byte",
                                "chunks_swapped", "missing_final_chunk", "data_after_final_chunk",
-                               "wrong_key", "wrong_document_id"}) {
+                               "wrong_key", "wrong_document_id", "bad_magic", "unsupported_version",
+                               "unsupported_algorithm", "truncated_chunk", "empty_final_chunk"}) {
     EXPECT_TRUE(names.count(required)) << "missing vector " << required;
   }
 }

@@ -33,6 +33,7 @@ class CommitFailingStore : public MetadataStore {
   Status UpdateWrappedKeys(const std::vector<KeyRow>& rows) override { return inner_->UpdateWrappedKeys(rows); }
   StatusOr<int64_t> CountKeysWrappedBy(const std::string& k) override { return inner_->CountKeysWrappedBy(k); }
   StatusOr<int> SchemaVersion() override { return inner_->SchemaVersion(); }
+  Status Checkpoint() override { return inner_->Checkpoint(); }
 
  private:
   MetadataStore* inner_;

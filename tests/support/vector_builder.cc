@@ -83,6 +83,29 @@ std::vector<TestVector> BuildVectors() {
   }
   {
     std::string b = blob;
+    b[5] = 0x02;
+    out.push_back(make("unsupported_algorithm", b, "blob.unsupported_algorithm"));
+  }
+  out.push_back(make("truncated_chunk", blob.substr(0, kHeaderSize + 2 * kSealedChunkSize + 10),
+                     "blob.truncated_chunk"));
+  {
+    // Two full non-final chunks followed by an empty final chunk: a writer
+    // never produces this (the second chunk would have been final).
+    std::array<uint8_t, 16> nonce{};
+    for (size_t i = 0; i < nonce.size(); ++i) nonce[i] = static_cast<uint8_t>(0xa0 + i);
+    BlobSealer sealer(key, binding, nonce);
+    std::string b(reinterpret_cast<const char*>(sealer.header().data()), kHeaderSize);
+    for (uint64_t i = 0; i < 3; ++i) {
+      size_t n = i < 2 ? blob_format::kChunkSize : 0;
+      std::string sealed(n + blob_format::kTagSize, '\0');
+      sealer.SealChunk(i, i == 2, reinterpret_cast<const uint8_t*>(plain2.data()) + i * n, n,
+                       reinterpret_cast<uint8_t*>(sealed.data()));
+      b += sealed;
+    }
+    out.push_back(make("empty_final_chunk", b, "blob.empty_final_chunk"));
+  }
+  {
+    std::string b = blob;
     b[40] ^= 0x01;  // inside the nonce: only the header MAC catches it
     out.push_back(make("flipped_header_byte", b, "blob.header_auth_failed"));
   }

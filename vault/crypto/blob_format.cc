@@ -80,10 +80,13 @@ StatusOr<BlobLayout> LayoutForBlobSize(uint64_t blob_size) {
   return layout;
 }
 
-BlobSealer::BlobSealer(const SecretKey& data_key, const BlobBinding& binding,
-                       const std::array<uint8_t, 16>& nonce)
-    : payload_key_(SecretKey::FromBytes(header_.data())) {
-  uint8_t* h = header_.data();
+namespace {
+
+std::array<uint8_t, blob_format::kHeaderSize> BuildHeader(const SecretKey& data_key,
+                                                          const BlobBinding& binding,
+                                                          const std::array<uint8_t, 16>& nonce) {
+  std::array<uint8_t, blob_format::kHeaderSize> header{};
+  uint8_t* h = header.data();
   std::memcpy(h, kMagic, 4);
   h[4] = blob_format::kFormatVersion;
   h[5] = blob_format::kAlgorithmChaCha20Poly1305Stream;
@@ -95,8 +98,15 @@ BlobSealer::BlobSealer(const SecretKey& data_key, const BlobBinding& binding,
   std::memcpy(h + 32, nonce.data(), nonce.size());
   std::array<uint8_t, 32> mac = Derive(data_key, kHeaderMacLabel, h);
   std::memcpy(h + blob_format::kHeaderBodySize, mac.data(), mac.size());
-  payload_key_ = PayloadKey(data_key, h);
+  return header;
 }
+
+}  // namespace
+
+BlobSealer::BlobSealer(const SecretKey& data_key, const BlobBinding& binding,
+                       const std::array<uint8_t, 16>& nonce)
+    : header_(BuildHeader(data_key, binding, nonce)),
+      payload_key_(PayloadKey(data_key, header_.data())) {}
 
 BlobSealer BlobSealer::WithRandomNonce(const SecretKey& data_key, const BlobBinding& binding) {
   std::array<uint8_t, 16> nonce{};

@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "vault/base/hex.h"
-#include "vault/storage/local_blob_store.h"
+#include "vault/storage/atomic_file.h"
 
 namespace fs = boost::filesystem;
 
@@ -21,19 +21,6 @@ namespace {
 constexpr char kHeaderLine[] =
     "# sales-vault master key file v1: keep secret, keep outside the data directory\n";
 constexpr size_t kMaxKeyFileSize = 1 << 20;
-
-Status WriteAll(int fd, const std::string& data) {
-  size_t off = 0;
-  while (off < data.size()) {
-    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return UnavailableError("key.file_io", std::string("writing key file: ") + std::strerror(errno));
-    }
-    off += static_cast<size_t>(n);
-  }
-  return Status::Ok();
-}
 
 }  // namespace
 
@@ -112,28 +99,11 @@ Status FileKeyRing::Persist(const std::vector<const Kek*>& keks, const std::stri
     text += "kek " + k->id + (k->id == primary ? " primary " : " retired ") + k->created_at + " " +
             HexEncode(k->key.secret_bytes(), SecretKey::kSize) + "\n";
   }
-  fs::path target(path_);
-  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  uint8_t rnd[8];
-  RandomBytes(rnd, sizeof rnd);
-  std::string tmp = (dir / ("." + target.filename().string() + ".new-" + HexEncode(rnd, 8))).string();
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    sodium_memzero(text.data(), text.size());
-    return UnavailableError("key.file_io", std::string("creating key file: ") + std::strerror(errno));
-  }
-  Status s = WriteAll(fd, text);
+  // The sibling temporary is created 0600 in the key's own directory and
+  // renamed over the key file; it never outlives this call.
+  Status s = WriteFileAtomically(path_, text, 0600);
   sodium_memzero(text.data(), text.size());
-  if (s.ok() && ::fsync(fd) != 0) s = UnavailableError("key.file_io", "syncing key file failed");
-  ::close(fd);
-  if (s.ok() && ::rename(tmp.c_str(), path_.c_str()) != 0) {
-    s = UnavailableError("key.file_io", std::string("replacing key file: ") + std::strerror(errno));
-  }
-  if (!s.ok()) {
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  return SyncDirectory(dir.string());
+  return s;
 }
 
 }  // namespace vault

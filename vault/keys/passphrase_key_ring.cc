@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "vault/base/hex.h"
+#include "vault/storage/atomic_file.h"
 
 namespace vault {
 namespace {
@@ -16,7 +17,7 @@ constexpr char kCheckLabel[] = "sales-vault passphrase check v1";
 StatusOr<SecretKey> Derive(const std::string& passphrase, const uint8_t* salt,
                            const Argon2Params& p) {
   if (passphrase.size() < 12) {
-    return InvalidArgumentError("key.weak_passphrase", "passphrase must have at least 12 characters");
+    return InvalidArgumentError("key.weak_passphrase", "passphrase must have at least 12 bytes");
   }
   uint8_t out[SecretKey::kSize];
   if (crypto_pwhash(out, sizeof out, passphrase.data(), passphrase.size(), salt, p.opslimit,
@@ -48,11 +49,10 @@ StatusOr<std::unique_ptr<PassphraseKeyRing>> PassphraseKeyRing::Create(
   RandomBytes(salt, sizeof salt);
   VAULT_ASSIGN_OR_RETURN(SecretKey kek, Derive(passphrase, salt, params));
   std::string id = NewKekId();
-  std::ofstream out(params_path, std::ios::trunc);
-  out << "argon2id-v1 " << HexEncode(salt, sizeof salt) << " " << params.opslimit << " "
-      << params.memlimit << " " << id << " " << CheckValue(kek) << "\n";
-  out.close();
-  if (!out) return UnavailableError("key.file_io", "cannot write passphrase parameters");
+  std::string text = "argon2id-v1 " + HexEncode(salt, sizeof salt) + " " +
+                     std::to_string(params.opslimit) + " " + std::to_string(params.memlimit) + " " +
+                     id + " " + CheckValue(kek) + "\n";
+  VAULT_RETURN_IF_ERROR(WriteFileAtomically(params_path, text, 0600));
   std::unique_ptr<PassphraseKeyRing> ring(new PassphraseKeyRing(clock));
   ring->Load(Kek{id, FormatUtc(clock->Now()), std::move(kek)}, true);
   return ring;

@@ -3,10 +3,10 @@
 #include <sys/stat.h>
 
 #include <boost/filesystem.hpp>
-#include <fstream>
 
 #include "vault/keys/file_key_ring.h"
 #include "vault/keys/passphrase_key_ring.h"
+#include "vault/storage/atomic_file.h"
 
 namespace fs = boost::filesystem;
 
@@ -37,12 +37,11 @@ Status CheckConfig(const LocalVaultConfig& c) {
 bool IsInside(const std::string& path, const std::string& dir) {
   boost::system::error_code ec;
   fs::path p = fs::weakly_canonical(fs::absolute(path), ec);
-  if (ec) return false;
+  if (ec) return true;  // fail closed: an unresolvable path counts as inside
   fs::path d = fs::weakly_canonical(fs::absolute(dir), ec);
-  if (ec) return false;
+  if (ec) return true;
   auto pi = p.begin();
   for (auto di = d.begin(); di != d.end(); ++di, ++pi) {
-    if (*di == ".") continue;
     if (pi == p.end() || *pi != *di) return false;
   }
   return true;
@@ -60,9 +59,16 @@ StatusOr<InitReport> LocalVault::Init(const LocalVaultConfig& config) {
     }
     fs::create_directories(data, ec);
     if (ec) return UnavailableError("vault.io_error", "cannot create data directory: " + ec.message());
-    ::chmod(data.c_str(), 0700);
-    std::ofstream(data / kMarker) << kMarkerText;
+    VAULT_RETURN_IF_ERROR(WriteFileAtomically((data / kMarker).string(), kMarkerText, 0600));
     report.created_data_dir = true;
+  } else if (config.passphrase.empty() && !fs::exists(config.key_file, ec)) {
+    // A new key for an existing vault would silently split it in two.
+    return FailedPreconditionError("vault.key_missing",
+                                   "the vault exists but the key file " + config.key_file +
+                                       " does not; refusing to create a different master key");
+  }
+  if (::chmod(data.c_str(), 0700) != 0) {
+    return UnavailableError("vault.io_error", "cannot restrict the data directory to mode 0700");
   }
   if (config.passphrase.empty()) {
     if (!fs::exists(config.key_file, ec)) {

@@ -54,6 +54,9 @@ class MetadataStore {
   virtual StatusOr<int64_t> CountKeysWrappedBy(const std::string& kek_id) = 0;
 
   virtual StatusOr<int> SchemaVersion() = 0;
+  // Moves committed changes out of any journal into the main store, so that
+  // overwritten or deleted rows (old wrapped keys) do not linger there.
+  virtual Status Checkpoint() = 0;
 };
 
 }  // namespace vault

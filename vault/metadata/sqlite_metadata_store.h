@@ -43,7 +43,7 @@ class SqliteMetadataStore : public MetadataStore {
   StatusOr<int> SchemaVersion() override;
 
   // Folds the WAL back into the main file and truncates it.
-  Status Checkpoint();
+  Status Checkpoint() override;
 
  private:
   explicit SqliteMetadataStore(std::unique_ptr<Poco::Data::Session> session);

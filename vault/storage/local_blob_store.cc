@@ -73,6 +73,7 @@ class LocalBlobWriter : public BlobWriter {
     }
     fs::path final_path(final_path_);
     boost::system::error_code ec;
+    const bool new_shard = !fs::exists(final_path.parent_path(), ec);
     fs::create_directories(final_path.parent_path(), ec);
     if (ec) {
       ::unlink(tmp_path_.c_str());
@@ -87,9 +88,14 @@ class LocalBlobWriter : public BlobWriter {
       ::unlink(tmp_path_.c_str());
       return UnavailableError("storage.io_error", "renaming blob: " + ec.message());
     }
-    // Make the new entry durable; the shard's own entry in its parent too.
+    // Make the new entry durable, and when the shard directories are new,
+    // their own entries in blobs/<aa>/ and blobs/ too.
     VAULT_RETURN_IF_ERROR(SyncDirectory(final_path.parent_path().string()));
-    VAULT_RETURN_IF_ERROR(SyncDirectory(final_path.parent_path().parent_path().string()));
+    if (new_shard) {
+      VAULT_RETURN_IF_ERROR(SyncDirectory(final_path.parent_path().parent_path().string()));
+      VAULT_RETURN_IF_ERROR(
+          SyncDirectory(final_path.parent_path().parent_path().parent_path().string()));
+    }
     return SyncDirectory(tmp_dir_);
   }
 
