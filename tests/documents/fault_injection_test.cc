@@ -5,6 +5,7 @@
 
 #include "tests/support/fault_blob_store.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_vault.h"
 #include "vault/local/local_vault.h"
 #include "vault/metadata/sqlite_metadata_store.h"
 #include "vault/storage/local_blob_store.h"
@@ -122,10 +123,7 @@ TEST_F(FaultInjectionTest, UnreadableBlobIsAnErrorNotGarbage) {
 // untracked and cleanup removes it.
 TEST(CrashTest, CrashBetweenBlobAndMetadataLeavesOnlyAnUntrackedBlob) {
   TempDir dir;
-  LocalVaultConfig config;
-  config.data_dir = dir.Join("data");
-  config.key_file = dir.Join("master.key");
-  ASSERT_TRUE(LocalVault::Init(config).ok());
+  LocalVaultConfig config = testing::InitTestVault(dir);
   EXPECT_EXIT(
       {
         LocalVaultConfig crashing = config;

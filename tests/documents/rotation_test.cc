@@ -7,6 +7,7 @@
 #include <map>
 
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_vault.h"
 #include "vault/local/local_vault.h"
 
 namespace vault {
@@ -34,10 +35,7 @@ std::map<std::string, FileState> Snapshot(LocalVault& lv) {
 
 TEST(RotationTest, ThousandDocumentsStayReadableAndBlobsUntouched) {
   TempDir dir;
-  LocalVaultConfig config;
-  config.data_dir = dir.Join("data");
-  config.key_file = dir.Join("keys/master.key");
-  ASSERT_TRUE(LocalVault::Init(config).ok());
+  LocalVaultConfig config = testing::InitTestVault(dir);
   auto lv = std::move(LocalVault::Open(config)).value();
   Vault& v = lv->vault();
   constexpr int kDocs = 1000;
@@ -98,10 +96,7 @@ TEST(RotationTest, ThousandDocumentsStayReadableAndBlobsUntouched) {
 
 TEST(RotationTest, DestroyRefusedWhileKeysStillWrapped) {
   TempDir dir;
-  LocalVaultConfig config;
-  config.data_dir = dir.Join("data");
-  config.key_file = dir.Join("master.key");
-  ASSERT_TRUE(LocalVault::Init(config).ok());
+  LocalVaultConfig config = testing::InitTestVault(dir);
   auto lv = std::move(LocalVault::Open(config)).value();
   IngestRequest r;
   r.meta.customer_number = "C1";

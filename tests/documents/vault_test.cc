@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_vault.h"
 #include "vault/crypto/sha256.h"
 #include "vault/local/local_vault.h"
 
@@ -21,9 +22,7 @@ using ::testing::HasSubstr;
 class VaultTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    config_.data_dir = dir_.Join("data");
-    config_.key_file = dir_.Join("keys/master.key");
-    ASSERT_TRUE(LocalVault::Init(config_).ok());
+    config_ = testing::InitTestVault(dir_);
     lv_ = std::move(LocalVault::Open(config_)).value();
   }
 
