@@ -64,9 +64,10 @@ StatusOr<std::unique_ptr<Vault>> Vault::Open(VaultOptions options) {
 StatusOr<Vault::SealedVersion> Vault::SealVersion(const std::string& document_id, uint32_t version,
                                                   ByteSource& content) {
   VAULT_ASSIGN_OR_RETURN(BlobBinding binding, BindingFor(document_id, version));
+  if (opt_.keys->PrimaryId().empty()) {
+    return FailedPreconditionError("key.no_primary", "key ring has no primary KEK");
+  }
   SecretKey dek = SecretKey::Random();
-  // Wrap first: a key ring without a usable primary fails before any I/O.
-  VAULT_ASSIGN_OR_RETURN(WrappedKey wrapped, opt_.keys->Wrap(dek, binding));
   std::string blob_name = BlobNameFor(document_id, version);
   VAULT_ASSIGN_OR_RETURN(std::unique_ptr<BlobWriter> writer, opt_.blobs->NewWriter(blob_name));
   BlobSealer sealer = BlobSealer::WithRandomNonce(dek, binding);
@@ -81,8 +82,26 @@ StatusOr<Vault::SealedVersion> Vault::SealVersion(const std::string& document_id
   out.record.blob_name = blob_name;
   out.record.blob_size = sealed.blob_size;
   out.record.created_at = FormatUtc(opt_.clock->Now());
-  out.key = std::move(wrapped);
+  Status wrapped = [&]() -> Status {
+    VAULT_ASSIGN_OR_RETURN(out.key, opt_.keys->Wrap(dek, binding));
+    return Status::Ok();
+  }();
+  if (!wrapped.ok()) {
+    (void)opt_.blobs->Remove(blob_name);
+    return wrapped;
+  }
+  out.dek = std::move(dek);
+  out.binding = binding;
+  CrashPoint("after_wrap");
   return out;
+}
+
+Status Vault::CommitWithCurrentKek(SealedVersion& sealed, const std::function<Status()>& commit) {
+  for (int attempt = 0;; ++attempt) {
+    Status st = commit();
+    if (st.reason() != "key.kek_destroyed" || attempt >= 3) return st;
+    VAULT_ASSIGN_OR_RETURN(sealed.key, opt_.keys->Wrap(*sealed.dek, sealed.binding));
+  }
 }
 
 StatusOr<DocumentRecord> Vault::Ingest(IngestRequest request, ByteSource& content) {
@@ -98,11 +117,15 @@ StatusOr<DocumentRecord> Vault::Ingest(IngestRequest request, ByteSource& conten
   sealed.record.reason = "initial version";
   sealed.record.filename = request.filename;
   doc.created_at = sealed.record.created_at;
-  auto rec = opt_.metadata->InsertDocument(doc, sealed.record, sealed.key);
-  if (!rec.ok()) {
+  DocumentRecord rec;
+  Status st = CommitWithCurrentKek(sealed, [&]() -> Status {
+    VAULT_ASSIGN_OR_RETURN(rec, opt_.metadata->InsertDocument(doc, sealed.record, sealed.key));
+    return Status::Ok();
+  });
+  if (!st.ok()) {
     // Best effort: a blob left behind is reported as untracked by Verify().
     (void)opt_.blobs->Remove(sealed.record.blob_name);
-    return rec.status();
+    return st;
   }
   return rec;
 }
@@ -121,7 +144,8 @@ StatusOr<VersionRecord> Vault::AddVersion(const std::string& id_or_number, const
   sealed.record.created_by = actor;
   sealed.record.reason = reason;
   sealed.record.filename = filename;
-  Status st = opt_.metadata->InsertVersion(sealed.record, sealed.key);
+  Status st = CommitWithCurrentKek(
+      sealed, [&]() -> Status { return opt_.metadata->InsertVersion(sealed.record, sealed.key); });
   if (!st.ok()) {
     (void)opt_.blobs->Remove(sealed.record.blob_name);
     return st;
@@ -197,6 +221,11 @@ StatusOr<FixityEntry> Vault::CheckVersion(const VersionRecord& v, const std::str
     return e;
   }
   auto dek = opt_.keys->Unwrap(*wrapped, binding);
+  if (!dek.ok() && dek.status().reason() == "key.unknown_kek") {
+    // The wrong key file, not a damaged document: say so instead of
+    // reporting every version as changed.
+    return dek.status();
+  }
   if (!dek.ok()) {
     e.state = FixityEntry::State::kChanged;
     e.detail = dek.status().reason();
@@ -312,8 +341,20 @@ StatusOr<int64_t> Vault::RewrapToPrimary() {
     if (rows.empty()) break;
     for (KeyRow& row : rows) {
       VAULT_ASSIGN_OR_RETURN(BlobBinding binding, BindingFor(row.document_id, row.version));
-      VAULT_ASSIGN_OR_RETURN(SecretKey dek, opt_.keys->Unwrap(row.key, binding));
-      VAULT_ASSIGN_OR_RETURN(row.key, opt_.keys->Wrap(dek, binding));
+      auto dek = opt_.keys->Unwrap(row.key, binding);
+      if (!dek.ok()) {
+        return Status(dek.status().code(), dek.status().reason(),
+                      "document " + row.document_id + " version " + std::to_string(row.version) +
+                          ": " + dek.status().message());
+      }
+      VAULT_ASSIGN_OR_RETURN(row.key, opt_.keys->Wrap(*dek, binding));
+      if (row.key.kek_id != primary) {
+        // Another rotation changed the primary under us; rewrapping toward
+        // a moving target could loop forever. Stop; a rerun finishes it.
+        return FailedPreconditionError("key.rotation_raced",
+                                       "the primary master key changed during rewrap; run "
+                                       "`vaultctl keys rewrap` again");
+      }
     }
     VAULT_RETURN_IF_ERROR(opt_.metadata->UpdateWrappedKeys(rows));
     rewrapped += static_cast<int64_t>(rows.size());
@@ -324,13 +365,20 @@ StatusOr<int64_t> Vault::RewrapToPrimary() {
 }
 
 Status Vault::DestroyKek(const std::string& kek_id) {
-  VAULT_ASSIGN_OR_RETURN(int64_t in_use, opt_.metadata->CountKeysWrappedBy(kek_id));
-  if (in_use > 0) {
-    return FailedPreconditionError("key.still_in_use",
-                                   std::to_string(in_use) +
-                                       " data keys are still wrapped by " + kek_id +
-                                       "; finish the rotation first (vaultctl keys rewrap)");
+  bool known = false;
+  for (const KekInfo& k : opt_.keys->List()) {
+    if (k.id == kek_id) {
+      known = true;
+      if (k.primary) {
+        return FailedPreconditionError("key.is_primary",
+                                       "the primary master key cannot be destroyed");
+      }
+    }
   }
+  if (!known) return NotFoundError("key.unknown_kek", "no master key " + kek_id);
+  // The tombstone goes in first, atomically with the in-use check, so an
+  // ingest still holding a DEK wrapped by this KEK cannot commit it later.
+  VAULT_RETURN_IF_ERROR(opt_.metadata->MarkKekDestroyed(kek_id, FormatUtc(opt_.clock->Now())));
   return opt_.keys->Destroy(kek_id);
 }
 

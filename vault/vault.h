@@ -13,6 +13,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,8 +40,9 @@ struct VaultOptions {
   const Clock* clock = SystemClock();
   // What metadata is valid.
   const FieldDictionary* dictionary = &FieldDictionary::Default();
-  // Test hook, called at named points ("after_blob_commit"). Fault-injection
-  // tests end the process there to simulate a crash. Empty in production.
+  // Test hook, called at named points ("after_blob_commit", "after_wrap").
+  // Fault-injection tests end the process there to simulate a crash, or run
+  // a racing operation. Empty in production.
   std::function<void(const char* point)> crash_point;
 };
 
@@ -117,7 +119,12 @@ class Vault {
   struct SealedVersion {
     VersionRecord record;
     WrappedKey key;
+    std::optional<SecretKey> dek;  // kept to rewrap if the KEK is destroyed before commit
+    BlobBinding binding;
   };
+  // Runs `commit` with the wrapped key; when the KEK it used was destroyed
+  // meanwhile (key.kek_destroyed), rewraps under the new primary and retries.
+  Status CommitWithCurrentKek(SealedVersion& sealed, const std::function<Status()>& commit);
   StatusOr<SealedVersion> SealVersion(const std::string& document_id, uint32_t version,
                                       ByteSource& content);
   StatusOr<FixityEntry> CheckVersion(const VersionRecord& v, const std::string& archive_number);

@@ -45,6 +45,10 @@ expect_exit 4 "init never mints a second master key for an existing vault" \
   "$VAULTCTL" --data "$VAULT_DATA" --key "$WORK/other.key" init
 check "error says why" grep -q "vault.key_missing" "$WORK/err"
 check "no second key file was created" test ! -e "$WORK/other.key"
+expect_exit 4 "a passphrase init never splits an existing key-file vault" \
+  env VAULT_PASS=correct-horse-battery "$VAULTCTL" --passphrase-env VAULT_PASS init
+check "passphrase init says why" grep -q "vault.key_missing" "$WORK/err"
+check "no passphrase parameters were created" test ! -e "$VAULT_DATA/kek-params"
 check "data directory is private (0700)" test "$(stat -c %a "$VAULT_DATA")" = 700
 
 # --- round trips ----------------------------------------------------------
@@ -135,6 +139,12 @@ printf 'garbage' >>"$blob"
 expect_exit 3 "appended data is an integrity failure" V verify
 check "verify names the changed document" grep -q "changed" "$WORK/out"
 cp "$WORK/blob.bak" "$blob"
+
+# --- the wrong key file is an error, not a vault full of "changed" documents
+"$VAULTCTL" --data "$WORK/other-data" --key "$WORK/other-keys/master.key" init >/dev/null
+expect_exit 4 "verify with another vault's key file fails as an error" \
+  "$VAULTCTL" --data "$VAULT_DATA" --key "$WORK/other-keys/master.key" verify
+check "it names the unknown master key" grep -q "key.unknown_kek" "$WORK/err"
 
 # --- leftovers: untracked blobs and temporaries ---------------------------------
 printf 'orphan' >"$VAULT_DATA/tmp/0123456789abcdef.tmp"

@@ -33,6 +33,7 @@ class CommitFailingStore : public MetadataStore {
   StatusOr<std::vector<KeyRow>> KeysNotWrappedBy(const std::string& k, size_t n) override { return inner_->KeysNotWrappedBy(k, n); }
   Status UpdateWrappedKeys(const std::vector<KeyRow>& rows) override { return inner_->UpdateWrappedKeys(rows); }
   StatusOr<int64_t> CountKeysWrappedBy(const std::string& k) override { return inner_->CountKeysWrappedBy(k); }
+  Status MarkKekDestroyed(const std::string& k, const std::string& at) override { return inner_->MarkKekDestroyed(k, at); }
   StatusOr<int> SchemaVersion() override { return inner_->SchemaVersion(); }
   Status Checkpoint() override { return inner_->Checkpoint(); }
 

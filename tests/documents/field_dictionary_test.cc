@@ -50,6 +50,8 @@ TEST(FieldDictionaryTest, ErrorsNameTheField) {
       {"classification", [](DocumentMetadata& m) { m.classification = "secret"; }},
       {"id_card", [](DocumentMetadata& m) { m.fields["id_card"] = "1"; }},
       {"amount", [](DocumentMetadata& m) { m.fields["amount"] = "12,000"; }},
+      {"contact_email", [](DocumentMetadata& m) { m.fields["contact_email"] = "a@b.c\x1b[2J"; }},
+      {"contact_email", [](DocumentMetadata& m) { m.fields["contact_email"] = "a@b.c\xff"; }},
   };
   for (const auto& c : cases) {
     DocumentMetadata m = Good();

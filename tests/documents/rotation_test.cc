@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <boost/filesystem.hpp>
 #include <map>
 
 #include "tests/support/temp_dir.h"
@@ -53,8 +54,12 @@ TEST(RotationTest, ThousandDocumentsStayReadableAndBlobsUntouched) {
   std::string old_kek = lv->keys().PrimaryId();
   auto before = Snapshot(*lv);
   ASSERT_EQ(before.size(), static_cast<size_t>(kDocs));
-  auto saved = lv->metadata().GetWrappedKey(ids[0], 1);  // as an old backup would hold it
-  ASSERT_TRUE(saved.ok());
+  // A backup of the metadata taken before rotation holds DEKs wrapped by
+  // the old KEK.
+  ASSERT_TRUE(lv->metadata().Checkpoint().ok());
+  const std::string db = config.data_dir + "/metadata.db";
+  const std::string backup = dir.Join("metadata-backup.db");
+  boost::filesystem::copy_file(db, backup);
 
   auto report = v.RotateKeys();
   ASSERT_TRUE(report.ok()) << report.status().ToString();
@@ -81,17 +86,56 @@ TEST(RotationTest, ThousandDocumentsStayReadableAndBlobsUntouched) {
 
   ASSERT_TRUE(lv->vault().DestroyKek(old_kek).ok());
   EXPECT_EQ(lv->vault().ListKeys().size(), 1u);
-  // Restore the old wrapped key, as restoring an old metadata backup would.
-  ASSERT_TRUE(lv->metadata().UpdateWrappedKeys({KeyRow{ids[0], 1, *saved}}).ok());
-  StringSink sink;
-  auto r = lv->vault().ReadContent(ids[0], 0, sink);
-  EXPECT_EQ(r.status().reason(), "key.unknown_kek");
-  EXPECT_TRUE(sink.data().empty());
-  // Everything else is still readable after reopening.
-  lv.reset();
-  lv = std::move(LocalVault::Open(config)).value();
+  // The live vault stays readable.
   StringSink other;
   EXPECT_TRUE(lv->vault().ReadContent(ids[1], 0, other).ok());
+  // Restoring the old backup: its DEKs are wrapped by the destroyed KEK.
+  lv.reset();
+  boost::filesystem::remove(db + "-wal");
+  boost::filesystem::remove(db + "-shm");
+  boost::filesystem::copy_file(backup, db, boost::filesystem::copy_options::overwrite_existing);
+  lv = std::move(LocalVault::Open(config)).value();
+  for (int i : {0, 1, kDocs - 1}) {
+    StringSink sink;
+    auto r = lv->vault().ReadContent(ids[i], 0, sink);
+    EXPECT_EQ(r.status().reason(), "key.unknown_kek") << i;
+    EXPECT_TRUE(sink.data().empty());
+  }
+}
+
+// An ingest wraps its DEK, then (at the crash point between blob commit and
+// metadata commit) the KEK is rotated away and destroyed. The ingest must
+// not commit a document wrapped by the destroyed KEK: it rewraps under the
+// new primary, and the document stays readable.
+TEST(RotationTest, IngestRacingKekDestructionStaysReadable) {
+  TempDir dir;
+  LocalVaultConfig config = testing::InitTestVault(dir);
+  LocalVault* handle = nullptr;
+  bool armed = false, raced = false;
+  config.crash_point = [&](const char* point) {
+    if (std::string(point) != "after_wrap" || !armed || raced) return;
+    raced = true;
+    std::string old_kek = handle->keys().PrimaryId();
+    ASSERT_TRUE(handle->vault().RotateKeys().ok());
+    ASSERT_TRUE(handle->vault().DestroyKek(old_kek).ok());
+  };
+  auto lv = std::move(LocalVault::Open(config)).value();
+  handle = lv.get();
+  IngestRequest r;
+  r.meta.customer_number = "C1";
+  r.meta.doc_type = "HT";
+  r.meta.title = "race";
+  StringSource first("first");  // the old KEK wraps something before the race
+  ASSERT_TRUE(lv->vault().Ingest(r, first).ok());
+  armed = true;
+  StringSource src("raced content");
+  auto doc = lv->vault().Ingest(r, src);
+  ASSERT_TRUE(raced);
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  StringSink sink;
+  ASSERT_TRUE(lv->vault().ReadContent(doc->id, 0, sink).ok());
+  EXPECT_EQ(sink.data(), "raced content");
+  EXPECT_EQ(lv->metadata().GetWrappedKey(doc->id, 1)->kek_id, lv->keys().PrimaryId());
 }
 
 TEST(RotationTest, DestroyRefusedWhileKeysStillWrapped) {

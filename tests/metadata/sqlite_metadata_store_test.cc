@@ -170,6 +170,24 @@ TEST(SqliteMetadataStoreTest, SearchFilters) {
   EXPECT_EQ(page->documents.size(), 1u);
 }
 
+TEST(SqliteMetadataStoreTest, DestroyedKekTombstoneBlocksNewWrappedKeys) {
+  TempDir dir;
+  auto s = std::move(SqliteMetadataStore::Open(dir.Join("m.db"))).value();
+  ASSERT_TRUE(s->InsertDocument(Doc(Id(1), "C001", "t"), V1(Id(1)), Key()).ok());
+  EXPECT_EQ(s->MarkKekDestroyed("kek-1", "2026-11-22T00:00:00Z").reason(), "key.still_in_use");
+  ASSERT_TRUE(s->MarkKekDestroyed("kek-9", "2026-11-22T00:00:00Z").ok());
+  ASSERT_TRUE(s->MarkKekDestroyed("kek-9", "2026-11-22T00:00:00Z").ok());  // idempotent
+  WrappedKey dead{"kek-9", std::vector<uint8_t>(72, 1)};
+  EXPECT_EQ(s->InsertDocument(Doc(Id(2), "C001", "t2"), [] {
+              VersionRecord v = V1(Id(2));
+              return v;
+            }(), dead).status().reason(),
+            "key.kek_destroyed");
+  EXPECT_EQ(s->GetDocument(Id(2)).status().reason(), "document.not_found");
+  EXPECT_EQ(s->UpdateWrappedKeys({KeyRow{Id(1), 1, dead}}).reason(), "key.kek_destroyed");
+  EXPECT_EQ(s->GetWrappedKey(Id(1), 1)->kek_id, "kek-1");
+}
+
 TEST(SqliteMetadataStoreTest, KeyRowsForRotation) {
   TempDir dir;
   auto s = std::move(SqliteMetadataStore::Open(dir.Join("m.db"))).value();

@@ -21,12 +21,25 @@ constexpr size_t kBatchPlain = kChunksPerBatch * kChunkSize;
 constexpr size_t kBatchSealed = kChunksPerBatch * kSealedChunkSize;
 constexpr size_t kBuffers = 4;
 
-// Plaintext buffers are wiped before they are freed.
+// A buffer allocated without zero-filling: small documents should not pay
+// for clearing megabytes they never use.
+struct RawBuffer {
+  explicit RawBuffer(size_t n) : ptr(new uint8_t[n]), cap(n) {}
+  uint8_t* data() { return ptr.get(); }
+  size_t size() const { return cap; }
+  std::unique_ptr<uint8_t[]> ptr;
+  size_t cap;
+};
+
+// Plaintext buffers: everything ever written into them is wiped before
+// they are freed (callers raise `used` to the high-water mark).
 struct WipedBuffer {
   explicit WipedBuffer(size_t n) : bytes(n) {}
-  ~WipedBuffer() { sodium_memzero(bytes.data(), bytes.size()); }
-  std::vector<uint8_t> bytes;
+  ~WipedBuffer() { sodium_memzero(bytes.data(), used); }
+  void Touch(size_t n) { used = std::max(used, n); }
+  RawBuffer bytes;
   size_t len = 0;
+  size_t used = 0;
 };
 
 // Fills `buf` from `source` until full or end of input.
@@ -48,7 +61,7 @@ StatusOr<SealResult> SealStream(const BlobSealer& sealer, ByteSource& source, Bl
   result.blob_size = sealer.header().size();
 
   std::vector<std::unique_ptr<WipedBuffer>> plain;
-  std::vector<std::vector<uint8_t>> sealed;
+  std::vector<RawBuffer> sealed;
   std::vector<std::atomic<int>> plain_refs(kBuffers);
   Channel<size_t> free_plain, free_sealed, to_hash, to_write_idx;
   Channel<size_t> write_len;
@@ -89,6 +102,7 @@ StatusOr<SealResult> SealStream(const BlobSealer& sealer, ByteSource& source, Bl
   uint64_t chunk_index = 0;
   // Read one batch ahead so the last chunk can be flagged final.
   size_t cur = *free_plain.Pop();
+  plain[cur]->Touch(kBatchPlain);  // the source may have written anywhere
   auto got = ReadFull(source, plain[cur]->bytes.data(), kBatchPlain);
   if (!got.ok()) status = got.status();
   plain[cur]->len = got.ok() ? *got : 0;
@@ -96,6 +110,7 @@ StatusOr<SealResult> SealStream(const BlobSealer& sealer, ByteSource& source, Bl
     size_t next = *free_plain.Pop();
     plain[next]->len = 0;
     if (plain[cur]->len == kBatchPlain) {
+      plain[next]->Touch(kBatchPlain);
       auto n = ReadFull(source, plain[next]->bytes.data(), kBatchPlain);
       if (!n.ok()) {
         status = n.status();
@@ -162,9 +177,11 @@ StatusOr<OpenResult> OpenStream(const SecretKey& data_key, const BlobBinding& ex
   const size_t buffers = static_cast<size_t>(std::min<uint64_t>(kBuffers, batch_count));
   struct Batch {
     explicit Batch(size_t chunks)
-        : plain(std::make_unique<WipedBuffer>(chunks * kChunkSize)), sealed(chunks * kSealedChunkSize) {}
+        : plain(std::make_unique<WipedBuffer>(chunks * kChunkSize)), sealed(chunks * kSealedChunkSize) {
+      plain->Touch(plain->bytes.size());  // opened chunks may fill it
+    }
     std::unique_ptr<WipedBuffer> plain;
-    std::vector<uint8_t> sealed;
+    RawBuffer sealed;
   };
   std::vector<Batch> batches;
   batches.reserve(buffers);

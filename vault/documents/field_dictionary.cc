@@ -230,7 +230,9 @@ Status FieldDictionary::Validate(DocumentMetadata& m) const {
       continue;
     }
     const FreeField& f = it->second;
-    if (f.kind == "phone" && !IsValidPhone(v)) {
+    if (!IsValidUtf8(v) || HasControlChars(v)) {
+      text(name.c_str(), v, f.max_chars, true);  // reports the encoding problem
+    } else if (f.kind == "phone" && !IsValidPhone(v)) {
       errors.push_back(name + ": must be a phone number with area code, e.g. 0755-86013388");
     } else if (f.kind == "date" && !IsValidDate(v)) {
       errors.push_back(name + ": must be a date as YYYY-MM-DD");

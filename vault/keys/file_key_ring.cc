@@ -8,7 +8,7 @@
 #include <boost/filesystem.hpp>
 #include <cerrno>
 #include <cstring>
-#include <sstream>
+#include <string_view>
 
 #include "vault/base/hex.h"
 #include "vault/storage/atomic_file.h"
@@ -62,30 +62,41 @@ StatusOr<std::unique_ptr<FileKeyRing>> FileKeyRing::Open(const std::string& path
     return UnavailableError("key.file_io", "short read on key file");
   }
   std::unique_ptr<FileKeyRing> ring(new FileKeyRing(path, clock));
-  std::istringstream in(text);
-  std::string line;
+  // Parse in place over views of `text`: no stream or line copies of key
+  // material are made, and `text` itself is wiped below.
+  std::string_view rest(text);
   int primaries = 0, line_no = 0;
   Status status;
-  while (status.ok() && std::getline(in, line)) {
+  while (status.ok() && !rest.empty()) {
+    size_t nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
     ++line_no;
     if (line.empty() || line[0] == '#') continue;
-    std::istringstream fields(line);
-    std::string tag, id, state, created, hex;
-    fields >> tag >> id >> state >> created >> hex;
-    auto bytes = HexDecode(hex);
-    if (tag != "kek" || id.empty() || (state != "primary" && state != "retired") || !bytes ||
-        bytes->size() != SecretKey::kSize) {
+    std::string_view fields[5];
+    size_t count = 0;
+    while (!line.empty() && count < 6) {
+      size_t start = line.find_first_not_of(' ');
+      if (start == std::string_view::npos) break;
+      line = line.substr(start);
+      size_t end = line.find(' ');
+      if (count < 5) fields[count] = line.substr(0, end);
+      ++count;
+      line = end == std::string_view::npos ? std::string_view() : line.substr(end);
+    }
+    auto bytes = count == 5 ? HexDecode(fields[4]) : std::nullopt;
+    if (count != 5 || fields[0] != "kek" || (fields[2] != "primary" && fields[2] != "retired") ||
+        !bytes || bytes->size() != SecretKey::kSize) {
       status = InvalidArgumentError("key.file_invalid",
                                     "key file line " + std::to_string(line_no) + " is malformed");
     } else {
-      if (state == "primary") ++primaries;
-      ring->Load(Kek{id, created, SecretKey::FromBytes(bytes->data())}, state == "primary");
+      if (fields[2] == "primary") ++primaries;
+      ring->Load(Kek{std::string(fields[1]), std::string(fields[3]), SecretKey::FromBytes(bytes->data())},
+                 fields[2] == "primary");
     }
     if (bytes) sodium_memzero(bytes->data(), bytes->size());
-    sodium_memzero(hex.data(), hex.size());
   }
   sodium_memzero(text.data(), text.size());
-  sodium_memzero(line.data(), line.size());
   if (!status.ok()) return status;
   if (primaries != 1) {
     return InvalidArgumentError("key.file_invalid", "key file must name exactly one primary KEK");
@@ -94,10 +105,24 @@ StatusOr<std::unique_ptr<FileKeyRing>> FileKeyRing::Open(const std::string& path
 }
 
 Status FileKeyRing::Persist(const std::vector<const Kek*>& keks, const std::string& primary) {
-  std::string text = kHeaderLine;
+  // Reserve once and append piecewise, so no reallocation or temporary
+  // leaves key hex behind in freed memory; `text` is wiped below.
+  std::string text;
+  text.reserve(sizeof kHeaderLine + keks.size() * 160);
+  text += kHeaderLine;
+  static const char kDigits[] = "0123456789abcdef";
   for (const Kek* k : keks) {
-    text += "kek " + k->id + (k->id == primary ? " primary " : " retired ") + k->created_at + " " +
-            HexEncode(k->key.secret_bytes(), SecretKey::kSize) + "\n";
+    text += "kek ";
+    text += k->id;
+    text += k->id == primary ? " primary " : " retired ";
+    text += k->created_at;
+    text += ' ';
+    const uint8_t* key = k->key.secret_bytes();
+    for (size_t i = 0; i < SecretKey::kSize; ++i) {
+      text += kDigits[key[i] >> 4];
+      text += kDigits[key[i] & 0xf];
+    }
+    text += '\n';
   }
   // The sibling temporary is created 0600 in the key's own directory and
   // renamed over the key file; it never outlives this call.

@@ -61,11 +61,16 @@ StatusOr<InitReport> LocalVault::Init(const LocalVaultConfig& config) {
     if (ec) return UnavailableError("vault.io_error", "cannot create data directory: " + ec.message());
     VAULT_RETURN_IF_ERROR(WriteFileAtomically((data / kMarker).string(), kMarkerText, 0600));
     report.created_data_dir = true;
-  } else if (config.passphrase.empty() && !fs::exists(config.key_file, ec)) {
+  } else if (config.passphrase.empty() ? !fs::exists(config.key_file, ec)
+                                        : !fs::exists(data / "kek-params", ec)) {
     // A new key for an existing vault would silently split it in two.
-    return FailedPreconditionError("vault.key_missing",
-                                   "the vault exists but the key file " + config.key_file +
-                                       " does not; refusing to create a different master key");
+    return FailedPreconditionError(
+        "vault.key_missing",
+        config.passphrase.empty()
+            ? "the vault exists but the key file " + config.key_file +
+                  " does not; refusing to create a different master key"
+            : "the vault exists and has no passphrase parameters; refusing to create a "
+              "different master key");
   }
   if (::chmod(data.c_str(), 0700) != 0) {
     return UnavailableError("vault.io_error", "cannot restrict the data directory to mode 0700");

@@ -52,6 +52,12 @@ class MetadataStore {
   virtual StatusOr<std::vector<KeyRow>> KeysNotWrappedBy(const std::string& kek_id, size_t limit) = 0;
   virtual Status UpdateWrappedKeys(const std::vector<KeyRow>& rows) = 0;
   virtual StatusOr<int64_t> CountKeysWrappedBy(const std::string& kek_id) = 0;
+  // In one transaction: refuses (key.still_in_use) while any DEK is wrapped
+  // by `kek_id`, else records a tombstone. From then on every write of a
+  // wrapped key naming that KEK fails with key.kek_destroyed, so an ingest
+  // that wrapped its DEK before the KEK was destroyed cannot commit a
+  // document nobody can read. Idempotent.
+  virtual Status MarkKekDestroyed(const std::string& kek_id, const std::string& at) = 0;
 
   virtual StatusOr<int> SchemaVersion() = 0;
   // Moves committed changes out of any journal into the main store, so that

@@ -55,6 +55,13 @@ const std::vector<Migration>& SqliteMigrations() {
                 FOREIGN KEY (document_id, version) REFERENCES versions(document_id, version)))",
            "CREATE INDEX wrapped_keys_by_kek ON wrapped_keys(kek_id)",
        }},
+      {2,
+       "tombstones of destroyed master keys",
+       {
+           R"(CREATE TABLE destroyed_keks (
+                kek_id TEXT PRIMARY KEY,
+                destroyed_at TEXT NOT NULL))",
+       }},
   };
   return kMigrations;
 }

@@ -100,6 +100,17 @@ VersionRecord VersionFromRow(RecordSet& rs) {
   return v;
 }
 
+// Inside a transaction: key.kek_destroyed when `kek_id` has a tombstone.
+Status CheckKekAlive(Session& s, const std::string& kek_id) {
+  Poco::Int64 dead = 0;
+  s << "SELECT COUNT(*) FROM destroyed_keks WHERE kek_id = ?", bind(kek_id), into(dead), now;
+  if (dead) {
+    return FailedPreconditionError("key.kek_destroyed",
+                                   "master key " + kek_id + " was destroyed; rewrap under the primary");
+  }
+  return Status::Ok();
+}
+
 void InsertVersionRow(Session& s, const VersionRecord& v, const WrappedKey& key) {
   s << "INSERT INTO versions (" << kVersionColumns << ") VALUES (?,?,?,?,?,?,?,?,?,?)",
       bind(v.document_id), bind(static_cast<Poco::Int64>(v.version)),
@@ -225,6 +236,7 @@ StatusOr<DocumentRecord> SqliteMetadataStore::InsertDocument(const NewDocument& 
   Session& s = *session_;
   DocumentRecord rec;
   Status st = InTransaction(s, [&]() -> Status {
+    VAULT_RETURN_IF_ERROR(CheckKekAlive(s, key.kek_id));
     Poco::Int64 seq = 0;
     s << "SELECT COALESCE(MAX(sequence), 0) + 1 FROM documents WHERE customer_number = ? AND "
          "doc_type = ?",
@@ -262,6 +274,7 @@ Status SqliteMetadataStore::InsertVersion(const VersionRecord& v, const WrappedK
   std::lock_guard<std::mutex> lock(mu_);
   Session& s = *session_;
   return InTransaction(s, [&]() -> Status {
+    VAULT_RETURN_IF_ERROR(CheckKekAlive(s, key.kek_id));
     Poco::Int64 current = -1;
     Statement q(s);
     q << "SELECT current_version FROM documents WHERE id = ?", bind(v.document_id), into(current);
@@ -451,6 +464,7 @@ Status SqliteMetadataStore::UpdateWrappedKeys(const std::vector<KeyRow>& rows) {
   Session& s = *session_;
   return InTransaction(s, [&]() -> Status {
     for (const KeyRow& r : rows) {
+      VAULT_RETURN_IF_ERROR(CheckKekAlive(s, r.key.kek_id));
       s << "UPDATE wrapped_keys SET kek_id = ?, wrapped = ? WHERE document_id = ? AND version = ?",
           bind(r.key.kek_id), bind(HexEncode(r.key.bytes.data(), r.key.bytes.size())),
           bind(r.document_id), bind(static_cast<Poco::Int64>(r.version)), now;
@@ -470,10 +484,34 @@ StatusOr<int64_t> SqliteMetadataStore::CountKeysWrappedBy(const std::string& kek
   }
 }
 
+Status SqliteMetadataStore::MarkKekDestroyed(const std::string& kek_id, const std::string& at) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Session& s = *session_;
+  return InTransaction(s, [&]() -> Status {
+    Poco::Int64 in_use = 0;
+    s << "SELECT COUNT(*) FROM wrapped_keys WHERE kek_id = ?", bind(kek_id), into(in_use), now;
+    if (in_use > 0) {
+      return FailedPreconditionError("key.still_in_use",
+                                     std::to_string(in_use) + " data keys are still wrapped by " +
+                                         kek_id + "; finish the rotation first (vaultctl keys rewrap)");
+    }
+    s << "INSERT OR IGNORE INTO destroyed_keks (kek_id, destroyed_at) VALUES (?, ?)", bind(kek_id),
+        bind(at), now;
+    return Status::Ok();
+  });
+}
+
 Status SqliteMetadataStore::Checkpoint() {
   std::lock_guard<std::mutex> lock(mu_);
   try {
-    *session_ << "PRAGMA wal_checkpoint(TRUNCATE)", now;
+    // Returns (busy, wal frames, checkpointed frames); busy = 1 means a
+    // reader kept it from finishing and old pages may remain in the WAL.
+    Poco::Int64 busy = 0, frames = 0, done = 0;
+    *session_ << "PRAGMA wal_checkpoint(TRUNCATE)", into(busy), into(frames), into(done), now;
+    if (busy != 0) {
+      return UnavailableError("metadata.checkpoint_busy",
+                              "the write-ahead log could not be checkpointed (database busy); retry");
+    }
     return Status::Ok();
   } catch (const Poco::Exception& e) {
     return DbError(e);

@@ -40,6 +40,7 @@ class SqliteMetadataStore : public MetadataStore {
   StatusOr<std::vector<KeyRow>> KeysNotWrappedBy(const std::string& kek_id, size_t limit) override;
   Status UpdateWrappedKeys(const std::vector<KeyRow>& rows) override;
   StatusOr<int64_t> CountKeysWrappedBy(const std::string& kek_id) override;
+  Status MarkKekDestroyed(const std::string& kek_id, const std::string& at) override;
   StatusOr<int> SchemaVersion() override;
 
   // Folds the WAL back into the main file and truncates it.

@@ -1,6 +1,7 @@
 #include "vault/storage/local_blob_store.h"
 
 #include <fcntl.h>
+#include <stdio.h>  // renameat2
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -73,29 +74,28 @@ class LocalBlobWriter : public BlobWriter {
     }
     fs::path final_path(final_path_);
     boost::system::error_code ec;
-    const bool new_shard = !fs::exists(final_path.parent_path(), ec);
     fs::create_directories(final_path.parent_path(), ec);
     if (ec) {
       ::unlink(tmp_path_.c_str());
       return UnavailableError("storage.io_error", "creating shard directory: " + ec.message());
     }
-    if (fs::exists(final_path, ec)) {
+    // Never replace an existing blob, even under a racing writer.
+    if (::renameat2(AT_FDCWD, tmp_path_.c_str(), AT_FDCWD, final_path_.c_str(),
+                    RENAME_NOREPLACE) != 0) {
+      int err = errno;
       ::unlink(tmp_path_.c_str());
-      return AlreadyExistsError("storage.blob_exists", "a blob with this name already exists");
+      if (err == EEXIST) {
+        return AlreadyExistsError("storage.blob_exists", "a blob with this name already exists");
+      }
+      return IoError("renaming blob", err);
     }
-    fs::rename(tmp_path_, final_path, ec);
-    if (ec) {
-      ::unlink(tmp_path_.c_str());
-      return UnavailableError("storage.io_error", "renaming blob: " + ec.message());
-    }
-    // Make the new entry durable, and when the shard directories are new,
-    // their own entries in blobs/<aa>/ and blobs/ too.
+    // Make the new entry durable, and the shard directories' own entries in
+    // blobs/<aa>/ and blobs/ (another writer may have just created them and
+    // not synced yet, so this is done every time).
     VAULT_RETURN_IF_ERROR(SyncDirectory(final_path.parent_path().string()));
-    if (new_shard) {
-      VAULT_RETURN_IF_ERROR(SyncDirectory(final_path.parent_path().parent_path().string()));
-      VAULT_RETURN_IF_ERROR(
-          SyncDirectory(final_path.parent_path().parent_path().parent_path().string()));
-    }
+    VAULT_RETURN_IF_ERROR(SyncDirectory(final_path.parent_path().parent_path().string()));
+    VAULT_RETURN_IF_ERROR(
+        SyncDirectory(final_path.parent_path().parent_path().parent_path().string()));
     return SyncDirectory(tmp_dir_);
   }
 
