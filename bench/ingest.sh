@@ -161,38 +161,47 @@ for (( run = 1; run <= BENCH_RUNS; run++ )); do
     log "run $run/$BENCH_RUNS"
     new_vault
 
-    # a. dd baseline
-    sync; t0=$(now)
-    dd if="$SRC" of="$W/dd.out" bs=1M conv=fsync status=none
-    t1=$(now); T_DD+=("$(elapsed "$t0" "$t1")")
-    rm -f -- "$W/dd.out"
+    # Each pair (dd vs put, get vs age -d) runs in alternating order across
+    # runs: on this VM the step that follows a large write or free pays for
+    # page-cache churn, and a fixed order would bias every ratio one way.
+    step_dd() {
+        sync; t0=$(now)
+        dd if="$SRC" of="$W/dd.out" bs=1M conv=fsync status=none
+        t1=$(now); T_DD+=("$(elapsed "$t0" "$t1")")
+        rm -f -- "$W/dd.out"
+    }
+    step_put() {
+        sync; t0=$(now)
+        quiet vault_put "$SRC" "$W/put.json"
+        t1=$(now); T_PUT+=("$(elapsed "$t0" "$t1")")
+        ID=$(check_put "$W/put.json" "$SRC" "$SRC_SHA")
+    }
+    step_get() {
+        sync; t0=$(now)
+        quiet "$VAULTCTL" --data "$W/vault" --key "$KEY" get "$ID" -o "$W/get.out"
+        t1=$(now); T_GET+=("$(elapsed "$t0" "$t1")")
+        cmp -s "$SRC" "$W/get.out" || fail_check "vaultctl get output differs from the source (run $run)"
+        rm -f -- "$W/get.out"
+    }
+    step_aged() {
+        sync; t0=$(now)
+        age -d -i "$AGE_KEY" -o "$W/aged.out" "$W/src.age"
+        t1=$(now); T_AGED+=("$(elapsed "$t0" "$t1")")
+        if (( run == 1 )); then
+            cmp -s "$SRC" "$W/aged.out" || fail_check "age round trip differs from the source (baseline broken)"
+        fi
+        rm -f -- "$W/aged.out"
+    }
 
-    # b. vault ingest
-    sync; t0=$(now)
-    quiet vault_put "$SRC" "$W/put.json"
-    t1=$(now); T_PUT+=("$(elapsed "$t0" "$t1")")
-    ID=$(check_put "$W/put.json" "$SRC" "$SRC_SHA")
+    if (( run % 2 )); then step_dd; step_put; else step_put; step_dd; fi
 
     # c. age pipeline
     sync; t0=$(now)
     age_pipeline "$SRC" "$W/src.age"
     t1=$(now); T_AGE+=("$(elapsed "$t0" "$t1")")
 
-    # d. vault fetch
-    sync; t0=$(now)
-    quiet "$VAULTCTL" --data "$W/vault" --key "$KEY" get "$ID" -o "$W/get.out"
-    t1=$(now); T_GET+=("$(elapsed "$t0" "$t1")")
-    cmp -s "$SRC" "$W/get.out" || fail_check "vaultctl get output differs from the source (run $run)"
-    rm -f -- "$W/get.out"
-
-    # e. age decrypt
-    sync; t0=$(now)
-    age -d -i "$AGE_KEY" -o "$W/aged.out" "$W/src.age"
-    t1=$(now); T_AGED+=("$(elapsed "$t0" "$t1")")
-    if (( run == 1 )); then
-        cmp -s "$SRC" "$W/aged.out" || fail_check "age round trip differs from the source (baseline broken)"
-    fi
-    rm -f -- "$W/aged.out" "$W/src.age" "$W/put.json"
+    if (( run % 2 )); then step_get; step_aged; else step_aged; step_get; fi
+    rm -f -- "$W/src.age" "$W/put.json"
 
     log "  dd=${T_DD[-1]}s put=${T_PUT[-1]}s age+sha+sync=${T_AGE[-1]}s get=${T_GET[-1]}s age-d=${T_AGED[-1]}s"
 done
@@ -259,7 +268,7 @@ REPORT=$W/report.md
     echo "- Machine: $NPROC CPUs, $CPU, ${MEM_MIB} MiB RAM, Linux $KERNEL"
     echo "- Scratch filesystem: $FSTYPE (\`stat -f\`: $FSTYPE_STAT) at \`$BENCH_DIR\`"
     [[ -z $FS_WARNING ]] || echo "- **$FS_WARNING**"
-    echo "- Timed file: ${BENCH_SIZE_MIB} MiB random data ($SRC_BYTES bytes), $BENCH_RUNS run(s), median reported; source in page cache; \`sync\` before every step"
+    echo "- Timed file: ${BENCH_SIZE_MIB} MiB random data ($SRC_BYTES bytes), $BENCH_RUNS run(s), median reported; source in page cache; \`sync\` before every step; the dd/put and get/age -d pairs alternate their order run by run"
     echo "- RSS file: ${BENCH_RSS_MIB} MiB random data"
     echo "- Each run ingests into a fresh vault (init untimed); outputs are removed between runs"
     echo
