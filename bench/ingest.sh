@@ -89,6 +89,19 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- helpers
+# Brings the machine to the same state before every timed step: dirty data
+# written back, the page cache emptied where we are allowed to (root), and
+# the step's inputs (the source file, the vault's blobs, the age file) read
+# back in, so no step inherits another's cache churn.
+settle() {
+    sync
+    if [[ -w /proc/sys/vm/drop_caches ]]; then
+        echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true
+    fi
+    cat "$SRC" >/dev/null
+    find "$W" -type f -size +1M -not -name '*.out' -exec cat {} + >/dev/null 2>&1 || true
+}
+
 now() { date +%s.%N; }
 # Run a command with its stderr (vaultctl prints progress there) captured;
 # show it only if the command fails.
@@ -165,26 +178,26 @@ for (( run = 1; run <= BENCH_RUNS; run++ )); do
     # runs: on this VM the step that follows a large write or free pays for
     # page-cache churn, and a fixed order would bias every ratio one way.
     step_dd() {
-        sync; t0=$(now)
+        settle; t0=$(now)
         dd if="$SRC" of="$W/dd.out" bs=1M conv=fsync status=none
         t1=$(now); T_DD+=("$(elapsed "$t0" "$t1")")
         rm -f -- "$W/dd.out"
     }
     step_put() {
-        sync; t0=$(now)
+        settle; t0=$(now)
         quiet vault_put "$SRC" "$W/put.json"
         t1=$(now); T_PUT+=("$(elapsed "$t0" "$t1")")
         ID=$(check_put "$W/put.json" "$SRC" "$SRC_SHA")
     }
     step_get() {
-        sync; t0=$(now)
+        settle; t0=$(now)
         quiet "$VAULTCTL" --data "$W/vault" --key "$KEY" get "$ID" -o "$W/get.out"
         t1=$(now); T_GET+=("$(elapsed "$t0" "$t1")")
         cmp -s "$SRC" "$W/get.out" || fail_check "vaultctl get output differs from the source (run $run)"
         rm -f -- "$W/get.out"
     }
     step_aged() {
-        sync; t0=$(now)
+        settle; t0=$(now)
         age -d -i "$AGE_KEY" -o "$W/aged.out" "$W/src.age"
         t1=$(now); T_AGED+=("$(elapsed "$t0" "$t1")")
         if (( run == 1 )); then
@@ -196,7 +209,7 @@ for (( run = 1; run <= BENCH_RUNS; run++ )); do
     if (( run % 2 )); then step_dd; step_put; else step_put; step_dd; fi
 
     # c. age pipeline
-    sync; t0=$(now)
+    settle; t0=$(now)
     age_pipeline "$SRC" "$W/src.age"
     t1=$(now); T_AGE+=("$(elapsed "$t0" "$t1")")
 
@@ -268,7 +281,7 @@ REPORT=$W/report.md
     echo "- Machine: $NPROC CPUs, $CPU, ${MEM_MIB} MiB RAM, Linux $KERNEL"
     echo "- Scratch filesystem: $FSTYPE (\`stat -f\`: $FSTYPE_STAT) at \`$BENCH_DIR\`"
     [[ -z $FS_WARNING ]] || echo "- **$FS_WARNING**"
-    echo "- Timed file: ${BENCH_SIZE_MIB} MiB random data ($SRC_BYTES bytes), $BENCH_RUNS run(s), median reported; source in page cache; \`sync\` before every step; the dd/put and get/age -d pairs alternate their order run by run"
+    echo "- Timed file: ${BENCH_SIZE_MIB} MiB random data ($SRC_BYTES bytes), $BENCH_RUNS run(s), median reported; source in page cache; \`sync\` before every step; caches dropped (when root) and inputs re-read before every step; the dd/put and get/age -d pairs alternate their order run by run"
     echo "- RSS file: ${BENCH_RSS_MIB} MiB random data"
     echo "- Each run ingests into a fresh vault (init untimed); outputs are removed between runs"
     echo
