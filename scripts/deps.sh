@@ -8,7 +8,7 @@ PACKAGES=(
   libpoco-dev libsodium-dev libssl-dev libboost-filesystem-dev
   libhpdf-dev libqpdf-dev
   libgtest-dev libgmock-dev
-  sqlite3 coreutils
+  sqlite3 coreutils openssl
 )
 
 missing=()

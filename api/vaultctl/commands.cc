@@ -57,6 +57,30 @@ vault::StatusOr<std::unique_ptr<vault::LocalVault>> OpenVault(const GlobalOption
   return vault::LocalVault::Open(g.config);
 }
 
+// Records what a command did in the audit log. Returns the status of the
+// append: a command whose outcome cannot be recorded must say so.
+Status Record(vault::LocalVault& lv, const std::string& action, const std::string& object,
+              const Status& outcome) {
+  vault::AuditRecord r;
+  r.actor = Actor();
+  r.role = "cli";
+  r.action = action;
+  r.object = object;
+  r.outcome = outcome.ok() ? "ok" : "error";
+  r.client = "cli";
+  r.detail = outcome.ok() ? "" : outcome.reason();
+  return lv.audit().Append(r).status();
+}
+
+// Records the outcome and turns it into an exit code.
+int Finish(vault::LocalVault& lv, const std::string& action, const std::string& object,
+           const Status& outcome) {
+  Status recorded = Record(lv, action, object, outcome);
+  if (!outcome.ok()) return Fail(outcome);
+  if (!recorded.ok()) return Fail(recorded);
+  return kExitOk;
+}
+
 void PrintDocument(const vault::DocumentRecord& d) {
   std::printf("id:              %s\n", d.id.c_str());
   std::printf("archive number:  %s\n", d.archive_number.c_str());
@@ -209,9 +233,13 @@ int CmdPut(const GlobalOptions& g, const std::vector<std::string>& argv) {
   if (!lv.ok()) return Fail(lv.status());
   auto source = FileSource::Open(path, "put " + req.filename);
   if (!source.ok()) return Fail(source.status());
+  const std::string object = req.meta.customer_number + "/" + req.meta.doc_type;
   auto doc = (*lv)->vault().Ingest(std::move(req), **source);
   source->reset();
-  if (!doc.ok()) return Fail(doc.status());
+  if (!doc.ok()) return Finish(**lv, "document.create", object, doc.status());
+  if (Status s = Record(**lv, "document.create", doc->archive_number, Status::Ok()); !s.ok()) {
+    return Fail(s);
+  }
   auto versions = (*lv)->vault().Versions(doc->id);
   if (!versions.ok()) return Fail(versions.status());
   const vault::VersionRecord& v = versions->back();
@@ -244,7 +272,7 @@ int CmdAddVersion(const GlobalOptions& g, const std::vector<std::string>& argv) 
   std::string filename = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
   auto v = (*lv)->vault().AddVersion(a.positional[0], a.Get("--reason"), Actor(), filename, **source);
   source->reset();
-  if (!v.ok()) return Fail(v.status());
+  if (int rc = Finish(**lv, "document.version", a.positional[0], v.status()); rc != kExitOk) return rc;
   if (a.Has("--json")) {
     std::printf("%s\n", Stringify(VersionJson(*v)).c_str());
   } else {
@@ -272,7 +300,12 @@ int CmdGet(const GlobalOptions& g, const std::vector<std::string>& argv) {
   auto out = OutputFile::Create(a.Get("--output"));
   if (!out.ok()) return Fail(out.status());
   auto v = (*lv)->vault().ReadContent(a.positional[0], version, **out);
-  if (!v.ok()) return Fail(v.status());  // `out` is destroyed: partial output deleted
+  // The read is recorded before the output appears; if it cannot be
+  // recorded, the output is discarded. On failure `out` is destroyed, which
+  // deletes the partial output.
+  if (int rc = Finish(**lv, "document.read_content", a.positional[0], v.status()); rc != kExitOk) {
+    return rc;
+  }
   Status s = (*out)->Commit();
   if (!s.ok()) return Fail(s);
   return kExitOk;
@@ -351,8 +384,12 @@ int CmdVerify(const GlobalOptions& g, const std::vector<std::string>& argv) {
   if (a.positional.size() > 1) return Usage("verify takes at most one ID", kVerifyHelp);
   auto lv = OpenVault(g);
   if (!lv.ok()) return Fail(lv.status());
+  const std::string target = a.positional.empty() ? "*" : a.positional[0];
   auto report = RunVerify((*lv)->vault(), a.positional.empty() ? "" : a.positional[0]);
-  if (!report.ok()) return Fail(report.status());
+  if (!report.ok()) return Finish(**lv, "fixity.verify", target, report.status());
+  Status fixity = report->intact() ? Status::Ok()
+                                   : vault::DataLossError("fixity.failed", "integrity failure");
+  if (Status s = Record(**lv, "fixity.verify", target, fixity); !s.ok()) return Fail(s);
   if (a.Has("--json")) {
     std::printf("%s\n", Stringify(FixityJson(*report)).c_str());
   } else {
@@ -377,7 +414,7 @@ int CmdCleanup(const GlobalOptions& g, const std::vector<std::string>& argv) {
   auto lv = OpenVault(g);
   if (!lv.ok()) return Fail(lv.status());
   auto removed = (*lv)->vault().RemoveUntracked();
-  if (!removed.ok()) return Fail(removed.status());
+  if (int rc = Finish(**lv, "storage.cleanup", "*", removed.status()); rc != kExitOk) return rc;
   std::printf("removed %lld untracked file(s)\n", static_cast<long long>(*removed));
   return kExitOk;
 }
@@ -418,7 +455,10 @@ int CmdKeys(const GlobalOptions& g, const std::vector<std::string>& argv) {
   }
   if (sub == "rotate" && a.positional.size() == 1) {
     auto report = v.RotateKeys();
-    if (!report.ok()) return Fail(report.status());
+    if (int rc = Finish(**lv, "keys.rotate", report.ok() ? report->new_kek_id : "*", report.status());
+        rc != kExitOk) {
+      return rc;
+    }
     if (a.Has("--json")) {
       Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
       o->set("new_kek_id", report->new_kek_id);
@@ -439,14 +479,14 @@ int CmdKeys(const GlobalOptions& g, const std::vector<std::string>& argv) {
   }
   if (sub == "rewrap" && a.positional.size() == 1) {
     auto n = v.RewrapToPrimary();
-    if (!n.ok()) return Fail(n.status());
+    if (int rc = Finish(**lv, "keys.rewrap", "*", n.status()); rc != kExitOk) return rc;
     std::printf("%lld data key(s) rewrapped under %s\n", static_cast<long long>(*n),
                 (*lv)->keys().PrimaryId().c_str());
     return kExitOk;
   }
   if (sub == "destroy" && a.positional.size() == 2) {
     Status s = v.DestroyKek(a.positional[1]);
-    if (!s.ok()) return Fail(s);
+    if (int rc = Finish(**lv, "keys.destroy", a.positional[1], s); rc != kExitOk) return rc;
     std::printf("destroyed master key %s\n", a.positional[1].c_str());
     return kExitOk;
   }

@@ -28,5 +28,6 @@ int CmdShow(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdVerify(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdCleanup(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdKeys(const GlobalOptions& g, const std::vector<std::string>& argv);
+int CmdAudit(const GlobalOptions& g, const std::vector<std::string>& argv);
 
 }  // namespace vaultctl

@@ -25,7 +25,8 @@ const char kHelp[] =
     "  show ID               a document's metadata and versions\n"
     "  verify [ID]           fixity check\n"
     "  cleanup               remove untracked blobs and temporaries\n"
-    "  keys list|rotate|destroy\n"
+    "  keys list|rotate|rewrap|destroy\n"
+    "  audit verify|checkpoint|list|pubkey   the tamper-evident audit log\n"
     "\n"
     "Run `vaultctl COMMAND --help` for a command's options.\n"
     "Exit codes: 0 ok, 1 usage, 2 not found, 3 integrity failure, 4 other error.\n";
@@ -85,6 +86,7 @@ int main(int argc, char** argv) {
   if (cmd == "verify") return CmdVerify(g, rest);
   if (cmd == "cleanup") return CmdCleanup(g, rest);
   if (cmd == "keys") return CmdKeys(g, rest);
+  if (cmd == "audit") return CmdAudit(g, rest);
   std::fprintf(stderr, "vaultctl: unknown command '%s'\n\n%s", cmd.c_str(), kHelp);
   return kExitUsage;
 }

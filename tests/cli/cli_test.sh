@@ -176,5 +176,27 @@ V get C-0042_BJ_0001 --version 1 -o "$WORK/v1b.out"
 check "documents stay readable after rotation" cmp -s "$WORK/quote.txt" "$WORK/v1b.out"
 expect_exit 4 "the primary key cannot be destroyed" V keys destroy "$(V keys list | awk '/primary/ {print $1}')"
 
+# --- audit log ------------------------------------------------------------------
+expect_exit 0 "the audit log of everything above verifies" V audit verify
+V audit list --action document.read_content >"$WORK/out"
+check "content reads are audited" grep -q "document.read_content" "$WORK/out"
+check "failed reads are audited with their reason" grep -q "document.not_found" "$WORK/out"
+expect_exit 0 "write a signed checkpoint" V audit checkpoint --out "$WORK/cp"
+check "openssl verifies the checkpoint signature" \
+  openssl pkeyutl -verify -pubin -inkey "$WORK/cp/audit-signing.pem" -rawin \
+  -in "$WORK/cp/checkpoint.body" -sigfile "$WORK/cp/checkpoint.sig"
+sed '/^$/,$d' "$WORK/cp/checkpoint.note" >"$WORK/cp/body2"
+tail -n 1 "$WORK/cp/checkpoint.note" | awk '{print $3}' | base64 -d | tail -c 64 >"$WORK/cp/sig2"
+check "the auditor's recipe from docs/audit.md (note file + openssl only) verifies" \
+  openssl pkeyutl -verify -pubin -inkey "$WORK/cp/audit-signing.pem" -rawin \
+  -in "$WORK/cp/body2" -sigfile "$WORK/cp/sig2"
+cp "$WORK/cp/checkpoint.body" "$WORK/cp/flipped.body"
+printf 'Z' | dd of="$WORK/cp/flipped.body" bs=1 seek=19 conv=notrunc status=none
+check "openssl rejects a checkpoint with one flipped bit" \
+  bash -c "! openssl pkeyutl -verify -pubin -inkey '$WORK/cp/audit-signing.pem' -rawin -in '$WORK/cp/flipped.body' -sigfile '$WORK/cp/checkpoint.sig' >/dev/null 2>&1"
+sqlite3 "$VAULT_DATA/metadata.db" "UPDATE audit_events SET actor = 'someone-else' WHERE seq = 3"
+expect_exit 3 "an edited audit row is detected" V audit verify
+check "verify names the tampered event" grep -q "event 3" "$WORK/out"
+
 echo "cli: $passed passed, $failed failed"
 [[ $failed == 0 ]]

@@ -94,6 +94,15 @@ StatusOr<SecretKey> KeyRing::Unwrap(const WrappedKey& wrapped, const BlobBinding
   return dek;
 }
 
+StatusOr<std::string> KeyRing::DeriveFromPrimary(const std::string& label, uint8_t out[32]) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = keks_.find(primary_);
+  if (it == keks_.end()) return FailedPreconditionError("key.no_primary", "key ring has no primary KEK");
+  crypto_generichash(out, 32, reinterpret_cast<const uint8_t*>(label.data()), label.size(),
+                     it->second.key.secret_bytes(), SecretKey::kSize);
+  return primary_;
+}
+
 std::vector<KekInfo> KeyRing::List() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<KekInfo> out;

@@ -48,6 +48,10 @@ class KeyRing {
   std::vector<KekInfo> List() const;
   std::string PrimaryId() const;
 
+  // Derives 32 bytes from the primary KEK for another purpose (keyed
+  // BLAKE2b over `label`), e.g. the audit signing seed. Returns the KEK id.
+  StatusOr<std::string> DeriveFromPrimary(const std::string& label, uint8_t out[32]) const;
+
   // Adds a fresh random KEK as primary and persists the ring. Returns its id.
   virtual StatusOr<std::string> Rotate();
   // Removes a non-primary KEK for good and persists the ring.

@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 
+#include "vault/audit/audit_log.h"
 #include "vault/vault.h"
 #include "vault/metadata/sqlite_metadata_store.h"
 #include "vault/storage/local_blob_store.h"
@@ -46,6 +47,7 @@ class LocalVault {
   LocalBlobStore& blobs() { return *blobs_; }
   SqliteMetadataStore& metadata() { return *metadata_; }
   KeyRing& keys() { return *keys_; }
+  AuditLog& audit() { return *audit_; }
 
  private:
   LocalVault() = default;
@@ -53,6 +55,7 @@ class LocalVault {
   std::unique_ptr<SqliteMetadataStore> metadata_;
   std::unique_ptr<KeyRing> keys_;
   std::unique_ptr<Vault> vault_;
+  std::unique_ptr<AuditLog> audit_;
 };
 
 // True when `path` is `dir` or inside it (after resolving symlinks and ..).

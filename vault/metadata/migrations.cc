@@ -62,6 +62,36 @@ const std::vector<Migration>& SqliteMigrations() {
                 kek_id TEXT PRIMARY KEY,
                 destroyed_at TEXT NOT NULL))",
        }},
+      {3,
+       "hash-chained audit log, signed checkpoints, signing public keys",
+       {
+           R"(CREATE TABLE audit_events (
+                seq INTEGER PRIMARY KEY,
+                time TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                role TEXT NOT NULL,
+                action TEXT NOT NULL,
+                object TEXT NOT NULL,
+                outcome TEXT NOT NULL,
+                client TEXT NOT NULL,
+                request_id TEXT NOT NULL,
+                detail TEXT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL))",
+           "CREATE INDEX audit_by_actor ON audit_events(actor)",
+           "CREATE INDEX audit_by_object ON audit_events(object)",
+           R"(CREATE TABLE audit_checkpoints (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                size INTEGER NOT NULL,
+                head_hash TEXT NOT NULL,
+                key_name TEXT NOT NULL,
+                note TEXT NOT NULL,
+                created_at TEXT NOT NULL))",
+           R"(CREATE TABLE signing_keys (
+                key_name TEXT PRIMARY KEY,
+                public_key TEXT NOT NULL,
+                created_at TEXT NOT NULL))",
+       }},
   };
   return kMigrations;
 }

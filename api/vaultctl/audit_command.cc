@@ -1,0 +1,176 @@
+// vaultctl audit: verify the chain and checkpoints, write a signed
+// checkpoint, list events, print the signing public key.
+#include <sys/stat.h>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "api/vaultctl/args.h"
+#include "api/vaultctl/commands.h"
+#include "api/vaultctl/json_output.h"
+#include "vault/audit/signed_note.h"
+
+namespace vaultctl {
+namespace {
+
+const char kAuditHelp[] =
+    "usage: vaultctl audit verify [--json]     check the hash chain and every signed checkpoint\n"
+    "                                          (exit 0 intact, 3 tampered)\n"
+    "       vaultctl audit checkpoint [--out DIR]\n"
+    "                                          sign (event count, head hash) now; with --out also\n"
+    "                                          write checkpoint.note, checkpoint.body, checkpoint.sig\n"
+    "                                          and audit-signing.pem for openssl (docs/audit.md)\n"
+    "       vaultctl audit list [--actor A] [--object O] [--action X] [--after SEQ] [--limit N] [--json]\n"
+    "       vaultctl audit pubkey                  the current signing public key as PEM\n";
+
+bool WriteOut(const std::string& path, const std::string& data) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(data.data(), static_cast<std::streamsize>(data.size()));
+  return static_cast<bool>(out);
+}
+
+std::string Actor() {
+  const char* user = std::getenv("USER");
+  return std::string("vaultctl:") + (user && *user ? user : "unknown");
+}
+
+vault::Status Note(vault::LocalVault& lv, const std::string& action, const vault::Status& outcome) {
+  vault::AuditRecord r;
+  r.actor = Actor();
+  r.role = "cli";
+  r.action = action;
+  r.object = "audit";
+  r.outcome = outcome.ok() ? "ok" : "error";
+  r.client = "cli";
+  r.detail = outcome.ok() ? "" : outcome.reason();
+  return lv.audit().Append(r).status();
+}
+
+}  // namespace
+
+int CmdAudit(const GlobalOptions& g, const std::vector<std::string>& argv) {
+  auto parsed = ParseArgs(argv, {{"--out", "--actor", "--object", "--action", "--after", "--limit"},
+                                 {"--json"}});
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "vaultctl: %s\n\n%s", parsed.status().message().c_str(), kAuditHelp);
+    return kExitUsage;
+  }
+  const Args& a = *parsed;
+  if (a.Has("--help")) {
+    std::fputs(kAuditHelp, stdout);
+    return kExitOk;
+  }
+  if (a.positional.size() != 1) {
+    std::fprintf(stderr, "vaultctl: audit needs one subcommand\n\n%s", kAuditHelp);
+    return kExitUsage;
+  }
+  auto lv = vault::LocalVault::Open(g.config);
+  if (!lv.ok()) return Fail(lv.status());
+  vault::AuditLog& log = (*lv)->audit();
+  const std::string& sub = a.positional[0];
+
+  if (sub == "verify") {
+    auto report = log.Verify();
+    if (!report.ok()) return Fail(report.status());
+    if (vault::Status s = Note(**lv, "audit.verify", report->ok ? vault::Status::Ok()
+                                                                : vault::DataLossError("audit.tampered", "")); !s.ok()) {
+      return Fail(s);
+    }
+    if (a.Has("--json")) {
+      Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      o->set("ok", report->ok);
+      o->set("events", static_cast<Poco::Int64>(report->events));
+      o->set("checkpoints", static_cast<Poco::Int64>(report->checkpoints));
+      o->set("first_bad_seq", static_cast<Poco::Int64>(report->first_bad_seq));
+      Poco::JSON::Array::Ptr problems = new Poco::JSON::Array();
+      for (const auto& p : report->problems) problems->add(p);
+      o->set("problems", problems);
+      std::printf("%s\n", Stringify(o).c_str());
+    } else {
+      for (const auto& p : report->problems) std::printf("TAMPERED: %s\n", p.c_str());
+      std::printf("audit log: %lld events, %lld signed checkpoints: %s\n",
+                  static_cast<long long>(report->events), static_cast<long long>(report->checkpoints),
+                  report->ok ? "intact" : "TAMPERED");
+    }
+    return report->ok ? kExitOk : kExitIntegrity;
+  }
+
+  if (sub == "checkpoint") {
+    auto signer = vault::Signer::FromKeyRing((*lv)->keys(), "audit");
+    if (!signer.ok()) return Fail(signer.status());
+    if (vault::Status s = Note(**lv, "audit.checkpoint", vault::Status::Ok()); !s.ok()) return Fail(s);
+    auto cp = log.WriteCheckpoint(**signer);
+    if (!cp.ok()) return Fail(cp.status());
+    std::fputs(cp->note.c_str(), stdout);
+    std::string dir = a.Get("--out");
+    if (!dir.empty()) {
+      ::mkdir(dir.c_str(), 0755);
+      auto parsed_note = vault::ParseNote(cp->note);
+      if (!parsed_note.ok()) return Fail(parsed_note.status());
+      std::string sig(parsed_note->signature.begin(), parsed_note->signature.end());
+      if (!WriteOut(dir + "/checkpoint.note", cp->note) ||
+          !WriteOut(dir + "/checkpoint.body", parsed_note->body) ||
+          !WriteOut(dir + "/checkpoint.sig", sig) ||
+          !WriteOut(dir + "/audit-signing.pem", vault::Ed25519PublicKeyPem((*signer)->public_key()))) {
+        return Fail(vault::UnavailableError("cli.io_error", "cannot write checkpoint files to " + dir));
+      }
+      std::fprintf(stderr, "wrote checkpoint.note, checkpoint.body, checkpoint.sig, audit-signing.pem to %s\n",
+                   dir.c_str());
+    }
+    return kExitOk;
+  }
+
+  if (sub == "pubkey") {
+    auto signer = vault::Signer::FromKeyRing((*lv)->keys(), "audit");
+    if (!signer.ok()) return Fail(signer.status());
+    std::printf("# %s\n%s", (*signer)->key_name().c_str(),
+                vault::Ed25519PublicKeyPem((*signer)->public_key()).c_str());
+    return kExitOk;
+  }
+
+  if (sub == "list") {
+    vault::AuditFilter f;
+    f.actor = a.Get("--actor");
+    f.object = a.Get("--object");
+    f.action = a.Get("--action");
+    f.after_seq = std::atoll(a.Get("--after", "0").c_str());
+    f.limit = std::atoll(a.Get("--limit", "100").c_str());
+    auto events = log.List(f);
+    if (!events.ok()) return Fail(events.status());
+    if (a.Has("--json")) {
+      Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
+      for (const auto& e : *events) {
+        Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        o->set("seq", static_cast<Poco::Int64>(e.seq));
+        o->set("time", e.time);
+        o->set("actor", e.record.actor);
+        o->set("role", e.record.role);
+        o->set("action", e.record.action);
+        o->set("object", e.record.object);
+        o->set("outcome", e.record.outcome);
+        o->set("client", e.record.client);
+        o->set("detail", e.record.detail);
+        o->set("hash", e.hash);
+        items->add(o);
+      }
+      Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
+      o->set("items", items);
+      std::printf("%s\n", Stringify(o).c_str());
+    } else {
+      for (const auto& e : *events) {
+        std::printf("%6lld %s %-22s %-20s %-24s %s%s%s\n", static_cast<long long>(e.seq), e.time.c_str(),
+                    e.record.actor.c_str(), e.record.action.c_str(), e.record.object.c_str(),
+                    e.record.outcome.c_str(), e.record.detail.empty() ? "" : " ",
+                    e.record.detail.c_str());
+      }
+    }
+    return kExitOk;
+  }
+  std::fprintf(stderr, "vaultctl: unknown audit subcommand '%s'\n\n%s", sub.c_str(), kAuditHelp);
+  return kExitUsage;
+}
+
+}  // namespace vaultctl

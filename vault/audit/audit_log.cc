@@ -1,0 +1,317 @@
+#include "vault/audit/audit_log.h"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+
+#include <map>
+
+#include "vault/audit/canonical_json.h"
+#include "vault/audit/signed_note.h"
+#include "vault/base/hex.h"
+#include "vault/crypto/sha256.h"
+
+using namespace Poco::Data::Keywords;
+using Poco::Data::RecordSet;
+using Poco::Data::Session;
+using Poco::Data::Statement;
+
+namespace vault {
+namespace {
+
+const std::string kGenesis(64, '0');
+
+Status DbError(const Poco::Exception& e) {
+  return UnavailableError("audit.db_error", "audit log database: " + e.displayText());
+}
+
+std::string Str(RecordSet& rs, const char* col) {
+  const Poco::Dynamic::Var& v = rs[col];
+  return v.isEmpty() ? std::string() : v.convert<std::string>();
+}
+
+AuditEvent EventFromRow(RecordSet& rs) {
+  AuditEvent e;
+  e.seq = rs["seq"].convert<Poco::Int64>();
+  e.time = Str(rs, "time");
+  e.record.actor = Str(rs, "actor");
+  e.record.role = Str(rs, "role");
+  e.record.action = Str(rs, "action");
+  e.record.object = Str(rs, "object");
+  e.record.outcome = Str(rs, "outcome");
+  e.record.client = Str(rs, "client");
+  e.record.request_id = Str(rs, "request_id");
+  e.record.detail = Str(rs, "detail");
+  e.prev_hash = Str(rs, "prev_hash");
+  e.hash = Str(rs, "hash");
+  return e;
+}
+
+constexpr char kColumns[] =
+    "seq, time, actor, role, action, object, outcome, client, request_id, detail, prev_hash, hash";
+
+}  // namespace
+
+std::string CanonicalForm(const AuditEvent& e) {
+  const AuditRecord& r = e.record;
+  return CanonicalJson({{"action", r.action},
+                        {"actor", r.actor},
+                        {"client", r.client},
+                        {"detail", r.detail},
+                        {"object", r.object},
+                        {"outcome", r.outcome},
+                        {"prev", e.prev_hash},
+                        {"request_id", r.request_id},
+                        {"role", r.role},
+                        {"seq", e.seq},
+                        {"time", e.time}});
+}
+
+AuditLog::AuditLog(std::unique_ptr<Session> session, const Clock* clock)
+    : session_(std::move(session)), clock_(clock) {}
+
+AuditLog::~AuditLog() = default;
+
+StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& db_path, const Clock* clock) {
+  static std::once_flag registered;
+  std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
+  try {
+    auto session = std::make_unique<Session>("SQLite", db_path);
+    *session << "PRAGMA busy_timeout = 5000", now;
+    *session << "PRAGMA synchronous = FULL", now;
+    Poco::Int64 tables = 0;
+    *session << "SELECT COUNT(*) FROM sqlite_master WHERE name = 'audit_events'", into(tables), now;
+    if (tables == 0) {
+      return FailedPreconditionError("audit.not_migrated", "the metadata database has no audit tables");
+    }
+    return std::unique_ptr<AuditLog>(new AuditLog(std::move(session), clock));
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+StatusOr<AuditEvent> AuditLog::Append(const AuditRecord& record) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Session& s = *session_;
+  AuditEvent e;
+  e.record = record;
+  try {
+    s << "BEGIN IMMEDIATE", now;
+    try {
+      Poco::Int64 last_seq = 0;
+      std::string last_hash;
+      Statement q(s);
+      q << "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", into(last_seq),
+          into(last_hash);
+      q.execute();
+      e.seq = last_seq + 1;
+      e.prev_hash = last_hash.empty() ? kGenesis : last_hash;
+      e.time = FormatUtc(clock_->Now());
+      e.hash = Sha256::HexOf(CanonicalForm(e));
+      s << "INSERT INTO audit_events (" << kColumns << ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+          bind(Poco::Int64{e.seq}), bind(e.time), bind(record.actor), bind(record.role),
+          bind(record.action), bind(record.object), bind(record.outcome), bind(record.client),
+          bind(record.request_id), bind(record.detail), bind(e.prev_hash), bind(e.hash), now;
+      s << "COMMIT", now;
+    } catch (...) {
+      s << "ROLLBACK", now;
+      throw;
+    }
+  } catch (const Poco::Exception& ex) {
+    return DbError(ex);
+  }
+  return e;
+}
+
+StatusOr<std::vector<AuditEvent>> AuditLog::List(const AuditFilter& f) {
+  std::string where = " WHERE seq > ?";
+  std::vector<std::string> params;
+  auto eq = [&](const char* col, const std::string& v) {
+    if (v.empty()) return;
+    where += std::string(" AND ") + col + " = ?";
+    params.push_back(v);
+  };
+  eq("actor", f.actor);
+  eq("object", f.object);
+  eq("action", f.action);
+  if (!f.from_time.empty()) {
+    where += " AND time >= ?";
+    params.push_back(f.from_time);
+  }
+  if (!f.to_time.empty()) {
+    where += " AND time <= ?";
+    params.push_back(f.to_time);
+  }
+  int64_t limit = f.limit <= 0 ? 100 : (f.limit > 1000 ? 1000 : f.limit);
+  Poco::Int64 after = f.after_seq;
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    Statement st(*session_);
+    st << "SELECT " << kColumns << " FROM audit_events" << where << " ORDER BY seq LIMIT " << limit,
+        useRef(after);
+    for (auto& p : params) st, useRef(p);
+    st.execute();
+    RecordSet rs(st);
+    std::vector<AuditEvent> out;
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(EventFromRow(rs));
+    return out;
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+StatusOr<AuditCheckpoint> AuditLog::WriteCheckpoint(const Signer& signer) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Session& s = *session_;
+  AuditCheckpoint cp;
+  try {
+    s << "BEGIN IMMEDIATE", now;
+    try {
+      Poco::Int64 size = 0;
+      std::string head;
+      Statement q(s);
+      q << "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", into(size), into(head);
+      q.execute();
+      cp.size = size;
+      cp.head_hash = head.empty() ? kGenesis : head;
+      cp.key_name = signer.key_name();
+      cp.created_at = FormatUtc(clock_->Now());
+      cp.note = SignNote(CheckpointBody(cp.size, cp.head_hash), signer);
+      const auto& pk = signer.public_key();
+      s << "INSERT OR IGNORE INTO signing_keys (key_name, public_key, created_at) VALUES (?,?,?)",
+          bind(cp.key_name), bind(HexEncode(pk.data(), pk.size())), bind(cp.created_at), now;
+      s << "INSERT INTO audit_checkpoints (size, head_hash, key_name, note, created_at) "
+           "VALUES (?,?,?,?,?)",
+          bind(Poco::Int64{cp.size}), bind(cp.head_hash), bind(cp.key_name), bind(cp.note),
+          bind(cp.created_at), now;
+      Poco::Int64 id = 0;
+      s << "SELECT last_insert_rowid()", into(id), now;
+      cp.id = id;
+      s << "COMMIT", now;
+    } catch (...) {
+      s << "ROLLBACK", now;
+      throw;
+    }
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+  return cp;
+}
+
+StatusOr<std::vector<AuditCheckpoint>> AuditLog::Checkpoints() {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    Statement st(*session_);
+    st << "SELECT id, size, head_hash, key_name, note, created_at FROM audit_checkpoints ORDER BY id";
+    st.execute();
+    RecordSet rs(st);
+    std::vector<AuditCheckpoint> out;
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+      AuditCheckpoint cp;
+      cp.id = rs["id"].convert<Poco::Int64>();
+      cp.size = rs["size"].convert<Poco::Int64>();
+      cp.head_hash = Str(rs, "head_hash");
+      cp.key_name = Str(rs, "key_name");
+      cp.note = Str(rs, "note");
+      cp.created_at = Str(rs, "created_at");
+      out.push_back(cp);
+    }
+    return out;
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+StatusOr<Signer::PublicKey> AuditLog::PublicKeyOf(const std::string& key_name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    std::string hex;
+    Statement st(*session_);
+    st << "SELECT public_key FROM signing_keys WHERE key_name = ?", bind(key_name), into(hex);
+    if (st.execute() == 0) return NotFoundError("audit.unknown_key", "unknown signing key " + key_name);
+    auto bytes = HexDecode(hex);
+    if (!bytes || bytes->size() != Signer::kPublicKeySize) {
+      return DataLossError("audit.bad_key", "stored public key is malformed");
+    }
+    Signer::PublicKey pk{};
+    std::copy(bytes->begin(), bytes->end(), pk.begin());
+    return pk;
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+StatusOr<AuditReport> AuditLog::Verify() {
+  AuditReport report;
+  VAULT_ASSIGN_OR_RETURN(std::vector<AuditCheckpoint> checkpoints, Checkpoints());
+  std::map<int64_t, std::string> head_at;  // checkpoint sizes -> chain hash there
+  for (const auto& cp : checkpoints) head_at[cp.size] = "";
+  auto problem = [&](int64_t seq, const std::string& what) {
+    report.ok = false;
+    if (seq > 0 && report.first_bad_seq == 0) report.first_bad_seq = seq;
+    if (report.problems.size() < 100) report.problems.push_back(what);
+  };
+  // Walk the chain in pages so memory stays bounded.
+  std::string prev = kGenesis;
+  int64_t expected = 1;
+  head_at[0] = kGenesis;
+  AuditFilter page;
+  page.limit = 1000;
+  while (true) {
+    VAULT_ASSIGN_OR_RETURN(std::vector<AuditEvent> events, List(page));
+    if (events.empty()) break;
+    for (const AuditEvent& e : events) {
+      if (e.seq != expected) {
+        problem(expected, "event " + std::to_string(expected) + " is missing (deleted?)");
+        expected = e.seq;
+      }
+      if (e.prev_hash != prev) {
+        problem(e.seq, "event " + std::to_string(e.seq) +
+                           " does not follow its predecessor (reordered or predecessor changed)");
+      }
+      if (Sha256::HexOf(CanonicalForm(e)) != e.hash) {
+        problem(e.seq, "event " + std::to_string(e.seq) + " was modified (hash mismatch)");
+      }
+      prev = e.hash;
+      if (head_at.count(e.seq)) head_at[e.seq] = e.hash;
+      ++expected;
+      ++report.events;
+    }
+    page.after_seq = events.back().seq;
+  }
+  for (const AuditCheckpoint& cp : checkpoints) {
+    ++report.checkpoints;
+    std::string which = "checkpoint " + std::to_string(cp.id);
+    auto parsed = ParseNote(cp.note);
+    if (!parsed.ok()) {
+      problem(0, which + ": " + parsed.status().message());
+      continue;
+    }
+    auto pk = PublicKeyOf(parsed->key_name);
+    if (!pk.ok()) {
+      problem(0, which + ": " + pk.status().message());
+      continue;
+    }
+    auto kh = NoteKeyHash(parsed->key_name, *pk);
+    if (!std::equal(kh.begin(), kh.end(), parsed->key_hash.begin()) ||
+        !VerifyEd25519(*pk, parsed->body, parsed->signature.data(), parsed->signature.size())) {
+      problem(0, which + ": signature does not verify");
+      continue;
+    }
+    if (parsed->body != CheckpointBody(cp.size, cp.head_hash)) {
+      problem(0, which + ": stored size or head hash differs from the signed note");
+      continue;
+    }
+    if (cp.size > report.events) {
+      problem(cp.size, which + " covers " + std::to_string(cp.size) + " events but only " +
+                           std::to_string(report.events) + " exist (tail deleted?)");
+    } else if (head_at[cp.size] != cp.head_hash) {
+      problem(cp.size, which + ": the chain's hash at event " + std::to_string(cp.size) +
+                           " differs from the signed head (history rewritten)");
+    }
+  }
+  return report;
+}
+
+}  // namespace vault

@@ -1,0 +1,107 @@
+// AuditLog: the tamper-evident record of who did what.
+//
+// Every event stores the SHA-256 of the previous event's canonical form, so
+// editing, deleting or reordering a row breaks the chain at that row.
+// Checkpoints are signed notes (signed_note.h) over (number of events, head
+// hash); handed to auditors, they also make truncation of the tail and a
+// rewritten chain detectable. There is no API that edits or deletes events.
+//
+// Stored in the metadata database (tables from migration 3) over its own
+// connection; appends take BEGIN IMMEDIATE so concurrent writers (vaultctl,
+// vaultd) interleave without forking the chain.
+//
+// Thread-safety: safe for concurrent use.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "vault/base/clock.h"
+#include "vault/base/status.h"
+#include "vault/keys/signer.h"
+
+namespace Poco {
+namespace Data {
+class Session;
+}
+}  // namespace Poco
+
+namespace vault {
+
+// What a caller records. Never put secrets or content in any field.
+struct AuditRecord {
+  std::string actor;
+  std::string role;
+  std::string action;   // e.g. "document.create", "document.read_content"
+  std::string object;   // e.g. an archive number
+  std::string outcome;  // "ok", "denied" or "error"
+  std::string client;   // client address, or "cli"
+  std::string request_id;
+  std::string detail;   // e.g. an error reason
+};
+
+struct AuditEvent {
+  int64_t seq = 0;
+  std::string time;
+  AuditRecord record;
+  std::string prev_hash;  // hex; 64 zeros for the first event
+  std::string hash;       // hex SHA-256 of CanonicalForm()
+};
+
+struct AuditFilter {
+  std::string actor;
+  std::string object;
+  std::string action;
+  std::string from_time;  // inclusive, RFC 3339 prefix comparison
+  std::string to_time;
+  int64_t after_seq = 0;
+  int64_t limit = 100;
+};
+
+struct AuditCheckpoint {
+  int64_t id = 0;
+  int64_t size = 0;
+  std::string head_hash;
+  std::string key_name;
+  std::string note;
+  std::string created_at;
+};
+
+struct AuditReport {
+  bool ok = true;
+  int64_t events = 0;
+  int64_t checkpoints = 0;
+  int64_t first_bad_seq = 0;  // 0 when the chain is intact
+  std::vector<std::string> problems;
+};
+
+// The exact bytes that are hashed for an event.
+std::string CanonicalForm(const AuditEvent& e);
+
+class AuditLog {
+ public:
+  // The database must already be migrated (SqliteMetadataStore::Open).
+  static StatusOr<std::unique_ptr<AuditLog>> Open(const std::string& db_path, const Clock* clock);
+  ~AuditLog();
+
+  StatusOr<AuditEvent> Append(const AuditRecord& record);
+  StatusOr<std::vector<AuditEvent>> List(const AuditFilter& filter);
+  // Signs (events so far, head hash) and stores the note; records the
+  // signer's public key on first use.
+  StatusOr<AuditCheckpoint> WriteCheckpoint(const Signer& signer);
+  StatusOr<std::vector<AuditCheckpoint>> Checkpoints();
+  // Walks the whole chain and checks every checkpoint's signature, size and
+  // head hash. Problems are reported, not returned as errors.
+  StatusOr<AuditReport> Verify();
+  StatusOr<Signer::PublicKey> PublicKeyOf(const std::string& key_name);
+
+ private:
+  AuditLog(std::unique_ptr<Poco::Data::Session> session, const Clock* clock);
+  std::mutex mu_;
+  std::unique_ptr<Poco::Data::Session> session_;
+  const Clock* clock_;
+};
+
+}  // namespace vault
