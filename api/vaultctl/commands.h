@@ -29,5 +29,6 @@ int CmdVerify(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdCleanup(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdKeys(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdAudit(const GlobalOptions& g, const std::vector<std::string>& argv);
+int CmdUser(const GlobalOptions& g, const std::vector<std::string>& argv);
 
 }  // namespace vaultctl

@@ -176,6 +176,19 @@ V get C-0042_BJ_0001 --version 1 -o "$WORK/v1b.out"
 check "documents stay readable after rotation" cmp -s "$WORK/quote.txt" "$WORK/v1b.out"
 expect_exit 4 "the primary key cannot be destroyed" V keys destroy "$(V keys list | awk '/primary/ {print $1}')"
 
+# --- users ------------------------------------------------------------------------
+expect_exit 0 "user add reads the password from stdin" \
+  bash -c "echo '一个足够长的密码 correct horse' | '$VAULTCTL' user add zhangsan --role staff --department 华南销售部 --display-name 张三 --password-stdin"
+check "user list shows the new user" bash -c "'$VAULTCTL' user list | grep -q '张三'"
+check "the password is not stored anywhere in the data directory" \
+  bash -c "! grep -rqaF -- 'correct horse' '$VAULT_DATA'"
+expect_exit 4 "an unknown role is refused" \
+  bash -c "echo 'long enough password' | '$VAULTCTL' user add lisi --role king --department x --password-stdin"
+check "the error names the role field" grep -q "role:" "$WORK/err"
+expect_exit 1 "user add without --password-stdin is a usage error" V user add wangwu --role staff --department x
+expect_exit 0 "user disable" V user disable zhangsan
+check "disabled users are marked" bash -c "'$VAULTCTL' user list | grep -q disabled"
+
 # --- audit log ------------------------------------------------------------------
 expect_exit 0 "the audit log of everything above verifies" V audit verify
 V audit list --action document.read_content >"$WORK/out"

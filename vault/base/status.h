@@ -23,6 +23,7 @@ enum class StatusCode {
   kPermissionDenied,
   kFailedPrecondition,
   kDataLoss,  // integrity failure: authentication or hash mismatch
+  kUnauthenticated,
   kResourceExhausted,
   kUnavailable,
   kInternal,

@@ -112,6 +112,8 @@ StatusOr<std::unique_ptr<LocalVault>> LocalVault::Open(const LocalVaultConfig& c
   VAULT_ASSIGN_OR_RETURN(v->blobs_, LocalBlobStore::OpenAt(data.string()));
   VAULT_ASSIGN_OR_RETURN(v->metadata_, SqliteMetadataStore::Open((data / "metadata.db").string()));
   VAULT_ASSIGN_OR_RETURN(v->audit_, AuditLog::Open((data / "metadata.db").string(), config.clock));
+  VAULT_ASSIGN_OR_RETURN(v->identity_, IdentityStore::Open((data / "metadata.db").string(),
+                                                           config.clock, config.login_policy));
   VaultOptions opt;
   opt.blobs = v->blobs_.get();
   opt.metadata = v->metadata_.get();

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "vault/audit/audit_log.h"
+#include "vault/identity/identity_store.h"
 #include "vault/vault.h"
 #include "vault/metadata/sqlite_metadata_store.h"
 #include "vault/storage/local_blob_store.h"
@@ -29,6 +30,7 @@ struct LocalVaultConfig {
   const Clock* clock = SystemClock();
   const FieldDictionary* dictionary = &FieldDictionary::Default();
   std::function<void(const char*)> crash_point;
+  LoginPolicy login_policy;
 };
 
 struct InitReport {
@@ -48,6 +50,7 @@ class LocalVault {
   SqliteMetadataStore& metadata() { return *metadata_; }
   KeyRing& keys() { return *keys_; }
   AuditLog& audit() { return *audit_; }
+  IdentityStore& identity() { return *identity_; }
 
  private:
   LocalVault() = default;
@@ -56,6 +59,7 @@ class LocalVault {
   std::unique_ptr<KeyRing> keys_;
   std::unique_ptr<Vault> vault_;
   std::unique_ptr<AuditLog> audit_;
+  std::unique_ptr<IdentityStore> identity_;
 };
 
 // True when `path` is `dir` or inside it (after resolving symlinks and ..).

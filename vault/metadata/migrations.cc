@@ -92,6 +92,29 @@ const std::vector<Migration>& SqliteMigrations() {
                 public_key TEXT NOT NULL,
                 created_at TEXT NOT NULL))",
        }},
+      {4,
+       "users and bearer sessions",
+       {
+           R"(CREATE TABLE users (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                username TEXT NOT NULL UNIQUE,
+                display_name TEXT NOT NULL,
+                role TEXT NOT NULL,
+                department TEXT NOT NULL,
+                clearance TEXT NOT NULL,
+                password_hash TEXT NOT NULL,
+                disabled INTEGER NOT NULL DEFAULT 0,
+                failed_logins INTEGER NOT NULL DEFAULT 0,
+                locked_until INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL))",
+           R"(CREATE TABLE sessions (
+                token_hash TEXT PRIMARY KEY,
+                user_id INTEGER NOT NULL REFERENCES users(id),
+                created_at TEXT NOT NULL,
+                expires_at INTEGER NOT NULL,
+                revoked INTEGER NOT NULL DEFAULT 0))",
+           "CREATE INDEX sessions_by_user ON sessions(user_id)",
+       }},
   };
   return kMigrations;
 }

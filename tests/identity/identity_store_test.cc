@@ -1,0 +1,134 @@
+#include "vault/identity/identity_store.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <Poco/Data/Session.h>
+
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_vault.h"
+#include "vault/local/local_vault.h"
+
+namespace vault {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::TempDir;
+
+class IdentityStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_ = testing::InitTestVault(dir_);
+    // Migrations run when the vault opens.
+    ASSERT_TRUE(LocalVault::Open(config_).ok());
+    LoginPolicy policy;
+    policy.max_failures = 3;
+    policy.lockout = std::chrono::minutes(10);
+    policy.token_lifetime = std::chrono::hours(1);
+    policy.argon2_opslimit = 1;  // cheap hashes keep the test fast
+    policy.argon2_memlimit = 8u << 20;
+    store_ = std::move(IdentityStore::Open(config_.data_dir + "/metadata.db", &clock_, policy)).value();
+    NewUser u;
+    u.username = "zhangsan";
+    u.display_name = "张三";
+    u.role = "staff";
+    u.department = "华南销售部";
+    u.password = "correct horse battery";
+    ASSERT_TRUE(store_->AddUser(u).ok());
+  }
+
+  TempDir dir_;
+  FakeClock clock_{std::chrono::system_clock::from_time_t(1795000000)};
+  LocalVaultConfig config_;
+  std::unique_ptr<IdentityStore> store_;
+};
+
+TEST_F(IdentityStoreTest, LoginIssuesATokenThatAuthenticates) {
+  auto login = store_->Login("zhangsan", "correct horse battery");
+  ASSERT_TRUE(login.ok()) << login.status().ToString();
+  EXPECT_EQ(login->token.size(), 64u);
+  EXPECT_EQ(login->expires_at, "2026-11-18T12:06:40Z");
+  auto user = store_->Authenticate(login->token);
+  ASSERT_TRUE(user.ok());
+  EXPECT_EQ(user->display_name, "张三");
+  EXPECT_EQ(user->role, "staff");
+}
+
+TEST_F(IdentityStoreTest, DatabaseHoldsNoPasswordOrToken) {
+  auto login = store_->Login("zhangsan", "correct horse battery");
+  std::string db = testing::ReadFile(config_.data_dir + "/metadata.db") +
+                   testing::ReadFile(config_.data_dir + "/metadata.db-wal");
+  EXPECT_EQ(db.find("correct horse battery"), std::string::npos);
+  EXPECT_EQ(db.find(login->token), std::string::npos);
+  EXPECT_NE(db.find("$argon2id$"), std::string::npos);
+}
+
+TEST_F(IdentityStoreTest, WrongPasswordAndUnknownUserLookTheSame) {
+  auto a = store_->Login("zhangsan", "wrong password!!");
+  auto b = store_->Login("nobody", "wrong password!!");
+  EXPECT_EQ(a.status().reason(), "auth.failed");
+  EXPECT_EQ(b.status().reason(), "auth.failed");
+  EXPECT_EQ(a.status().message(), b.status().message());
+  EXPECT_EQ(a.status().code(), StatusCode::kUnauthenticated);
+}
+
+TEST_F(IdentityStoreTest, LockoutAfterPolicyCountThenExpires) {
+  EXPECT_EQ(store_->Login("zhangsan", "bad password 1").status().reason(), "auth.failed");
+  EXPECT_EQ(store_->Login("zhangsan", "bad password 2").status().reason(), "auth.failed");
+  EXPECT_EQ(store_->Login("zhangsan", "bad password 3").status().reason(), "auth.locked");
+  // Even the right password is refused while locked.
+  EXPECT_EQ(store_->Login("zhangsan", "correct horse battery").status().reason(), "auth.locked");
+  clock_.Advance(std::chrono::minutes(11));
+  EXPECT_TRUE(store_->Login("zhangsan", "correct horse battery").ok());
+}
+
+TEST_F(IdentityStoreTest, TokensExpireWithTheClock) {
+  auto login = store_->Login("zhangsan", "correct horse battery");
+  clock_.Advance(std::chrono::minutes(59));
+  EXPECT_TRUE(store_->Authenticate(login->token).ok());
+  clock_.Advance(std::chrono::minutes(2));
+  EXPECT_EQ(store_->Authenticate(login->token).status().reason(), "auth.expired");
+}
+
+TEST_F(IdentityStoreTest, LogoutRevokes) {
+  auto login = store_->Login("zhangsan", "correct horse battery");
+  ASSERT_TRUE(store_->Logout(login->token).ok());
+  EXPECT_EQ(store_->Authenticate(login->token).status().reason(), "auth.revoked");
+  EXPECT_EQ(store_->Authenticate("not-a-token").status().reason(), "auth.invalid_token");
+  EXPECT_EQ(store_->Authenticate(std::string(64, 'a')).status().reason(), "auth.invalid_token");
+}
+
+TEST_F(IdentityStoreTest, DisablingAndPasswordChangeEndSessions) {
+  auto s1 = store_->Login("zhangsan", "correct horse battery");
+  ASSERT_TRUE(store_->SetPassword("zhangsan", "another good password").ok());
+  EXPECT_EQ(store_->Authenticate(s1->token).status().reason(), "auth.revoked");
+  EXPECT_EQ(store_->Login("zhangsan", "correct horse battery").status().reason(), "auth.failed");
+  auto s2 = store_->Login("zhangsan", "another good password");
+  ASSERT_TRUE(s2.ok());
+  ASSERT_TRUE(store_->SetDisabled("zhangsan", true).ok());
+  EXPECT_FALSE(store_->Authenticate(s2->token).ok());
+  EXPECT_EQ(store_->Login("zhangsan", "another good password").status().reason(), "auth.disabled");
+}
+
+TEST_F(IdentityStoreTest, InvalidUsersAreRefusedWithTheField) {
+  NewUser u;
+  u.username = "Bad Name";
+  u.role = "king";
+  u.department = "";
+  u.clearance = "secret";
+  u.password = "short";
+  Status s = store_->AddUser(u).status();
+  EXPECT_EQ(s.reason(), "user.invalid");
+  for (const char* field : {"username:", "role:", "department:", "clearance:", "password:"}) {
+    EXPECT_THAT(s.message(), HasSubstr(field));
+  }
+  NewUser dup;
+  dup.username = "zhangsan";
+  dup.role = "staff";
+  dup.department = "x";
+  dup.password = "long enough password";
+  EXPECT_EQ(store_->AddUser(dup).status().reason(), "user.exists");
+}
+
+}  // namespace
+}  // namespace vault

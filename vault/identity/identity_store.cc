@@ -1,0 +1,335 @@
+#include "vault/identity/identity_store.h"
+
+#include <sodium.h>
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+
+#include <algorithm>
+
+#include "vault/base/hex.h"
+#include "vault/crypto/secret_key.h"
+#include "vault/crypto/sha256.h"
+#include "vault/documents/field_dictionary.h"
+
+using namespace Poco::Data::Keywords;
+using Poco::Data::RecordSet;
+using Poco::Data::Session;
+using Poco::Data::Statement;
+
+namespace vault {
+namespace {
+
+constexpr char kUserColumns[] =
+    "id, username, display_name, role, department, clearance, password_hash, disabled, "
+    "failed_logins, locked_until, created_at";
+constexpr size_t kTokenBytes = 32;
+
+Status DbError(const Poco::Exception& e) {
+  return UnavailableError("identity.db_error", "identity database: " + e.displayText());
+}
+
+int64_t UnixNow(const Clock* clock) {
+  return std::chrono::duration_cast<std::chrono::seconds>(clock->Now().time_since_epoch()).count();
+}
+
+struct UserRow {
+  User user;
+  std::string password_hash;
+  int64_t failed = 0;
+  int64_t locked_until = 0;
+};
+
+UserRow RowFrom(RecordSet& rs) {
+  UserRow r;
+  r.user.id = rs["id"].convert<Poco::Int64>();
+  r.user.username = rs["username"].convert<std::string>();
+  r.user.display_name = rs["display_name"].convert<std::string>();
+  r.user.role = rs["role"].convert<std::string>();
+  r.user.department = rs["department"].convert<std::string>();
+  r.user.clearance = rs["clearance"].convert<std::string>();
+  r.user.disabled = rs["disabled"].convert<Poco::Int64>() != 0;
+  r.user.created_at = rs["created_at"].convert<std::string>();
+  r.password_hash = rs["password_hash"].convert<std::string>();
+  r.failed = rs["failed_logins"].convert<Poco::Int64>();
+  r.locked_until = rs["locked_until"].convert<Poco::Int64>();
+  return r;
+}
+
+bool ValidUsername(const std::string& s) {
+  if (s.size() < 2 || s.size() > 64) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+  });
+}
+
+bool ValidText(const std::string& s, size_t max_chars) {
+  if (s.empty() || !FieldDictionary::IsValidUtf8(s) || FieldDictionary::CountChars(s) > max_chars) {
+    return false;
+  }
+  return std::none_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+}
+
+Status CheckPassword(const std::string& p) {
+  if (!FieldDictionary::IsValidUtf8(p) || FieldDictionary::CountChars(p) < 10 || p.size() > 1024) {
+    return InvalidArgumentError("user.invalid",
+                                "password: must be valid UTF-8, 10 to 1024 characters");
+  }
+  return Status::Ok();
+}
+
+StatusOr<UserRow> FindUser(Session& s, const std::string& username) {
+  Statement st(s);
+  st << "SELECT " << kUserColumns << " FROM users WHERE username = ?", bind(username);
+  st.execute();
+  RecordSet rs(st);
+  if (!rs.moveFirst()) return NotFoundError("user.not_found", "no such user");
+  return RowFrom(rs);
+}
+
+}  // namespace
+
+bool IsKnownRole(const std::string& role) {
+  static const char* kRoles[] = {"admin", "archive_admin", "dept_manager", "staff", "legal", "auditor"};
+  return std::any_of(std::begin(kRoles), std::end(kRoles), [&](const char* r) { return role == r; });
+}
+
+IdentityStore::IdentityStore(std::unique_ptr<Session> s, const Clock* clock, LoginPolicy policy)
+    : session_(std::move(s)), clock_(clock), policy_(policy) {}
+
+IdentityStore::~IdentityStore() = default;
+
+StatusOr<std::unique_ptr<IdentityStore>> IdentityStore::Open(const std::string& db_path,
+                                                             const Clock* clock, LoginPolicy policy) {
+  static std::once_flag registered;
+  std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
+  std::unique_ptr<IdentityStore> store;
+  try {
+    auto session = std::make_unique<Session>("SQLite", db_path);
+    *session << "PRAGMA busy_timeout = 5000", now;
+    *session << "PRAGMA foreign_keys = ON", now;
+    Poco::Int64 tables = 0;
+    *session << "SELECT COUNT(*) FROM sqlite_master WHERE name = 'users'", into(tables), now;
+    if (tables == 0) {
+      return FailedPreconditionError("identity.not_migrated", "the metadata database has no user tables");
+    }
+    store.reset(new IdentityStore(std::move(session), clock, policy));
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+  // A hash to verify against when the user does not exist, so that both
+  // paths cost one Argon2id verification.
+  VAULT_ASSIGN_OR_RETURN(store->dummy_hash_, store->HashPassword("not a real password, ever"));
+  return store;
+}
+
+StatusOr<std::string> IdentityStore::HashPassword(const std::string& password) const {
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(), policy_.argon2_opslimit,
+                            policy_.argon2_memlimit, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    return ResourceExhaustedError("identity.hash_failed", "Argon2id failed (out of memory?)");
+  }
+  return std::string(out);
+}
+
+StatusOr<User> IdentityStore::AddUser(const NewUser& u) {
+  std::vector<std::string> errors;
+  if (!ValidUsername(u.username)) errors.push_back("username: 2-64 of a-z, 0-9, '.', '_', '-'");
+  if (!IsKnownRole(u.role)) {
+    errors.push_back("role: one of admin, archive_admin, dept_manager, staff, legal, auditor");
+  }
+  if (!ValidText(u.department, 100)) errors.push_back("department: required, at most 100 characters");
+  if (!u.display_name.empty() && !ValidText(u.display_name, 100)) {
+    errors.push_back("display_name: at most 100 characters, no control characters");
+  }
+  if (u.clearance != "public" && u.clearance != "internal" && u.clearance != "confidential") {
+    errors.push_back("clearance: public, internal or confidential");
+  }
+  if (!CheckPassword(u.password).ok()) errors.push_back("password: 10 to 1024 characters");
+  if (!errors.empty()) {
+    std::string msg = "invalid user: ";
+    for (size_t i = 0; i < errors.size(); ++i) msg += (i ? "; " : "") + errors[i];
+    return InvalidArgumentError("user.invalid", msg);
+  }
+  VAULT_ASSIGN_OR_RETURN(std::string hash, HashPassword(u.password));
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    Poco::Int64 exists = 0;
+    *session_ << "SELECT COUNT(*) FROM users WHERE username = ?", bind(u.username), into(exists), now;
+    if (exists) return AlreadyExistsError("user.exists", "user " + u.username + " already exists");
+    std::string display = u.display_name.empty() ? u.username : u.display_name;
+    *session_ << "INSERT INTO users (username, display_name, role, department, clearance, "
+                 "password_hash, created_at) VALUES (?,?,?,?,?,?,?)",
+        bind(u.username), bind(display), bind(u.role), bind(u.department), bind(u.clearance),
+        bind(hash), bind(FormatUtc(clock_->Now())), now;
+    VAULT_ASSIGN_OR_RETURN(UserRow row, FindUser(*session_, u.username));
+    return row.user;
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+StatusOr<User> IdentityStore::GetUser(const std::string& username) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    VAULT_ASSIGN_OR_RETURN(UserRow row, FindUser(*session_, username));
+    return row.user;
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+StatusOr<std::vector<User>> IdentityStore::ListUsers() {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    Statement st(*session_);
+    st << "SELECT " << kUserColumns << " FROM users ORDER BY username";
+    st.execute();
+    RecordSet rs(st);
+    std::vector<User> out;
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(RowFrom(rs).user);
+    return out;
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+Status IdentityStore::SetDisabled(const std::string& username, bool disabled) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    VAULT_ASSIGN_OR_RETURN(UserRow row, FindUser(*session_, username));
+    *session_ << "UPDATE users SET disabled = ? WHERE id = ?", bind(Poco::Int64{disabled ? 1 : 0}),
+        bind(Poco::Int64{row.user.id}), now;
+    if (disabled) {
+      *session_ << "UPDATE sessions SET revoked = 1 WHERE user_id = ?", bind(Poco::Int64{row.user.id}), now;
+    }
+    return Status::Ok();
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+Status IdentityStore::SetPassword(const std::string& username, const std::string& password) {
+  VAULT_RETURN_IF_ERROR(CheckPassword(password));
+  VAULT_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    VAULT_ASSIGN_OR_RETURN(UserRow row, FindUser(*session_, username));
+    *session_ << "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0 WHERE id = ?",
+        bind(hash), bind(Poco::Int64{row.user.id}), now;
+    // A new password ends every session opened with the old one.
+    *session_ << "UPDATE sessions SET revoked = 1 WHERE user_id = ?", bind(Poco::Int64{row.user.id}), now;
+    return Status::Ok();
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+StatusOr<LoginResult> IdentityStore::Login(const std::string& username, const std::string& password) {
+  const Status failed(StatusCode::kUnauthenticated, "auth.failed", "wrong user name or password");
+  StatusOr<UserRow> row = NotFoundError("user.not_found", "");
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    try {
+      row = FindUser(*session_, username);
+    } catch (const Poco::Exception& e) {
+      return DbError(e);
+    }
+  }
+  const int64_t now_s = UnixNow(clock_);
+  if (!row.ok()) {
+    // Same cost as a real check; the result is meaningless by design.
+    volatile int ignored =
+        crypto_pwhash_str_verify(dummy_hash_.c_str(), password.data(), password.size());
+    (void)ignored;
+    return failed;
+  }
+  if (row->locked_until > now_s) {
+    return Status(StatusCode::kUnauthenticated, "auth.locked",
+                  "too many failed logins; try again later or ask an administrator");
+  }
+  // Argon2id runs outside the lock: logins must not serialize on it.
+  bool ok = crypto_pwhash_str_verify(row->password_hash.c_str(), password.data(), password.size()) == 0;
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    const Poco::Int64 id = row->user.id;
+    if (!ok) {
+      Poco::Int64 failures = row->failed + 1;
+      Poco::Int64 locked_until = 0;
+      if (failures >= policy_.max_failures) {
+        locked_until = now_s + policy_.lockout.count();
+        failures = 0;
+      }
+      *session_ << "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", bind(failures),
+          bind(locked_until), bind(id), now;
+      if (locked_until) {
+        return Status(StatusCode::kUnauthenticated, "auth.locked",
+                      "too many failed logins; the account is locked for a while");
+      }
+      return failed;
+    }
+    if (row->user.disabled) {
+      return Status(StatusCode::kPermissionDenied, "auth.disabled", "this account is disabled");
+    }
+    uint8_t raw[kTokenBytes];
+    RandomBytes(raw, sizeof raw);
+    LoginResult result;
+    result.token = HexEncode(raw, sizeof raw);
+    sodium_memzero(raw, sizeof raw);
+    const int64_t expires = now_s + policy_.token_lifetime.count();
+    result.expires_at = FormatUtc(std::chrono::system_clock::time_point(std::chrono::seconds(expires)));
+    result.user = row->user;
+    *session_ << "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?", bind(id), now;
+    *session_ << "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?,?,?,?)",
+        bind(Sha256::HexOf(result.token)), bind(id), bind(FormatUtc(clock_->Now())),
+        bind(Poco::Int64{expires}), now;
+    return result;
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+StatusOr<User> IdentityStore::Authenticate(const std::string& token) {
+  if (token.size() != 2 * kTokenBytes || !HexDecode(token)) {
+    return Status(StatusCode::kUnauthenticated, "auth.invalid_token", "invalid or unknown token");
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    Poco::Int64 user_id = 0, expires = 0, revoked = 0;
+    Statement st(*session_);
+    st << "SELECT user_id, expires_at, revoked FROM sessions WHERE token_hash = ?",
+        bind(Sha256::HexOf(token)), into(user_id), into(expires), into(revoked);
+    if (st.execute() == 0) {
+      return Status(StatusCode::kUnauthenticated, "auth.invalid_token", "invalid or unknown token");
+    }
+    if (revoked) return Status(StatusCode::kUnauthenticated, "auth.revoked", "the session was ended");
+    if (expires <= UnixNow(clock_)) {
+      return Status(StatusCode::kUnauthenticated, "auth.expired", "the session expired; log in again");
+    }
+    Statement u(*session_);
+    u << "SELECT " << kUserColumns << " FROM users WHERE id = ?", bind(user_id);
+    u.execute();
+    RecordSet rs(u);
+    if (!rs.moveFirst()) return Status(StatusCode::kUnauthenticated, "auth.invalid_token", "unknown user");
+    UserRow row = RowFrom(rs);
+    if (row.user.disabled) return Status(StatusCode::kPermissionDenied, "auth.disabled", "this account is disabled");
+    return row.user;
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+Status IdentityStore::Logout(const std::string& token) {
+  VAULT_RETURN_IF_ERROR(Authenticate(token).status());
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    *session_ << "UPDATE sessions SET revoked = 1 WHERE token_hash = ?", bind(Sha256::HexOf(token)), now;
+    return Status::Ok();
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+}  // namespace vault

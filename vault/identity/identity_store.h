@@ -1,0 +1,100 @@
+// IdentityStore: users, departments, passwords and bearer sessions.
+//
+// Passwords are stored only as Argon2id strings (libsodium crypto_pwhash_str,
+// salt and parameters inside). A session token is 32 random bytes handed to
+// the client once; the database keeps only its SHA-256, so a copy of the
+// database does not let anyone log in. Tokens expire (injected clock) and can
+// be revoked. Repeated failed logins lock the account for a while; an
+// unknown user name costs the same Argon2id work as a wrong password, so
+// response time does not reveal which user names exist.
+//
+// Thread-safety: safe for concurrent use.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "vault/base/clock.h"
+#include "vault/base/status.h"
+
+namespace Poco {
+namespace Data {
+class Session;
+}
+}  // namespace Poco
+
+namespace vault {
+
+// Roles from ../shared/MISSION.md.
+bool IsKnownRole(const std::string& role);
+
+struct User {
+  int64_t id = 0;
+  std::string username;
+  std::string display_name;
+  std::string role;
+  std::string department;
+  std::string clearance;  // public | internal | confidential
+  bool disabled = false;
+  std::string created_at;
+};
+
+struct NewUser {
+  std::string username;
+  std::string display_name;
+  std::string role;
+  std::string department;
+  std::string clearance = "internal";
+  std::string password;
+};
+
+struct LoginPolicy {
+  int max_failures = 5;                                   // then the account locks
+  std::chrono::seconds lockout{15 * 60};
+  std::chrono::seconds token_lifetime{8 * 60 * 60};
+  uint64_t argon2_opslimit = 2;                           // libsodium INTERACTIVE
+  size_t argon2_memlimit = 64u << 20;
+};
+
+struct LoginResult {
+  std::string token;       // give to the client; never stored
+  std::string expires_at;  // RFC 3339
+  User user;
+};
+
+class IdentityStore {
+ public:
+  // The database must already be migrated (SqliteMetadataStore::Open).
+  static StatusOr<std::unique_ptr<IdentityStore>> Open(const std::string& db_path, const Clock* clock,
+                                                       LoginPolicy policy = {});
+  ~IdentityStore();
+
+  // user.invalid (name, role, clearance, weak password), user.exists.
+  StatusOr<User> AddUser(const NewUser& user);
+  StatusOr<User> GetUser(const std::string& username);
+  StatusOr<std::vector<User>> ListUsers();
+  Status SetDisabled(const std::string& username, bool disabled);
+  Status SetPassword(const std::string& username, const std::string& password);
+
+  // auth.failed for a wrong name or password (the same message for both),
+  // auth.locked while locked out, auth.disabled for a disabled account.
+  StatusOr<LoginResult> Login(const std::string& username, const std::string& password);
+  // auth.invalid_token, auth.expired, auth.revoked, auth.disabled.
+  StatusOr<User> Authenticate(const std::string& token);
+  Status Logout(const std::string& token);
+
+ private:
+  IdentityStore(std::unique_ptr<Poco::Data::Session> s, const Clock* clock, LoginPolicy policy);
+  StatusOr<std::string> HashPassword(const std::string& password) const;
+
+  std::mutex mu_;
+  std::unique_ptr<Poco::Data::Session> session_;
+  const Clock* clock_;
+  LoginPolicy policy_;
+  std::string dummy_hash_;  // verified against for unknown users
+};
+
+}  // namespace vault
