@@ -119,9 +119,6 @@ StatusOr<std::unique_ptr<IdentityStore>> IdentityStore::Open(const std::string& 
   } catch (const Poco::Exception& e) {
     return DbError(e);
   }
-  // A hash to verify against when the user does not exist, so that both
-  // paths cost one Argon2id verification.
-  VAULT_ASSIGN_OR_RETURN(store->dummy_hash_, store->HashPassword("not a real password, ever"));
   return store;
 }
 
@@ -240,6 +237,12 @@ StatusOr<LoginResult> IdentityStore::Login(const std::string& username, const st
   }
   const int64_t now_s = UnixNow(clock_);
   if (!row.ok()) {
+    // A hash to verify against when the user does not exist, so that both
+    // paths cost one Argon2id verification. Made on first need, not on open.
+    std::call_once(dummy_once_, [this] {
+      auto h = HashPassword("not a real password, ever");
+      dummy_hash_ = h.ok() ? *h : std::string();
+    });
     // Same cost as a real check; the result is meaningless by design.
     volatile int ignored =
         crypto_pwhash_str_verify(dummy_hash_.c_str(), password.data(), password.size());

@@ -94,6 +94,7 @@ class IdentityStore {
   std::unique_ptr<Poco::Data::Session> session_;
   const Clock* clock_;
   LoginPolicy policy_;
+  std::once_flag dummy_once_;
   std::string dummy_hash_;  // verified against for unknown users
 };
 

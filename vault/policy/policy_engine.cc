@@ -1,0 +1,109 @@
+#include "vault/policy/policy_engine.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <algorithm>
+#include <set>
+
+namespace vault {
+
+StatusOr<std::unique_ptr<PolicyEngine>> PolicyEngine::FromJson(const std::string& json) {
+  std::unique_ptr<PolicyEngine> e(new PolicyEngine());
+  try {
+    Poco::JSON::Parser parser;
+    auto root = parser.parse(json).extract<Poco::JSON::Object::Ptr>();
+    auto levels = root->getArray("classification_levels");
+    for (size_t i = 0; levels && i < levels->size(); ++i) {
+      e->levels_.push_back(levels->getElement<std::string>(static_cast<unsigned>(i)));
+    }
+    auto roles = root->getObject("roles");
+    if (!roles) return InvalidArgumentError("policy.invalid", "roles.json: no roles");
+    for (const auto& kv : *roles) {
+      auto role = kv.second.extract<Poco::JSON::Object::Ptr>();
+      auto grants = role->getArray("grants");
+      std::vector<Grant>& out = e->roles_[kv.first];
+      for (size_t i = 0; grants && i < grants->size(); ++i) {
+        auto g = grants->getObject(static_cast<unsigned>(i));
+        Grant grant;
+        auto actions = g->getArray("actions");
+        for (size_t j = 0; actions && j < actions->size(); ++j) {
+          grant.actions.push_back(actions->getElement<std::string>(static_cast<unsigned>(j)));
+        }
+        std::string scope = g->optValue<std::string>("scope", "");
+        if (scope == "all") {
+          grant.scope = Scope::kAll;
+        } else if (scope == "department") {
+          grant.scope = Scope::kDepartment;
+        } else if (scope == "department_and_customers") {
+          grant.scope = Scope::kDepartmentAndCustomers;
+        } else {
+          return InvalidArgumentError("policy.invalid",
+                                      "roles.json: role " + kv.first + ": unknown scope '" + scope + "'");
+        }
+        grant.max_classification = g->optValue<std::string>("max_classification", "");
+        if (!grant.max_classification.empty() && grant.max_classification != "clearance" &&
+            std::find(e->levels_.begin(), e->levels_.end(), grant.max_classification) == e->levels_.end()) {
+          return InvalidArgumentError("policy.invalid", "roles.json: role " + kv.first +
+                                                            ": unknown max_classification");
+        }
+        out.push_back(std::move(grant));
+      }
+    }
+  } catch (const Poco::Exception& ex) {
+    return InvalidArgumentError("policy.invalid", "roles.json: " + ex.displayText());
+  }
+  if (e->levels_.empty()) return InvalidArgumentError("policy.invalid", "roles.json: no classification levels");
+  return e;
+}
+
+int PolicyEngine::Level(const std::string& classification) const {
+  auto it = std::find(levels_.begin(), levels_.end(), classification);
+  return it == levels_.end() ? -1 : static_cast<int>(it - levels_.begin());
+}
+
+Decision PolicyEngine::Decide(const Subject& s, const std::string& action, const Resource& r,
+                              TimePoint /*now: reserved for time-bound grants (loans)*/) const {
+  auto role = roles_.find(s.role);
+  if (role == roles_.end()) return {false, "default.deny", "unknown role"};
+  for (size_t i = 0; i < role->second.size(); ++i) {
+    const Grant& g = role->second[i];
+    if (std::find(g.actions.begin(), g.actions.end(), action) == g.actions.end()) continue;
+    const std::string rule = s.role + ".grant[" + std::to_string(i) + "]";
+    if (s.suspended && action.rfind("document.", 0) == 0) {
+      return {false, rule, "access suspended (overdue loan)"};
+    }
+    // Scope and classification constrain documents; audit logs, registers,
+    // users and keys are vault-wide resources.
+    if (action.rfind("document.", 0) != 0) return {true, rule, "granted"};
+    if (g.scope == Scope::kDepartment || g.scope == Scope::kDepartmentAndCustomers) {
+      if (r.department.empty() || r.department != s.department) {
+        return {false, rule, "outside the subject's department"};
+      }
+    }
+    if (g.scope == Scope::kDepartmentAndCustomers &&
+        std::find(s.customers.begin(), s.customers.end(), r.customer_number) == s.customers.end()) {
+      return {false, rule, "customer not assigned to the subject"};
+    }
+    if (!r.classification.empty()) {
+      int level = Level(r.classification);
+      int ceiling = g.max_classification == "clearance" ? Level(s.clearance)
+                                                        : Level(g.max_classification);
+      if (level < 0 || ceiling < 0 || level > ceiling) {
+        return {false, rule, "classification above the subject's clearance"};
+      }
+    }
+    return {true, rule, "granted"};
+  }
+  return {false, "default.deny", "action not granted to role " + s.role};
+}
+
+std::vector<std::string> PolicyEngine::KnownActions() const {
+  std::set<std::string> all;
+  for (const auto& role : roles_) {
+    for (const auto& g : role.second) all.insert(g.actions.begin(), g.actions.end());
+  }
+  return std::vector<std::string>(all.begin(), all.end());
+}
+
+}  // namespace vault
