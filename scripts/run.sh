@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
 # The newcomer's command: installs what is missing, builds, creates a demo
-# vault under ./var/demo if none exists, and runs it.
-#
-# Until the vaultd service lands (issue 3) this runs a vaultctl demo: it
-# ingests sample records, lists, verifies and reads one back, then prints how
-# to keep using the demo vault.
+# vault under ./var/demo if none exists (sample records, one demo user per
+# role in two departments), and runs vaultd in the foreground on
+# 127.0.0.1:8640 (VAULTD_LISTEN overrides). Ctrl-C stops it cleanly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -12,11 +10,14 @@ DEMO=$ROOT/var/demo
 export VAULT_DATA=$DEMO/data
 export VAULT_KEY_FILE=$DEMO/keys/master.key   # outside the data directory
 VAULTCTL=$ROOT/build/release/vaultctl
+VAULTD=$ROOT/build/release/vaultd
+LISTEN=${VAULTD_LISTEN:-127.0.0.1:8640}
+CREDENTIALS=$DEMO/demo-credentials.txt
 
 bash scripts/deps.sh
 echo "== building (release) =="
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build/release -j"${JOBS:-2}" --target vaultctl
+cmake --build build/release -j"${JOBS:-2}" --target vaultctl vaultd
 
 if [[ ! -f $VAULT_DATA/VAULT ]]; then
   echo "== creating the demo vault in $DEMO =="
@@ -33,6 +34,24 @@ if [[ ! -f $VAULT_DATA/VAULT ]]; then
     --title "工业传感器报价" --department 华南销售部 --classification internal
   "$VAULTCTL" put "$DEMO/samples/order.txt" --customer C0002 --type order \
     --title "Order 2026-0042" --department 华东销售部 --classification public
+  echo "== creating demo users (one per role, two sales departments) =="
+  umask 077
+  : >"$CREDENTIALS"
+  while read -r user role dept clearance display; do
+    password="demo-$(head -c 9 /dev/urandom | base64 | tr -d '/+=')"
+    echo "$password" | "$VAULTCTL" user add "$user" --role "$role" --department "$dept" \
+      --clearance "$clearance" --display-name "$display" --password-stdin >/dev/null
+    printf '%-14s %-14s %-12s %s\n' "$user" "$role" "$dept" "$password" >>"$CREDENTIALS"
+  done <<'USERS'
+admin         admin          信息部      internal      系统管理员
+archivist     archive_admin  档案室      confidential  档案管理员
+manager_south dept_manager   华南销售部  internal      王经理
+staff_south   staff          华南销售部  internal      张三
+manager_east  dept_manager   华东销售部  internal      赵经理
+staff_east    staff          华东销售部  internal      李四
+legal         legal          法务部      confidential  法务审核
+auditor       auditor        审计部      internal      审计员
+USERS
 else
   echo "== using the existing demo vault in $DEMO =="
 fi
@@ -41,18 +60,24 @@ echo "== documents =="
 "$VAULTCTL" ls
 echo "== fixity check =="
 "$VAULTCTL" verify
-echo "== reading C0001_HT_0001 back =="
-"$VAULTCTL" get C0001_HT_0001 -o - | head -5
+echo "== audit log =="
+"$VAULTCTL" audit verify
 cat <<EOT
 
 Demo vault ready.
   data directory : $VAULT_DATA   (encrypted blobs + SQLite metadata)
   master key     : $VAULT_KEY_FILE   (mode 0600, outside the data directory)
   policies       : $DEMO/policies
-Try it:
-  export VAULT_DATA=$VAULT_DATA VAULT_KEY_FILE=$VAULT_KEY_FILE
-  $VAULTCTL --help
-  $VAULTCTL show C0001_HT_0001
-  $VAULTCTL put FILE --customer C0003 --type contract --title "..."
-(The HTTP service vaultd arrives with issue 3; this script will start it then.)
+  demo users     : $CREDENTIALS (mode 0600)
+$(sed 's/^/    /' "$CREDENTIALS")
+
+Try, in another terminal:
+  curl -s http://$LISTEN/healthz
+  TOKEN=\$(curl -s -X POST http://$LISTEN/api/v1/sessions \\
+      -d '{"username":"archivist","password":"<from the list above>"}' | sed 's/.*"token":"\([0-9a-f]*\)".*/\1/')
+  curl -s -H "Authorization: Bearer \$TOKEN" http://$LISTEN/api/v1/documents
+  export VAULT_DATA=$VAULT_DATA VAULT_KEY_FILE=$VAULT_KEY_FILE; $VAULTCTL --help
+
+== starting vaultd on http://$LISTEN/ (Ctrl-C to stop) ==
 EOT
+exec "$VAULTD" --data "$VAULT_DATA" --key "$VAULT_KEY_FILE" --listen "$LISTEN" --policies "$DEMO/policies"

@@ -1,0 +1,116 @@
+// vaultd: the vault's HTTP service.
+//
+//   vaultd --data DIR --key FILE [--config FILE] [--listen HOST:PORT] [--policies DIR]
+//
+// Configuration: a .properties file (Poco convention) with a default for
+// every key (docs/operations.md): vaultd.listen, vaultd.data_dir,
+// vaultd.key_file, vaultd.policies_dir, vaultd.max_threads,
+// vaultd.max_queued, vaultd.max_upload_bytes, vaultd.token_lifetime_seconds.
+// Command-line options override the file. SIGTERM/SIGINT stop accepting,
+// let in-flight requests finish, then exit.
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionSet.h>
+#include <Poco/Util/ServerApplication.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "api/vaultd/server.h"
+#include "vault/policy/default_roles.h"
+
+namespace {
+
+class VaultdApp : public Poco::Util::ServerApplication {
+ protected:
+  void defineOptions(Poco::Util::OptionSet& options) override {
+    ServerApplication::defineOptions(options);
+    auto opt = [&](const char* name, const char* help, const char* arg) {
+      options.addOption(Poco::Util::Option(name, "", help).required(false).repeatable(false).argument(arg));
+    };
+    opt("data", "vault data directory", "DIR");
+    opt("key", "master key file (outside the data directory)", "FILE");
+    opt("config", "properties file", "FILE");
+    opt("listen", "HOST:PORT (default 127.0.0.1:8640)", "ADDR");
+    opt("policies", "directory with roles.json (default: built in)", "DIR");
+    options.addOption(Poco::Util::Option("help", "h", "show this help").required(false));
+  }
+
+  void handleOption(const std::string& name, const std::string& value) override {
+    ServerApplication::handleOption(name, value);
+    if (name == "help") help_ = true;
+    if (name == "config") loadConfiguration(value);
+    if (name == "data") config().setString("vaultd.data_dir", value);
+    if (name == "key") config().setString("vaultd.key_file", value);
+    if (name == "listen") config().setString("vaultd.listen", value);
+    if (name == "policies") config().setString("vaultd.policies_dir", value);
+  }
+
+  int main(const std::vector<std::string>&) override {
+    if (help_) {
+      Poco::Util::HelpFormatter f(options());
+      f.setUsage("--data DIR --key FILE [--config FILE] [--listen HOST:PORT] [--policies DIR]");
+      f.setHeader("vaultd: the sales-archive vault's HTTP service");
+      f.format(std::cout);
+      return EXIT_OK;
+    }
+    vault::LocalVaultConfig cfg;
+    cfg.data_dir = config().getString("vaultd.data_dir", "");
+    cfg.key_file = config().getString("vaultd.key_file", "");
+    cfg.login_policy.token_lifetime =
+        std::chrono::seconds(config().getInt64("vaultd.token_lifetime_seconds", 8 * 3600));
+    auto lv = vault::LocalVault::Open(cfg);
+    if (!lv.ok()) {
+      std::cerr << "vaultd: error [" << lv.status().reason() << "]: " << lv.status().message() << "\n";
+      return EXIT_CONFIG;
+    }
+    std::string roles = vault::kDefaultRolesJson;
+    std::string dir = config().getString("vaultd.policies_dir", "");
+    if (!dir.empty()) {
+      std::ifstream in(dir + "/roles.json");
+      if (!in) {
+        std::cerr << "vaultd: error [config.policies]: cannot read " << dir << "/roles.json\n";
+        return EXIT_CONFIG;
+      }
+      std::stringstream ss;
+      ss << in.rdbuf();
+      roles = ss.str();
+    }
+    auto policy = vault::PolicyEngine::FromJson(roles);
+    if (!policy.ok()) {
+      std::cerr << "vaultd: error [" << policy.status().reason() << "]: " << policy.status().message() << "\n";
+      return EXIT_CONFIG;
+    }
+    vaultd::ServerOptions opts;
+    std::string listen = config().getString("vaultd.listen", "127.0.0.1:8640");
+    size_t colon = listen.rfind(':');
+    if (colon == std::string::npos) {
+      std::cerr << "vaultd: error [config.listen]: expected HOST:PORT, got " << listen << "\n";
+      return EXIT_CONFIG;
+    }
+    opts.listen_host = listen.substr(0, colon);
+    opts.port = static_cast<uint16_t>(std::stoi(listen.substr(colon + 1)));
+    opts.max_threads = config().getInt("vaultd.max_threads", 16);
+    opts.max_queued = config().getInt("vaultd.max_queued", 64);
+    opts.max_upload_bytes = config().getInt64("vaultd.max_upload_bytes", 512ll << 20);
+    vaultd::VaultServer server(lv->get(), policy->get(), opts);
+    vault::Status st = server.Start();
+    if (!st.ok()) {
+      std::cerr << "vaultd: error [" << st.reason() << "]: " << st.message() << "\n";
+      return EXIT_UNAVAILABLE;
+    }
+    std::cout << "vaultd listening on http://" << opts.listen_host << ":" << server.port() << "/" << std::endl;
+    waitForTerminationRequest();
+    std::cout << "vaultd: stopping (finishing in-flight requests)" << std::endl;
+    server.Stop();
+    return EXIT_OK;
+  }
+
+ private:
+  bool help_ = false;
+};
+
+}  // namespace
+
+POCO_SERVER_MAIN(VaultdApp)

@@ -1,0 +1,546 @@
+#include "api/vaultd/server.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NameValueCollection.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
+
+#include <sstream>
+
+#include "api/vaultctl/json_output.h"
+#include "vault/base/hex.h"
+#include "vault/crypto/secret_key.h"
+
+namespace vaultd {
+namespace {
+
+using Poco::Net::HTTPResponse;
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+using vault::Status;
+using vault::StatusCode;
+
+constexpr size_t kMaxJsonBody = 64 * 1024;
+
+struct Ctx {
+  vault::LocalVault* vault;
+  const vault::PolicyEngine* policy;
+  Metrics* metrics;
+  const ServerOptions* options;
+};
+
+int HttpStatusFor(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kOk: return 200;
+    case StatusCode::kInvalidArgument: return 400;
+    case StatusCode::kUnauthenticated: return 401;
+    case StatusCode::kPermissionDenied: return 403;
+    case StatusCode::kNotFound: return 404;
+    case StatusCode::kAlreadyExists: return 409;
+    case StatusCode::kFailedPrecondition: return 409;
+    case StatusCode::kResourceExhausted: return 413;
+    case StatusCode::kUnavailable: return 503;
+    case StatusCode::kDataLoss: return 500;
+    case StatusCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+std::vector<std::string> Segments(const std::string& path) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : path) {
+    if (c == '/') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+// One request being served.
+class Exchange {
+ public:
+  Exchange(Ctx& ctx, HTTPServerRequest& req, HTTPServerResponse& resp)
+      : ctx_(ctx), req_(req), resp_(resp) {
+    uint8_t rnd[8];
+    vault::RandomBytes(rnd, sizeof rnd);
+    request_id_ = vault::HexEncode(rnd, sizeof rnd);
+    client_ = req.clientAddress().host().toString();
+  }
+
+  void Serve() {
+    ctx_.metrics->requests++;
+    resp_.set("X-Request-Id", request_id_);
+    std::string raw_path = req_.getURI().substr(0, req_.getURI().find('?'));
+    std::string path;
+    try {
+      Poco::URI::decode(raw_path, path);
+    } catch (const Poco::Exception&) {
+      return Error(vault::InvalidArgumentError("request.bad_path", "the path is not valid URL encoding"));
+    }
+    for (unsigned char c : path) {
+      if (c < 0x20 || c == 0x7f) {
+        return Error(vault::InvalidArgumentError("request.bad_path", "control characters in the path"));
+      }
+    }
+    segs_ = Segments(path);
+    for (const auto& s : segs_) {
+      if (s == ".." || s == ".") {
+        return Error(vault::InvalidArgumentError("request.bad_path", "'.' and '..' are not allowed in paths"));
+      }
+    }
+    const std::string& m = req_.getMethod();
+    auto is = [&](std::initializer_list<const char*> parts) {
+      if (parts.size() != segs_.size()) return false;
+      size_t i = 0;
+      for (const char* p : parts) {
+        if (std::string(p) != "*" && segs_[i] != p) return false;
+        ++i;
+      }
+      return true;
+    };
+    if (m == "GET" && is({"healthz"})) return Healthz();
+    if (m == "GET" && is({"metrics"})) return MetricsText();
+    if (m == "POST" && is({"api", "v1", "sessions"})) return Login();
+    if (m == "DELETE" && is({"api", "v1", "sessions", "current"})) return Logout();
+    if (m == "GET" && is({"api", "v1", "documents"})) return ListDocuments();
+    if (m == "GET" && is({"api", "v1", "documents", "*"})) return GetDocument(segs_[3]);
+    if (m == "GET" && is({"api", "v1", "documents", "*", "versions"})) return GetVersions(segs_[3]);
+    if (m == "GET" && is({"api", "v1", "documents", "*", "content"})) return GetContent(segs_[3]);
+    if (m == "GET" && is({"api", "v1", "audit"})) return ListAudit();
+    Error(vault::NotFoundError("request.no_route", "no such route: " + m + " " + path));
+  }
+
+ private:
+  void SendJson(int status, const std::string& body) {
+    resp_.setStatus(static_cast<HTTPResponse::HTTPStatus>(status));
+    resp_.setContentType("application/json; charset=utf-8");
+    resp_.setContentLength64(static_cast<Poco::Int64>(body.size()));
+    resp_.sendBuffer(body.data(), body.size());
+    ctx_.metrics->bytes_sent += static_cast<int64_t>(body.size());
+  }
+
+  void SendObject(int status, const Poco::JSON::Object::Ptr& obj) {
+    SendJson(status, vaultctl::Stringify(obj));
+  }
+
+  void Error(const Status& s) {
+    int status = HttpStatusFor(s);
+    if (status == 403) ctx_.metrics->denied++;
+    if (status >= 500) ctx_.metrics->errors++;
+    Poco::JSON::Object::Ptr err = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    err->set("code", s.reason());
+    err->set("message", s.message());
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object();
+    body->set("error", err);
+    if (status == 401) resp_.set("WWW-Authenticate", "Bearer");
+    SendObject(status, body);
+  }
+
+  void Audit(const std::string& action, const std::string& object, const Status& outcome,
+             const std::string& detail = "") {
+    vault::AuditRecord r;
+    r.actor = subject_.username.empty() ? "-" : subject_.username;
+    r.role = subject_.role.empty() ? "-" : subject_.role;
+    r.action = action;
+    r.object = object;
+    r.outcome = outcome.ok() ? "ok"
+                : (outcome.code() == StatusCode::kPermissionDenied ||
+                   outcome.code() == StatusCode::kUnauthenticated)
+                    ? "denied"
+                    : "error";
+    r.client = client_;
+    r.request_id = request_id_;
+    r.detail = detail.empty() ? (outcome.ok() ? "" : outcome.reason()) : detail;
+    (void)ctx_.vault->audit().Append(r);
+  }
+
+  // Fills subject_ from the bearer token; on failure answers and audits.
+  bool Authenticate(const std::string& action, const std::string& object) {
+    std::string header = req_.get("Authorization", "");
+    Status st = vault::Status(StatusCode::kUnauthenticated, "auth.missing_token",
+                              "send Authorization: Bearer TOKEN (POST /api/v1/sessions)");
+    if (header.rfind("Bearer ", 0) == 0) {
+      auto user = ctx_.vault->identity().Authenticate(header.substr(7));
+      if (user.ok()) {
+        subject_.username = user->username;
+        subject_.role = user->role;
+        subject_.department = user->department;
+        subject_.clearance = user->clearance;
+        token_ = header.substr(7);
+        return true;
+      }
+      st = user.status();
+    }
+    Audit(action, object, st);
+    Error(st);
+    return false;
+  }
+
+  // Asks the policy engine; on deny answers 403 and audits.
+  bool Allowed(const std::string& action, const vault::Resource& r, const std::string& object) {
+    vault::Decision d = ctx_.policy->Decide(subject_, action, r, vault::SystemClock()->Now());
+    if (d.allowed) return true;
+    Status st(StatusCode::kPermissionDenied, "access.denied", "not allowed: " + d.reason);
+    Audit(action, object, st, d.rule + ": " + d.reason);
+    Error(st);
+    return false;
+  }
+
+  static vault::Resource ResourceOf(const vault::DocumentRecord& d) {
+    return vault::Resource{d.meta.department, d.meta.classification, d.meta.customer_number};
+  }
+
+  vault::StatusOr<Poco::JSON::Object::Ptr> JsonBody() {
+    if (req_.getContentLength64() > static_cast<Poco::Int64>(kMaxJsonBody)) {
+      return vault::ResourceExhaustedError("request.too_large", "JSON body over 64 KiB");
+    }
+    std::string body;
+    char buf[4096];
+    auto& in = req_.stream();
+    while (in && body.size() <= kMaxJsonBody) {
+      in.read(buf, sizeof buf);
+      body.append(buf, static_cast<size_t>(in.gcount()));
+    }
+    if (body.size() > kMaxJsonBody) return vault::ResourceExhaustedError("request.too_large", "JSON body over 64 KiB");
+    if (req_.hasContentLength() && static_cast<Poco::Int64>(body.size()) != req_.getContentLength64()) {
+      return vault::InvalidArgumentError("request.truncated", "the body is shorter than its Content-Length");
+    }
+    try {
+      Poco::JSON::Parser parser;
+      auto v = parser.parse(body);
+      if (v.type() != typeid(Poco::JSON::Object::Ptr)) {
+        return vault::InvalidArgumentError("request.bad_json", "the body must be a JSON object");
+      }
+      return v.extract<Poco::JSON::Object::Ptr>();
+    } catch (const Poco::Exception&) {
+      return vault::InvalidArgumentError("request.bad_json", "the body is not valid JSON");
+    }
+  }
+
+  void Healthz() { SendJson(200, "{\"status\":\"ok\"}"); }
+
+  void MetricsText() {
+    std::ostringstream out;
+    auto counter = [&](const char* name, const char* help, int64_t v) {
+      out << "# HELP " << name << " " << help << "\n# TYPE " << name << " counter\n"
+          << name << " " << v << "\n";
+    };
+    counter("vaultd_requests_total", "HTTP requests handled.", ctx_.metrics->requests.load());
+    counter("vaultd_denied_total", "Requests refused by the policy engine.", ctx_.metrics->denied.load());
+    counter("vaultd_errors_total", "Requests that failed with a server error.", ctx_.metrics->errors.load());
+    counter("vaultd_bytes_sent_total", "Body bytes sent.", ctx_.metrics->bytes_sent.load());
+    std::string body = out.str();
+    resp_.setContentType("text/plain; version=0.0.4");
+    resp_.setContentLength64(static_cast<Poco::Int64>(body.size()));
+    resp_.sendBuffer(body.data(), body.size());
+  }
+
+  void Login() {
+    auto body = JsonBody();
+    if (!body.ok()) return Error(body.status());
+    for (const auto& kv : **body) {
+      if (kv.first != "username" && kv.first != "password") {
+        return Error(vault::InvalidArgumentError("request.unknown_field", "unknown field " + kv.first));
+      }
+    }
+    auto u = (*body)->get("username");
+    auto p = (*body)->get("password");
+    if (!u.isString() || !p.isString()) {
+      return Error(vault::InvalidArgumentError("request.bad_type", "username and password must be strings"));
+    }
+    std::string username = u.convert<std::string>();
+    subject_.username = username;
+    auto login = ctx_.vault->identity().Login(username, p.convert<std::string>());
+    Audit("session.create", username, login.status());
+    if (!login.ok()) return Error(login.status());
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("token", login->token);
+    o->set("expires_at", login->expires_at);
+    o->set("role", login->user.role);
+    SendObject(201, o);
+  }
+
+  void Logout() {
+    if (!Authenticate("session.delete", "current")) return;
+    Status s = ctx_.vault->identity().Logout(token_);
+    Audit("session.delete", "current", s);
+    if (!s.ok()) return Error(s);
+    resp_.setStatus(HTTPResponse::HTTP_NO_CONTENT);
+    resp_.setContentLength(0);
+    resp_.send();
+  }
+
+  void ListDocuments() {
+    if (!Authenticate("document.list", "*")) return;
+    Poco::URI uri(req_.getURI());
+    vault::DocumentFilter f;
+    for (const auto& kv : uri.getQueryParameters()) {
+      const std::string& k = kv.first;
+      if (k == "customer") f.customer_number = kv.second;
+      else if (k == "type") f.doc_type = kv.second;
+      else if (k == "department") f.department = kv.second;
+      else if (k == "classification") f.classification = kv.second;
+      else if (k == "tag") f.tag = kv.second;
+      else if (k == "from") f.from_date = kv.second;
+      else if (k == "to") f.to_date = kv.second;
+      else if (k == "title") f.title_words = kv.second;
+      else if (k == "limit") f.limit = std::atoll(kv.second.c_str());
+      else if (k == "offset") f.offset = std::atoll(kv.second.c_str());
+      else return Error(vault::InvalidArgumentError("request.unknown_parameter", "unknown parameter " + k));
+    }
+    if (f.limit <= 0 || f.limit > 200) f.limit = 50;
+    auto page = ctx_.vault->vault().Search(f);
+    if (!page.ok()) {
+      Audit("document.list", "*", page.status());
+      return Error(page.status());
+    }
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
+    const vault::TimePoint now = vault::SystemClock()->Now();
+    for (const auto& d : page->documents) {
+      if (!ctx_.policy->Decide(subject_, "document.list", ResourceOf(d), now).allowed) continue;
+      Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      o->set("id", d.id);
+      o->set("archive_number", d.archive_number);
+      o->set("title", d.meta.title);
+      o->set("customer_number", d.meta.customer_number);
+      o->set("doc_type", d.meta.doc_type);
+      o->set("department", d.meta.department);
+      o->set("classification", d.meta.classification);
+      o->set("version", static_cast<Poco::UInt64>(d.current_version));
+      o->set("created_at", d.created_at);
+      items->add(o);
+    }
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("items", items);
+    if (f.offset + f.limit < page->total) {
+      o->set("next", static_cast<Poco::Int64>(f.offset + f.limit));
+    } else {
+      o->set("next", Poco::Dynamic::Var());
+    }
+    Audit("document.list", "*", Status::Ok(), std::to_string(items->size()) + " shown");
+    SendObject(200, o);
+  }
+
+  // Resolves a document the subject may act on; answers and audits otherwise.
+  bool LoadDocument(const std::string& id, const std::string& action, vault::DocumentRecord* out) {
+    if (!Authenticate(action, id)) return false;
+    auto doc = ctx_.vault->vault().Get(id);
+    if (!doc.ok()) {
+      Audit(action, id, doc.status());
+      Error(doc.status());
+      return false;
+    }
+    if (!Allowed(action, ResourceOf(*doc), doc->archive_number)) return false;
+    *out = *doc;
+    return true;
+  }
+
+  void GetDocument(const std::string& id) {
+    vault::DocumentRecord d;
+    if (!LoadDocument(id, "document.metadata", &d)) return;
+    Audit("document.metadata", d.archive_number, Status::Ok());
+    SendObject(200, vaultctl::DocumentJson(d));
+  }
+
+  void GetVersions(const std::string& id) {
+    vault::DocumentRecord d;
+    if (!LoadDocument(id, "document.metadata", &d)) return;
+    auto versions = ctx_.vault->vault().Versions(d.id);
+    Audit("document.versions", d.archive_number, versions.status());
+    if (!versions.ok()) return Error(versions.status());
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
+    for (const auto& v : *versions) items->add(vaultctl::VersionJson(v));
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
+    o->set("items", items);
+    SendObject(200, o);
+  }
+
+  // Streams the original. Content-Length is the recorded size; if
+  // authentication fails midway the connection is cut, so the client sees
+  // a short body, never a silently truncated file.
+  void GetContent(const std::string& id) {
+    vault::DocumentRecord d;
+    if (!LoadDocument(id, "document.content", &d)) return;
+    auto versions = ctx_.vault->vault().Versions(d.id);
+    if (!versions.ok() || versions->empty()) return Error(versions.status());
+    const vault::VersionRecord& v = versions->back();
+    resp_.setContentType("application/octet-stream");
+    resp_.setContentLength64(static_cast<Poco::Int64>(v.size));
+    resp_.set("X-Content-SHA256", v.sha256);
+    std::ostream& out = resp_.send();
+    class StreamSink : public vault::ByteSink {
+     public:
+      explicit StreamSink(std::ostream& o) : o_(o) {}
+      Status Write(const uint8_t* data, size_t len) override {
+        o_.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(len));
+        if (!o_) return vault::UnavailableError("net.write_failed", "client went away");
+        return Status::Ok();
+      }
+     private:
+      std::ostream& o_;
+    } sink(out);
+    auto read = ctx_.vault->vault().ReadContent(d.id, v.version, sink);
+    Audit("document.read_content", d.archive_number, read.status());
+    if (!read.ok()) {
+      ctx_.metrics->errors++;
+      auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&req_);
+      if (impl) {
+        try {
+          impl->socket().setLinger(true, 0);
+          impl->socket().shutdown();
+        } catch (const Poco::Exception&) {
+          // The connection is gone either way.
+        }
+      }
+      return;
+    }
+    out.flush();
+    ctx_.metrics->bytes_sent += static_cast<int64_t>(v.size);
+  }
+
+  void ListAudit() {
+    if (!Authenticate("audit.read", "audit")) return;
+    if (!Allowed("audit.read", vault::Resource{}, "audit")) return;
+    Poco::URI uri(req_.getURI());
+    vault::AuditFilter f;
+    for (const auto& kv : uri.getQueryParameters()) {
+      if (kv.first == "user") f.actor = kv.second;
+      else if (kv.first == "object") f.object = kv.second;
+      else if (kv.first == "action") f.action = kv.second;
+      else if (kv.first == "from") f.from_time = kv.second;
+      else if (kv.first == "to") f.to_time = kv.second;
+      else if (kv.first == "after") f.after_seq = std::atoll(kv.second.c_str());
+      else if (kv.first == "limit") f.limit = std::atoll(kv.second.c_str());
+      else return Error(vault::InvalidArgumentError("request.unknown_parameter", "unknown parameter " + kv.first));
+    }
+    auto events = ctx_.vault->audit().List(f);
+    Audit("audit.read", "audit", events.status());
+    if (!events.ok()) return Error(events.status());
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
+    for (const auto& e : *events) {
+      Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      o->set("seq", static_cast<Poco::Int64>(e.seq));
+      o->set("time", e.time);
+      o->set("actor", e.record.actor);
+      o->set("role", e.record.role);
+      o->set("action", e.record.action);
+      o->set("object", e.record.object);
+      o->set("outcome", e.record.outcome);
+      o->set("client", e.record.client);
+      o->set("request_id", e.record.request_id);
+      o->set("detail", e.record.detail);
+      o->set("hash", e.hash);
+      items->add(o);
+    }
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
+    o->set("items", items);
+    SendObject(200, o);
+  }
+
+  Ctx& ctx_;
+  HTTPServerRequest& req_;
+  HTTPServerResponse& resp_;
+  std::string request_id_;
+  std::string client_;
+  std::vector<std::string> segs_;
+  vault::Subject subject_;
+  std::string token_;
+};
+
+class Handler : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit Handler(Ctx& ctx) : ctx_(ctx) {}
+  void handleRequest(HTTPServerRequest& req, HTTPServerResponse& resp) override {
+    try {
+      Exchange(ctx_, req, resp).Serve();
+    } catch (const std::exception&) {
+      ctx_.metrics->errors++;
+      if (!resp.sent()) {
+        std::string body = "{\"error\":{\"code\":\"internal\",\"message\":\"internal error\"}}";
+        resp.setStatus(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR);
+        resp.setContentType("application/json");
+        resp.setContentLength64(static_cast<Poco::Int64>(body.size()));
+        resp.sendBuffer(body.data(), body.size());
+      }
+    }
+  }
+
+ private:
+  Ctx& ctx_;
+};
+
+class Factory : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  explicit Factory(std::shared_ptr<Ctx> ctx) : ctx_(std::move(ctx)) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override {
+    return new Handler(*ctx_);
+  }
+
+ private:
+  std::shared_ptr<Ctx> ctx_;
+};
+
+}  // namespace
+
+VaultServer::VaultServer(vault::LocalVault* vault, const vault::PolicyEngine* policy, ServerOptions options)
+    : vault_(vault), policy_(policy), options_(std::move(options)) {}
+
+VaultServer::~VaultServer() { Stop(); }
+
+const std::vector<RouteInfo>& VaultServer::Routes() {
+  static const std::vector<RouteInfo> kRoutes = {
+      {"GET", "/healthz"},
+      {"GET", "/metrics"},
+      {"POST", "/api/v1/sessions"},
+      {"DELETE", "/api/v1/sessions/current"},
+      {"GET", "/api/v1/documents"},
+      {"GET", "/api/v1/documents/{id}"},
+      {"GET", "/api/v1/documents/{id}/versions"},
+      {"GET", "/api/v1/documents/{id}/content"},
+      {"GET", "/api/v1/audit"},
+  };
+  return kRoutes;
+}
+
+vault::Status VaultServer::Start() {
+  try {
+    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(options_.listen_host, options_.port));
+    port_ = socket.address().port();
+    auto params = new Poco::Net::HTTPServerParams();
+    params->setMaxThreads(options_.max_threads);
+    params->setMaxQueued(options_.max_queued);
+    params->setKeepAlive(true);
+    auto ctx = std::make_shared<Ctx>(Ctx{vault_, policy_, &metrics_, &options_});
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(ctx), socket, params);
+    server_->start();
+    return vault::Status::Ok();
+  } catch (const Poco::Exception& e) {
+    return vault::UnavailableError("server.listen_failed", "cannot listen on " + options_.listen_host + ":" +
+                                                               std::to_string(options_.port) + ": " + e.displayText());
+  }
+}
+
+void VaultServer::Stop() {
+  if (server_) {
+    server_->stopAll(false);  // stop accepting; in-flight requests finish
+    server_.reset();
+  }
+}
+
+}  // namespace vaultd

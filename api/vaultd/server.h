@@ -1,0 +1,72 @@
+// VaultServer: the HTTP face of the vault (vaultd).
+//
+// Thin by design: parse -> authenticate (IdentityStore) -> decide
+// (PolicyEngine) -> call the Vault -> write JSON -> audit. Errors are
+// {"error":{"code":"...","message":"..."}} with the matching HTTP status.
+// Poco exceptions never escape a handler.
+//
+// Thread-safety: requests run on Poco's worker threads; everything they
+// touch (Vault, stores, engine, metrics) is thread-safe.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "vault/base/status.h"
+#include "vault/local/local_vault.h"
+#include "vault/policy/policy_engine.h"
+
+namespace Poco {
+namespace Net {
+class HTTPServer;
+}
+}  // namespace Poco
+
+namespace vaultd {
+
+struct ServerOptions {
+  std::string listen_host = "127.0.0.1";
+  uint16_t port = 8640;  // 0: pick a free port (tests)
+  int max_threads = 16;
+  int max_queued = 64;
+  int64_t max_upload_bytes = 512ll << 20;
+};
+
+struct Metrics {
+  std::atomic<int64_t> requests{0};
+  std::atomic<int64_t> denied{0};
+  std::atomic<int64_t> errors{0};
+  std::atomic<int64_t> bytes_sent{0};
+};
+
+// One route of the API, for documentation and coverage checks.
+struct RouteInfo {
+  std::string method;
+  std::string pattern;  // e.g. "/api/v1/documents/{id}"
+};
+
+class VaultServer {
+ public:
+  // Does not own `vault` or `policy`; both must outlive the server.
+  VaultServer(vault::LocalVault* vault, const vault::PolicyEngine* policy, ServerOptions options);
+  ~VaultServer();
+
+  vault::Status Start();
+  // Stops accepting, lets in-flight requests finish (up to a grace period).
+  void Stop();
+  uint16_t port() const { return port_; }
+
+  static const std::vector<RouteInfo>& Routes();
+
+ private:
+  vault::LocalVault* vault_;
+  const vault::PolicyEngine* policy_;
+  ServerOptions options_;
+  Metrics metrics_;
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  uint16_t port_ = 0;
+};
+
+}  // namespace vaultd

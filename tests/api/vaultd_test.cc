@@ -1,0 +1,216 @@
+// vaultd over real HTTP on an ephemeral loopback port, with a real data
+// directory: authentication, policy decisions, auditing, bad input.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "api/vaultd/server.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_vault.h"
+#include "vault/policy/default_roles.h"
+
+#ifndef VAULT_DOCS_DIR
+#error "VAULT_DOCS_DIR must point at docs/"
+#endif
+
+namespace vault {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct Reply {
+  int status = 0;
+  std::string body;
+  std::string content_length;
+  Poco::JSON::Object::Ptr json() const {
+    Poco::JSON::Parser p;
+    return p.parse(body).extract<Poco::JSON::Object::Ptr>();
+  }
+  std::string error_code() const { return json()->getObject("error")->getValue<std::string>("code"); }
+};
+
+class VaultdTest : public ::testing::Test {
+ protected:
+  static constexpr const char* kPassword = "a long enough password";
+
+  void SetUp() override {
+    config_ = testing::InitTestVault(dir_);
+    config_.login_policy.argon2_opslimit = 1;
+    config_.login_policy.argon2_memlimit = 8u << 20;
+    lv_ = std::move(LocalVault::Open(config_)).value();
+    policy_ = std::move(PolicyEngine::FromJson(kDefaultRolesJson)).value();
+    struct U { const char* name; const char* role; const char* dept; const char* clearance; };
+    for (U u : {U{"admin1", "admin", "IT", "internal"}, U{"archivist", "archive_admin", "档案室", "confidential"},
+                U{"manager_s", "dept_manager", "华南销售部", "internal"}, U{"staff_s", "staff", "华南销售部", "internal"},
+                U{"legal1", "legal", "法务部", "confidential"}, U{"auditor1", "auditor", "审计部", "internal"}}) {
+      NewUser n;
+      n.username = u.name;
+      n.role = u.role;
+      n.department = u.dept;
+      n.clearance = u.clearance;
+      n.password = kPassword;
+      ASSERT_TRUE(lv_->identity().AddUser(n).ok());
+    }
+    south_ = Put("华南销售部", "internal", "south internal contract");
+    east_ = Put("华东销售部", "internal", "east internal contract");
+    secret_ = Put("华南销售部", "confidential", "south confidential contract");
+    vaultd::ServerOptions opts;
+    opts.port = 0;
+    server_ = std::make_unique<vaultd::VaultServer>(lv_.get(), policy_.get(), opts);
+    ASSERT_TRUE(server_->Start().ok());
+  }
+
+  void TearDown() override { server_->Stop(); }
+
+  DocumentRecord Put(const std::string& dept, const std::string& cls, const std::string& content) {
+    IngestRequest r;
+    r.meta.customer_number = "C001";
+    r.meta.doc_type = "contract";
+    r.meta.title = content;
+    r.meta.department = dept;
+    r.meta.classification = cls;
+    StringSource src(content);
+    return std::move(lv_->vault().Ingest(r, src)).value();
+  }
+
+  Reply Call(const std::string& method, const std::string& path, const std::string& token = "",
+             const std::string& body = "") {
+    Poco::Net::HTTPClientSession s("127.0.0.1", server_->port());
+    Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    if (!token.empty()) req.set("Authorization", "Bearer " + token);
+    if (!body.empty() || method == "POST") {
+      req.setContentType("application/json");
+      req.setContentLength64(static_cast<Poco::Int64>(body.size()));
+    }
+    s.sendRequest(req) << body;
+    Poco::Net::HTTPResponse resp;
+    std::istream& in = s.receiveResponse(resp);
+    Reply r;
+    r.status = resp.getStatus();
+    r.content_length = resp.get("Content-Length", "");
+    Poco::StreamCopier::copyToString(in, r.body);
+    return r;
+  }
+
+  std::string Login(const std::string& user) {
+    Reply r = Call("POST", "/api/v1/sessions", "", "{\"username\":\"" + user + "\",\"password\":\"" + kPassword + "\"}");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json()->getValue<std::string>("token");
+  }
+
+  testing::TempDir dir_;
+  LocalVaultConfig config_;
+  std::unique_ptr<LocalVault> lv_;
+  std::unique_ptr<PolicyEngine> policy_;
+  std::unique_ptr<vaultd::VaultServer> server_;
+  DocumentRecord south_, east_, secret_;
+};
+
+TEST_F(VaultdTest, HealthAndMetrics) {
+  EXPECT_EQ(Call("GET", "/healthz").body, "{\"status\":\"ok\"}");
+  Reply m = Call("GET", "/metrics");
+  EXPECT_EQ(m.status, 200);
+  EXPECT_THAT(m.body, HasSubstr("# TYPE vaultd_requests_total counter"));
+}
+
+TEST_F(VaultdTest, LoginAndLogout) {
+  Reply bad = Call("POST", "/api/v1/sessions", "", R"({"username":"staff_s","password":"wrong password!"})");
+  EXPECT_EQ(bad.status, 401);
+  EXPECT_EQ(bad.error_code(), "auth.failed");
+  std::string token = Login("staff_s");
+  EXPECT_EQ(Call("GET", "/api/v1/documents", token).status, 200);
+  EXPECT_EQ(Call("DELETE", "/api/v1/sessions/current", token).status, 204);
+  Reply after = Call("GET", "/api/v1/documents", token);
+  EXPECT_EQ(after.status, 401);
+  EXPECT_EQ(after.error_code(), "auth.revoked");
+  Reply none = Call("GET", "/api/v1/documents");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(none.error_code(), "auth.missing_token");
+}
+
+TEST_F(VaultdTest, ListingShowsOnlyWhatTheCallerMaySee) {
+  auto count = [&](const std::string& user) {
+    Reply r = Call("GET", "/api/v1/documents", Login(user));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json()->getArray("items")->size();
+  };
+  EXPECT_EQ(count("archivist"), 3u);
+  EXPECT_EQ(count("manager_s"), 1u);  // own department, up to internal
+  EXPECT_EQ(count("staff_s"), 0u);    // no customers assigned yet
+  EXPECT_EQ(count("legal1"), 3u);
+}
+
+TEST_F(VaultdTest, PolicyDecidesMetadataAndContent) {
+  std::string manager = Login("manager_s");
+  EXPECT_EQ(Call("GET", "/api/v1/documents/" + south_.id, manager).status, 200);
+  Reply other = Call("GET", "/api/v1/documents/" + east_.id, manager);
+  EXPECT_EQ(other.status, 403);
+  EXPECT_EQ(other.error_code(), "access.denied");
+  EXPECT_EQ(Call("GET", "/api/v1/documents/" + south_.id + "/content", manager).status, 403);
+  Reply content = Call("GET", "/api/v1/documents/" + south_.archive_number + "/content", Login("archivist"));
+  EXPECT_EQ(content.status, 200);
+  EXPECT_EQ(content.body, "south internal contract");
+  EXPECT_EQ(content.content_length, std::to_string(content.body.size()));
+  EXPECT_EQ(Call("GET", "/api/v1/documents/" + south_.id + "/content", Login("auditor1")).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/documents/C404_HT_0001", manager).status, 404);
+}
+
+TEST_F(VaultdTest, AuditIsForAuditorsAndRecordsDenials) {
+  std::string staff = Login("staff_s");
+  Reply denied = Call("GET", "/api/v1/audit", staff);
+  EXPECT_EQ(denied.status, 403);
+  Reply r = Call("GET", "/api/v1/audit?action=audit.read", Login("auditor1"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto items = r.json()->getArray("items");
+  ASSERT_GE(items->size(), 1u);
+  auto first = items->getObject(0);
+  EXPECT_EQ(first->getValue<std::string>("actor"), "staff_s");
+  EXPECT_EQ(first->getValue<std::string>("outcome"), "denied");
+  EXPECT_EQ(first->getValue<std::string>("client"), "127.0.0.1");
+  EXPECT_FALSE(first->getValue<std::string>("request_id").empty());
+  EXPECT_TRUE(lv_->audit().Verify()->ok);
+}
+
+TEST_F(VaultdTest, BadInputGetsStableCodes) {
+  EXPECT_EQ(Call("POST", "/api/v1/sessions", "", "{not json").error_code(), "request.bad_json");
+  EXPECT_EQ(Call("POST", "/api/v1/sessions", "", R"({"username":"a","password":"b","x":1})").error_code(),
+            "request.unknown_field");
+  EXPECT_EQ(Call("POST", "/api/v1/sessions", "", R"({"username":1,"password":"b"})").error_code(),
+            "request.bad_type");
+  Reply dots = Call("GET", "/api/v1/documents/%2e%2e/content", Login("archivist"));
+  EXPECT_EQ(dots.status, 400);
+  EXPECT_EQ(dots.error_code(), "request.bad_path");
+  EXPECT_EQ(Call("GET", "/api/v1/nothing").status, 404);
+  EXPECT_EQ(Call("GET", "/api/v1/documents?bogus=1", Login("archivist")).error_code(),
+            "request.unknown_parameter");
+  EXPECT_EQ(Call("GET", "/healthz").status, 200);  // still up
+}
+
+TEST_F(VaultdTest, EveryRouteIsInTheOpenApiDocument) {
+  std::ifstream in(std::string(VAULT_DOCS_DIR) + "/openapi.yaml");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string doc = ss.str();
+  ASSERT_FALSE(doc.empty());
+  for (const auto& r : vaultd::VaultServer::Routes()) {
+    std::string method = r.method;
+    for (auto& c : method) c = static_cast<char>(std::tolower(c));
+    size_t at = doc.find("\n  " + r.pattern + ":\n");
+    ASSERT_NE(at, std::string::npos) << r.pattern << " missing from docs/openapi.yaml";
+    size_t next = doc.find("\n  /", at + 1);
+    std::string block = doc.substr(at, next == std::string::npos ? std::string::npos : next - at);
+    EXPECT_THAT(block, HasSubstr("\n    " + method + ":")) << r.method << " " << r.pattern;
+  }
+}
+
+}  // namespace
+}  // namespace vault
