@@ -90,7 +90,20 @@ class VaultdApp : public Poco::Util::ServerApplication {
       return EXIT_CONFIG;
     }
     opts.listen_host = listen.substr(0, colon);
-    opts.port = static_cast<uint16_t>(std::stoi(listen.substr(colon + 1)));
+    if (opts.listen_host.size() > 2 && opts.listen_host.front() == '[' && opts.listen_host.back() == ']') {
+      opts.listen_host = opts.listen_host.substr(1, opts.listen_host.size() - 2);  // [::1]
+    }
+    std::string port = listen.substr(colon + 1);
+    long port_number = -1;
+    if (!port.empty() && port.size() <= 5 &&
+        port.find_first_not_of("0123456789") == std::string::npos) {
+      port_number = std::stol(port);
+    }
+    if (port_number < 0 || port_number > 65535) {
+      std::cerr << "vaultd: error [config.listen]: bad port in " << listen << "\n";
+      return EXIT_CONFIG;
+    }
+    opts.port = static_cast<uint16_t>(port_number);
     opts.max_threads = config().getInt("vaultd.max_threads", 16);
     opts.max_queued = config().getInt("vaultd.max_queued", 64);
     opts.max_upload_bytes = config().getInt64("vaultd.max_upload_bytes", 512ll << 20);

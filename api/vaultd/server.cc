@@ -3,7 +3,10 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/MessageHeader.h>
+#include <Poco/Net/PartHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
@@ -16,9 +19,12 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
+#include <cstring>
 #include <sstream>
 
 #include "api/vaultctl/json_output.h"
+#include "vault/documents/field_dictionary.h"
 #include "vault/base/hex.h"
 #include "vault/crypto/secret_key.h"
 
@@ -72,6 +78,87 @@ std::vector<std::string> Segments(const std::string& path) {
   return out;
 }
 
+
+// Cuts a connection whose response is already under way, so the client sees
+// a short body (fewer bytes than Content-Length) rather than a complete-
+// looking one.
+void AbortConnection(HTTPServerRequest& req) {
+  if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&req)) {
+    try {
+      impl->socket().shutdown();
+    } catch (const Poco::Exception&) {
+      // Already gone.
+    }
+  }
+}
+
+class Exchange;
+
+// Receives the multipart "file" part and streams it into Vault::Ingest.
+class UploadHandler : public Poco::Net::PartHandler {
+ public:
+  UploadHandler(Exchange* ex, Poco::Net::HTMLForm* form) : ex_(ex), form_(form) {}
+  void handlePart(const Poco::Net::MessageHeader& header, std::istream& stream) override;
+
+  const Status& outcome() const { return outcome_; }
+  void SetOutcome(Status s) { outcome_ = std::move(s); }
+  bool seen_file() const { return seen_file_; }
+  const vault::DocumentRecord& document() const { return doc_; }
+  const std::string& sha256() const { return sha256_; }
+  const std::string& object() const { return object_; }
+  void MarkFileSeen() { seen_file_ = true; }
+  void SetObject(std::string o) { object_ = std::move(o); }
+  void SetResult(vault::DocumentRecord d, std::string sha) {
+    doc_ = std::move(d);
+    sha256_ = std::move(sha);
+  }
+
+ private:
+  Exchange* ex_;
+  Poco::Net::HTMLForm* form_;
+  Status outcome_;
+  bool seen_file_ = false;
+  vault::DocumentRecord doc_;
+  std::string sha256_;
+  std::string object_ = "*";
+};
+
+// A ByteSource over an istream that enforces a size limit and turns stream
+// errors (a body shorter than announced, a broken multipart) into a Status,
+// so the ingest aborts and removes its blob.
+class LimitedStreamSource : public vault::ByteSource {
+ public:
+  LimitedStreamSource(std::istream& in, std::string first, int64_t limit)
+      : in_(in), pending_(std::move(first)), limit_(limit) {}
+  vault::StatusOr<size_t> Read(uint8_t* buf, size_t max) override {
+    size_t n = 0;
+    if (!pending_.empty()) {
+      n = std::min(max, pending_.size());
+      std::memcpy(buf, pending_.data(), n);
+      pending_.erase(0, n);
+    } else {
+      try {
+        in_.read(reinterpret_cast<char*>(buf), static_cast<std::streamsize>(max));
+        n = static_cast<size_t>(in_.gcount());
+        if (n == 0 && in_.bad()) {
+          return vault::InvalidArgumentError("request.truncated", "the upload ended early");
+        }
+      } catch (const std::exception&) {
+        return vault::InvalidArgumentError("request.truncated", "the upload ended early or is malformed");
+      }
+    }
+    total_ += static_cast<int64_t>(n);
+    if (total_ > limit_) return vault::ResourceExhaustedError("upload.too_large", "the upload exceeds the size limit");
+    return n;
+  }
+
+ private:
+  std::istream& in_;
+  std::string pending_;
+  int64_t limit_;
+  int64_t total_ = 0;
+};
+
 // One request being served.
 class Exchange {
  public:
@@ -86,6 +173,15 @@ class Exchange {
   void Serve() {
     ctx_.metrics->requests++;
     resp_.set("X-Request-Id", request_id_);
+    if (req_.getChunkedTransferEncoding() && req_.has("Content-Length")) {
+      return Error(vault::InvalidArgumentError("request.ambiguous_length",
+                                               "send either Content-Length or chunked encoding, not both"));
+    }
+    try {
+      query_ = Poco::URI(req_.getURI()).getQueryParameters();
+    } catch (const Poco::Exception&) {
+      return Error(vault::InvalidArgumentError("request.bad_query", "the query string is not valid URL encoding"));
+    }
     std::string raw_path = req_.getURI().substr(0, req_.getURI().find('?'));
     std::string path;
     try {
@@ -119,11 +215,69 @@ class Exchange {
     if (m == "POST" && is({"api", "v1", "sessions"})) return Login();
     if (m == "DELETE" && is({"api", "v1", "sessions", "current"})) return Logout();
     if (m == "GET" && is({"api", "v1", "documents"})) return ListDocuments();
+    if (m == "POST" && is({"api", "v1", "documents"})) return CreateDocument();
     if (m == "GET" && is({"api", "v1", "documents", "*"})) return GetDocument(segs_[3]);
     if (m == "GET" && is({"api", "v1", "documents", "*", "versions"})) return GetVersions(segs_[3]);
     if (m == "GET" && is({"api", "v1", "documents", "*", "content"})) return GetContent(segs_[3]);
     if (m == "GET" && is({"api", "v1", "audit"})) return ListAudit();
     Error(vault::NotFoundError("request.no_route", "no such route: " + m + " " + path));
+  }
+
+ public:
+  // Called by UploadHandler for each part that carries a filename.
+  void HandleFilePart(const Poco::Net::MessageHeader& header, std::istream& stream,
+                      Poco::Net::HTMLForm& form, UploadHandler& h) {
+    std::string disposition;
+    Poco::Net::NameValueCollection params;
+    Poco::Net::MessageHeader::splitParameters(header.get("Content-Disposition", ""), disposition, params);
+    if (!h.outcome().ok()) return;
+    if (params.get("name", "") != "file") {
+      return h.SetOutcome(vault::InvalidArgumentError("upload.unknown_part", "unexpected file part"));
+    }
+    if (h.seen_file()) {
+      return h.SetOutcome(vault::InvalidArgumentError("upload.multiple_files", "send exactly one 'file' part"));
+    }
+    h.MarkFileSeen();
+    if (!form.has("metadata")) {
+      return h.SetOutcome(vault::InvalidArgumentError(
+          "upload.missing_metadata", "the 'metadata' part must come before the 'file' part"));
+    }
+    vault::IngestRequest r;
+    Status st = ParseMetadata(form.get("metadata"), &r);
+    if (!st.ok()) return h.SetOutcome(st);
+    std::string filename = params.get("filename", "");
+    size_t slash = filename.find_last_of("/\\");
+    if (slash != std::string::npos) filename = filename.substr(slash + 1);
+    bool bad_name = filename.size() > 255 || !vault::FieldDictionary::IsValidUtf8(filename) ||
+                    std::any_of(filename.begin(), filename.end(),
+                                [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+    if (bad_name) {
+      return h.SetOutcome(vault::InvalidArgumentError(
+          "request.bad_filename", "the file name must be UTF-8 without control characters"));
+    }
+    r.filename = filename;
+    r.actor = subject_.username;
+    h.SetObject(r.meta.customer_number + "/" + r.meta.doc_type);
+    vault::Resource res{r.meta.department, r.meta.classification.empty() ? "internal" : r.meta.classification,
+                        r.meta.customer_number};
+    vault::Decision d = ctx_.policy->Decide(subject_, "document.create", res, vault::SystemClock()->Now());
+    if (!d.allowed) {
+      return h.SetOutcome(Status(StatusCode::kPermissionDenied, "access.denied", "not allowed: " + d.reason));
+    }
+    std::string first(64 * 1024, '\0');
+    try {
+      stream.read(first.data(), static_cast<std::streamsize>(first.size()));
+      first.resize(static_cast<size_t>(stream.gcount()));
+    } catch (const std::exception&) {
+      return h.SetOutcome(vault::InvalidArgumentError("request.truncated", "the upload ended early"));
+    }
+    if (first.empty()) return h.SetOutcome(vault::InvalidArgumentError("upload.empty", "the file is empty"));
+    LimitedStreamSource source(stream, std::move(first), ctx_.options->max_upload_bytes);
+    auto doc = ctx_.vault->vault().Ingest(std::move(r), source);
+    if (!doc.ok()) return h.SetOutcome(doc.status());
+    auto versions = ctx_.vault->vault().Versions(doc->id);
+    if (!versions.ok() || versions->empty()) return h.SetOutcome(versions.status());
+    h.SetResult(*doc, versions->back().sha256);
   }
 
  private:
@@ -143,9 +297,14 @@ class Exchange {
     int status = HttpStatusFor(s);
     if (status == 403) ctx_.metrics->denied++;
     if (status >= 500) ctx_.metrics->errors++;
+    // A body we did not read would be parsed as the next request on this
+    // connection: close it instead.
+    if (req_.getChunkedTransferEncoding() || req_.getContentLength64() > 0) resp_.setKeepAlive(false);
     Poco::JSON::Object::Ptr err = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     err->set("code", s.reason());
-    err->set("message", s.message());
+    // Server-side failures keep their stable code but not their internals
+    // (database text, paths); the audit log and the request id tie them up.
+    err->set("message", status >= 500 ? "internal error (request " + request_id_ + ")" : s.message());
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object();
     body->set("error", err);
     if (status == 401) resp_.set("WWW-Authenticate", "Bearer");
@@ -196,10 +355,22 @@ class Exchange {
   bool Allowed(const std::string& action, const vault::Resource& r, const std::string& object) {
     vault::Decision d = ctx_.policy->Decide(subject_, action, r, vault::SystemClock()->Now());
     if (d.allowed) return true;
-    Status st(StatusCode::kPermissionDenied, "access.denied", "not allowed: " + d.reason);
+    Status st(StatusCode::kPermissionDenied, "access.denied", "not allowed");
     Audit(action, object, st, d.rule + ": " + d.reason);
     Error(st);
     return false;
+  }
+
+  // Non-negative decimal up to 10^12; false for anything else.
+  static bool ParseCount(const std::string& text, int64_t* out) {
+    if (text.empty() || text.size() > 12) return false;
+    int64_t n = 0;
+    for (char c : text) {
+      if (c < '0' || c > '9') return false;
+      n = n * 10 + (c - '0');
+    }
+    *out = n;
+    return true;
   }
 
   static vault::Resource ResourceOf(const vault::DocumentRecord& d) {
@@ -231,6 +402,91 @@ class Exchange {
     } catch (const Poco::Exception&) {
       return vault::InvalidArgumentError("request.bad_json", "the body is not valid JSON");
     }
+  }
+
+  // POST /api/v1/documents: multipart/form-data with a "metadata" part (JSON)
+  // first and a "file" part. The file streams straight into the vault's
+  // sealing pipeline; nothing is buffered on disk in clear.
+  void CreateDocument() {
+    if (!Authenticate("document.create", "*")) return;
+    if (req_.getContentType().rfind("multipart/form-data", 0) != 0) {
+      return Error(vault::InvalidArgumentError("request.bad_content_type",
+                                               "send multipart/form-data with parts 'metadata' and 'file'"));
+    }
+    if (req_.hasContentLength() && req_.getContentLength64() > ctx_.options->max_upload_bytes + 65536) {
+      return Error(vault::ResourceExhaustedError("upload.too_large", "the upload exceeds the size limit"));
+    }
+    Poco::Net::HTMLForm form;
+    UploadHandler handler(this, &form);
+    try {
+      form.load(req_, req_.stream(), handler);
+    } catch (const Poco::Exception&) {
+      if (handler.outcome().ok()) {
+        handler.SetOutcome(vault::InvalidArgumentError("request.bad_multipart",
+                                                       "the multipart body is malformed or incomplete"));
+      }
+    }
+    if (!handler.seen_file() && handler.outcome().ok()) {
+      handler.SetOutcome(vault::InvalidArgumentError("upload.missing_file", "no 'file' part"));
+    }
+    Audit("document.create", handler.object(), handler.outcome());
+    if (!handler.outcome().ok()) return Error(handler.outcome());
+    const vault::DocumentRecord& d = handler.document();
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("id", d.id);
+    o->set("archive_number", d.archive_number);
+    o->set("version", static_cast<Poco::UInt64>(d.current_version));
+    o->set("sha256", handler.sha256());
+    SendObject(201, o);
+  }
+
+  // Parses the "metadata" JSON into an ingest request; request.* errors.
+  Status ParseMetadata(const std::string& json, vault::IngestRequest* out) {
+    Poco::JSON::Object::Ptr obj;
+    try {
+      Poco::JSON::Parser parser;
+      auto v = parser.parse(json);
+      if (v.type() != typeid(Poco::JSON::Object::Ptr)) {
+        return vault::InvalidArgumentError("request.bad_json", "metadata must be a JSON object");
+      }
+      obj = v.extract<Poco::JSON::Object::Ptr>();
+    } catch (const Poco::Exception&) {
+      return vault::InvalidArgumentError("request.bad_json", "metadata is not valid JSON");
+    }
+    vault::DocumentMetadata& m = out->meta;
+    const std::map<std::string, std::string*> strings = {
+        {"customer", &m.customer_number}, {"customer_name", &m.customer_name}, {"type", &m.doc_type},
+        {"title", &m.title}, {"department", &m.department}, {"product_line", &m.product_line},
+        {"region", &m.region}, {"stage", &m.business_stage}, {"classification", &m.classification},
+        {"retention", &m.retention_class}};
+    for (const auto& kv : *obj) {
+      auto s = strings.find(kv.first);
+      if (s != strings.end()) {
+        if (!kv.second.isString()) return vault::InvalidArgumentError("request.bad_type", kv.first + " must be a string");
+        *s->second = kv.second.convert<std::string>();
+      } else if (kv.first == "tags") {
+        if (kv.second.type() != typeid(Poco::JSON::Array::Ptr)) {
+          return vault::InvalidArgumentError("request.bad_type", "tags must be an array of strings");
+        }
+        auto arr = kv.second.extract<Poco::JSON::Array::Ptr>();
+        for (size_t i = 0; i < arr->size(); ++i) {
+          auto t = arr->get(static_cast<unsigned>(i));
+          if (!t.isString()) return vault::InvalidArgumentError("request.bad_type", "tags must be an array of strings");
+          m.tags.push_back(t.convert<std::string>());
+        }
+      } else if (kv.first == "fields") {
+        if (kv.second.type() != typeid(Poco::JSON::Object::Ptr)) {
+          return vault::InvalidArgumentError("request.bad_type", "fields must be an object of strings");
+        }
+        for (const auto& f : *kv.second.extract<Poco::JSON::Object::Ptr>()) {
+          if (!f.second.isString()) return vault::InvalidArgumentError("request.bad_type", "fields must be an object of strings");
+          m.fields[f.first] = f.second.convert<std::string>();
+        }
+      } else {
+        return vault::InvalidArgumentError("request.unknown_field", "unknown metadata field " + kv.first);
+      }
+    }
+    return Status::Ok();
   }
 
   void Healthz() { SendJson(200, "{\"status\":\"ok\"}"); }
@@ -288,9 +544,14 @@ class Exchange {
 
   void ListDocuments() {
     if (!Authenticate("document.list", "*")) return;
-    Poco::URI uri(req_.getURI());
+    if (!ctx_.policy->RoleMayEver(subject_.role, "document.list")) {
+      Status st(StatusCode::kPermissionDenied, "access.denied", "not allowed");
+      Audit("document.list", "*", st, "role has no document.list grant");
+      return Error(st);
+    }
     vault::DocumentFilter f;
-    for (const auto& kv : uri.getQueryParameters()) {
+    int64_t limit = 50, offset = 0;
+    for (const auto& kv : query_) {
       const std::string& k = kv.first;
       if (k == "customer") f.customer_number = kv.second;
       else if (k == "type") f.doc_type = kv.second;
@@ -300,36 +561,58 @@ class Exchange {
       else if (k == "from") f.from_date = kv.second;
       else if (k == "to") f.to_date = kv.second;
       else if (k == "title") f.title_words = kv.second;
-      else if (k == "limit") f.limit = std::atoll(kv.second.c_str());
-      else if (k == "offset") f.offset = std::atoll(kv.second.c_str());
-      else return Error(vault::InvalidArgumentError("request.unknown_parameter", "unknown parameter " + k));
+      else if (k == "limit" || k == "offset") {
+        if (!ParseCount(kv.second, k == "limit" ? &limit : &offset)) {
+          return Error(vault::InvalidArgumentError("request.bad_parameter", k + " must be a non-negative number"));
+        }
+      } else {
+        return Error(vault::InvalidArgumentError("request.unknown_parameter", "unknown parameter " + k));
+      }
     }
-    if (f.limit <= 0 || f.limit > 200) f.limit = 50;
-    auto page = ctx_.vault->vault().Search(f);
-    if (!page.ok()) {
-      Audit("document.list", "*", page.status());
-      return Error(page.status());
-    }
+    if (limit <= 0 || limit > 200) limit = 50;
+    // Page through the database, keeping only what the caller may see, so
+    // neither the page size nor a total reveals hidden documents. `next` is
+    // a database position; it is null once the database is exhausted.
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
     const vault::TimePoint now = vault::SystemClock()->Now();
-    for (const auto& d : page->documents) {
-      if (!ctx_.policy->Decide(subject_, "document.list", ResourceOf(d), now).allowed) continue;
-      Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-      o->set("id", d.id);
-      o->set("archive_number", d.archive_number);
-      o->set("title", d.meta.title);
-      o->set("customer_number", d.meta.customer_number);
-      o->set("doc_type", d.meta.doc_type);
-      o->set("department", d.meta.department);
-      o->set("classification", d.meta.classification);
-      o->set("version", static_cast<Poco::UInt64>(d.current_version));
-      o->set("created_at", d.created_at);
-      items->add(o);
+    int64_t cursor = offset;
+    bool exhausted = false;
+    for (int round = 0; round < 50 && static_cast<int64_t>(items->size()) < limit && !exhausted; ++round) {
+      f.offset = cursor;
+      f.limit = 200;
+      auto page = ctx_.vault->vault().Search(f);
+      if (!page.ok()) {
+        Audit("document.list", "*", page.status());
+        return Error(page.status());
+      }
+      const size_t rows = page->documents.size();
+      if (rows < 200) exhausted = true;
+      for (size_t i = 0; i < rows; ++i) {
+        const vault::DocumentRecord& d = page->documents[i];
+        ++cursor;
+        if (!ctx_.policy->Decide(subject_, "document.list", ResourceOf(d), now).allowed) continue;
+        Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        o->set("id", d.id);
+        o->set("archive_number", d.archive_number);
+        o->set("title", d.meta.title);
+        o->set("customer_number", d.meta.customer_number);
+        o->set("doc_type", d.meta.doc_type);
+        o->set("department", d.meta.department);
+        o->set("classification", d.meta.classification);
+        o->set("version", static_cast<Poco::UInt64>(d.current_version));
+        o->set("created_at", d.created_at);
+        items->add(o);
+        if (static_cast<int64_t>(items->size()) == limit) {
+          // Rows left on this page, or a full page: there may be more.
+          if (i + 1 < rows) exhausted = false;
+          break;
+        }
+      }
     }
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     o->set("items", items);
-    if (f.offset + f.limit < page->total) {
-      o->set("next", static_cast<Poco::Int64>(f.offset + f.limit));
+    if (!exhausted) {
+      o->set("next", static_cast<Poco::Int64>(cursor));
     } else {
       o->set("next", Poco::Dynamic::Var());
     }
@@ -346,7 +629,20 @@ class Exchange {
       Error(doc.status());
       return false;
     }
-    if (!Allowed(action, ResourceOf(*doc), doc->archive_number)) return false;
+    const vault::TimePoint now = vault::SystemClock()->Now();
+    vault::Decision d = ctx_.policy->Decide(subject_, action, ResourceOf(*doc), now);
+    if (!d.allowed) {
+      // Whoever may not even see the metadata learns nothing, not even that
+      // the document exists; the reason goes to the audit log only.
+      bool visible = ctx_.policy->Decide(subject_, "document.metadata", ResourceOf(*doc), now).allowed;
+      Status st = visible ? Status(StatusCode::kPermissionDenied, "access.denied", "not allowed")
+                          : vault::NotFoundError("document.not_found", "no such document");
+      Audit(action, doc->archive_number, Status(StatusCode::kPermissionDenied, "access.denied", ""),
+            d.rule + ": " + d.reason);
+      ctx_.metrics->denied++;
+      Error(st);
+      return false;
+    }
     *out = *doc;
     return true;
   }
@@ -378,56 +674,69 @@ class Exchange {
     vault::DocumentRecord d;
     if (!LoadDocument(id, "document.content", &d)) return;
     auto versions = ctx_.vault->vault().Versions(d.id);
-    if (!versions.ok() || versions->empty()) return Error(versions.status());
+    if (!versions.ok()) return Error(versions.status());
+    if (versions->empty()) return Error(vault::NotFoundError("document.version_not_found", "no versions"));
     const vault::VersionRecord& v = versions->back();
-    resp_.setContentType("application/octet-stream");
-    resp_.setContentLength64(static_cast<Poco::Int64>(v.size));
-    resp_.set("X-Content-SHA256", v.sha256);
-    std::ostream& out = resp_.send();
-    class StreamSink : public vault::ByteSink {
+    // Headers go out with the first authenticated bytes, so a failure before
+    // that (key, missing blob, bad header) is still a proper error response.
+    class ResponseSink : public vault::ByteSink {
      public:
-      explicit StreamSink(std::ostream& o) : o_(o) {}
+      ResponseSink(HTTPServerResponse& resp, const vault::VersionRecord& v) : resp_(resp), v_(v) {}
       Status Write(const uint8_t* data, size_t len) override {
-        o_.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(len));
-        if (!o_) return vault::UnavailableError("net.write_failed", "client went away");
+        if (!out_) {
+          resp_.setContentType("application/octet-stream");
+          resp_.setContentLength64(static_cast<Poco::Int64>(v_.size));
+          resp_.set("X-Content-SHA256", v_.sha256);
+          out_ = &resp_.send();
+        }
+        out_->write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(len));
+        if (!*out_) return vault::UnavailableError("net.write_failed", "client went away");
         return Status::Ok();
       }
+      bool started() const { return out_ != nullptr; }
+      void Finish() {
+        if (!out_) {  // empty content: headers only
+          resp_.setContentType("application/octet-stream");
+          resp_.setContentLength64(0);
+          resp_.set("X-Content-SHA256", v_.sha256);
+          out_ = &resp_.send();
+        }
+        out_->flush();
+      }
      private:
-      std::ostream& o_;
-    } sink(out);
+      HTTPServerResponse& resp_;
+      const vault::VersionRecord& v_;
+      std::ostream* out_ = nullptr;
+    } sink(resp_, v);
     auto read = ctx_.vault->vault().ReadContent(d.id, v.version, sink);
     Audit("document.read_content", d.archive_number, read.status());
     if (!read.ok()) {
+      if (!sink.started()) return Error(read.status());
       ctx_.metrics->errors++;
-      auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&req_);
-      if (impl) {
-        try {
-          impl->socket().setLinger(true, 0);
-          impl->socket().shutdown();
-        } catch (const Poco::Exception&) {
-          // The connection is gone either way.
-        }
-      }
+      AbortConnection(req_);
       return;
     }
-    out.flush();
+    sink.Finish();
     ctx_.metrics->bytes_sent += static_cast<int64_t>(v.size);
   }
 
   void ListAudit() {
     if (!Authenticate("audit.read", "audit")) return;
     if (!Allowed("audit.read", vault::Resource{}, "audit")) return;
-    Poco::URI uri(req_.getURI());
     vault::AuditFilter f;
-    for (const auto& kv : uri.getQueryParameters()) {
+    for (const auto& kv : query_) {
       if (kv.first == "user") f.actor = kv.second;
       else if (kv.first == "object") f.object = kv.second;
       else if (kv.first == "action") f.action = kv.second;
       else if (kv.first == "from") f.from_time = kv.second;
       else if (kv.first == "to") f.to_time = kv.second;
-      else if (kv.first == "after") f.after_seq = std::atoll(kv.second.c_str());
-      else if (kv.first == "limit") f.limit = std::atoll(kv.second.c_str());
-      else return Error(vault::InvalidArgumentError("request.unknown_parameter", "unknown parameter " + kv.first));
+      else if (kv.first == "after" || kv.first == "limit") {
+        if (!ParseCount(kv.second, kv.first == "after" ? &f.after_seq : &f.limit)) {
+          return Error(vault::InvalidArgumentError("request.bad_parameter", kv.first + " must be a non-negative number"));
+        }
+      } else {
+        return Error(vault::InvalidArgumentError("request.unknown_parameter", "unknown parameter " + kv.first));
+      }
     }
     auto events = ctx_.vault->audit().List(f);
     Audit("audit.read", "audit", events.status());
@@ -459,9 +768,14 @@ class Exchange {
   std::string request_id_;
   std::string client_;
   std::vector<std::string> segs_;
+  Poco::URI::QueryParameters query_;
   vault::Subject subject_;
   std::string token_;
 };
+
+void UploadHandler::handlePart(const Poco::Net::MessageHeader& header, std::istream& stream) {
+  ex_->HandleFilePart(header, stream, *form_, *this);
+}
 
 class Handler : public Poco::Net::HTTPRequestHandler {
  public:
@@ -471,7 +785,9 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       Exchange(ctx_, req, resp).Serve();
     } catch (const std::exception&) {
       ctx_.metrics->errors++;
-      if (!resp.sent()) {
+      if (resp.sent()) {
+        AbortConnection(req);
+      } else {
         std::string body = "{\"error\":{\"code\":\"internal\",\"message\":\"internal error\"}}";
         resp.setStatus(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR);
         resp.setContentType("application/json");
@@ -510,6 +826,7 @@ const std::vector<RouteInfo>& VaultServer::Routes() {
       {"POST", "/api/v1/sessions"},
       {"DELETE", "/api/v1/sessions/current"},
       {"GET", "/api/v1/documents"},
+      {"POST", "/api/v1/documents"},
       {"GET", "/api/v1/documents/{id}"},
       {"GET", "/api/v1/documents/{id}/versions"},
       {"GET", "/api/v1/documents/{id}/content"},
@@ -526,6 +843,7 @@ vault::Status VaultServer::Start() {
     params->setMaxThreads(options_.max_threads);
     params->setMaxQueued(options_.max_queued);
     params->setKeepAlive(true);
+    params->setTimeout(Poco::Timespan(15, 0));  // slow clients do not pin workers for long
     auto ctx = std::make_shared<Ctx>(Ctx{vault_, policy_, &metrics_, &options_});
     server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(ctx), socket, params);
     server_->start();

@@ -8,6 +8,7 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 
 #include <fstream>
@@ -16,6 +17,7 @@
 #include "api/vaultd/server.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_vault.h"
+#include "vault/crypto/sha256.h"
 #include "vault/policy/default_roles.h"
 
 #ifndef VAULT_DOCS_DIR
@@ -65,6 +67,7 @@ class VaultdTest : public ::testing::Test {
     secret_ = Put("华南销售部", "confidential", "south confidential contract");
     vaultd::ServerOptions opts;
     opts.port = 0;
+    opts.max_upload_bytes = 1 << 20;
     server_ = std::make_unique<vaultd::VaultServer>(lv_.get(), policy_.get(), opts);
     ASSERT_TRUE(server_->Start().ok());
   }
@@ -152,16 +155,40 @@ TEST_F(VaultdTest, ListingShowsOnlyWhatTheCallerMaySee) {
 TEST_F(VaultdTest, PolicyDecidesMetadataAndContent) {
   std::string manager = Login("manager_s");
   EXPECT_EQ(Call("GET", "/api/v1/documents/" + south_.id, manager).status, 200);
+  // Another department's document: indistinguishable from a missing one.
   Reply other = Call("GET", "/api/v1/documents/" + east_.id, manager);
-  EXPECT_EQ(other.status, 403);
-  EXPECT_EQ(other.error_code(), "access.denied");
-  EXPECT_EQ(Call("GET", "/api/v1/documents/" + south_.id + "/content", manager).status, 403);
+  EXPECT_EQ(other.status, 404);
+  EXPECT_EQ(other.error_code(), "document.not_found");
+  EXPECT_EQ(other.json()->getObject("error")->getValue<std::string>("message"), "no such document");
+  // Visible metadata, forbidden content: 403 without the policy's reasoning.
+  Reply content_denied = Call("GET", "/api/v1/documents/" + south_.id + "/content", manager);
+  EXPECT_EQ(content_denied.status, 403);
+  EXPECT_EQ(content_denied.json()->getObject("error")->getValue<std::string>("message"), "not allowed");
   Reply content = Call("GET", "/api/v1/documents/" + south_.archive_number + "/content", Login("archivist"));
   EXPECT_EQ(content.status, 200);
   EXPECT_EQ(content.body, "south internal contract");
   EXPECT_EQ(content.content_length, std::to_string(content.body.size()));
   EXPECT_EQ(Call("GET", "/api/v1/documents/" + south_.id + "/content", Login("auditor1")).status, 403);
+  // The admin role has no document grants at all.
+  EXPECT_EQ(Call("GET", "/api/v1/documents", Login("admin1")).status, 403);
   EXPECT_EQ(Call("GET", "/api/v1/documents/C404_HT_0001", manager).status, 404);
+}
+
+TEST_F(VaultdTest, ListingPagesOverVisibleDocumentsOnly) {
+  // limit=1 over a filter matching only a hidden document: no item, no
+  // cursor; nothing betrays that the document exists.
+  std::string manager = Login("manager_s");
+  Reply hidden = Call("GET", "/api/v1/documents?department=%E5%8D%8E%E4%B8%9C%E9%94%80%E5%94%AE%E9%83%A8&limit=1", manager);
+  ASSERT_EQ(hidden.status, 200) << hidden.body;
+  EXPECT_EQ(hidden.json()->getArray("items")->size(), 0u);
+  EXPECT_TRUE(hidden.json()->get("next").isEmpty());
+  Reply page1 = Call("GET", "/api/v1/documents?limit=2", Login("archivist"));
+  ASSERT_EQ(page1.status, 200);
+  EXPECT_EQ(page1.json()->getArray("items")->size(), 2u);
+  int64_t next = page1.json()->getValue<int64_t>("next");
+  Reply page2 = Call("GET", "/api/v1/documents?limit=2&offset=" + std::to_string(next), Login("archivist"));
+  EXPECT_EQ(page2.json()->getArray("items")->size(), 1u);
+  EXPECT_TRUE(page2.json()->get("next").isEmpty());
 }
 
 TEST_F(VaultdTest, AuditIsForAuditorsAndRecordsDenials) {
@@ -192,6 +219,9 @@ TEST_F(VaultdTest, BadInputGetsStableCodes) {
   EXPECT_EQ(Call("GET", "/api/v1/nothing").status, 404);
   EXPECT_EQ(Call("GET", "/api/v1/documents?bogus=1", Login("archivist")).error_code(),
             "request.unknown_parameter");
+  EXPECT_EQ(Call("GET", "/api/v1/documents?offset=-1", Login("archivist")).error_code(),
+            "request.bad_parameter");
+  EXPECT_EQ(Call("GET", "/api/v1/documents?x=%zz", Login("archivist")).error_code(), "request.bad_query");
   EXPECT_EQ(Call("GET", "/healthz").status, 200);  // still up
 }
 
@@ -210,6 +240,122 @@ TEST_F(VaultdTest, EveryRouteIsInTheOpenApiDocument) {
     std::string block = doc.substr(at, next == std::string::npos ? std::string::npos : next - at);
     EXPECT_THAT(block, HasSubstr("\n    " + method + ":")) << r.method << " " << r.pattern;
   }
+}
+
+
+// --- uploads ---------------------------------------------------------------
+
+std::string Multipart(const std::string& metadata, const std::string& content, const std::string& filename,
+                      bool metadata_first = true) {
+  const std::string b = "vaultBoundary7MA4YWxkTrZu0gW";
+  std::string meta = "--" + b + "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n"
+                     "Content-Type: application/json\r\n\r\n" + metadata + "\r\n";
+  std::string file = "--" + b + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename +
+                     "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + content + "\r\n";
+  return (metadata_first ? meta + file : file + meta) + "--" + b + "--\r\n";
+}
+
+class VaultdUploadTest : public VaultdTest {
+ protected:
+  Reply Upload(const std::string& token, const std::string& body) {
+    Poco::Net::HTTPClientSession s("127.0.0.1", server_->port());
+    Poco::Net::HTTPRequest req("POST", "/api/v1/documents", Poco::Net::HTTPMessage::HTTP_1_1);
+    req.set("Authorization", "Bearer " + token);
+    req.setContentType("multipart/form-data; boundary=vaultBoundary7MA4YWxkTrZu0gW");
+    req.setContentLength64(static_cast<Poco::Int64>(body.size()));
+    Reply r;
+    try {
+      try {
+        s.sendRequest(req) << body << std::flush;
+      } catch (const Poco::Exception&) {
+        // The server may answer (413) and close before reading the body.
+      }
+      Poco::Net::HTTPResponse resp;
+      std::istream& in = s.receiveResponse(resp);
+      r.status = resp.getStatus();
+      Poco::StreamCopier::copyToString(in, r.body);
+    } catch (const Poco::Exception& e) {
+      r.status = -1;
+      r.body = e.displayText();
+    }
+    return r;
+  }
+
+  void ExpectNothingNewStored() {
+    EXPECT_EQ(lv_->vault().Search({})->total, 3);
+    EXPECT_EQ(lv_->blobs().List()->size(), 3u);
+    EXPECT_TRUE(lv_->blobs().ListTemporaries()->empty());
+  }
+
+  const std::string kMeta =
+      R"({"customer":"C002","type":"合同","title":"上传的合同","department":"华南销售部","classification":"internal","tags":["api"],"fields":{"contact_phone":"0755-86013388"}})";
+};
+
+TEST_F(VaultdUploadTest, ArchiveAdminUploadsAndGetsTheRecordedHash) {
+  std::string content = testing::PseudoRandom(300000, 9);
+  Reply r = Upload(Login("archivist"), Multipart(kMeta, content, "合同.pdf"));
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto o = r.json();
+  EXPECT_EQ(o->getValue<std::string>("archive_number"), "C002_HT_0001");
+  EXPECT_EQ(o->getValue<std::string>("sha256"), Sha256::HexOf(content));
+  EXPECT_EQ(o->getValue<int>("version"), 1);
+  Reply back = Call("GET", "/api/v1/documents/C002_HT_0001/content", Login("archivist"));
+  EXPECT_EQ(back.body, content);
+  EXPECT_EQ(lv_->vault().Versions("C002_HT_0001")->at(0).filename, "合同.pdf");
+}
+
+TEST_F(VaultdUploadTest, BadUploadsAreRefusedAndStoreNothing) {
+  std::string archivist = Login("archivist");
+  struct Case {
+    std::string body;
+    int status;
+    std::string code;
+  };
+  std::vector<Case> cases = {
+      {Multipart(kMeta, "", "empty.pdf"), 400, "upload.empty"},
+      {Multipart("{bad json", "x", "a.pdf"), 400, "request.bad_json"},
+      {Multipart(R"({"customer":"C1","type":"HT","title":"t","color":"red"})", "x", "a.pdf"), 400,
+       "request.unknown_field"},
+      {Multipart(R"({"customer":7,"type":"HT","title":"t"})", "x", "a.pdf"), 400, "request.bad_type"},
+      {Multipart(R"({"customer":"C1","type":"poem","title":"t"})", "x", "a.pdf"), 400, "field.invalid"},
+      {Multipart(kMeta, "x", "bad\x01name.pdf"), 400, "request.bad_filename"},
+      {Multipart(kMeta, "x", "a.pdf", /*metadata_first=*/false), 400, "upload.missing_metadata"},
+      // Declared size within the early check, content over the limit.
+      {Multipart(kMeta, std::string((1u << 20) + 4096, 'z'), "big2.pdf"), 413, "upload.too_large"},
+  };
+  for (const auto& c : cases) {
+    Reply r = Upload(archivist, c.body);
+    EXPECT_EQ(r.status, c.status) << c.code << ": " << r.body;
+    if (r.status == c.status) {
+      EXPECT_EQ(r.error_code(), c.code);
+    }
+  }
+  ExpectNothingNewStored();
+  EXPECT_EQ(Call("GET", "/healthz").status, 200);
+}
+
+// A declared size over the limit is refused from the headers alone, before
+// a byte of the body is read.
+TEST_F(VaultdUploadTest, OversizedDeclaredUploadIsRefusedUpFront) {
+  std::string token = Login("archivist");
+  Poco::Net::StreamSocket sock(Poco::Net::SocketAddress("127.0.0.1", server_->port()));
+  std::string head = "POST /api/v1/documents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+                     "\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 50000000\r\n\r\n";
+  sock.sendBytes(head.data(), static_cast<int>(head.size()));
+  std::string got;
+  char buf[4096];
+  sock.setReceiveTimeout(Poco::Timespan(10, 0));
+  for (int n; (n = sock.receiveBytes(buf, sizeof buf)) > 0;) got.append(buf, static_cast<size_t>(n));
+  EXPECT_EQ(got.rfind("HTTP/1.1 413", 0), 0u) << got.substr(0, 80);
+  EXPECT_THAT(got, HasSubstr("upload.too_large"));
+  ExpectNothingNewStored();
+}
+
+TEST_F(VaultdUploadTest, StaffMayNotUpload) {
+  Reply r = Upload(Login("staff_s"), Multipart(kMeta, "content", "a.pdf"));
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.error_code(), "access.denied");
+  ExpectNothingNewStored();
 }
 
 }  // namespace

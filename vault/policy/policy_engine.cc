@@ -98,6 +98,15 @@ Decision PolicyEngine::Decide(const Subject& s, const std::string& action, const
   return {false, "default.deny", "action not granted to role " + s.role};
 }
 
+bool PolicyEngine::RoleMayEver(const std::string& role, const std::string& action) const {
+  auto it = roles_.find(role);
+  if (it == roles_.end()) return false;
+  for (const Grant& g : it->second) {
+    if (std::find(g.actions.begin(), g.actions.end(), action) != g.actions.end()) return true;
+  }
+  return false;
+}
+
 std::vector<std::string> PolicyEngine::KnownActions() const {
   std::set<std::string> all;
   for (const auto& role : roles_) {

@@ -50,6 +50,9 @@ class PolicyEngine {
   Decision Decide(const Subject& subject, const std::string& action, const Resource& resource,
                   TimePoint now) const;
 
+  // Whether any grant of `role` names `action` (before resource checks).
+  bool RoleMayEver(const std::string& role, const std::string& action) const;
+
   // Every action some grant mentions (for route coverage checks).
   std::vector<std::string> KnownActions() const;
 
