@@ -52,6 +52,8 @@ staff_east    staff          华东销售部  internal      李四
 legal         legal          法务部      confidential  法务审核
 auditor       auditor        审计部      internal      审计员
 USERS
+  "$VAULTCTL" user assign staff_south C0001 >/dev/null
+  "$VAULTCTL" user assign staff_east C0002 >/dev/null
 else
   echo "== using the existing demo vault in $DEMO =="
 fi

@@ -21,6 +21,8 @@ const char kUserHelp[] =
     "       vaultctl user disable NAME        (ends the user's sessions)\n"
     "       vaultctl user enable NAME\n"
     "       vaultctl user list [--json]\n"
+    "       vaultctl user assign NAME CUSTOMER    (staff see only their customers' records)\n"
+    "       vaultctl user unassign NAME CUSTOMER\n"
     "  ROLE: admin, archive_admin, dept_manager, staff, legal, auditor.\n"
     "  The password is read from the first line of standard input; it never\n"
     "  appears on the command line, in the audit log or in any error message.\n";
@@ -73,7 +75,9 @@ int CmdUser(const GlobalOptions& g, const std::vector<std::string>& argv) {
   }
   const std::string& sub = a.positional[0];
   const bool needs_name = sub == "add" || sub == "passwd" || sub == "disable" || sub == "enable";
-  if ((needs_name && a.positional.size() != 2) || (sub == "list" && a.positional.size() != 1)) {
+  const bool needs_customer = sub == "assign" || sub == "unassign";
+  if ((needs_name && a.positional.size() != 2) || (sub == "list" && a.positional.size() != 1) ||
+      (needs_customer && a.positional.size() != 3)) {
     std::fprintf(stderr, "vaultctl: wrong number of arguments\n\n%s", kUserHelp);
     return kExitUsage;
   }
@@ -112,6 +116,16 @@ int CmdUser(const GlobalOptions& g, const std::vector<std::string>& argv) {
     vault::Status s = ids.SetDisabled(a.positional[1], sub == "disable");
     if (int rc = Done(**lv, "user." + sub, a.positional[1], s); rc != kExitOk) return rc;
     std::printf("%sd user %s\n", sub.c_str(), a.positional[1].c_str());
+    return kExitOk;
+  }
+  if (needs_customer) {
+    vault::Status s = sub == "assign" ? ids.AssignCustomer(a.positional[1], a.positional[2])
+                                      : ids.UnassignCustomer(a.positional[1], a.positional[2]);
+    if (int rc = Done(**lv, "user." + sub, a.positional[1] + ":" + a.positional[2], s); rc != kExitOk) {
+      return rc;
+    }
+    std::printf("%sed customer %s %s %s\n", sub.c_str(), a.positional[2].c_str(),
+                sub == "assign" ? "to" : "from", a.positional[1].c_str());
     return kExitOk;
   }
   if (sub == "list") {

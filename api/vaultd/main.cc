@@ -107,6 +107,7 @@ class VaultdApp : public Poco::Util::ServerApplication {
     opts.max_threads = config().getInt("vaultd.max_threads", 16);
     opts.max_queued = config().getInt("vaultd.max_queued", 64);
     opts.max_upload_bytes = config().getInt64("vaultd.max_upload_bytes", 512ll << 20);
+    opts.checkpoint_interval_seconds = config().getInt("vaultd.checkpoint_interval_seconds", 3600);
     vaultd::VaultServer server(lv->get(), policy->get(), opts);
     vault::Status st = server.Start();
     if (!st.ok()) {

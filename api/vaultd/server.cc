@@ -17,9 +17,11 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/Timer.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <sstream>
 
@@ -220,6 +222,7 @@ class Exchange {
     if (m == "GET" && is({"api", "v1", "documents", "*", "versions"})) return GetVersions(segs_[3]);
     if (m == "GET" && is({"api", "v1", "documents", "*", "content"})) return GetContent(segs_[3]);
     if (m == "GET" && is({"api", "v1", "audit"})) return ListAudit();
+    if (m == "GET" && is({"api", "v1", "audit", "checkpoints"})) return ListCheckpoints();
     Error(vault::NotFoundError("request.no_route", "no such route: " + m + " " + path));
   }
 
@@ -341,6 +344,7 @@ class Exchange {
         subject_.role = user->role;
         subject_.department = user->department;
         subject_.clearance = user->clearance;
+        subject_.customers = user->customers;
         token_ = header.substr(7);
         return true;
       }
@@ -720,6 +724,30 @@ class Exchange {
     ctx_.metrics->bytes_sent += static_cast<int64_t>(v.size);
   }
 
+  void ListCheckpoints() {
+    if (!Authenticate("audit.read", "audit/checkpoints")) return;
+    if (!Allowed("audit.read", vault::Resource{}, "audit/checkpoints")) return;
+    auto cps = ctx_.vault->audit().Checkpoints();
+    Audit("audit.checkpoints", "audit", cps.status());
+    if (!cps.ok()) return Error(cps.status());
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
+    for (const auto& cp : *cps) {
+      Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      o->set("id", static_cast<Poco::Int64>(cp.id));
+      o->set("size", static_cast<Poco::Int64>(cp.size));
+      o->set("head_hash", cp.head_hash);
+      o->set("key_name", cp.key_name);
+      o->set("created_at", cp.created_at);
+      o->set("note", cp.note);
+      auto pk = ctx_.vault->audit().PublicKeyOf(cp.key_name);
+      if (pk.ok()) o->set("public_key_pem", vault::Ed25519PublicKeyPem(*pk));
+      items->add(o);
+    }
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
+    o->set("items", items);
+    SendObject(200, o);
+  }
+
   void ListAudit() {
     if (!Authenticate("audit.read", "audit")) return;
     if (!Allowed("audit.read", vault::Resource{}, "audit")) return;
@@ -831,6 +859,7 @@ const std::vector<RouteInfo>& VaultServer::Routes() {
       {"GET", "/api/v1/documents/{id}/versions"},
       {"GET", "/api/v1/documents/{id}/content"},
       {"GET", "/api/v1/audit"},
+      {"GET", "/api/v1/audit/checkpoints"},
   };
   return kRoutes;
 }
@@ -847,6 +876,11 @@ vault::Status VaultServer::Start() {
     auto ctx = std::make_shared<Ctx>(Ctx{vault_, policy_, &metrics_, &options_});
     server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(ctx), socket, params);
     server_->start();
+    if (options_.checkpoint_interval_seconds > 0) {
+      checkpoints_ = std::make_unique<Poco::Timer>(options_.checkpoint_interval_seconds * 1000,
+                                                   options_.checkpoint_interval_seconds * 1000);
+      checkpoints_->start(Poco::TimerCallback<VaultServer>(*this, &VaultServer::OnCheckpointTimer));
+    }
     return vault::Status::Ok();
   } catch (const Poco::Exception& e) {
     return vault::UnavailableError("server.listen_failed", "cannot listen on " + options_.listen_host + ":" +
@@ -854,7 +888,33 @@ vault::Status VaultServer::Start() {
   }
 }
 
+void VaultServer::OnCheckpointTimer(Poco::Timer&) {
+  vault::Status s = WriteCheckpointIfChanged();
+  if (!s.ok()) {
+    // No logger yet: a failed checkpoint must not go unnoticed.
+    std::fprintf(stderr, "vaultd: audit checkpoint failed [%s]: %s\n", s.reason().c_str(), s.message().c_str());
+  }
+}
+
+vault::Status VaultServer::WriteCheckpointIfChanged() {
+  auto cps = vault_->audit().Checkpoints();
+  if (!cps.ok()) return cps.status();
+  vault::AuditFilter last;
+  last.after_seq = cps->empty() ? 0 : cps->back().size;
+  last.limit = 1;
+  auto newer = vault_->audit().List(last);
+  if (!newer.ok()) return newer.status();
+  if (newer->empty() && !cps->empty()) return vault::Status::Ok();  // nothing new to sign
+  auto signer = vault::Signer::FromKeyRing(vault_->keys(), "audit");
+  if (!signer.ok()) return signer.status();
+  return vault_->audit().WriteCheckpoint(**signer).status();
+}
+
 void VaultServer::Stop() {
+  if (checkpoints_) {
+    checkpoints_->stop();
+    checkpoints_.reset();
+  }
   if (server_) {
     server_->stopAll(false);  // stop accepting; in-flight requests finish
     server_.reset();

@@ -19,6 +19,7 @@
 #include "vault/policy/policy_engine.h"
 
 namespace Poco {
+class Timer;
 namespace Net {
 class HTTPServer;
 }
@@ -32,6 +33,9 @@ struct ServerOptions {
   int max_threads = 16;
   int max_queued = 64;
   int64_t max_upload_bytes = 512ll << 20;
+  // Signed audit checkpoints are written this often when the log has grown
+  // (0: only on demand).
+  long checkpoint_interval_seconds = 3600;
 };
 
 struct Metrics {
@@ -60,12 +64,17 @@ class VaultServer {
 
   static const std::vector<RouteInfo>& Routes();
 
+  // Signs a checkpoint if events were added since the last one.
+  vault::Status WriteCheckpointIfChanged();
+
  private:
   vault::LocalVault* vault_;
   const vault::PolicyEngine* policy_;
   ServerOptions options_;
   Metrics metrics_;
+  void OnCheckpointTimer(Poco::Timer& timer);
   std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::unique_ptr<Poco::Timer> checkpoints_;
   uint16_t port_ = 0;
 };
 

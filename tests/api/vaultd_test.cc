@@ -68,6 +68,7 @@ class VaultdTest : public ::testing::Test {
     vaultd::ServerOptions opts;
     opts.port = 0;
     opts.max_upload_bytes = 1 << 20;
+    opts.checkpoint_interval_seconds = 0;
     server_ = std::make_unique<vaultd::VaultServer>(lv_.get(), policy_.get(), opts);
     ASSERT_TRUE(server_->Start().ok());
   }
@@ -189,6 +190,30 @@ TEST_F(VaultdTest, ListingPagesOverVisibleDocumentsOnly) {
   Reply page2 = Call("GET", "/api/v1/documents?limit=2&offset=" + std::to_string(next), Login("archivist"));
   EXPECT_EQ(page2.json()->getArray("items")->size(), 1u);
   EXPECT_TRUE(page2.json()->get("next").isEmpty());
+}
+
+TEST_F(VaultdTest, StaffSeeTheirAssignedCustomersOnly) {
+  ASSERT_TRUE(lv_->identity().AssignCustomer("staff_s", "C001").ok());
+  Reply r = Call("GET", "/api/v1/documents", Login("staff_s"));
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.json()->getArray("items")->size(), 1u);  // own department, internal, C001
+  EXPECT_EQ(Call("GET", "/api/v1/documents/" + south_.id, Login("staff_s")).status, 200);
+  EXPECT_EQ(Call("GET", "/api/v1/documents/" + secret_.id, Login("staff_s")).status, 404);
+  ASSERT_TRUE(lv_->identity().UnassignCustomer("staff_s", "C001").ok());
+  EXPECT_EQ(Call("GET", "/api/v1/documents/" + south_.id, Login("staff_s")).status, 404);
+}
+
+TEST_F(VaultdTest, CheckpointsAreServedToAuditorsAndVerify) {
+  ASSERT_TRUE(server_->WriteCheckpointIfChanged().ok());
+  ASSERT_TRUE(server_->WriteCheckpointIfChanged().ok());  // nothing new: no second one
+  EXPECT_EQ(lv_->audit().Checkpoints()->size(), 1u);
+  Reply r = Call("GET", "/api/v1/audit/checkpoints", Login("auditor1"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto cp = r.json()->getArray("items")->getObject(0);
+  EXPECT_EQ(cp->getValue<std::string>("note").rfind("sales-vault/audit\n", 0), 0u);
+  EXPECT_THAT(cp->getValue<std::string>("public_key_pem"), HasSubstr("BEGIN PUBLIC KEY"));
+  EXPECT_EQ(Call("GET", "/api/v1/audit/checkpoints", Login("staff_s")).status, 403);
+  EXPECT_TRUE(lv_->audit().Verify()->ok);
 }
 
 TEST_F(VaultdTest, AuditIsForAuditorsAndRecordsDenials) {

@@ -186,6 +186,8 @@ expect_exit 4 "an unknown role is refused" \
   bash -c "echo 'long enough password' | '$VAULTCTL' user add lisi --role king --department x --password-stdin"
 check "the error names the role field" grep -q "role:" "$WORK/err"
 expect_exit 1 "user add without --password-stdin is a usage error" V user add wangwu --role staff --department x
+expect_exit 0 "user assign" V user assign zhangsan C0001
+expect_exit 4 "assigning a malformed customer number is refused" V user assign zhangsan "C_1"
 expect_exit 0 "user disable" V user disable zhangsan
 check "disabled users are marked" bash -c "'$VAULTCTL' user list | grep -q disabled"
 

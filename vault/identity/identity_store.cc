@@ -80,13 +80,23 @@ Status CheckPassword(const std::string& p) {
   return Status::Ok();
 }
 
+void LoadCustomers(Session& s, User& u) {
+  u.customers.clear();
+  Statement st(s);
+  st << "SELECT customer_number FROM user_customers WHERE user_id = ? ORDER BY customer_number",
+      bind(Poco::Int64{u.id}), into(u.customers);
+  st.execute();
+}
+
 StatusOr<UserRow> FindUser(Session& s, const std::string& username) {
   Statement st(s);
   st << "SELECT " << kUserColumns << " FROM users WHERE username = ?", bind(username);
   st.execute();
   RecordSet rs(st);
   if (!rs.moveFirst()) return NotFoundError("user.not_found", "no such user");
-  return RowFrom(rs);
+  UserRow row = RowFrom(rs);
+  LoadCustomers(s, row.user);
+  return row;
 }
 
 }  // namespace
@@ -318,7 +328,37 @@ StatusOr<User> IdentityStore::Authenticate(const std::string& token) {
     if (!rs.moveFirst()) return Status(StatusCode::kUnauthenticated, "auth.invalid_token", "unknown user");
     UserRow row = RowFrom(rs);
     if (row.user.disabled) return Status(StatusCode::kPermissionDenied, "auth.disabled", "this account is disabled");
+    LoadCustomers(*session_, row.user);
     return row.user;
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+Status IdentityStore::AssignCustomer(const std::string& username, const std::string& customer) {
+  if (customer.empty() || customer.size() > 32 ||
+      customer.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") !=
+          std::string::npos) {
+    return InvalidArgumentError("user.invalid", "customer_number: must be 1-32 ASCII letters, digits or '-'");
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    VAULT_ASSIGN_OR_RETURN(UserRow row, FindUser(*session_, username));
+    *session_ << "INSERT OR IGNORE INTO user_customers (user_id, customer_number) VALUES (?, ?)",
+        bind(Poco::Int64{row.user.id}), bind(customer), now;
+    return Status::Ok();
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+Status IdentityStore::UnassignCustomer(const std::string& username, const std::string& customer) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    VAULT_ASSIGN_OR_RETURN(UserRow row, FindUser(*session_, username));
+    *session_ << "DELETE FROM user_customers WHERE user_id = ? AND customer_number = ?",
+        bind(Poco::Int64{row.user.id}), bind(customer), now;
+    return Status::Ok();
   } catch (const Poco::Exception& e) {
     return DbError(e);
   }

@@ -40,6 +40,7 @@ struct User {
   std::string clearance;  // public | internal | confidential
   bool disabled = false;
   std::string created_at;
+  std::vector<std::string> customers;  // assigned customer numbers
 };
 
 struct NewUser {
@@ -78,6 +79,9 @@ class IdentityStore {
   StatusOr<std::vector<User>> ListUsers();
   Status SetDisabled(const std::string& username, bool disabled);
   Status SetPassword(const std::string& username, const std::string& password);
+  // Customers a user looks after; staff see only documents of these.
+  Status AssignCustomer(const std::string& username, const std::string& customer_number);
+  Status UnassignCustomer(const std::string& username, const std::string& customer_number);
 
   // auth.failed for a wrong name or password (the same message for both),
   // auth.locked while locked out, auth.disabled for a disabled account.

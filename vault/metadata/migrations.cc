@@ -115,6 +115,14 @@ const std::vector<Migration>& SqliteMigrations() {
                 revoked INTEGER NOT NULL DEFAULT 0))",
            "CREATE INDEX sessions_by_user ON sessions(user_id)",
        }},
+      {5,
+       "customers assigned to users (staff see their own customers)",
+       {
+           R"(CREATE TABLE user_customers (
+                user_id INTEGER NOT NULL REFERENCES users(id),
+                customer_number TEXT NOT NULL,
+                PRIMARY KEY (user_id, customer_number)))",
+       }},
   };
   return kMigrations;
 }
