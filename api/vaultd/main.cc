@@ -108,13 +108,15 @@ class VaultdApp : public Poco::Util::ServerApplication {
     opts.max_queued = config().getInt("vaultd.max_queued", 64);
     opts.max_upload_bytes = config().getInt64("vaultd.max_upload_bytes", 512ll << 20);
     opts.checkpoint_interval_seconds = config().getInt("vaultd.checkpoint_interval_seconds", 3600);
+    opts.tls_certificate_file = config().getString("vaultd.tls_certificate", "");
+    opts.tls_private_key_file = config().getString("vaultd.tls_private_key", "");
     vaultd::VaultServer server(lv->get(), policy->get(), opts);
     vault::Status st = server.Start();
     if (!st.ok()) {
       std::cerr << "vaultd: error [" << st.reason() << "]: " << st.message() << "\n";
       return EXIT_UNAVAILABLE;
     }
-    std::cout << "vaultd listening on http://" << opts.listen_host << ":" << server.port() << "/" << std::endl;
+    std::cout << "vaultd listening on " << (opts.tls_certificate_file.empty() ? "http" : "https") << "://" << opts.listen_host << ":" << server.port() << "/" << std::endl;
     waitForTerminationRequest();
     std::cout << "vaultd: stopping (finishing in-flight requests)" << std::endl;
     server.Stop();

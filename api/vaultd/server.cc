@@ -14,6 +14,9 @@
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NameValueCollection.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/NetSSL.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/StreamCopier.h>
@@ -865,8 +868,25 @@ const std::vector<RouteInfo>& VaultServer::Routes() {
 }
 
 vault::Status VaultServer::Start() {
+  const bool tls = !options_.tls_certificate_file.empty() || !options_.tls_private_key_file.empty();
+  if (tls && (options_.tls_certificate_file.empty() || options_.tls_private_key_file.empty())) {
+    return vault::InvalidArgumentError("config.tls", "HTTPS needs both a certificate and a private key");
+  }
   try {
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(options_.listen_host, options_.port));
+    const Poco::Net::SocketAddress address(options_.listen_host, options_.port);
+    Poco::Net::ServerSocket socket;
+    if (tls) {
+      static std::once_flag ssl_once;
+      std::call_once(ssl_once, [] { Poco::Net::initializeSSL(); });
+      Poco::Net::Context::Ptr context = new Poco::Net::Context(
+          Poco::Net::Context::TLS_SERVER_USE, options_.tls_private_key_file,
+          options_.tls_certificate_file, "", Poco::Net::Context::VERIFY_NONE, 9, false,
+          "HIGH:!aNULL:!MD5:!RC4:!3DES");
+      context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+      socket = Poco::Net::SecureServerSocket(address, 64, context);
+    } else {
+      socket = Poco::Net::ServerSocket(address);
+    }
     port_ = socket.address().port();
     auto params = new Poco::Net::HTTPServerParams();
     params->setMaxThreads(options_.max_threads);
@@ -883,7 +903,8 @@ vault::Status VaultServer::Start() {
     }
     return vault::Status::Ok();
   } catch (const Poco::Exception& e) {
-    return vault::UnavailableError("server.listen_failed", "cannot listen on " + options_.listen_host + ":" +
+    return vault::UnavailableError(tls ? "server.tls_failed" : "server.listen_failed",
+                                   "cannot listen on " + options_.listen_host + ":" +
                                                                std::to_string(options_.port) + ": " + e.displayText());
   }
 }

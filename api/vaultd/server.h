@@ -36,6 +36,9 @@ struct ServerOptions {
   // Signed audit checkpoints are written this often when the log has grown
   // (0: only on demand).
   long checkpoint_interval_seconds = 3600;
+  // HTTPS when both are set (PEM files); TLS 1.2 is the minimum.
+  std::string tls_certificate_file;
+  std::string tls_private_key_file;
 };
 
 struct Metrics {
