@@ -1,0 +1,236 @@
+// The authorization matrix: every route x every role x own/other department
+// x every classification, plus unauthenticated, expired and revoked tokens,
+// against a table of expected HTTP statuses kept here. A route added to the
+// server without rows in this table fails the test.
+#include <gtest/gtest.h>
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+
+#include <map>
+#include <set>
+
+#include "api/vaultd/server.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_vault.h"
+#include "vault/policy/default_roles.h"
+
+namespace vault {
+namespace {
+
+const std::vector<std::string> kRoles = {"admin", "archive_admin", "dept_manager", "staff", "legal", "auditor"};
+const std::vector<std::string> kLevels = {"public", "internal", "confidential"};
+constexpr char kPassword[] = "a long enough password";
+
+// Expected status per role for a document route: two strings of three
+// statuses (public, internal, confidential), for a document of the caller's
+// own department and of another one. Staff look after customer C001.
+// 2 = 200/201, 3 = 403, 4 = 404.
+struct DocRow {
+  const char* own;
+  const char* other;
+};
+using DocTable = std::map<std::string, DocRow>;
+
+const std::map<std::string, DocTable> kDocumentRoutes = {
+    {"GET /api/v1/documents/{id}",
+     {{"admin", {"444", "444"}},
+      {"archive_admin", {"222", "222"}},
+      {"dept_manager", {"224", "444"}},  // clearance internal
+      {"staff", {"224", "444"}},
+      {"legal", {"222", "222"}},
+      {"auditor", {"222", "222"}}}},
+    {"GET /api/v1/documents/{id}/versions",
+     {{"admin", {"444", "444"}},
+      {"archive_admin", {"222", "222"}},
+      {"dept_manager", {"224", "444"}},
+      {"staff", {"224", "444"}},
+      {"legal", {"222", "222"}},
+      {"auditor", {"222", "222"}}}},
+    {"GET /api/v1/documents/{id}/content",
+     {{"admin", {"444", "444"}},
+      {"archive_admin", {"222", "222"}},
+      {"dept_manager", {"334", "444"}},  // sees metadata, not the original
+      {"staff", {"334", "444"}},
+      {"legal", {"333", "333"}},
+      {"auditor", {"333", "333"}}}},
+    {"POST /api/v1/documents",
+     {{"admin", {"333", "333"}},
+      {"archive_admin", {"222", "222"}},
+      {"dept_manager", {"333", "333"}},
+      {"staff", {"333", "333"}},
+      {"legal", {"333", "333"}},
+      {"auditor", {"333", "333"}}}},
+};
+
+// Routes without a document: expected status per role.
+const std::map<std::string, std::map<std::string, int>> kOtherRoutes = {
+    {"GET /healthz", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
+    {"GET /metrics", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
+    {"GET /api/v1/documents", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
+    {"GET /api/v1/audit", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
+    {"GET /api/v1/audit/checkpoints", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
+    {"POST /api/v1/sessions", {{"admin", 201}, {"archive_admin", 201}, {"dept_manager", 201}, {"staff", 201}, {"legal", 201}, {"auditor", 201}}},
+    {"DELETE /api/v1/sessions/current", {{"admin", 204}, {"archive_admin", 204}, {"dept_manager", 204}, {"staff", 204}, {"legal", 204}, {"auditor", 204}}},
+};
+
+// Without a valid token: expected status per route.
+const std::map<std::string, int> kAnonymous = {
+    {"GET /healthz", 200}, {"GET /metrics", 200}, {"POST /api/v1/sessions", 201},
+};
+
+int Status(char c) { return c == '2' ? 200 : c == '3' ? 403 : 404; }
+
+class AuthzMatrixTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_ = testing::InitTestVault(dir_);
+    config_.clock = &clock_;
+    config_.login_policy.argon2_opslimit = 1;
+    config_.login_policy.argon2_memlimit = 8u << 20;
+    config_.login_policy.token_lifetime = std::chrono::hours(1);
+    lv_ = std::move(LocalVault::Open(config_)).value();
+    policy_ = std::move(PolicyEngine::FromJson(kDefaultRolesJson)).value();
+    for (const auto& role : kRoles) {
+      NewUser u;
+      u.username = "u_" + role;
+      u.role = role;
+      u.department = "华南销售部";
+      u.clearance = (role == "archive_admin" || role == "legal") ? "confidential" : "internal";
+      u.password = kPassword;
+      ASSERT_TRUE(lv_->identity().AddUser(u).ok());
+    }
+    ASSERT_TRUE(lv_->identity().AssignCustomer("u_staff", "C001").ok());
+    for (const char* dept : {"华南销售部", "华东销售部"}) {
+      for (const auto& level : kLevels) {
+        IngestRequest r;
+        r.meta.customer_number = "C001";
+        r.meta.doc_type = "contract";
+        r.meta.title = std::string(dept) + " " + level;
+        r.meta.department = dept;
+        r.meta.classification = level;
+        StringSource src("content " + r.meta.title);
+        docs_[std::string(dept) + "/" + level] = std::move(lv_->vault().Ingest(r, src)).value().id;
+      }
+    }
+    vaultd::ServerOptions opts;
+    opts.port = 0;
+    opts.checkpoint_interval_seconds = 0;
+    server_ = std::make_unique<vaultd::VaultServer>(lv_.get(), policy_.get(), opts);
+    ASSERT_TRUE(server_->Start().ok());
+  }
+  void TearDown() override { server_->Stop(); }
+
+  int Call(const std::string& method, const std::string& path, const std::string& token,
+           const std::string& body = "", const std::string& content_type = "application/json") {
+    Poco::Net::HTTPClientSession s("127.0.0.1", server_->port());
+    Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    if (!token.empty()) req.set("Authorization", "Bearer " + token);
+    if (method == "POST") {
+      req.setContentType(content_type);
+      req.setContentLength64(static_cast<Poco::Int64>(body.size()));
+    }
+    s.sendRequest(req) << body;
+    Poco::Net::HTTPResponse resp;
+    std::string ignored;
+    Poco::StreamCopier::copyToString(s.receiveResponse(resp), ignored);
+    return resp.getStatus();
+  }
+
+  std::string Login(const std::string& role) {
+    return std::move(lv_->identity().Login("u_" + role, kPassword)).value().token;
+  }
+
+  static std::string Upload(const std::string& dept, const std::string& level) {
+    const std::string b = "matrixBoundary";
+    return "--" + b + "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n" +
+           R"({"customer":"C001","type":"HT","title":"matrix","department":")" + dept +
+           R"(","classification":")" + level + "\"}\r\n--" + b +
+           "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m.pdf\"\r\n\r\nmatrix content\r\n--" + b +
+           "--\r\n";
+  }
+
+  // Issues `route` ("METHOD /pattern") for a document of `dept`/`level`.
+  int Request(const std::string& route, const std::string& token, const std::string& dept,
+              const std::string& level) {
+    std::string method = route.substr(0, route.find(' '));
+    std::string path = route.substr(route.find(' ') + 1);
+    if (route == "POST /api/v1/documents") {
+      return Call("POST", path, token, Upload(dept, level), "multipart/form-data; boundary=matrixBoundary");
+    }
+    if (route == "POST /api/v1/sessions") {
+      return Call("POST", path, "", R"({"username":"u_staff","password":")" + std::string(kPassword) + "\"}");
+    }
+    size_t id = path.find("{id}");
+    if (id != std::string::npos) path.replace(id, 4, docs_.at(dept + "/" + level));
+    return Call(method, path, token);
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_{std::chrono::system_clock::now()};
+  LocalVaultConfig config_;
+  std::unique_ptr<LocalVault> lv_;
+  std::unique_ptr<PolicyEngine> policy_;
+  std::unique_ptr<vaultd::VaultServer> server_;
+  std::map<std::string, std::string> docs_;
+};
+
+TEST_F(AuthzMatrixTest, EveryRouteHasRowsInTheTable) {
+  for (const auto& r : vaultd::VaultServer::Routes()) {
+    std::string key = r.method + " " + r.pattern;
+    EXPECT_TRUE(kDocumentRoutes.count(key) || kOtherRoutes.count(key))
+        << key << " has no rows in the authorization matrix";
+  }
+}
+
+TEST_F(AuthzMatrixTest, DocumentRoutesByRoleDepartmentAndClassification) {
+  int checked = 0;
+  for (const auto& [route, table] : kDocumentRoutes) {
+    for (const auto& role : kRoles) {
+      const DocRow& row = table.at(role);
+      for (int own = 0; own < 2; ++own) {
+        for (size_t i = 0; i < kLevels.size(); ++i) {
+          const std::string dept = own == 0 ? "华南销售部" : "华东销售部";
+          int want = Status((own == 0 ? row.own : row.other)[i]);
+          if (want == 200 && route.rfind("POST", 0) == 0) want = 201;
+          if (want == 404 && route.rfind("POST", 0) == 0) want = 403;
+          int got = Request(route, Login(role), dept, kLevels[i]);
+          EXPECT_EQ(got, want) << route << " as " << role << " on " << dept << "/" << kLevels[i];
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(checked, 4 * 6 * 2 * 3);
+}
+
+TEST_F(AuthzMatrixTest, OtherRoutesByRole) {
+  for (const auto& [route, table] : kOtherRoutes) {
+    for (const auto& role : kRoles) {
+      EXPECT_EQ(Request(route, Login(role), "华南销售部", "public"), table.at(role)) << route << " as " << role;
+    }
+  }
+}
+
+TEST_F(AuthzMatrixTest, UnauthenticatedExpiredAndRevokedTokens) {
+  std::string expired = Login("archive_admin");
+  std::string revoked = Login("archive_admin");
+  ASSERT_TRUE(lv_->identity().Logout(revoked).ok());
+  clock_.Advance(std::chrono::minutes(61));  // `expired` is now past its lifetime
+  std::set<std::string> routes;
+  for (const auto& kv : kDocumentRoutes) routes.insert(kv.first);
+  for (const auto& kv : kOtherRoutes) routes.insert(kv.first);
+  for (const auto& route : routes) {
+    auto anon = kAnonymous.find(route);
+    int want = anon == kAnonymous.end() ? 401 : anon->second;
+    for (const std::string& token : {std::string(), expired, revoked, std::string(64, 'f')}) {
+      EXPECT_EQ(Request(route, token, "华南销售部", "public"), want)
+          << route << " with token " << (token.empty() ? "(none)" : token.substr(0, 8));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace vault
