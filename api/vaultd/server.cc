@@ -25,6 +25,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
+#include <map>
+#include <streambuf>
 #include <cstring>
 #include <sstream>
 
@@ -128,13 +131,45 @@ class UploadHandler : public Poco::Net::PartHandler {
   std::string object_ = "*";
 };
 
+// Counts the bytes read from the request body under the multipart reader,
+// so a part that ends because the body ended early (fewer bytes than
+// Content-Length) can be told from a part that ended at its boundary.
+class CountingBuf : public std::streambuf {
+ public:
+  explicit CountingBuf(std::istream& in) : in_(in) {}
+  int64_t count() const { return count_; }
+  bool ended() const { return ended_; }
+
+ protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    in_.read(buf_, sizeof buf_);
+    std::streamsize n = in_.gcount();
+    if (n <= 0) {
+      ended_ = true;
+      return traits_type::eof();
+    }
+    count_ += n;
+    setg(buf_, buf_, buf_ + n);
+    return traits_type::to_int_type(*gptr());
+  }
+
+ private:
+  std::istream& in_;
+  char buf_[64 * 1024];
+  int64_t count_ = 0;
+  bool ended_ = false;
+};
+
 // A ByteSource over an istream that enforces a size limit and turns stream
 // errors (a body shorter than announced, a broken multipart) into a Status,
 // so the ingest aborts and removes its blob.
 class LimitedStreamSource : public vault::ByteSource {
  public:
-  LimitedStreamSource(std::istream& in, std::string first, int64_t limit)
-      : in_(in), pending_(std::move(first)), limit_(limit) {}
+  // `truncated` tells, when the part ends, whether the request body ended
+  // before its announced length (then the content is incomplete).
+  LimitedStreamSource(std::istream& in, std::string first, int64_t limit, std::function<bool()> truncated)
+      : in_(in), pending_(std::move(first)), limit_(limit), truncated_(std::move(truncated)) {}
   vault::StatusOr<size_t> Read(uint8_t* buf, size_t max) override {
     size_t n = 0;
     if (!pending_.empty()) {
@@ -145,8 +180,9 @@ class LimitedStreamSource : public vault::ByteSource {
       try {
         in_.read(reinterpret_cast<char*>(buf), static_cast<std::streamsize>(max));
         n = static_cast<size_t>(in_.gcount());
-        if (n == 0 && in_.bad()) {
-          return vault::InvalidArgumentError("request.truncated", "the upload ended early");
+        if (n == 0 && (in_.bad() || truncated_())) {
+          return vault::InvalidArgumentError("request.truncated",
+                                             "the body is shorter than its Content-Length");
         }
       } catch (const std::exception&) {
         return vault::InvalidArgumentError("request.truncated", "the upload ended early or is malformed");
@@ -161,6 +197,7 @@ class LimitedStreamSource : public vault::ByteSource {
   std::istream& in_;
   std::string pending_;
   int64_t limit_;
+  std::function<bool()> truncated_;
   int64_t total_ = 0;
 };
 
@@ -224,6 +261,10 @@ class Exchange {
     if (m == "GET" && is({"api", "v1", "documents", "*"})) return GetDocument(segs_[3]);
     if (m == "GET" && is({"api", "v1", "documents", "*", "versions"})) return GetVersions(segs_[3]);
     if (m == "GET" && is({"api", "v1", "documents", "*", "content"})) return GetContent(segs_[3]);
+    if (m == "GET" && is({"api", "v1", "users"})) return ListUsers();
+    if (m == "POST" && is({"api", "v1", "users"})) return CreateUser();
+    if (m == "POST" && is({"api", "v1", "users", "*", "disable"})) return SetUserDisabled(segs_[3], true);
+    if (m == "POST" && is({"api", "v1", "users", "*", "enable"})) return SetUserDisabled(segs_[3], false);
     if (m == "GET" && is({"api", "v1", "audit"})) return ListAudit();
     if (m == "GET" && is({"api", "v1", "audit", "checkpoints"})) return ListCheckpoints();
     Error(vault::NotFoundError("request.no_route", "no such route: " + m + " " + path));
@@ -278,7 +319,10 @@ class Exchange {
       return h.SetOutcome(vault::InvalidArgumentError("request.truncated", "the upload ended early"));
     }
     if (first.empty()) return h.SetOutcome(vault::InvalidArgumentError("upload.empty", "the file is empty"));
-    LimitedStreamSource source(stream, std::move(first), ctx_.options->max_upload_bytes);
+    const int64_t announced = req_.getContentLength64();
+    CountingBuf* counter = upload_counter_;
+    LimitedStreamSource source(stream, std::move(first), ctx_.options->max_upload_bytes,
+                               [counter, announced] { return counter && counter->ended() && counter->count() < announced; });
     auto doc = ctx_.vault->vault().Ingest(std::move(r), source);
     if (!doc.ok()) return h.SetOutcome(doc.status());
     auto versions = ctx_.vault->vault().Versions(doc->id);
@@ -420,15 +464,23 @@ class Exchange {
       return Error(vault::InvalidArgumentError("request.bad_content_type",
                                                "send multipart/form-data with parts 'metadata' and 'file'"));
     }
-    if (req_.hasContentLength() && req_.getContentLength64() > ctx_.options->max_upload_bytes + 65536) {
+    if (!req_.hasContentLength() || req_.getChunkedTransferEncoding()) {
+      // Without a length a truncated body cannot be told from a complete one.
+      return Error(vault::InvalidArgumentError("upload.length_required", "uploads need a Content-Length"));
+    }
+    if (req_.getContentLength64() > ctx_.options->max_upload_bytes + 65536) {
       return Error(vault::ResourceExhaustedError("upload.too_large", "the upload exceeds the size limit"));
     }
     Poco::Net::HTMLForm form;
     UploadHandler handler(this, &form);
+    CountingBuf counter(req_.stream());
+    std::istream body(&counter);
+    upload_counter_ = &counter;
     try {
-      form.load(req_, req_.stream(), handler);
-    } catch (const Poco::Exception&) {
-      if (handler.outcome().ok()) {
+      form.load(req_, body, handler);
+    } catch (const std::exception&) {
+      // A malformed tail after a complete, stored file part does not undo it.
+      if (handler.outcome().ok() && handler.document().id.empty()) {
         handler.SetOutcome(vault::InvalidArgumentError("request.bad_multipart",
                                                        "the multipart body is malformed or incomplete"));
       }
@@ -727,6 +779,68 @@ class Exchange {
     ctx_.metrics->bytes_sent += static_cast<int64_t>(v.size);
   }
 
+  static Poco::JSON::Object::Ptr UserJson(const vault::User& u) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("username", u.username);
+    o->set("display_name", u.display_name);
+    o->set("role", u.role);
+    o->set("department", u.department);
+    o->set("clearance", u.clearance);
+    o->set("disabled", u.disabled);
+    return o;
+  }
+
+  void ListUsers() {
+    if (!Authenticate("user.manage", "users")) return;
+    if (!Allowed("user.manage", vault::Resource{}, "users")) return;
+    auto users = ctx_.vault->identity().ListUsers();
+    Audit("user.list", "users", users.status());
+    if (!users.ok()) return Error(users.status());
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
+    for (const auto& u : *users) items->add(UserJson(u));
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
+    o->set("items", items);
+    SendObject(200, o);
+  }
+
+  void CreateUser() {
+    if (!Authenticate("user.manage", "users")) return;
+    if (!Allowed("user.manage", vault::Resource{}, "users")) return;
+    auto body = JsonBody();
+    if (!body.ok()) return Error(body.status());
+    vault::NewUser u;
+    const std::map<std::string, std::string*> fields = {
+        {"username", &u.username}, {"display_name", &u.display_name}, {"role", &u.role},
+        {"department", &u.department}, {"clearance", &u.clearance}, {"password", &u.password}};
+    for (const auto& kv : **body) {
+      auto f = fields.find(kv.first);
+      if (f == fields.end()) {
+        return Error(vault::InvalidArgumentError("request.unknown_field", "unknown field " + kv.first));
+      }
+      if (!kv.second.isString()) {
+        return Error(vault::InvalidArgumentError("request.bad_type", kv.first + " must be a string"));
+      }
+      *f->second = kv.second.convert<std::string>();
+    }
+    auto user = ctx_.vault->identity().AddUser(u);
+    std::fill(u.password.begin(), u.password.end(), '\0');
+    Audit("user.add", u.username.empty() ? "-" : u.username, user.status());
+    if (!user.ok()) return Error(user.status());
+    SendObject(201, UserJson(*user));
+  }
+
+  void SetUserDisabled(const std::string& username, bool disabled) {
+    const std::string action = disabled ? "user.disable" : "user.enable";
+    if (!Authenticate("user.manage", username)) return;
+    if (!Allowed("user.manage", vault::Resource{}, username)) return;
+    Status s = ctx_.vault->identity().SetDisabled(username, disabled);
+    Audit(action, username, s);
+    if (!s.ok()) return Error(s);
+    resp_.setStatus(HTTPResponse::HTTP_NO_CONTENT);
+    resp_.setContentLength(0);
+    resp_.send();
+  }
+
   void ListCheckpoints() {
     if (!Authenticate("audit.read", "audit/checkpoints")) return;
     if (!Allowed("audit.read", vault::Resource{}, "audit/checkpoints")) return;
@@ -800,6 +914,7 @@ class Exchange {
   std::string client_;
   std::vector<std::string> segs_;
   Poco::URI::QueryParameters query_;
+  CountingBuf* upload_counter_ = nullptr;
   vault::Subject subject_;
   std::string token_;
 };
@@ -861,6 +976,10 @@ const std::vector<RouteInfo>& VaultServer::Routes() {
       {"GET", "/api/v1/documents/{id}"},
       {"GET", "/api/v1/documents/{id}/versions"},
       {"GET", "/api/v1/documents/{id}/content"},
+      {"GET", "/api/v1/users"},
+      {"POST", "/api/v1/users"},
+      {"POST", "/api/v1/users/{name}/disable"},
+      {"POST", "/api/v1/users/{name}/enable"},
       {"GET", "/api/v1/audit"},
       {"GET", "/api/v1/audit/checkpoints"},
   };

@@ -70,6 +70,10 @@ const std::map<std::string, std::map<std::string, int>> kOtherRoutes = {
     {"GET /healthz", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
     {"GET /metrics", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
     {"GET /api/v1/documents", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
+    {"GET /api/v1/users", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"POST /api/v1/users", {{"admin", 201}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"POST /api/v1/users/{name}/disable", {{"admin", 204}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"POST /api/v1/users/{name}/enable", {{"admin", 204}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
     {"GET /api/v1/audit", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
     {"GET /api/v1/audit/checkpoints", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
     {"POST /api/v1/sessions", {{"admin", 201}, {"archive_admin", 201}, {"dept_manager", 201}, {"staff", 201}, {"legal", 201}, {"auditor", 201}}},
@@ -103,6 +107,12 @@ class AuthzMatrixTest : public ::testing::Test {
       ASSERT_TRUE(lv_->identity().AddUser(u).ok());
     }
     ASSERT_TRUE(lv_->identity().AssignCustomer("u_staff", "C001").ok());
+    NewUser target;
+    target.username = "target";
+    target.role = "staff";
+    target.department = "华南销售部";
+    target.password = kPassword;
+    ASSERT_TRUE(lv_->identity().AddUser(target).ok());
     for (const char* dept : {"华南销售部", "华东销售部"}) {
       for (const auto& level : kLevels) {
         IngestRequest r;
@@ -160,6 +170,16 @@ class AuthzMatrixTest : public ::testing::Test {
     if (route == "POST /api/v1/documents") {
       return Call("POST", path, token, Upload(dept, level), "multipart/form-data; boundary=matrixBoundary");
     }
+    if (route == "POST /api/v1/users") {
+      return Call("POST", path, token,
+                  R"({"username":"new)" + std::to_string(++created_) +
+                      R"(","role":"staff","department":"华南销售部","password":"another long password"})");
+    }
+    size_t name = path.find("{name}");
+    if (name != std::string::npos) path.replace(name, 6, "target");
+    if (route == "POST /api/v1/users/{name}/disable" || route == "POST /api/v1/users/{name}/enable") {
+      return Call("POST", path, token);
+    }
     if (route == "POST /api/v1/sessions") {
       return Call("POST", path, "", R"({"username":"u_staff","password":")" + std::string(kPassword) + "\"}");
     }
@@ -175,6 +195,7 @@ class AuthzMatrixTest : public ::testing::Test {
   std::unique_ptr<PolicyEngine> policy_;
   std::unique_ptr<vaultd::VaultServer> server_;
   std::map<std::string, std::string> docs_;
+  int created_ = 0;
 };
 
 TEST_F(AuthzMatrixTest, EveryRouteHasRowsInTheTable) {

@@ -216,6 +216,32 @@ TEST_F(VaultdTest, CheckpointsAreServedToAuditorsAndVerify) {
   EXPECT_TRUE(lv_->audit().Verify()->ok);
 }
 
+TEST_F(VaultdTest, AdminsManageUsersOverTheApi) {
+  std::string admin = Login("admin1");
+  Reply created = Call("POST", "/api/v1/users", admin,
+                       R"({"username":"wangwu","display_name":"王五","role":"staff","department":"华东销售部","password":"wangwu long password"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.json()->getValue<std::string>("display_name"), "王五");
+  EXPECT_EQ(created.body.find("password"), std::string::npos);
+  EXPECT_EQ(Call("POST", "/api/v1/users", admin,
+                 R"({"username":"wangwu","role":"staff","department":"x","password":"wangwu long password"})")
+                .error_code(),
+            "user.exists");
+  EXPECT_EQ(Call("POST", "/api/v1/users", admin, R"({"username":"bad name","role":"king","department":"x","password":"p"})")
+                .error_code(),
+            "user.invalid");
+  EXPECT_EQ(Call("POST", "/api/v1/users", admin, R"({"username":"x","admin":true})").error_code(), "request.unknown_field");
+  std::string wangwu = Call("POST", "/api/v1/sessions", "", R"({"username":"wangwu","password":"wangwu long password"})")
+                           .json()->getValue<std::string>("token");
+  EXPECT_EQ(Call("POST", "/api/v1/users/wangwu/disable", admin).status, 204);
+  EXPECT_EQ(Call("GET", "/api/v1/documents", wangwu).status, 401);  // sessions ended
+  EXPECT_EQ(Call("POST", "/api/v1/users/nobody/disable", admin).status, 404);
+  EXPECT_EQ(Call("GET", "/api/v1/users", Login("archivist")).status, 403);
+  Reply list = Call("GET", "/api/v1/users", admin);
+  EXPECT_EQ(list.status, 200);
+  EXPECT_EQ(list.json()->getArray("items")->size(), 7u);
+}
+
 TEST_F(VaultdTest, AuditIsForAuditorsAndRecordsDenials) {
   std::string staff = Login("staff_s");
   Reply denied = Call("GET", "/api/v1/audit", staff);
@@ -374,6 +400,38 @@ TEST_F(VaultdUploadTest, OversizedDeclaredUploadIsRefusedUpFront) {
   EXPECT_EQ(got.rfind("HTTP/1.1 413", 0), 0u) << got.substr(0, 80);
   EXPECT_THAT(got, HasSubstr("upload.too_large"));
   ExpectNothingNewStored();
+}
+
+// The client announces more than it sends, then stops sending.
+std::string SendShort(uint16_t port, const std::string& head, const std::string& partial_body) {
+  Poco::Net::StreamSocket sock(Poco::Net::SocketAddress("127.0.0.1", port));
+  std::string bytes = head + partial_body;
+  sock.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+  sock.shutdownSend();
+  sock.setReceiveTimeout(Poco::Timespan(20, 0));
+  std::string got;
+  char buf[4096];
+  for (int n; (n = sock.receiveBytes(buf, sizeof buf)) > 0;) got.append(buf, static_cast<size_t>(n));
+  return got;
+}
+
+TEST_F(VaultdUploadTest, BodyShorterThanContentLengthIsRefused) {
+  std::string json = SendShort(server_->port(),
+                               "POST /api/v1/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                               "Content-Length: 100\r\n\r\n",
+                               "{\"username\":");
+  EXPECT_EQ(json.rfind("HTTP/1.1 400", 0), 0u) << json.substr(0, 60);
+  EXPECT_THAT(json, HasSubstr("request.truncated"));
+  std::string body = Multipart(kMeta, testing::PseudoRandom(200000, 3), "short.pdf");
+  std::string upload = SendShort(server_->port(),
+                                 "POST /api/v1/documents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                                     Login("archivist") +
+                                     "\r\nContent-Type: multipart/form-data; boundary=vaultBoundary7MA4YWxkTrZu0gW"
+                                     "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n",
+                                 body.substr(0, body.size() / 2));
+  EXPECT_EQ(upload.rfind("HTTP/1.1 400", 0), 0u) << upload.substr(0, 200);
+  ExpectNothingNewStored();
+  EXPECT_EQ(Call("GET", "/healthz").status, 200);
 }
 
 TEST_F(VaultdUploadTest, StaffMayNotUpload) {
