@@ -32,23 +32,6 @@ bool WriteOut(const std::string& path, const std::string& data) {
   return static_cast<bool>(out);
 }
 
-std::string Actor() {
-  const char* user = std::getenv("USER");
-  return std::string("vaultctl:") + (user && *user ? user : "unknown");
-}
-
-vault::Status Note(vault::LocalVault& lv, const std::string& action, const vault::Status& outcome) {
-  vault::AuditRecord r;
-  r.actor = Actor();
-  r.role = "cli";
-  r.action = action;
-  r.object = "audit";
-  r.outcome = outcome.ok() ? "ok" : "error";
-  r.client = "cli";
-  r.detail = outcome.ok() ? "" : outcome.reason();
-  return lv.audit().Append(r).status();
-}
-
 }  // namespace
 
 int CmdAudit(const GlobalOptions& g, const std::vector<std::string>& argv) {
@@ -75,7 +58,7 @@ int CmdAudit(const GlobalOptions& g, const std::vector<std::string>& argv) {
   if (sub == "verify") {
     auto report = log.Verify();
     if (!report.ok()) return Fail(report.status());
-    if (vault::Status s = Note(**lv, "audit.verify", report->ok ? vault::Status::Ok()
+    if (vault::Status s = Record(**lv, "audit.verify", "audit", report->ok ? vault::Status::Ok()
                                                                 : vault::DataLossError("audit.tampered", "")); !s.ok()) {
       return Fail(s);
     }
@@ -101,7 +84,7 @@ int CmdAudit(const GlobalOptions& g, const std::vector<std::string>& argv) {
   if (sub == "checkpoint") {
     auto signer = vault::Signer::FromKeyRing((*lv)->keys(), "audit");
     if (!signer.ok()) return Fail(signer.status());
-    if (vault::Status s = Note(**lv, "audit.checkpoint", vault::Status::Ok()); !s.ok()) return Fail(s);
+    if (vault::Status s = Record(**lv, "audit.checkpoint", "audit", vault::Status::Ok()); !s.ok()) return Fail(s);
     auto cp = log.WriteCheckpoint(**signer);
     if (!cp.ok()) return Fail(cp.status());
     std::fputs(cp->note.c_str(), stdout);
@@ -142,20 +125,7 @@ int CmdAudit(const GlobalOptions& g, const std::vector<std::string>& argv) {
     if (!events.ok()) return Fail(events.status());
     if (a.Has("--json")) {
       Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
-      for (const auto& e : *events) {
-        Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-        o->set("seq", static_cast<Poco::Int64>(e.seq));
-        o->set("time", e.time);
-        o->set("actor", e.record.actor);
-        o->set("role", e.record.role);
-        o->set("action", e.record.action);
-        o->set("object", e.record.object);
-        o->set("outcome", e.record.outcome);
-        o->set("client", e.record.client);
-        o->set("detail", e.record.detail);
-        o->set("hash", e.hash);
-        items->add(o);
-      }
+      for (const auto& e : *events) items->add(AuditEventJson(e));
       Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
       o->set("items", items);
       std::printf("%s\n", Stringify(o).c_str());

@@ -16,10 +16,6 @@ namespace {
 using vault::Status;
 using vault::StatusCode;
 
-std::string Actor() {
-  const char* user = std::getenv("USER");
-  return std::string("vaultctl:") + (user && *user ? user : "unknown");
-}
 
 // Parses argv for a command, printing help or usage errors. Returns -1 to go on.
 int Parse(const std::vector<std::string>& argv, const ArgSpec& spec, const char* help, Args& out) {
@@ -57,29 +53,6 @@ vault::StatusOr<std::unique_ptr<vault::LocalVault>> OpenVault(const GlobalOption
   return vault::LocalVault::Open(g.config);
 }
 
-// Records what a command did in the audit log. Returns the status of the
-// append: a command whose outcome cannot be recorded must say so.
-Status Record(vault::LocalVault& lv, const std::string& action, const std::string& object,
-              const Status& outcome) {
-  vault::AuditRecord r;
-  r.actor = Actor();
-  r.role = "cli";
-  r.action = action;
-  r.object = object;
-  r.outcome = outcome.ok() ? "ok" : "error";
-  r.client = "cli";
-  r.detail = outcome.ok() ? "" : outcome.reason();
-  return lv.audit().Append(r).status();
-}
-
-// Records the outcome and turns it into an exit code.
-int Finish(vault::LocalVault& lv, const std::string& action, const std::string& object,
-           const Status& outcome) {
-  Status recorded = Record(lv, action, object, outcome);
-  if (!outcome.ok()) return Fail(outcome);
-  if (!recorded.ok()) return Fail(recorded);
-  return kExitOk;
-}
 
 void PrintDocument(const vault::DocumentRecord& d) {
   std::printf("id:              %s\n", d.id.c_str());
@@ -167,6 +140,33 @@ vault::StatusOr<vault::FixityReport> RunVerify(vault::Vault& v, const std::strin
 }
 
 }  // namespace
+
+std::string Actor() {
+  const char* user = std::getenv("USER");
+  return std::string("vaultctl:") + (user && *user ? user : "unknown");
+}
+
+Status Record(vault::LocalVault& lv, const std::string& action, const std::string& object,
+              const Status& outcome) {
+  vault::AuditRecord r;
+  r.actor = Actor();
+  r.role = "cli";
+  r.action = action;
+  r.object = object;
+  r.outcome = outcome.ok() ? "ok" : "error";
+  r.client = "cli";
+  r.detail = outcome.ok() ? "" : outcome.reason();
+  return lv.audit().Append(r).status();
+}
+
+// Records the outcome and turns it into an exit code.
+int Finish(vault::LocalVault& lv, const std::string& action, const std::string& object,
+           const Status& outcome) {
+  Status recorded = Record(lv, action, object, outcome);
+  if (!outcome.ok()) return Fail(outcome);
+  if (!recorded.ok()) return Fail(recorded);
+  return kExitOk;
+}
 
 int ExitCodeFor(const Status& s) {
   switch (s.code()) {

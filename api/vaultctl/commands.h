@@ -16,6 +16,16 @@ struct GlobalOptions {
 };
 
 int ExitCodeFor(const vault::Status& s);
+
+// "vaultctl:$USER": the actor recorded for CLI actions.
+std::string Actor();
+// Appends what a command did to the audit log; the status of the append.
+vault::Status Record(vault::LocalVault& lv, const std::string& action, const std::string& object,
+                     const vault::Status& outcome);
+// Records the outcome and turns it into an exit code (the outcome's error
+// first, then a failure to record).
+int Finish(vault::LocalVault& lv, const std::string& action, const std::string& object,
+           const vault::Status& outcome);
 // Prints "vaultctl: error [reason]: message" to stderr and returns the exit code.
 int Fail(const vault::Status& s);
 

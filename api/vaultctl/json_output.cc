@@ -69,6 +69,33 @@ Poco::JSON::Object::Ptr FixityJson(const vault::FixityReport& r) {
   return o;
 }
 
+Poco::JSON::Object::Ptr AuditEventJson(const vault::AuditEvent& e) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("seq", static_cast<Poco::Int64>(e.seq));
+  o->set("time", e.time);
+  o->set("actor", e.record.actor);
+  o->set("role", e.record.role);
+  o->set("action", e.record.action);
+  o->set("object", e.record.object);
+  o->set("outcome", e.record.outcome);
+  o->set("client", e.record.client);
+  o->set("request_id", e.record.request_id);
+  o->set("detail", e.record.detail);
+  o->set("hash", e.hash);
+  return o;
+}
+
+Poco::JSON::Object::Ptr UserJson(const vault::User& u) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("username", u.username);
+  o->set("display_name", u.display_name);
+  o->set("role", u.role);
+  o->set("department", u.department);
+  o->set("clearance", u.clearance);
+  o->set("disabled", u.disabled);
+  return o;
+}
+
 std::string Stringify(const Poco::JSON::Object::Ptr& obj) {
   std::ostringstream out;
   obj->stringify(out);

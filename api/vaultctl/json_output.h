@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "vault/audit/audit_log.h"
+#include "vault/identity/identity_store.h"
 #include "vault/vault.h"
 
 namespace vaultctl {
@@ -12,6 +14,8 @@ namespace vaultctl {
 Poco::JSON::Object::Ptr DocumentJson(const vault::DocumentRecord& d);
 Poco::JSON::Object::Ptr VersionJson(const vault::VersionRecord& v);
 Poco::JSON::Object::Ptr FixityJson(const vault::FixityReport& r);
+Poco::JSON::Object::Ptr AuditEventJson(const vault::AuditEvent& e);
+Poco::JSON::Object::Ptr UserJson(const vault::User& u);
 std::string Stringify(const Poco::JSON::Object::Ptr& obj);
 
 }  // namespace vaultctl

@@ -34,27 +34,6 @@ std::string ReadPasswordLine() {
   return line;
 }
 
-std::string Actor() {
-  const char* user = std::getenv("USER");
-  return std::string("vaultctl:") + (user && *user ? user : "unknown");
-}
-
-int Done(vault::LocalVault& lv, const std::string& action, const std::string& object,
-         const vault::Status& outcome) {
-  vault::AuditRecord r;
-  r.actor = Actor();
-  r.role = "cli";
-  r.action = action;
-  r.object = object;
-  r.outcome = outcome.ok() ? "ok" : "error";
-  r.client = "cli";
-  r.detail = outcome.ok() ? "" : outcome.reason();
-  vault::Status recorded = lv.audit().Append(r).status();
-  if (!outcome.ok()) return Fail(outcome);
-  if (!recorded.ok()) return Fail(recorded);
-  return kExitOk;
-}
-
 }  // namespace
 
 int CmdUser(const GlobalOptions& g, const std::vector<std::string>& argv) {
@@ -99,7 +78,7 @@ int CmdUser(const GlobalOptions& g, const std::vector<std::string>& argv) {
     u.password = ReadPasswordLine();
     auto user = ids.AddUser(u);
     std::fill(u.password.begin(), u.password.end(), '\0');
-    if (int rc = Done(**lv, "user.add", a.positional[1], user.status()); rc != kExitOk) return rc;
+    if (int rc = Finish(**lv, "user.add", a.positional[1], user.status()); rc != kExitOk) return rc;
     std::printf("added user %s (%s, %s, %s)\n", user->username.c_str(), user->role.c_str(),
                 user->department.c_str(), user->clearance.c_str());
     return kExitOk;
@@ -108,20 +87,20 @@ int CmdUser(const GlobalOptions& g, const std::vector<std::string>& argv) {
     std::string password = ReadPasswordLine();
     vault::Status s = ids.SetPassword(a.positional[1], password);
     std::fill(password.begin(), password.end(), '\0');
-    if (int rc = Done(**lv, "user.passwd", a.positional[1], s); rc != kExitOk) return rc;
+    if (int rc = Finish(**lv, "user.passwd", a.positional[1], s); rc != kExitOk) return rc;
     std::printf("password changed for %s; their sessions were ended\n", a.positional[1].c_str());
     return kExitOk;
   }
   if (sub == "disable" || sub == "enable") {
     vault::Status s = ids.SetDisabled(a.positional[1], sub == "disable");
-    if (int rc = Done(**lv, "user." + sub, a.positional[1], s); rc != kExitOk) return rc;
+    if (int rc = Finish(**lv, "user." + sub, a.positional[1], s); rc != kExitOk) return rc;
     std::printf("%sd user %s\n", sub.c_str(), a.positional[1].c_str());
     return kExitOk;
   }
   if (needs_customer) {
     vault::Status s = sub == "assign" ? ids.AssignCustomer(a.positional[1], a.positional[2])
                                       : ids.UnassignCustomer(a.positional[1], a.positional[2]);
-    if (int rc = Done(**lv, "user." + sub, a.positional[1] + ":" + a.positional[2], s); rc != kExitOk) {
+    if (int rc = Finish(**lv, "user." + sub, a.positional[1] + ":" + a.positional[2], s); rc != kExitOk) {
       return rc;
     }
     std::printf("%sed customer %s %s %s\n", sub.c_str(), a.positional[2].c_str(),
@@ -133,16 +112,7 @@ int CmdUser(const GlobalOptions& g, const std::vector<std::string>& argv) {
     if (!users.ok()) return Fail(users.status());
     if (a.Has("--json")) {
       Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
-      for (const auto& u : *users) {
-        Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-        o->set("username", u.username);
-        o->set("display_name", u.display_name);
-        o->set("role", u.role);
-        o->set("department", u.department);
-        o->set("clearance", u.clearance);
-        o->set("disabled", u.disabled);
-        items->add(o);
-      }
+      for (const auto& u : *users) items->add(UserJson(u));
       Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
       o->set("items", items);
       std::printf("%s\n", Stringify(o).c_str());

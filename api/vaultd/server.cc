@@ -779,17 +779,6 @@ class Exchange {
     ctx_.metrics->bytes_sent += static_cast<int64_t>(v.size);
   }
 
-  static Poco::JSON::Object::Ptr UserJson(const vault::User& u) {
-    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    o->set("username", u.username);
-    o->set("display_name", u.display_name);
-    o->set("role", u.role);
-    o->set("department", u.department);
-    o->set("clearance", u.clearance);
-    o->set("disabled", u.disabled);
-    return o;
-  }
-
   void ListUsers() {
     if (!Authenticate("user.manage", "users")) return;
     if (!Allowed("user.manage", vault::Resource{}, "users")) return;
@@ -797,7 +786,7 @@ class Exchange {
     Audit("user.list", "users", users.status());
     if (!users.ok()) return Error(users.status());
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
-    for (const auto& u : *users) items->add(UserJson(u));
+    for (const auto& u : *users) items->add(vaultctl::UserJson(u));
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
     o->set("items", items);
     SendObject(200, o);
@@ -826,7 +815,7 @@ class Exchange {
     std::fill(u.password.begin(), u.password.end(), '\0');
     Audit("user.add", u.username.empty() ? "-" : u.username, user.status());
     if (!user.ok()) return Error(user.status());
-    SendObject(201, UserJson(*user));
+    SendObject(201, vaultctl::UserJson(*user));
   }
 
   void SetUserDisabled(const std::string& username, bool disabled) {
@@ -887,21 +876,7 @@ class Exchange {
     Audit("audit.read", "audit", events.status());
     if (!events.ok()) return Error(events.status());
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
-    for (const auto& e : *events) {
-      Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-      o->set("seq", static_cast<Poco::Int64>(e.seq));
-      o->set("time", e.time);
-      o->set("actor", e.record.actor);
-      o->set("role", e.record.role);
-      o->set("action", e.record.action);
-      o->set("object", e.record.object);
-      o->set("outcome", e.record.outcome);
-      o->set("client", e.record.client);
-      o->set("request_id", e.record.request_id);
-      o->set("detail", e.record.detail);
-      o->set("hash", e.hash);
-      items->add(o);
-    }
+    for (const auto& e : *events) items->add(vaultctl::AuditEventJson(e));
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
     o->set("items", items);
     SendObject(200, o);
