@@ -12,6 +12,7 @@
 #include "api/vaultctl/commands.h"
 #include "api/vaultctl/json_output.h"
 #include "vault/audit/signed_note.h"
+#include "vault/base/parse.h"
 
 namespace vaultctl {
 namespace {
@@ -119,8 +120,11 @@ int CmdAudit(const GlobalOptions& g, const std::vector<std::string>& argv) {
     f.actor = a.Get("--actor");
     f.object = a.Get("--object");
     f.action = a.Get("--action");
-    f.after_seq = std::atoll(a.Get("--after", "0").c_str());
-    f.limit = std::atoll(a.Get("--limit", "100").c_str());
+    if (!vault::ParseCount(a.Get("--after", "0"), &f.after_seq) ||
+        !vault::ParseCount(a.Get("--limit", "100"), &f.limit)) {
+      std::fprintf(stderr, "vaultctl: --after and --limit must be non-negative numbers\n\n%s", kAuditHelp);
+      return kExitUsage;
+    }
     auto events = log.List(f);
     if (!events.ok()) return Fail(events.status());
     if (a.Has("--json")) {

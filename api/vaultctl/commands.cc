@@ -9,6 +9,7 @@
 #include "api/vaultctl/args.h"
 #include "api/vaultctl/file_streams.h"
 #include "api/vaultctl/json_output.h"
+#include "vault/base/parse.h"
 
 namespace vaultctl {
 namespace {
@@ -32,17 +33,7 @@ int Parse(const std::vector<std::string>& argv, const ArgSpec& spec, const char*
   return -1;
 }
 
-// Parses a non-negative decimal number; false for anything else.
-bool ParseCount(const std::string& text, int64_t* out) {
-  if (text.empty() || text.size() > 12) return false;
-  int64_t n = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    n = n * 10 + (c - '0');
-  }
-  *out = n;
-  return true;
-}
+using vault::ParseCount;
 
 int Usage(const std::string& what, const char* help) {
   std::fprintf(stderr, "vaultctl: %s\n\n%s", what.c_str(), help);

@@ -34,6 +34,7 @@
 #include "api/vaultctl/json_output.h"
 #include "vault/documents/field_dictionary.h"
 #include "vault/base/hex.h"
+#include "vault/base/parse.h"
 #include "vault/crypto/secret_key.h"
 
 namespace vaultd {
@@ -412,17 +413,7 @@ class Exchange {
     return false;
   }
 
-  // Non-negative decimal up to 10^12; false for anything else.
-  static bool ParseCount(const std::string& text, int64_t* out) {
-    if (text.empty() || text.size() > 12) return false;
-    int64_t n = 0;
-    for (char c : text) {
-      if (c < '0' || c > '9') return false;
-      n = n * 10 + (c - '0');
-    }
-    *out = n;
-    return true;
-  }
+  static bool ParseCount(const std::string& text, int64_t* out) { return vault::ParseCount(text, out); }
 
   static vault::Resource ResourceOf(const vault::DocumentRecord& d) {
     return vault::Resource{d.meta.department, d.meta.classification, d.meta.customer_number};

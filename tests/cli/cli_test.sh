@@ -102,6 +102,7 @@ expect_exit 1 "unknown option is a usage error" V put --bogus
 expect_exit 1 "add-version without --reason is a usage error" V add-version C-0042_BJ_0001 "$WORK/quote.txt"
 expect_exit 1 "a non-numeric --version is a usage error" V get C-0042_BJ_0001 --version 2x -o "$WORK/x"
 expect_exit 1 "a non-numeric --limit is a usage error" V ls --limit ten
+expect_exit 1 "a non-numeric audit --after is a usage error" V audit list --after x3
 expect_exit 1 "unknown command is a usage error" V frobnicate
 expect_exit 2 "unknown document is not found" V get C999_HT_0001 -o "$WORK/x"
 expect_exit 2 "missing input file is not found" V put "$WORK/nope" --customer C1 --type HT --title t

@@ -1,7 +1,6 @@
 #include "vault/audit/audit_log.h"
 
 #include <Poco/Data/RecordSet.h>
-#include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 
@@ -11,6 +10,7 @@
 #include "vault/audit/signed_note.h"
 #include "vault/base/hex.h"
 #include "vault/crypto/sha256.h"
+#include "vault/metadata/sqlite_util.h"
 
 using namespace Poco::Data::Keywords;
 using Poco::Data::RecordSet;
@@ -22,18 +22,13 @@ namespace {
 
 const std::string kGenesis(64, '0');
 
-Status DbError(const Poco::Exception& e) {
-  return UnavailableError("audit.db_error", "audit log database: " + e.displayText());
-}
+Status DbError(const Poco::Exception& e) { return sqlite::DbError("audit.db_error", "audit log", e); }
 
-std::string Str(RecordSet& rs, const char* col) {
-  const Poco::Dynamic::Var& v = rs[col];
-  return v.isEmpty() ? std::string() : v.convert<std::string>();
-}
+std::string Str(RecordSet& rs, const char* col) { return sqlite::Text(rs, col); }
 
 AuditEvent EventFromRow(RecordSet& rs) {
   AuditEvent e;
-  e.seq = rs["seq"].convert<Poco::Int64>();
+  e.seq = sqlite::Int(rs, "seq");
   e.time = Str(rs, "time");
   e.record.actor = Str(rs, "actor");
   e.record.role = Str(rs, "role");
@@ -74,15 +69,9 @@ AuditLog::AuditLog(std::unique_ptr<Session> session, const Clock* clock)
 AuditLog::~AuditLog() = default;
 
 StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& db_path, const Clock* clock) {
-  static std::once_flag registered;
-  std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
   try {
-    auto session = std::make_unique<Session>("SQLite", db_path);
-    *session << "PRAGMA busy_timeout = 5000", now;
-    *session << "PRAGMA synchronous = FULL", now;
-    Poco::Int64 tables = 0;
-    *session << "SELECT COUNT(*) FROM sqlite_master WHERE name = 'audit_events'", into(tables), now;
-    if (tables == 0) {
+    auto session = sqlite::OpenSession(db_path);
+    if (!sqlite::HasTable(*session, "audit_events")) {
       return FailedPreconditionError("audit.not_migrated", "the metadata database has no audit tables");
     }
     return std::unique_ptr<AuditLog>(new AuditLog(std::move(session), clock));
@@ -125,32 +114,20 @@ StatusOr<AuditEvent> AuditLog::Append(const AuditRecord& record) {
 }
 
 StatusOr<std::vector<AuditEvent>> AuditLog::List(const AuditFilter& f) {
-  std::string where = " WHERE seq > ?";
-  std::vector<std::string> params;
-  auto eq = [&](const char* col, const std::string& v) {
-    if (v.empty()) return;
-    where += std::string(" AND ") + col + " = ?";
-    params.push_back(v);
-  };
-  eq("actor", f.actor);
-  eq("object", f.object);
-  eq("action", f.action);
-  if (!f.from_time.empty()) {
-    where += " AND time >= ?";
-    params.push_back(f.from_time);
-  }
-  if (!f.to_time.empty()) {
-    where += " AND time <= ?";
-    params.push_back(f.to_time);
-  }
+  sqlite::WhereClause where(" WHERE seq > ?");
+  where.Equals("actor", f.actor);
+  where.Equals("object", f.object);
+  where.Equals("action", f.action);
+  where.Add("time >= ?", f.from_time);
+  where.Add("time <= ?", f.to_time);
   int64_t limit = f.limit <= 0 ? 100 : (f.limit > 1000 ? 1000 : f.limit);
   Poco::Int64 after = f.after_seq;
   std::lock_guard<std::mutex> lock(mu_);
   try {
     Statement st(*session_);
-    st << "SELECT " << kColumns << " FROM audit_events" << where << " ORDER BY seq LIMIT " << limit,
+    st << "SELECT " << kColumns << " FROM audit_events" << where.sql() << " ORDER BY seq LIMIT " << limit,
         useRef(after);
-    for (auto& p : params) st, useRef(p);
+    where.BindTo(st);
     st.execute();
     RecordSet rs(st);
     std::vector<AuditEvent> out;
@@ -209,8 +186,8 @@ StatusOr<std::vector<AuditCheckpoint>> AuditLog::Checkpoints() {
     std::vector<AuditCheckpoint> out;
     for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
       AuditCheckpoint cp;
-      cp.id = rs["id"].convert<Poco::Int64>();
-      cp.size = rs["size"].convert<Poco::Int64>();
+      cp.id = sqlite::Int(rs, "id");
+      cp.size = sqlite::Int(rs, "size");
       cp.head_hash = Str(rs, "head_hash");
       cp.key_name = Str(rs, "key_name");
       cp.note = Str(rs, "note");

@@ -3,7 +3,6 @@
 #include <sodium.h>
 
 #include <Poco/Data/RecordSet.h>
-#include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 
@@ -13,6 +12,7 @@
 #include "vault/crypto/secret_key.h"
 #include "vault/crypto/sha256.h"
 #include "vault/documents/field_dictionary.h"
+#include "vault/metadata/sqlite_util.h"
 
 using namespace Poco::Data::Keywords;
 using Poco::Data::RecordSet;
@@ -27,9 +27,7 @@ constexpr char kUserColumns[] =
     "failed_logins, locked_until, created_at";
 constexpr size_t kTokenBytes = 32;
 
-Status DbError(const Poco::Exception& e) {
-  return UnavailableError("identity.db_error", "identity database: " + e.displayText());
-}
+Status DbError(const Poco::Exception& e) { return sqlite::DbError("identity.db_error", "identity", e); }
 
 int64_t UnixNow(const Clock* clock) {
   return std::chrono::duration_cast<std::chrono::seconds>(clock->Now().time_since_epoch()).count();
@@ -44,17 +42,17 @@ struct UserRow {
 
 UserRow RowFrom(RecordSet& rs) {
   UserRow r;
-  r.user.id = rs["id"].convert<Poco::Int64>();
-  r.user.username = rs["username"].convert<std::string>();
-  r.user.display_name = rs["display_name"].convert<std::string>();
-  r.user.role = rs["role"].convert<std::string>();
-  r.user.department = rs["department"].convert<std::string>();
-  r.user.clearance = rs["clearance"].convert<std::string>();
-  r.user.disabled = rs["disabled"].convert<Poco::Int64>() != 0;
-  r.user.created_at = rs["created_at"].convert<std::string>();
-  r.password_hash = rs["password_hash"].convert<std::string>();
-  r.failed = rs["failed_logins"].convert<Poco::Int64>();
-  r.locked_until = rs["locked_until"].convert<Poco::Int64>();
+  r.user.id = sqlite::Int(rs, "id");
+  r.user.username = sqlite::Text(rs, "username");
+  r.user.display_name = sqlite::Text(rs, "display_name");
+  r.user.role = sqlite::Text(rs, "role");
+  r.user.department = sqlite::Text(rs, "department");
+  r.user.clearance = sqlite::Text(rs, "clearance");
+  r.user.disabled = sqlite::Int(rs, "disabled") != 0;
+  r.user.created_at = sqlite::Text(rs, "created_at");
+  r.password_hash = sqlite::Text(rs, "password_hash");
+  r.failed = sqlite::Int(rs, "failed_logins");
+  r.locked_until = sqlite::Int(rs, "locked_until");
   return r;
 }
 
@@ -113,16 +111,10 @@ IdentityStore::~IdentityStore() = default;
 
 StatusOr<std::unique_ptr<IdentityStore>> IdentityStore::Open(const std::string& db_path,
                                                              const Clock* clock, LoginPolicy policy) {
-  static std::once_flag registered;
-  std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
   std::unique_ptr<IdentityStore> store;
   try {
-    auto session = std::make_unique<Session>("SQLite", db_path);
-    *session << "PRAGMA busy_timeout = 5000", now;
-    *session << "PRAGMA foreign_keys = ON", now;
-    Poco::Int64 tables = 0;
-    *session << "SELECT COUNT(*) FROM sqlite_master WHERE name = 'users'", into(tables), now;
-    if (tables == 0) {
+    auto session = sqlite::OpenSession(db_path);
+    if (!sqlite::HasTable(*session, "users")) {
       return FailedPreconditionError("identity.not_migrated", "the metadata database has no user tables");
     }
     store.reset(new IdentityStore(std::move(session), clock, policy));

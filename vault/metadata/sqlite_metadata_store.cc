@@ -1,7 +1,6 @@
 #include "vault/metadata/sqlite_metadata_store.h"
 
 #include <Poco/Data/RecordSet.h>
-#include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/JSON/Object.h>
@@ -13,6 +12,7 @@
 
 #include "vault/base/hex.h"
 #include "vault/metadata/migrations.h"
+#include "vault/metadata/sqlite_util.h"
 
 using namespace Poco::Data::Keywords;
 using Poco::Data::RecordSet;
@@ -30,19 +30,11 @@ constexpr char kVersionColumns[] =
     "document_id, version, size, sha256, blob_name, blob_size, created_at, created_by, reason, "
     "filename";
 
-Status DbError(const Poco::Exception& e) {
-  return UnavailableError("metadata.db_error", "metadata database: " + e.displayText());
-}
+Status DbError(const Poco::Exception& e) { return sqlite::DbError("metadata.db_error", "metadata", e); }
 
-std::string Str(RecordSet& rs, const char* col) {
-  const Poco::Dynamic::Var& v = rs[col];
-  return v.isEmpty() ? std::string() : v.convert<std::string>();
-}
+using sqlite::Int;
 
-int64_t Int(RecordSet& rs, const char* col) {
-  const Poco::Dynamic::Var& v = rs[col];
-  return v.isEmpty() ? 0 : v.convert<Poco::Int64>();
-}
+std::string Str(RecordSet& rs, const char* col) { return sqlite::Text(rs, col); }
 
 std::string FieldsToJson(const std::map<std::string, std::string>& fields) {
   Poco::JSON::Object obj;
@@ -164,18 +156,9 @@ SqliteMetadataStore::SqliteMetadataStore(std::unique_ptr<Session> session)
 SqliteMetadataStore::~SqliteMetadataStore() = default;
 
 StatusOr<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::Open(const std::string& path) {
-  static std::once_flag registered;
-  std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
   std::unique_ptr<SqliteMetadataStore> store;
   try {
-    auto session = std::make_unique<Session>("SQLite", path);
-    Session& s = *session;
-    s << "PRAGMA busy_timeout = 5000", now;
-    s << "PRAGMA journal_mode = WAL", now;
-    s << "PRAGMA synchronous = FULL", now;
-    s << "PRAGMA foreign_keys = ON", now;
-    s << "PRAGMA secure_delete = ON", now;
-    store.reset(new SqliteMetadataStore(std::move(session)));
+    store.reset(new SqliteMetadataStore(sqlite::OpenSession(path)));
   } catch (const Poco::Exception& e) {
     return DbError(e);
   }
@@ -369,34 +352,16 @@ StatusOr<WrappedKey> SqliteMetadataStore::GetWrappedKey(const std::string& id, u
 }
 
 StatusOr<SearchPage> SqliteMetadataStore::Search(const DocumentFilter& f) {
-  std::string where = " WHERE 1=1";
-  std::vector<std::string> params;
-  auto eq = [&](const char* col, const std::string& v) {
-    if (v.empty()) return;
-    where += std::string(" AND ") + col + " = ?";
-    params.push_back(v);
-  };
-  eq("customer_number", f.customer_number);
-  eq("doc_type", f.doc_type);
-  eq("department", f.department);
-  eq("classification", f.classification);
-  if (!f.tag.empty()) {
-    where += " AND EXISTS (SELECT 1 FROM document_tags t WHERE t.document_id = d.id AND t.tag = ?)";
-    params.push_back(f.tag);
-  }
-  if (!f.from_date.empty()) {
-    where += " AND substr(created_at, 1, 10) >= ?";
-    params.push_back(f.from_date);
-  }
-  if (!f.to_date.empty()) {
-    where += " AND substr(created_at, 1, 10) <= ?";
-    params.push_back(f.to_date);
-  }
+  sqlite::WhereClause where(" WHERE 1=1");
+  where.Equals("customer_number", f.customer_number);
+  where.Equals("doc_type", f.doc_type);
+  where.Equals("department", f.department);
+  where.Equals("classification", f.classification);
+  where.Add("EXISTS (SELECT 1 FROM document_tags t WHERE t.document_id = d.id AND t.tag = ?)", f.tag);
+  where.Add("substr(created_at, 1, 10) >= ?", f.from_date);
+  where.Add("substr(created_at, 1, 10) <= ?", f.to_date);
   std::istringstream words(f.title_words);
-  for (std::string w; words >> w;) {
-    where += " AND title LIKE ? ESCAPE '\\'";
-    params.push_back("%" + EscapeLike(w) + "%");
-  }
+  for (std::string w; words >> w;) where.Add("title LIKE ? ESCAPE '\\'", "%" + EscapeLike(w) + "%");
   int64_t limit = f.limit <= 0 ? 50 : (f.limit > 1000 ? 1000 : f.limit);
   int64_t offset = f.offset < 0 ? 0 : f.offset;
 
@@ -404,16 +369,16 @@ StatusOr<SearchPage> SqliteMetadataStore::Search(const DocumentFilter& f) {
   try {
     SearchPage page;
     Statement count(*session_);
-    count << "SELECT COUNT(*) AS n FROM documents d" << where;
-    for (auto& p : params) count, useRef(p);
+    count << "SELECT COUNT(*) AS n FROM documents d" << where.sql();
+    where.BindTo(count);
     count.execute();
     RecordSet crs(count);
     if (crs.moveFirst()) page.total = Int(crs, "n");
 
     Statement st(*session_);
-    st << "SELECT " << kDocumentColumns << " FROM documents d" << where
+    st << "SELECT " << kDocumentColumns << " FROM documents d" << where.sql()
        << " ORDER BY created_at DESC, archive_number LIMIT " << limit << " OFFSET " << offset;
-    for (auto& p : params) st, useRef(p);
+    where.BindTo(st);
     st.execute();
     RecordSet rs(st);
     for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {

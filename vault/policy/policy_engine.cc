@@ -4,7 +4,6 @@
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
-#include <set>
 
 namespace vault {
 
@@ -105,14 +104,6 @@ bool PolicyEngine::RoleMayEver(const std::string& role, const std::string& actio
     if (std::find(g.actions.begin(), g.actions.end(), action) != g.actions.end()) return true;
   }
   return false;
-}
-
-std::vector<std::string> PolicyEngine::KnownActions() const {
-  std::set<std::string> all;
-  for (const auto& role : roles_) {
-    for (const auto& g : role.second) all.insert(g.actions.begin(), g.actions.end());
-  }
-  return std::vector<std::string>(all.begin(), all.end());
 }
 
 }  // namespace vault

@@ -53,9 +53,6 @@ class PolicyEngine {
   // Whether any grant of `role` names `action` (before resource checks).
   bool RoleMayEver(const std::string& role, const std::string& action) const;
 
-  // Every action some grant mentions (for route coverage checks).
-  std::vector<std::string> KnownActions() const;
-
  private:
   enum class Scope { kAll, kDepartment, kDepartmentAndCustomers };
   struct Grant {
