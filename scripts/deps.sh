@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake pkg-config git
-  libpoco-dev libsodium-dev libssl-dev libboost-filesystem-dev
+  libpoco-dev libsqlite3-dev libsodium-dev libssl-dev libboost-filesystem-dev
   libhpdf-dev libqpdf-dev
   libgtest-dev libgmock-dev
   sqlite3 coreutils openssl

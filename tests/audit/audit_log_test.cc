@@ -5,6 +5,10 @@
 
 #include <Poco/Data/Session.h>
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_vault.h"
 #include "vault/audit/canonical_json.h"
@@ -198,6 +202,57 @@ TEST(SignerTest, PemIsSubjectPublicKeyInfo) {
   std::string pem = Ed25519PublicKeyPem(pk);
   EXPECT_EQ(pem.rfind("-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA", 0), 0u);
   EXPECT_THAT(pem, HasSubstr("-----END PUBLIC KEY-----\n"));
+}
+
+// A clock whose first reading takes a while, as a slow disk would: the
+// appends that arrive meanwhile must be committed together, in one
+// transaction, and still form one unbroken chain.
+class SlowFirstReadClock : public Clock {
+ public:
+  TimePoint Now() const override {
+    if (!slept_.exchange(true)) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    return std::chrono::system_clock::from_time_t(1795000000);
+  }
+
+ private:
+  mutable std::atomic<bool> slept_{false};
+};
+
+TEST(AuditGroupCommitTest, ConcurrentAppendsShareCommitsAndKeepTheChain) {
+  TempDir dir;
+  LocalVaultConfig config = testing::InitTestVault(dir);
+  SlowFirstReadClock clock;
+  auto log = std::move(AuditLog::Open(config.data_dir + "/metadata.db", &clock)).value();
+  constexpr int kThreads = 8;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  std::vector<int64_t> seqs(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      // Let thread 0 lead (and stall in the clock) before the others queue.
+      if (t > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      AuditRecord r;
+      r.actor = "user" + std::to_string(t);
+      r.action = "document.metadata";
+      r.outcome = "ok";
+      auto e = log->Append(r);
+      if (!e.ok()) {
+        ++failures;
+        return;
+      }
+      seqs[static_cast<size_t>(t)] = e->seq;
+      if (e->record.actor != r.actor) ++failures;
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  // Thread 0's commit, then one commit for the seven that queued behind it.
+  EXPECT_EQ(log->append_commits(), 2);
+  std::sort(seqs.begin(), seqs.end());
+  for (int i = 0; i < kThreads; ++i) EXPECT_EQ(seqs[static_cast<size_t>(i)], i + 1);
+  AuditReport report = std::move(log->Verify()).value();
+  EXPECT_TRUE(report.ok);
+  EXPECT_EQ(report.events, kThreads);
 }
 
 }  // namespace

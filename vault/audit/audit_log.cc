@@ -80,11 +80,46 @@ StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& db_path, c
   }
 }
 
+struct AuditLog::PendingAppend {
+  AuditRecord record;
+  StatusOr<AuditEvent> result = InternalError("audit.not_written", "not written yet");
+  bool done = false;
+};
+
 StatusOr<AuditEvent> AuditLog::Append(const AuditRecord& record) {
+  auto mine = std::make_shared<PendingAppend>();
+  mine->record = record;
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  queue_.push_back(mine);
+  while (!mine->done) {
+    if (flushing_) {
+      queue_cv_.wait(lock);
+      continue;
+    }
+    // Lead: take everything queued so far (ours included) and commit it.
+    flushing_ = true;
+    std::vector<std::shared_ptr<PendingAppend>> batch;
+    batch.swap(queue_);
+    lock.unlock();
+    CommitBatch(batch);
+    lock.lock();
+    for (auto& p : batch) p->done = true;
+    ++append_commits_;
+    flushing_ = false;
+    queue_cv_.notify_all();
+  }
+  return std::move(mine->result);
+}
+
+int64_t AuditLog::append_commits() const {
+  std::lock_guard<std::mutex> lock(queue_mu_);
+  return append_commits_;
+}
+
+void AuditLog::CommitBatch(std::vector<std::shared_ptr<PendingAppend>>& batch) {
   std::lock_guard<std::mutex> lock(mu_);
   Session& s = *session_;
-  AuditEvent e;
-  e.record = record;
+  std::vector<AuditEvent> events(batch.size());
   try {
     s << "BEGIN IMMEDIATE", now;
     try {
@@ -94,23 +129,33 @@ StatusOr<AuditEvent> AuditLog::Append(const AuditRecord& record) {
       q << "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", into(last_seq),
           into(last_hash);
       q.execute();
-      e.seq = last_seq + 1;
-      e.prev_hash = last_hash.empty() ? kGenesis : last_hash;
-      e.time = FormatUtc(clock_->Now());
-      e.hash = Sha256::HexOf(CanonicalForm(e));
-      s << "INSERT INTO audit_events (" << kColumns << ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-          bind(Poco::Int64{e.seq}), bind(e.time), bind(record.actor), bind(record.role),
-          bind(record.action), bind(record.object), bind(record.outcome), bind(record.client),
-          bind(record.request_id), bind(record.detail), bind(e.prev_hash), bind(e.hash), now;
+      std::string prev = last_hash.empty() ? kGenesis : last_hash;
+      const std::string time = FormatUtc(clock_->Now());
+      for (size_t i = 0; i < batch.size(); ++i) {
+        AuditEvent& e = events[i];
+        const AuditRecord& record = batch[i]->record;
+        e.record = record;
+        e.seq = last_seq + 1 + static_cast<int64_t>(i);
+        e.prev_hash = prev;
+        e.time = time;
+        e.hash = Sha256::HexOf(CanonicalForm(e));
+        prev = e.hash;
+        s << "INSERT INTO audit_events (" << kColumns << ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            bind(Poco::Int64{e.seq}), bind(e.time), bind(record.actor), bind(record.role),
+            bind(record.action), bind(record.object), bind(record.outcome), bind(record.client),
+            bind(record.request_id), bind(record.detail), bind(e.prev_hash), bind(e.hash), now;
+      }
       s << "COMMIT", now;
     } catch (...) {
       s << "ROLLBACK", now;
       throw;
     }
   } catch (const Poco::Exception& ex) {
-    return DbError(ex);
+    Status err = DbError(ex);
+    for (auto& p : batch) p->result = err;
+    return;
   }
-  return e;
+  for (size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(events[i]);
 }
 
 StatusOr<std::vector<AuditEvent>> AuditLog::List(const AuditFilter& f) {

@@ -10,9 +10,15 @@
 // connection; appends take BEGIN IMMEDIATE so concurrent writers (vaultctl,
 // vaultd) interleave without forking the chain.
 //
+// Group commit: concurrent Append calls in one process are written in one
+// transaction (one fsync) by whichever caller finds no flush under way; the
+// others wait for it. Every Append still returns only after its event is
+// durable, so a request is never answered before its audit event is stored.
+//
 // Thread-safety: safe for concurrent use.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -97,11 +103,24 @@ class AuditLog {
   StatusOr<AuditReport> Verify();
   StatusOr<Signer::PublicKey> PublicKeyOf(const std::string& key_name);
 
+  // Number of transactions that appended events (for tests and metrics).
+  int64_t append_commits() const;
+
  private:
+  struct PendingAppend;
+  // Writes `batch` in one transaction; fills each entry's result.
+  void CommitBatch(std::vector<std::shared_ptr<PendingAppend>>& batch);
+
   AuditLog(std::unique_ptr<Poco::Data::Session> session, const Clock* clock);
-  std::mutex mu_;
+  std::mutex mu_;  // guards session_
   std::unique_ptr<Poco::Data::Session> session_;
   const Clock* clock_;
+
+  mutable std::mutex queue_mu_;  // guards the three members below
+  std::condition_variable queue_cv_;
+  std::vector<std::shared_ptr<PendingAppend>> queue_;
+  bool flushing_ = false;
+  int64_t append_commits_ = 0;
 };
 
 }  // namespace vault

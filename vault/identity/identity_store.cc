@@ -25,6 +25,12 @@ namespace {
 constexpr char kUserColumns[] =
     "id, username, display_name, role, department, clearance, password_hash, disabled, "
     "failed_logins, locked_until, created_at";
+// The same columns, from a query that joins users as `u`.
+constexpr char kUserColumnsOfU[] =
+    "u.id AS id, u.username AS username, u.display_name AS display_name, u.role AS role, "
+    "u.department AS department, u.clearance AS clearance, u.password_hash AS password_hash, "
+    "u.disabled AS disabled, u.failed_logins AS failed_logins, u.locked_until AS locked_until, "
+    "u.created_at AS created_at";
 constexpr size_t kTokenBytes = 32;
 
 Status DbError(const Poco::Exception& e) { return sqlite::DbError("identity.db_error", "identity", e); }
@@ -302,25 +308,26 @@ StatusOr<User> IdentityStore::Authenticate(const std::string& token) {
   }
   std::lock_guard<std::mutex> lock(mu_);
   try {
-    Poco::Int64 user_id = 0, expires = 0, revoked = 0;
+    // One statement (session, user and customers): this runs on every call.
     Statement st(*session_);
-    st << "SELECT user_id, expires_at, revoked FROM sessions WHERE token_hash = ?",
-        bind(Sha256::HexOf(token)), into(user_id), into(expires), into(revoked);
-    if (st.execute() == 0) {
+    st << "SELECT s.expires_at AS session_expires, s.revoked AS session_revoked, " << kUserColumnsOfU
+       << ", (SELECT group_concat(customer_number, char(31)) FROM user_customers WHERE user_id = u.id)"
+          " AS customers_joined FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+        bind(Sha256::HexOf(token));
+    st.execute();
+    RecordSet rs(st);
+    if (!rs.moveFirst()) {
       return Status(StatusCode::kUnauthenticated, "auth.invalid_token", "invalid or unknown token");
     }
-    if (revoked) return Status(StatusCode::kUnauthenticated, "auth.revoked", "the session was ended");
-    if (expires <= UnixNow(clock_)) {
+    if (sqlite::Int(rs, "session_revoked")) {
+      return Status(StatusCode::kUnauthenticated, "auth.revoked", "the session was ended");
+    }
+    if (sqlite::Int(rs, "session_expires") <= UnixNow(clock_)) {
       return Status(StatusCode::kUnauthenticated, "auth.expired", "the session expired; log in again");
     }
-    Statement u(*session_);
-    u << "SELECT " << kUserColumns << " FROM users WHERE id = ?", bind(user_id);
-    u.execute();
-    RecordSet rs(u);
-    if (!rs.moveFirst()) return Status(StatusCode::kUnauthenticated, "auth.invalid_token", "unknown user");
     UserRow row = RowFrom(rs);
     if (row.user.disabled) return Status(StatusCode::kPermissionDenied, "auth.disabled", "this account is disabled");
-    LoadCustomers(*session_, row.user);
+    row.user.customers = sqlite::SplitList(sqlite::Text(rs, "customers_joined"));
     return row.user;
   } catch (const Poco::Exception& e) {
     return DbError(e);

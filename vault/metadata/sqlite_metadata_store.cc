@@ -278,16 +278,17 @@ StatusOr<DocumentRecord> SqliteMetadataStore::GetWhere(const std::string& column
   std::lock_guard<std::mutex> lock(mu_);
   try {
     Statement st(*session_);
-    st << "SELECT " << kDocumentColumns << " FROM documents WHERE " << column << " = ?",
+    // One statement per lookup (tags folded in): this runs on every API call.
+    st << "SELECT " << kDocumentColumns
+       << ", (SELECT group_concat(tag, char(31)) FROM document_tags WHERE document_id = documents.id)"
+          " AS tags_joined FROM documents WHERE "
+       << column << " = ?",
         bind(value);
     st.execute();
     RecordSet rs(st);
     if (!rs.moveFirst()) return NotFoundError("document.not_found", "no such document");
     DocumentRecord d = DocumentFromRow(rs);
-    Statement tags(*session_);
-    tags << "SELECT tag FROM document_tags WHERE document_id = ? ORDER BY tag", bind(d.id),
-        into(d.meta.tags);
-    tags.execute();
+    d.meta.tags = sqlite::SplitList(Str(rs, "tags_joined"));
     return d;
   } catch (const Poco::Exception& e) {
     return DbError(e);

@@ -31,6 +31,11 @@ bool HasTable(Poco::Data::Session& session, const std::string& table);
 std::string Text(Poco::Data::RecordSet& rs, const char* column);
 int64_t Int(Poco::Data::RecordSet& rs, const char* column);
 
+// Splits a group_concat(..., char(31)) column into its sorted values. The
+// unit separator never occurs in stored text (control characters are
+// refused on the way in).
+std::vector<std::string> SplitList(const std::string& joined);
+
 // UNAVAILABLE with a stable reason, e.g. DbError("audit.db_error", "audit log", e).
 Status DbError(const char* reason, const char* what, const Poco::Exception& e);
 
