@@ -189,15 +189,20 @@ StatusOr<VersionRecord> Vault::ReadContent(const std::string& id_or_number, uint
     if (candidate.version == version) v = &candidate;
   }
   if (!v) return NotFoundError("document.version_not_found", "no such version");
-  VAULT_ASSIGN_OR_RETURN(BlobBinding binding, BindingFor(doc.id, version));
-  VAULT_ASSIGN_OR_RETURN(WrappedKey wrapped, opt_.metadata->GetWrappedKey(doc.id, version));
+  VAULT_RETURN_IF_ERROR(ReadVersion(*v, sink));
+  return *v;
+}
+
+Status Vault::ReadVersion(const VersionRecord& v, ByteSink& sink) {
+  VAULT_ASSIGN_OR_RETURN(BlobBinding binding, BindingFor(v.document_id, v.version));
+  VAULT_ASSIGN_OR_RETURN(WrappedKey wrapped, opt_.metadata->GetWrappedKey(v.document_id, v.version));
   VAULT_ASSIGN_OR_RETURN(SecretKey dek, opt_.keys->Unwrap(wrapped, binding));
-  VAULT_ASSIGN_OR_RETURN(std::unique_ptr<BlobReader> reader, opt_.blobs->Open(v->blob_name));
+  VAULT_ASSIGN_OR_RETURN(std::unique_ptr<BlobReader> reader, opt_.blobs->Open(v.blob_name));
   VAULT_ASSIGN_OR_RETURN(OpenResult opened, OpenStream(dek, binding, *reader, &sink, OpenOptions{}));
-  if (opened.plaintext_size != v->size) {
+  if (opened.plaintext_size != v.size) {
     return DataLossError("blob.size_mismatch", "content size differs from the recorded size");
   }
-  return *v;
+  return Status::Ok();
 }
 
 StatusOr<FixityEntry> Vault::CheckVersion(const VersionRecord& v, const std::string& archive_number) {

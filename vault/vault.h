@@ -94,6 +94,9 @@ class Vault {
   // authenticated chunk. On failure the sink's bytes must be discarded.
   StatusOr<VersionRecord> ReadContent(const std::string& id_or_number, uint32_t version,
                                       ByteSink& sink);
+  // The same for a version record the caller already holds (from Versions),
+  // sparing the lookups.
+  Status ReadVersion(const VersionRecord& version, ByteSink& sink);
 
   // Re-reads and authenticates every blob (or one document's) and compares
   // the SHA-256 with the recorded one. Untracked blobs and temporaries are

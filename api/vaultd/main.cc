@@ -110,6 +110,8 @@ class VaultdApp : public Poco::Util::ServerApplication {
     opts.checkpoint_interval_seconds = config().getInt("vaultd.checkpoint_interval_seconds", 3600);
     opts.tls_certificate_file = config().getString("vaultd.tls_certificate", "");
     opts.tls_private_key_file = config().getString("vaultd.tls_private_key", "");
+    opts.max_concurrent_logins = config().getInt("vaultd.max_concurrent_logins", 4);
+    opts.shutdown_grace_seconds = config().getInt("vaultd.shutdown_grace_seconds", 30);
     vaultd::VaultServer server(lv->get(), policy->get(), opts);
     vault::Status st = server.Start();
     if (!st.ok()) {

@@ -39,6 +39,11 @@ struct ServerOptions {
   // HTTPS when both are set (PEM files); TLS 1.2 is the minimum.
   std::string tls_certificate_file;
   std::string tls_private_key_file;
+  // Password checks (Argon2id, 64 MiB each) allowed at once; more logins
+  // are refused with 503 auth.busy rather than queued.
+  int max_concurrent_logins = 4;
+  // On Stop(), how long in-flight requests may take before they are cut.
+  long shutdown_grace_seconds = 30;
 };
 
 struct Metrics {
@@ -46,6 +51,9 @@ struct Metrics {
   std::atomic<int64_t> denied{0};
   std::atomic<int64_t> errors{0};
   std::atomic<int64_t> bytes_sent{0};
+  std::atomic<int64_t> audit_failures{0};
+  std::atomic<int64_t> rejected{0};  // unroutable or malformed requests
+  std::atomic<int64_t> logins_refused_busy{0};
 };
 
 // One route of the API, for documentation and coverage checks.
@@ -54,6 +62,8 @@ struct RouteInfo {
   std::string pattern;  // e.g. "/api/v1/documents/{id}"
 };
 
+class LoginGate;
+
 class VaultServer {
  public:
   // Does not own `vault` or `policy`; both must outlive the server.
@@ -61,7 +71,9 @@ class VaultServer {
   ~VaultServer();
 
   vault::Status Start();
-  // Stops accepting, lets in-flight requests finish (up to a grace period).
+  // Stops accepting, lets in-flight requests finish for up to
+  // shutdown_grace_seconds, then cuts what is left. Returns once no request
+  // handler is running.
   void Stop();
   uint16_t port() const { return port_; }
 
@@ -78,6 +90,7 @@ class VaultServer {
   void OnCheckpointTimer(Poco::Timer& timer);
   std::unique_ptr<Poco::Net::HTTPServer> server_;
   std::unique_ptr<Poco::Timer> checkpoints_;
+  std::unique_ptr<LoginGate> logins_;
   uint16_t port_ = 0;
 };
 

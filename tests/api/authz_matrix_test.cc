@@ -56,6 +56,13 @@ const std::map<std::string, DocTable> kDocumentRoutes = {
       {"staff", {"334", "444"}},
       {"legal", {"333", "333"}},
       {"auditor", {"333", "333"}}}},
+    {"POST /api/v1/documents/{id}/versions",
+     {{"admin", {"444", "444"}},
+      {"archive_admin", {"222", "222"}},
+      {"dept_manager", {"334", "444"}},  // sees the document, may not change it
+      {"staff", {"334", "444"}},
+      {"legal", {"333", "333"}},
+      {"auditor", {"333", "333"}}}},
     {"POST /api/v1/documents",
      {{"admin", {"333", "333"}},
       {"archive_admin", {"222", "222"}},
@@ -72,6 +79,9 @@ const std::map<std::string, std::map<std::string, int>> kOtherRoutes = {
     {"GET /api/v1/documents", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
     {"GET /api/v1/users", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
     {"POST /api/v1/users", {{"admin", 201}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"PATCH /api/v1/users/{name}", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"GET /api/v1/departments", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"POST /api/v1/departments", {{"admin", 201}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
     {"POST /api/v1/users/{name}/disable", {{"admin", 204}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
     {"POST /api/v1/users/{name}/enable", {{"admin", 204}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
     {"GET /api/v1/audit", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
@@ -138,7 +148,7 @@ class AuthzMatrixTest : public ::testing::Test {
     Poco::Net::HTTPClientSession s("127.0.0.1", server_->port());
     Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     if (!token.empty()) req.set("Authorization", "Bearer " + token);
-    if (method == "POST") {
+    if (method == "POST" || method == "PATCH") {
       req.setContentType(content_type);
       req.setContentLength64(static_cast<Poco::Int64>(body.size()));
     }
@@ -170,6 +180,9 @@ class AuthzMatrixTest : public ::testing::Test {
     if (route == "POST /api/v1/documents") {
       return Call("POST", path, token, Upload(dept, level), "multipart/form-data; boundary=matrixBoundary");
     }
+    if (route == "POST /api/v1/departments") {
+      return Call("POST", path, token, R"({"name":"新部门)" + std::to_string(++created_) + "\"}");
+    }
     if (route == "POST /api/v1/users") {
       return Call("POST", path, token,
                   R"({"username":"new)" + std::to_string(++created_) +
@@ -177,6 +190,9 @@ class AuthzMatrixTest : public ::testing::Test {
     }
     size_t name = path.find("{name}");
     if (name != std::string::npos) path.replace(name, 6, "target");
+    if (route == "PATCH /api/v1/users/{name}") {
+      return Call("PATCH", path, token, R"({"display_name":"目标用户"})");
+    }
     if (route == "POST /api/v1/users/{name}/disable" || route == "POST /api/v1/users/{name}/enable") {
       return Call("POST", path, token);
     }
@@ -185,6 +201,14 @@ class AuthzMatrixTest : public ::testing::Test {
     }
     size_t id = path.find("{id}");
     if (id != std::string::npos) path.replace(id, 4, docs_.at(dept + "/" + level));
+    if (route == "POST /api/v1/documents/{id}/versions") {
+      const std::string b = "matrixBoundary";
+      const std::string body = "--" + b + "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n" +
+                               R"({"reason":"matrix"})" + "\r\n--" + b +
+                               "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"v.pdf\"\r\n\r\nv2\r\n--" +
+                               b + "--\r\n";
+      return Call("POST", path, token, body, "multipart/form-data; boundary=" + b);
+    }
     return Call(method, path, token);
   }
 
@@ -216,7 +240,7 @@ TEST_F(AuthzMatrixTest, DocumentRoutesByRoleDepartmentAndClassification) {
           const std::string dept = own == 0 ? "华南销售部" : "华东销售部";
           int want = Status((own == 0 ? row.own : row.other)[i]);
           if (want == 200 && route.rfind("POST", 0) == 0) want = 201;
-          if (want == 404 && route.rfind("POST", 0) == 0) want = 403;
+          if (want == 404 && route == "POST /api/v1/documents") want = 403;  // nothing to hide yet
           int got = Request(route, Login(role), dept, kLevels[i]);
           EXPECT_EQ(got, want) << route << " as " << role << " on " << dept << "/" << kLevels[i];
           ++checked;
@@ -224,7 +248,7 @@ TEST_F(AuthzMatrixTest, DocumentRoutesByRoleDepartmentAndClassification) {
       }
     }
   }
-  EXPECT_EQ(checked, 4 * 6 * 2 * 3);
+  EXPECT_EQ(checked, 5 * 6 * 2 * 3);
 }
 
 TEST_F(AuthzMatrixTest, OtherRoutesByRole) {

@@ -51,9 +51,23 @@ struct DocumentRecord {
   std::string created_by;
 };
 
+// What a caller may see, as constraints a query can apply (from
+// PolicyEngine::VisibleScope), so a page of results holds only visible
+// documents and its offsets count only those.
+struct VisibilityScope {
+  bool restricted = false;      // false: no constraint
+  bool nothing = false;         // the caller may see no documents at all
+  std::string department;       // non-empty: only this department
+  bool customers_only = false;  // only documents of `customers`
+  std::vector<std::string> customers;
+  bool classification_limited = false;  // only `classifications` (or none set)
+  std::vector<std::string> classifications;
+};
+
 // All members optional; empty means "no constraint". Dates are YYYY-MM-DD
 // and bound the ingest date inclusively.
 struct DocumentFilter {
+  VisibilityScope scope;
   std::string customer_number;
   std::string doc_type;
   std::string department;

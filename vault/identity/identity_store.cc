@@ -103,6 +103,13 @@ StatusOr<UserRow> FindUser(Session& s, const std::string& username) {
   return row;
 }
 
+void RegisterDepartment(Session& s, const std::string& name, const std::string& now_text) {
+  s << "INSERT OR IGNORE INTO departments (name, display_name, created_at) VALUES (?, ?, ?)", bind(name),
+      bind(name), bind(now_text), now;
+}
+
+bool ValidClearance(const std::string& c) { return c == "public" || c == "internal" || c == "confidential"; }
+
 }  // namespace
 
 bool IsKnownRole(const std::string& role) {
@@ -169,6 +176,7 @@ StatusOr<User> IdentityStore::AddUser(const NewUser& u) {
                  "password_hash, created_at) VALUES (?,?,?,?,?,?,?)",
         bind(u.username), bind(display), bind(u.role), bind(u.department), bind(u.clearance),
         bind(hash), bind(FormatUtc(clock_->Now())), now;
+    RegisterDepartment(*session_, u.department, FormatUtc(clock_->Now()));
     VAULT_ASSIGN_OR_RETURN(UserRow row, FindUser(*session_, u.username));
     return row.user;
   } catch (const Poco::Exception& e) {
@@ -369,6 +377,96 @@ Status IdentityStore::Logout(const std::string& token) {
   try {
     *session_ << "UPDATE sessions SET revoked = 1 WHERE token_hash = ?", bind(Sha256::HexOf(token)), now;
     return Status::Ok();
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+StatusOr<User> IdentityStore::UpdateUser(const std::string& username, const UserChanges& c) {
+  std::vector<std::string> errors;
+  if (!c.role.empty() && !IsKnownRole(c.role)) {
+    errors.push_back("role: one of admin, archive_admin, dept_manager, staff, legal, auditor");
+  }
+  if (!c.department.empty() && !ValidText(c.department, 100)) errors.push_back("department: at most 100 characters");
+  if (!c.display_name.empty() && !ValidText(c.display_name, 100)) {
+    errors.push_back("display_name: at most 100 characters, no control characters");
+  }
+  if (!c.clearance.empty() && !ValidClearance(c.clearance)) errors.push_back("clearance: public, internal or confidential");
+  if (c.role.empty() && c.department.empty() && c.display_name.empty() && c.clearance.empty()) {
+    errors.push_back("nothing to change");
+  }
+  if (!errors.empty()) {
+    std::string msg = "invalid change: ";
+    for (size_t i = 0; i < errors.size(); ++i) msg += (i ? "; " : "") + errors[i];
+    return InvalidArgumentError("user.invalid", msg);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    VAULT_ASSIGN_OR_RETURN(UserRow row, FindUser(*session_, username));
+    User& u = row.user;
+    if (!c.role.empty()) u.role = c.role;
+    if (!c.department.empty()) u.department = c.department;
+    if (!c.display_name.empty()) u.display_name = c.display_name;
+    if (!c.clearance.empty()) u.clearance = c.clearance;
+    Session& s = *session_;
+    s << "BEGIN IMMEDIATE", now;
+    try {
+      s << "UPDATE users SET role = ?, department = ?, display_name = ?, clearance = ? WHERE id = ?",
+          bind(u.role), bind(u.department), bind(u.display_name), bind(u.clearance), bind(Poco::Int64{u.id}), now;
+      RegisterDepartment(s, u.department, FormatUtc(clock_->Now()));
+      s << "COMMIT", now;
+    } catch (...) {
+      s << "ROLLBACK", now;
+      throw;
+    }
+    return u;
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+StatusOr<Department> IdentityStore::AddDepartment(const std::string& name, const std::string& display_name) {
+  const std::string display = display_name.empty() ? name : display_name;
+  if (!ValidText(name, 100) || !ValidText(display, 100)) {
+    return InvalidArgumentError("department.invalid",
+                                "name and display_name: 1 to 100 characters, no control characters");
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    Poco::Int64 exists = 0;
+    *session_ << "SELECT COUNT(*) FROM departments WHERE name = ?", bind(name), into(exists), now;
+    if (exists) return AlreadyExistsError("department.exists", "department " + name + " already exists");
+    Department d;
+    d.name = name;
+    d.display_name = display;
+    d.created_at = FormatUtc(clock_->Now());
+    *session_ << "INSERT INTO departments (name, display_name, created_at) VALUES (?, ?, ?)", bind(d.name),
+        bind(d.display_name), bind(d.created_at), now;
+    return d;
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+StatusOr<std::vector<Department>> IdentityStore::ListDepartments() {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    Statement st(*session_);
+    st << "SELECT d.name AS name, d.display_name AS display_name, d.created_at AS created_at, "
+          "(SELECT COUNT(*) FROM users u WHERE u.department = d.name) AS users "
+          "FROM departments d ORDER BY d.name";
+    st.execute();
+    RecordSet rs(st);
+    std::vector<Department> out;
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+      Department d;
+      d.name = sqlite::Text(rs, "name");
+      d.display_name = sqlite::Text(rs, "display_name");
+      d.created_at = sqlite::Text(rs, "created_at");
+      d.users = sqlite::Int(rs, "users");
+      out.push_back(d);
+    }
+    return out;
   } catch (const Poco::Exception& e) {
     return DbError(e);
   }

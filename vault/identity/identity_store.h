@@ -52,6 +52,21 @@ struct NewUser {
   std::string password;
 };
 
+// A change to a user; empty members stay as they are.
+struct UserChanges {
+  std::string display_name;
+  std::string role;
+  std::string department;
+  std::string clearance;
+};
+
+struct Department {
+  std::string name;
+  std::string display_name;
+  std::string created_at;
+  int64_t users = 0;  // accounts in the department, disabled ones included
+};
+
 struct LoginPolicy {
   int max_failures = 5;                                   // then the account locks
   std::chrono::seconds lockout{15 * 60};
@@ -78,6 +93,14 @@ class IdentityStore {
   StatusOr<User> GetUser(const std::string& username);
   StatusOr<std::vector<User>> ListUsers();
   Status SetDisabled(const std::string& username, bool disabled);
+  // Role, department, clearance or display name; takes effect on the user's
+  // next request (sessions are re-read every time). user.invalid, user.not_found.
+  StatusOr<User> UpdateUser(const std::string& username, const UserChanges& changes);
+
+  // A user's department is registered on first use; admins may register
+  // one ahead, with a display name. department.invalid, department.exists.
+  StatusOr<Department> AddDepartment(const std::string& name, const std::string& display_name);
+  StatusOr<std::vector<Department>> ListDepartments();
   Status SetPassword(const std::string& username, const std::string& password);
   // Customers a user looks after; staff see only documents of these.
   Status AssignCustomer(const std::string& username, const std::string& customer_number);

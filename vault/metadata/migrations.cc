@@ -123,6 +123,16 @@ const std::vector<Migration>& SqliteMigrations() {
                 customer_number TEXT NOT NULL,
                 PRIMARY KEY (user_id, customer_number)))",
        }},
+      {6,
+       "departments (registered by admins or on a user's first use)",
+       {
+           R"(CREATE TABLE departments (
+                name TEXT PRIMARY KEY,
+                display_name TEXT NOT NULL,
+                created_at TEXT NOT NULL))",
+           "INSERT OR IGNORE INTO departments (name, display_name, created_at) "
+           "SELECT DISTINCT department, department, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM users",
+       }},
   };
   return kMigrations;
 }

@@ -358,6 +358,13 @@ StatusOr<SearchPage> SqliteMetadataStore::Search(const DocumentFilter& f) {
   where.Equals("doc_type", f.doc_type);
   where.Equals("department", f.department);
   where.Equals("classification", f.classification);
+  const VisibilityScope& scope = f.scope;
+  if (scope.restricted) {
+    if (scope.nothing) return SearchPage{};
+    where.Equals("department", scope.department);
+    if (scope.customers_only) where.In("customer_number", scope.customers);
+    if (scope.classification_limited) where.In("classification", scope.classifications, /*or_empty=*/true);
+  }
   where.Add("EXISTS (SELECT 1 FROM document_tags t WHERE t.document_id = d.id AND t.tag = ?)", f.tag);
   where.Add("substr(created_at, 1, 10) >= ?", f.from_date);
   where.Add("substr(created_at, 1, 10) <= ?", f.to_date);
@@ -377,19 +384,16 @@ StatusOr<SearchPage> SqliteMetadataStore::Search(const DocumentFilter& f) {
     if (crs.moveFirst()) page.total = Int(crs, "n");
 
     Statement st(*session_);
-    st << "SELECT " << kDocumentColumns << " FROM documents d" << where.sql()
-       << " ORDER BY created_at DESC, archive_number LIMIT " << limit << " OFFSET " << offset;
+    st << "SELECT " << kDocumentColumns
+       << ", (SELECT group_concat(tag, char(31)) FROM document_tags WHERE document_id = d.id) AS tags_joined"
+          " FROM documents d"
+       << where.sql() << " ORDER BY created_at DESC, archive_number LIMIT " << limit << " OFFSET " << offset;
     where.BindTo(st);
     st.execute();
     RecordSet rs(st);
     for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
       page.documents.push_back(DocumentFromRow(rs));
-    }
-    for (DocumentRecord& d : page.documents) {
-      Statement tags(*session_);
-      tags << "SELECT tag FROM document_tags WHERE document_id = ? ORDER BY tag", bind(d.id),
-          into(d.meta.tags);
-      tags.execute();
+      page.documents.back().meta.tags = sqlite::SplitList(Str(rs, "tags_joined"));
     }
     return page;
   } catch (const Poco::Exception& e) {

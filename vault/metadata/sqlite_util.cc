@@ -63,6 +63,16 @@ void WhereClause::Add(const std::string& condition, const std::string& value) {
   params_.push_back(value);
 }
 
+void WhereClause::In(const char* column, const std::vector<std::string>& values, bool or_empty) {
+  std::string list;
+  for (const auto& v : values) {
+    list += list.empty() ? "?" : ", ?";
+    params_.push_back(v);
+  }
+  std::string in = list.empty() ? "0" : std::string(column) + " IN (" + list + ")";
+  sql_ += or_empty ? " AND (" + in + " OR " + column + " = '')" : " AND " + in;
+}
+
 void WhereClause::BindTo(Poco::Data::Statement& statement) {
   for (auto& p : params_) statement, useRef(p);
 }

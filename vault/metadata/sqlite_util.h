@@ -48,6 +48,9 @@ class WhereClause {
   void Equals(const char* column, const std::string& value);
   // Adds an arbitrary condition with one placeholder, unless `value` is empty.
   void Add(const std::string& condition, const std::string& value);
+  // Adds "column IN (?, ...)" over `values` (always, even when empty: then
+  // nothing matches), optionally OR-ed with "column = ''".
+  void In(const char* column, const std::vector<std::string>& values, bool or_empty = false);
   const std::string& sql() const { return sql_; }
   // Binds every parameter; this object must outlive the statement's execution.
   void BindTo(Poco::Data::Statement& statement);

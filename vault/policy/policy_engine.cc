@@ -97,6 +97,39 @@ Decision PolicyEngine::Decide(const Subject& s, const std::string& action, const
   return {false, "default.deny", "action not granted to role " + s.role};
 }
 
+VisibilityScope PolicyEngine::VisibleScope(const Subject& s, const std::string& action) const {
+  VisibilityScope scope;
+  scope.restricted = true;
+  scope.nothing = true;
+  auto role = roles_.find(s.role);
+  if (role == roles_.end() || action.rfind("document.", 0) != 0) return scope;
+  for (const Grant& g : role->second) {
+    if (std::find(g.actions.begin(), g.actions.end(), action) == g.actions.end()) continue;
+    if (s.suspended) return scope;
+    scope.nothing = false;
+    if (g.scope == Scope::kDepartment || g.scope == Scope::kDepartmentAndCustomers) {
+      if (s.department.empty()) {
+        scope.nothing = true;
+        return scope;
+      }
+      scope.department = s.department;
+    }
+    if (g.scope == Scope::kDepartmentAndCustomers) {
+      scope.customers_only = true;
+      scope.customers = s.customers;
+    }
+    // Same rule as Decide: an unclassified document passes, a known level
+    // passes up to the ceiling, an unknown level never does.
+    scope.classification_limited = true;
+    int ceiling = g.max_classification == "clearance" ? Level(s.clearance) : Level(g.max_classification);
+    for (int i = 0; i <= ceiling && i < static_cast<int>(levels_.size()); ++i) {
+      scope.classifications.push_back(levels_[static_cast<size_t>(i)]);
+    }
+    return scope;
+  }
+  return scope;
+}
+
 bool PolicyEngine::RoleMayEver(const std::string& role, const std::string& action) const {
   auto it = roles_.find(role);
   if (it == roles_.end()) return false;

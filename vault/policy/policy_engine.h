@@ -19,6 +19,7 @@
 
 #include "vault/base/clock.h"
 #include "vault/base/status.h"
+#include "vault/documents/document.h"
 
 namespace vault {
 
@@ -49,6 +50,11 @@ class PolicyEngine {
 
   Decision Decide(const Subject& subject, const std::string& action, const Resource& resource,
                   TimePoint now) const;
+
+  // The documents `subject` may `action`, as query constraints: a document
+  // is inside the scope exactly when Decide would allow it (tested over the
+  // whole matrix), so list queries can filter in the database.
+  VisibilityScope VisibleScope(const Subject& subject, const std::string& action) const;
 
   // Whether any grant of `role` names `action` (before resource checks).
   bool RoleMayEver(const std::string& role, const std::string& action) const;

@@ -1,0 +1,300 @@
+#include "api/vaultd/exchange.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/StreamSocket.h>
+
+#include "api/vaultctl/json_output.h"
+#include "api/vaultd/routes.h"
+#include "vault/base/hex.h"
+#include "vault/crypto/secret_key.h"
+
+namespace vaultd {
+
+using Poco::Net::HTTPResponse;
+using vault::Status;
+using vault::StatusCode;
+
+namespace {
+
+constexpr size_t kMaxJsonBody = 64 * 1024;
+
+std::vector<std::string> Segments(const std::string& path) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : path) {
+    if (c == '/') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+}  // namespace
+
+int HttpStatusFor(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kOk: return 200;
+    case StatusCode::kInvalidArgument: return 400;
+    case StatusCode::kUnauthenticated: return 401;
+    case StatusCode::kPermissionDenied: return 403;
+    case StatusCode::kNotFound: return 404;
+    case StatusCode::kAlreadyExists: return 409;
+    case StatusCode::kFailedPrecondition: return 409;
+    case StatusCode::kResourceExhausted: return 413;
+    case StatusCode::kUnavailable: return 503;
+    case StatusCode::kDataLoss: return 500;
+    case StatusCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+void AbortConnection(Poco::Net::HTTPServerRequest& req) {
+  if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&req)) {
+    try {
+      impl->socket().shutdown();
+    } catch (const Poco::Exception&) {
+      // Already gone.
+    }
+  }
+}
+
+Exchange::Exchange(Ctx& ctx, Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp)
+    : ctx_(ctx), req_(req), resp_(resp) {
+  uint8_t rnd[8];
+  vault::RandomBytes(rnd, sizeof rnd);
+  request_id_ = vault::HexEncode(rnd, sizeof rnd);
+  client_ = req.clientAddress().host().toString();
+}
+
+void Exchange::Serve() {
+  ctx_.metrics->requests++;
+  resp_.set("X-Request-Id", request_id_);
+  if (req_.getChunkedTransferEncoding() && req_.has("Content-Length")) {
+    return Reject(vault::InvalidArgumentError("request.ambiguous_length",
+                                              "send either Content-Length or chunked encoding, not both"));
+  }
+  try {
+    query_ = Poco::URI(req_.getURI()).getQueryParameters();
+  } catch (const Poco::Exception&) {
+    return Reject(vault::InvalidArgumentError("request.bad_query", "the query string is not valid URL encoding"));
+  }
+  std::string raw_path = req_.getURI().substr(0, req_.getURI().find('?'));
+  std::string path;
+  try {
+    Poco::URI::decode(raw_path, path);
+  } catch (const Poco::Exception&) {
+    return Reject(vault::InvalidArgumentError("request.bad_path", "the path is not valid URL encoding"));
+  }
+  for (unsigned char c : path) {
+    if (c < 0x20 || c == 0x7f) {
+      return Reject(vault::InvalidArgumentError("request.bad_path", "control characters in the path"));
+    }
+  }
+  std::vector<std::string> segments = Segments(path);
+  for (const auto& s : segments) {
+    if (s == ".." || s == ".") {
+      return Reject(vault::InvalidArgumentError("request.bad_path", "'.' and '..' are not allowed in paths"));
+    }
+  }
+  PathParams params;
+  std::string allowed;
+  const Route* route = MatchRoute(req_.getMethod(), segments, &params, &allowed);
+  if (!route) {
+    if (!allowed.empty()) {
+      resp_.set("Allow", allowed);
+      return Reject(vault::InvalidArgumentError("request.method_not_allowed",
+                                                "use " + allowed + " on this path"));
+    }
+    return Reject(vault::NotFoundError("request.no_route", "no such route"));
+  }
+  route->handler(*this, params);
+}
+
+void Exchange::Reject(const Status& s) {
+  // Unroutable and malformed requests are audited too (a scan or a probe is
+  // worth seeing), without the path itself, which the client controls.
+  ctx_.metrics->rejected++;
+  Audit("request.rejected", "-", s, s.reason());
+  Error(s);
+}
+
+void Exchange::SendJson(int status, const std::string& body) {
+  resp_.setStatus(static_cast<HTTPResponse::HTTPStatus>(status));
+  resp_.setContentType("application/json; charset=utf-8");
+  resp_.setContentLength64(static_cast<Poco::Int64>(body.size()));
+  resp_.sendBuffer(body.data(), body.size());
+  ctx_.metrics->bytes_sent += static_cast<int64_t>(body.size());
+}
+
+void Exchange::SendObject(int status, const Poco::JSON::Object::Ptr& obj) {
+  SendJson(status, vaultctl::Stringify(obj));
+}
+
+void Exchange::SendItems(const Poco::JSON::Array::Ptr& items) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
+  o->set("items", items);
+  SendObject(200, o);
+}
+
+void Exchange::NoContent() {
+  resp_.setStatus(HTTPResponse::HTTP_NO_CONTENT);
+  resp_.setContentLength(0);
+  resp_.send();
+}
+
+void Exchange::Error(const Status& s) {
+  int status = HttpStatusFor(s);
+  if (s.reason() == "request.method_not_allowed") status = 405;
+  if (status == 403) ctx_.metrics->denied++;
+  if (status >= 500) ctx_.metrics->errors++;
+  // A body we did not read would be parsed as the next request on this
+  // connection: close it instead.
+  if (req_.getChunkedTransferEncoding() || req_.getContentLength64() > 0) resp_.setKeepAlive(false);
+  Poco::JSON::Object::Ptr err = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  err->set("code", s.reason());
+  // Server-side failures keep their stable code but not their internals
+  // (database text, paths); the audit log and the request id tie them up.
+  err->set("message", status >= 500 ? "internal error (request " + request_id_ + ")" : s.message());
+  Poco::JSON::Object::Ptr body = new Poco::JSON::Object();
+  body->set("error", err);
+  if (status == 401) resp_.set("WWW-Authenticate", "Bearer");
+  if (status == 503 && s.reason() == "auth.busy") resp_.set("Retry-After", "1");
+  SendObject(status, body);
+}
+
+bool Exchange::Audit(const std::string& action, const std::string& object, const Status& outcome,
+                     const std::string& detail) {
+  vault::AuditRecord r;
+  r.actor = subject_.username.empty() ? "-" : subject_.username;
+  r.role = subject_.role.empty() ? "-" : subject_.role;
+  r.action = action;
+  r.object = object;
+  r.outcome = outcome.ok() ? "ok"
+              : (outcome.code() == StatusCode::kPermissionDenied ||
+                 outcome.code() == StatusCode::kUnauthenticated)
+                  ? "denied"
+                  : "error";
+  r.client = client_;
+  r.request_id = request_id_;
+  r.detail = detail.empty() ? (outcome.ok() ? "" : outcome.reason()) : detail;
+  auto appended = ctx_.vault->audit().Append(r);
+  if (appended.ok()) return true;
+  ctx_.metrics->audit_failures++;
+  return false;
+}
+
+bool Exchange::AuditOrFail(const std::string& action, const std::string& object, const std::string& detail) {
+  if (Audit(action, object, Status::Ok(), detail)) return true;
+  Error(vault::UnavailableError("audit.unavailable", "the audit log cannot be written; try again later"));
+  return false;
+}
+
+bool Exchange::Authenticate(const std::string& action, const std::string& object) {
+  std::string header = req_.get("Authorization", "");
+  Status st = Status(StatusCode::kUnauthenticated, "auth.missing_token",
+                     "send Authorization: Bearer TOKEN (POST /api/v1/sessions)");
+  if (header.rfind("Bearer ", 0) == 0) {
+    auto user = ctx_.vault->identity().Authenticate(header.substr(7));
+    if (user.ok()) {
+      subject_.username = user->username;
+      subject_.role = user->role;
+      subject_.department = user->department;
+      subject_.clearance = user->clearance;
+      subject_.customers = user->customers;
+      token_ = header.substr(7);
+      return true;
+    }
+    st = user.status();
+  }
+  Audit(action, object, st);
+  Error(st);
+  return false;
+}
+
+bool Exchange::Allowed(const std::string& action, const std::string& object) {
+  vault::Decision d = ctx_.policy->Decide(subject_, action, vault::Resource{}, vault::SystemClock()->Now());
+  if (d.allowed) return true;
+  Status st(StatusCode::kPermissionDenied, "access.denied", "not allowed");
+  Audit(action, object, st, d.rule + ": " + d.reason);
+  Error(st);
+  return false;
+}
+
+vault::Resource Exchange::ResourceOf(const vault::DocumentRecord& d) {
+  return vault::Resource{d.meta.department, d.meta.classification, d.meta.customer_number};
+}
+
+bool Exchange::LoadDocument(const std::string& id, const std::string& action, vault::DocumentRecord* out) {
+  if (!Authenticate(action, id)) return false;
+  auto doc = vault().Get(id);
+  if (!doc.ok()) {
+    Audit(action, id, doc.status());
+    Error(doc.status());
+    return false;
+  }
+  const vault::TimePoint now = vault::SystemClock()->Now();
+  vault::Decision d = ctx_.policy->Decide(subject_, action, ResourceOf(*doc), now);
+  if (!d.allowed) {
+    // Whoever may not even see the metadata learns nothing, not even that
+    // the document exists; the reason goes to the audit log only.
+    bool visible = ctx_.policy->Decide(subject_, "document.metadata", ResourceOf(*doc), now).allowed;
+    Status st = visible ? Status(StatusCode::kPermissionDenied, "access.denied", "not allowed")
+                        : vault::NotFoundError("document.not_found", "no such document");
+    Audit(action, doc->archive_number, Status(StatusCode::kPermissionDenied, "access.denied", ""),
+          d.rule + ": " + d.reason);
+    if (!visible) ctx_.metrics->denied++;  // Error() counts the 403s
+    Error(st);
+    return false;
+  }
+  *out = std::move(*doc);
+  return true;
+}
+
+vault::StatusOr<Poco::JSON::Object::Ptr> Exchange::JsonBody() {
+  if (req_.getContentLength64() > static_cast<Poco::Int64>(kMaxJsonBody)) {
+    return vault::ResourceExhaustedError("request.too_large", "JSON body over 64 KiB");
+  }
+  std::string body;
+  char buf[4096];
+  auto& in = req_.stream();
+  while (in && body.size() <= kMaxJsonBody) {
+    in.read(buf, sizeof buf);
+    body.append(buf, static_cast<size_t>(in.gcount()));
+  }
+  if (body.size() > kMaxJsonBody) return vault::ResourceExhaustedError("request.too_large", "JSON body over 64 KiB");
+  if (req_.hasContentLength() && static_cast<Poco::Int64>(body.size()) != req_.getContentLength64()) {
+    return vault::InvalidArgumentError("request.truncated", "the body is shorter than its Content-Length");
+  }
+  try {
+    Poco::JSON::Parser parser;
+    auto v = parser.parse(body);
+    if (v.type() != typeid(Poco::JSON::Object::Ptr)) {
+      return vault::InvalidArgumentError("request.bad_json", "the body must be a JSON object");
+    }
+    return v.extract<Poco::JSON::Object::Ptr>();
+  } catch (const Poco::Exception&) {
+    return vault::InvalidArgumentError("request.bad_json", "the body is not valid JSON");
+  }
+}
+
+Status Exchange::StringFields(const Poco::JSON::Object::Ptr& body,
+                              const std::vector<std::pair<const char*, std::string*>>& fields) {
+  for (const auto& kv : *body) {
+    std::string* target = nullptr;
+    for (const auto& f : fields) {
+      if (kv.first == f.first) target = f.second;
+    }
+    if (!target) return vault::InvalidArgumentError("request.unknown_field", "unknown field " + kv.first);
+    if (!kv.second.isString()) return vault::InvalidArgumentError("request.bad_type", kv.first + " must be a string");
+    *target = kv.second.convert<std::string>();
+  }
+  return Status::Ok();
+}
+
+}  // namespace vaultd

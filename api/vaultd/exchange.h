@@ -1,0 +1,128 @@
+// Exchange: one HTTP request being served, and the steps every handler
+// shares: authenticate (IdentityStore), decide (PolicyEngine), audit, and
+// answer in JSON with {"error":{"code","message"}} on failure.
+//
+// Handlers (handlers_*.cc) are free functions over an Exchange, listed in the
+// route table (routes.cc). They never decide access themselves: they call
+// Authenticate/Allowed/LoadDocument, which ask the policy engine and audit
+// every denial.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/URI.h>
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "api/vaultd/server.h"
+#include "vault/base/status.h"
+#include "vault/documents/document.h"
+#include "vault/local/local_vault.h"
+#include "vault/policy/policy_engine.h"
+
+namespace vaultd {
+
+// Limits how many password checks (Argon2id, 64 MiB each by default) run at
+// once, so a burst of logins cannot exhaust memory.
+class LoginGate {
+ public:
+  explicit LoginGate(int capacity) : free_(capacity) {}
+  bool TryEnter() {
+    int n = free_.load();
+    while (n > 0) {
+      if (free_.compare_exchange_weak(n, n - 1)) return true;
+    }
+    return false;
+  }
+  void Leave() { ++free_; }
+
+ private:
+  std::atomic<int> free_;
+};
+
+// What every request can reach; owned by the server, outlives all requests.
+struct Ctx {
+  vault::LocalVault* vault;
+  const vault::PolicyEngine* policy;
+  Metrics* metrics;
+  const ServerOptions* options;
+  LoginGate* logins;
+};
+
+int HttpStatusFor(const vault::Status& s);
+
+class Exchange {
+ public:
+  Exchange(Ctx& ctx, Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp);
+
+  // Parses the request line, finds the route and runs its handler.
+  void Serve();
+
+  Ctx& ctx() { return ctx_; }
+  vault::Vault& vault() { return ctx_.vault->vault(); }
+  Poco::Net::HTTPServerRequest& req() { return req_; }
+  Poco::Net::HTTPServerResponse& resp() { return resp_; }
+  const vault::Subject& subject() const { return subject_; }
+  const std::string& token() const { return token_; }
+  const std::string& request_id() const { return request_id_; }
+  const Poco::URI::QueryParameters& query() const { return query_; }
+  // For unauthenticated actions (login): who the audit event names.
+  void SetActorName(const std::string& name) { subject_.username = name; }
+
+  // --- answering -----------------------------------------------------------
+  void SendJson(int status, const std::string& body);
+  void SendObject(int status, const Poco::JSON::Object::Ptr& obj);
+  void SendItems(const Poco::JSON::Array::Ptr& items);  // 200 {"items": [...]}
+  void NoContent();
+  void Error(const vault::Status& s);
+  // Audits `action` as done; answers 503 and returns false if that failed.
+  bool AuditOrFail(const std::string& action, const std::string& object, const std::string& detail = "");
+
+  // --- the shared steps ----------------------------------------------------
+  // Appends an audit event for this request (actor, role, client, request
+  // id). False when the log could not be written: handlers that are about to
+  // return data then answer 503 audit.unavailable instead (fail closed).
+  bool Audit(const std::string& action, const std::string& object, const vault::Status& outcome,
+             const std::string& detail = "");
+  // Fills the subject from the bearer token; otherwise answers 401 and audits.
+  bool Authenticate(const std::string& action, const std::string& object);
+  // Asks the policy engine about a non-document resource; on deny answers
+  // 403 and audits. Call after Authenticate.
+  bool Allowed(const std::string& action, const std::string& object);
+  // Authenticate + resolve + decide for one document. A caller who may not
+  // even see the document's metadata gets 404, as if it did not exist.
+  bool LoadDocument(const std::string& id, const std::string& action, vault::DocumentRecord* out);
+  static vault::Resource ResourceOf(const vault::DocumentRecord& d);
+
+  // --- request bodies ------------------------------------------------------
+  // A JSON object body of at most 64 KiB (request.bad_json, request.too_large,
+  // request.truncated).
+  vault::StatusOr<Poco::JSON::Object::Ptr> JsonBody();
+  // Reads string members of `body` into `fields`; unknown members and
+  // non-strings are request.unknown_field / request.bad_type.
+  static vault::Status StringFields(const Poco::JSON::Object::Ptr& body,
+                                    const std::vector<std::pair<const char*, std::string*>>& fields);
+
+ private:
+  // The request could not be routed or parsed: answer and audit.
+  void Reject(const vault::Status& s);
+
+  Ctx& ctx_;
+  Poco::Net::HTTPServerRequest& req_;
+  Poco::Net::HTTPServerResponse& resp_;
+  std::string request_id_;
+  std::string client_;
+  Poco::URI::QueryParameters query_;
+  vault::Subject subject_;
+  std::string token_;
+};
+
+// Cuts a connection whose response is already under way, so the client sees
+// a short body (fewer bytes than Content-Length) rather than a complete-
+// looking one.
+void AbortConnection(Poco::Net::HTTPServerRequest& req);
+
+}  // namespace vaultd

@@ -1,0 +1,135 @@
+// User and department management (role admin: action user.manage).
+#include <Poco/JSON/Array.h>
+
+#include <algorithm>
+
+#include "api/vaultctl/json_output.h"
+#include "api/vaultd/exchange.h"
+#include "api/vaultd/routes.h"
+
+namespace vaultd {
+
+using vault::Status;
+
+namespace {
+
+// Authenticate and check user.manage; `object` names what is managed.
+bool Admin(Exchange& ex, const std::string& object) {
+  return ex.Authenticate("user.manage", object) && ex.Allowed("user.manage", object);
+}
+
+Poco::JSON::Object::Ptr DepartmentJson(const vault::Department& d) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("name", d.name);
+  o->set("display_name", d.display_name);
+  o->set("created_at", d.created_at);
+  o->set("users", static_cast<Poco::Int64>(d.users));
+  return o;
+}
+
+}  // namespace
+
+void HandleListUsers(Exchange& ex, const PathParams&) {
+  if (!Admin(ex, "users")) return;
+  auto users = ex.ctx().vault->identity().ListUsers();
+  if (!users.ok()) {
+    ex.Audit("user.list", "users", users.status());
+    return ex.Error(users.status());
+  }
+  if (!ex.AuditOrFail("user.list", "users")) return;
+  Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
+  for (const auto& u : *users) items->add(vaultctl::UserJson(u));
+  ex.SendItems(items);
+}
+
+void HandleCreateUser(Exchange& ex, const PathParams&) {
+  if (!Admin(ex, "users")) return;
+  auto body = ex.JsonBody();
+  if (!body.ok()) return ex.Error(body.status());
+  vault::NewUser u;
+  Status parsed = Exchange::StringFields(*body, {{"username", &u.username},
+                                                 {"display_name", &u.display_name},
+                                                 {"role", &u.role},
+                                                 {"department", &u.department},
+                                                 {"clearance", &u.clearance},
+                                                 {"password", &u.password}});
+  if (!parsed.ok()) return ex.Error(parsed);
+  auto user = ex.ctx().vault->identity().AddUser(u);
+  std::fill(u.password.begin(), u.password.end(), '\0');
+  ex.Audit("user.add", u.username.empty() ? "-" : u.username, user.status(),
+           user.ok() ? "role " + user->role + ", department " + user->department : "");
+  if (!user.ok()) return ex.Error(user.status());
+  ex.SendObject(201, vaultctl::UserJson(*user));
+}
+
+// PATCH /api/v1/users/{name}: {"role", "department", "clearance",
+// "display_name"}, any subset.
+void HandleUpdateUser(Exchange& ex, const PathParams& p) {
+  const std::string& username = p[0];
+  if (!Admin(ex, username)) return;
+  auto body = ex.JsonBody();
+  if (!body.ok()) return ex.Error(body.status());
+  vault::UserChanges c;
+  Status parsed = Exchange::StringFields(*body, {{"display_name", &c.display_name},
+                                                 {"role", &c.role},
+                                                 {"department", &c.department},
+                                                 {"clearance", &c.clearance}});
+  if (!parsed.ok()) return ex.Error(parsed);
+  if (username == ex.subject().username && !c.role.empty() && c.role != "admin") {
+    // The last way back in would be vaultctl on the server.
+    return ex.Error(Status(vault::StatusCode::kFailedPrecondition, "user.self_demotion",
+                           "an admin cannot change their own role"));
+  }
+  auto user = ex.ctx().vault->identity().UpdateUser(username, c);
+  std::string detail;
+  if (user.ok()) {
+    detail = "role " + user->role + ", department " + user->department + ", clearance " + user->clearance;
+  }
+  ex.Audit("user.update", username, user.status(), detail);
+  if (!user.ok()) return ex.Error(user.status());
+  ex.SendObject(200, vaultctl::UserJson(*user));
+}
+
+namespace {
+
+void SetDisabled(Exchange& ex, const std::string& username, bool disabled) {
+  if (!Admin(ex, username)) return;
+  Status s = ex.ctx().vault->identity().SetDisabled(username, disabled);
+  ex.Audit(disabled ? "user.disable" : "user.enable", username, s);
+  if (!s.ok()) return ex.Error(s);
+  ex.NoContent();
+}
+
+}  // namespace
+
+void HandleDisableUser(Exchange& ex, const PathParams& p) { SetDisabled(ex, p[0], true); }
+void HandleEnableUser(Exchange& ex, const PathParams& p) { SetDisabled(ex, p[0], false); }
+
+void HandleListDepartments(Exchange& ex, const PathParams&) {
+  if (!Admin(ex, "departments")) return;
+  auto depts = ex.ctx().vault->identity().ListDepartments();
+  if (!depts.ok()) {
+    ex.Audit("department.list", "departments", depts.status());
+    return ex.Error(depts.status());
+  }
+  if (!ex.AuditOrFail("department.list", "departments")) return;
+  Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
+  for (const auto& d : *depts) items->add(DepartmentJson(d));
+  ex.SendItems(items);
+}
+
+// POST /api/v1/departments: {"name", "display_name"}.
+void HandleCreateDepartment(Exchange& ex, const PathParams&) {
+  if (!Admin(ex, "departments")) return;
+  auto body = ex.JsonBody();
+  if (!body.ok()) return ex.Error(body.status());
+  std::string name, display;
+  Status parsed = Exchange::StringFields(*body, {{"name", &name}, {"display_name", &display}});
+  if (!parsed.ok()) return ex.Error(parsed);
+  auto d = ex.ctx().vault->identity().AddDepartment(name, display);
+  ex.Audit("department.add", name.empty() ? "-" : name, d.status());
+  if (!d.ok()) return ex.Error(d.status());
+  ex.SendObject(201, DepartmentJson(*d));
+}
+
+}  // namespace vaultd

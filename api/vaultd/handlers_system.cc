@@ -1,0 +1,32 @@
+// GET /healthz and GET /metrics (Prometheus text format); no authentication.
+#include <sstream>
+
+#include "api/vaultd/exchange.h"
+#include "api/vaultd/routes.h"
+
+namespace vaultd {
+
+void HandleHealthz(Exchange& ex, const PathParams&) { ex.SendJson(200, "{\"status\":\"ok\"}"); }
+
+void HandleMetrics(Exchange& ex, const PathParams&) {
+  const Metrics& m = *ex.ctx().metrics;
+  std::ostringstream out;
+  auto counter = [&](const char* name, const char* help, int64_t v) {
+    out << "# HELP " << name << " " << help << "\n# TYPE " << name << " counter\n"
+        << name << " " << v << "\n";
+  };
+  counter("vaultd_requests_total", "HTTP requests handled.", m.requests.load());
+  counter("vaultd_denied_total", "Requests refused by the policy engine.", m.denied.load());
+  counter("vaultd_errors_total", "Requests that failed with a server error.", m.errors.load());
+  counter("vaultd_rejected_total", "Unroutable or malformed requests.", m.rejected.load());
+  counter("vaultd_bytes_sent_total", "Body bytes sent.", m.bytes_sent.load());
+  counter("vaultd_audit_failures_total", "Audit events that could not be written.", m.audit_failures.load());
+  counter("vaultd_logins_refused_busy_total", "Logins refused because too many were being checked.",
+          m.logins_refused_busy.load());
+  std::string body = out.str();
+  ex.resp().setContentType("text/plain; version=0.0.4");
+  ex.resp().setContentLength64(static_cast<Poco::Int64>(body.size()));
+  ex.resp().sendBuffer(body.data(), body.size());
+}
+
+}  // namespace vaultd

@@ -1,0 +1,322 @@
+// Uploads: POST /api/v1/documents (a new document) and
+// POST /api/v1/documents/{id}/versions (a new version of one).
+//
+// multipart/form-data with a "metadata" part (JSON) first and a "file" part.
+// The file streams straight into the vault's sealing pipeline; nothing is
+// buffered on disk in clear. A body that ends early, breaks the multipart
+// framing or exceeds the size limit aborts the ingest, which removes its
+// blob: nothing partial is stored.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTMLForm.h>
+#include <Poco/Net/MessageHeader.h>
+#include <Poco/Net/NameValueCollection.h>
+#include <Poco/Net/PartHandler.h>
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <streambuf>
+
+#include "api/vaultctl/json_output.h"
+#include "api/vaultd/exchange.h"
+#include "api/vaultd/routes.h"
+#include "vault/documents/field_dictionary.h"
+
+namespace vaultd {
+
+using vault::Status;
+using vault::StatusCode;
+
+namespace {
+
+// Counts the bytes read from the request body under the multipart reader,
+// so a part that ends because the body ended early (fewer bytes than
+// Content-Length) can be told from a part that ended at its boundary.
+class CountingBuf : public std::streambuf {
+ public:
+  explicit CountingBuf(std::istream& in) : in_(in) {}
+  int64_t count() const { return count_; }
+  bool ended() const { return ended_; }
+
+ protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    in_.read(buf_, sizeof buf_);
+    std::streamsize n = in_.gcount();
+    if (n <= 0) {
+      ended_ = true;
+      return traits_type::eof();
+    }
+    count_ += n;
+    setg(buf_, buf_, buf_ + n);
+    return traits_type::to_int_type(*gptr());
+  }
+
+ private:
+  std::istream& in_;
+  char buf_[64 * 1024];
+  int64_t count_ = 0;
+  bool ended_ = false;
+};
+
+// A ByteSource over the file part that enforces the size limit and turns
+// stream errors (a body shorter than announced, a broken multipart) into a
+// Status, so the ingest aborts and removes its blob.
+class LimitedStreamSource : public vault::ByteSource {
+ public:
+  // `truncated` tells, when the part ends, whether the request body ended
+  // before its announced length (then the content is incomplete).
+  LimitedStreamSource(std::istream& in, std::string first, int64_t limit, std::function<bool()> truncated)
+      : in_(in), pending_(std::move(first)), limit_(limit), truncated_(std::move(truncated)) {}
+  vault::StatusOr<size_t> Read(uint8_t* buf, size_t max) override {
+    size_t n = 0;
+    if (!pending_.empty()) {
+      n = std::min(max, pending_.size());
+      std::memcpy(buf, pending_.data(), n);
+      pending_.erase(0, n);
+    } else {
+      try {
+        in_.read(reinterpret_cast<char*>(buf), static_cast<std::streamsize>(max));
+        n = static_cast<size_t>(in_.gcount());
+        if (n == 0 && (in_.bad() || truncated_())) {
+          return vault::InvalidArgumentError("request.truncated", "the body is shorter than its Content-Length");
+        }
+      } catch (const std::exception&) {
+        return vault::InvalidArgumentError("request.truncated", "the upload ended early or is malformed");
+      }
+    }
+    total_ += static_cast<int64_t>(n);
+    if (total_ > limit_) return vault::ResourceExhaustedError("upload.too_large", "the upload exceeds the size limit");
+    return n;
+  }
+
+ private:
+  std::istream& in_;
+  std::string pending_;
+  int64_t limit_;
+  std::function<bool()> truncated_;
+  int64_t total_ = 0;
+};
+
+// What the caller does with the file part, once the metadata part is read:
+// store it and return the SHA-256 of what was stored.
+using StoreFile = std::function<Status(const std::string& metadata_json, const std::string& filename,
+                                       vault::ByteSource& content)>;
+
+// Reads a multipart upload and hands its one "file" part to `store`.
+class MultipartUpload : public Poco::Net::PartHandler {
+ public:
+  MultipartUpload(Exchange& ex, bool metadata_required, StoreFile store)
+      : ex_(ex), metadata_required_(metadata_required), store_(std::move(store)) {}
+
+  // Runs the whole upload; the outcome is what to answer.
+  Status Run() {
+    auto& req = ex_.req();
+    if (req.getContentType().rfind("multipart/form-data", 0) != 0) {
+      return vault::InvalidArgumentError("request.bad_content_type",
+                                         "send multipart/form-data with parts 'metadata' and 'file'");
+    }
+    if (!req.hasContentLength() || req.getChunkedTransferEncoding()) {
+      // Without a length a truncated body cannot be told from a complete one.
+      return vault::InvalidArgumentError("upload.length_required", "uploads need a Content-Length");
+    }
+    if (req.getContentLength64() > ex_.ctx().options->max_upload_bytes + 65536) {
+      return vault::ResourceExhaustedError("upload.too_large", "the upload exceeds the size limit");
+    }
+    CountingBuf counter(req.stream());
+    std::istream body(&counter);
+    counter_ = &counter;
+    try {
+      form_.load(req, body, *this);
+    } catch (const std::exception&) {
+      // A malformed tail after a complete, stored file part does not undo it.
+      if (outcome_.ok() && !stored_) {
+        outcome_ = vault::InvalidArgumentError("request.bad_multipart", "the multipart body is malformed or incomplete");
+      }
+    }
+    counter_ = nullptr;
+    if (outcome_.ok() && !seen_file_) outcome_ = vault::InvalidArgumentError("upload.missing_file", "no 'file' part");
+    return outcome_;
+  }
+
+  void handlePart(const Poco::Net::MessageHeader& header, std::istream& stream) override {
+    if (!outcome_.ok()) return;
+    outcome_ = HandleFile(header, stream);
+  }
+
+ private:
+  Status HandleFile(const Poco::Net::MessageHeader& header, std::istream& stream) {
+    std::string disposition;
+    Poco::Net::NameValueCollection params;
+    Poco::Net::MessageHeader::splitParameters(header.get("Content-Disposition", ""), disposition, params);
+    if (params.get("name", "") != "file") {
+      return vault::InvalidArgumentError("upload.unknown_part", "unexpected file part");
+    }
+    if (seen_file_) return vault::InvalidArgumentError("upload.multiple_files", "send exactly one 'file' part");
+    seen_file_ = true;
+    if (metadata_required_ && !form_.has("metadata")) {
+      return vault::InvalidArgumentError("upload.missing_metadata",
+                                         "the 'metadata' part must come before the 'file' part");
+    }
+    std::string filename = params.get("filename", "");
+    size_t slash = filename.find_last_of("/\\");
+    if (slash != std::string::npos) filename = filename.substr(slash + 1);
+    bool bad_name = filename.size() > 255 || !vault::FieldDictionary::IsValidUtf8(filename) ||
+                    std::any_of(filename.begin(), filename.end(),
+                                [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+    if (bad_name) {
+      return vault::InvalidArgumentError("request.bad_filename",
+                                         "the file name must be UTF-8 without control characters");
+    }
+    std::string first(64 * 1024, '\0');
+    try {
+      stream.read(first.data(), static_cast<std::streamsize>(first.size()));
+      first.resize(static_cast<size_t>(stream.gcount()));
+    } catch (const std::exception&) {
+      return vault::InvalidArgumentError("request.truncated", "the upload ended early");
+    }
+    if (first.empty()) return vault::InvalidArgumentError("upload.empty", "the file is empty");
+    const int64_t announced = ex_.req().getContentLength64();
+    CountingBuf* counter = counter_;
+    LimitedStreamSource source(stream, std::move(first), ex_.ctx().options->max_upload_bytes,
+                               [counter, announced] { return counter && counter->ended() && counter->count() < announced; });
+    Status s = store_(form_.get("metadata", ""), filename, source);
+    if (s.ok()) stored_ = true;
+    return s;
+  }
+
+  Exchange& ex_;
+  bool metadata_required_;
+  StoreFile store_;
+  Poco::Net::HTMLForm form_;
+  CountingBuf* counter_ = nullptr;
+  Status outcome_;
+  bool seen_file_ = false;
+  bool stored_ = false;
+};
+
+Poco::JSON::Object::Ptr ParseJsonObject(const std::string& json, Status* error) {
+  try {
+    Poco::JSON::Parser parser;
+    auto v = parser.parse(json);
+    if (v.type() == typeid(Poco::JSON::Object::Ptr)) return v.extract<Poco::JSON::Object::Ptr>();
+    *error = vault::InvalidArgumentError("request.bad_json", "metadata must be a JSON object");
+  } catch (const Poco::Exception&) {
+    *error = vault::InvalidArgumentError("request.bad_json", "metadata is not valid JSON");
+  }
+  return nullptr;
+}
+
+// The "metadata" part of a new document.
+Status ParseMetadata(const std::string& json, vault::DocumentMetadata* m) {
+  Status error;
+  Poco::JSON::Object::Ptr obj = ParseJsonObject(json, &error);
+  if (!obj) return error;
+  const std::map<std::string, std::string*> strings = {
+      {"customer", &m->customer_number}, {"customer_name", &m->customer_name}, {"type", &m->doc_type},
+      {"title", &m->title}, {"department", &m->department}, {"product_line", &m->product_line},
+      {"region", &m->region}, {"stage", &m->business_stage}, {"classification", &m->classification},
+      {"retention", &m->retention_class}};
+  for (const auto& kv : *obj) {
+    auto s = strings.find(kv.first);
+    if (s != strings.end()) {
+      if (!kv.second.isString()) return vault::InvalidArgumentError("request.bad_type", kv.first + " must be a string");
+      *s->second = kv.second.convert<std::string>();
+    } else if (kv.first == "tags") {
+      if (kv.second.type() != typeid(Poco::JSON::Array::Ptr)) {
+        return vault::InvalidArgumentError("request.bad_type", "tags must be an array of strings");
+      }
+      auto arr = kv.second.extract<Poco::JSON::Array::Ptr>();
+      for (size_t i = 0; i < arr->size(); ++i) {
+        auto t = arr->get(static_cast<unsigned>(i));
+        if (!t.isString()) return vault::InvalidArgumentError("request.bad_type", "tags must be an array of strings");
+        m->tags.push_back(t.convert<std::string>());
+      }
+    } else if (kv.first == "fields") {
+      if (kv.second.type() != typeid(Poco::JSON::Object::Ptr)) {
+        return vault::InvalidArgumentError("request.bad_type", "fields must be an object of strings");
+      }
+      for (const auto& f : *kv.second.extract<Poco::JSON::Object::Ptr>()) {
+        if (!f.second.isString()) return vault::InvalidArgumentError("request.bad_type", "fields must be an object of strings");
+        m->fields[f.first] = f.second.convert<std::string>();
+      }
+    } else {
+      return vault::InvalidArgumentError("request.unknown_field", "unknown metadata field " + kv.first);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void HandleCreateDocument(Exchange& ex, const PathParams&) {
+  if (!ex.Authenticate("document.create", "*")) return;
+  std::string object = "*";
+  vault::DocumentRecord stored;
+  std::string sha256;
+  MultipartUpload upload(ex, /*metadata_required=*/true,
+                         [&](const std::string& json, const std::string& filename, vault::ByteSource& content) {
+    vault::IngestRequest r;
+    VAULT_RETURN_IF_ERROR(ParseMetadata(json, &r.meta));
+    r.filename = filename;
+    r.actor = ex.subject().username;
+    object = r.meta.customer_number + "/" + r.meta.doc_type;
+    vault::Resource res{r.meta.department, r.meta.classification.empty() ? "internal" : r.meta.classification,
+                        r.meta.customer_number};
+    vault::Decision d = ex.ctx().policy->Decide(ex.subject(), "document.create", res, vault::SystemClock()->Now());
+    if (!d.allowed) return Status(StatusCode::kPermissionDenied, "access.denied", "not allowed: " + d.reason);
+    auto doc = ex.vault().Ingest(std::move(r), content);
+    if (!doc.ok()) return doc.status();
+    auto versions = ex.vault().Versions(doc->id);
+    if (!versions.ok() || versions->empty()) return versions.status();
+    stored = *doc;
+    sha256 = versions->back().sha256;
+    return Status::Ok();
+  });
+  Status outcome = upload.Run();
+  ex.Audit("document.create", stored.archive_number.empty() ? object : stored.archive_number, outcome);
+  if (!outcome.ok()) return ex.Error(outcome);
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("id", stored.id);
+  o->set("archive_number", stored.archive_number);
+  o->set("version", static_cast<Poco::UInt64>(stored.current_version));
+  o->set("sha256", sha256);
+  ex.SendObject(201, o);
+}
+
+// A new version of an existing document: optional "metadata" part
+// {"reason": "..."} and the "file" part.
+void HandleAddVersion(Exchange& ex, const PathParams& p) {
+  vault::DocumentRecord d;
+  if (!ex.LoadDocument(p[0], "document.version", &d)) return;
+  vault::VersionRecord added;
+  MultipartUpload upload(ex, /*metadata_required=*/false,
+                         [&](const std::string& json, const std::string& filename, vault::ByteSource& content) {
+    std::string reason;
+    if (!json.empty()) {
+      Status error;
+      Poco::JSON::Object::Ptr obj = ParseJsonObject(json, &error);
+      if (!obj) return error;
+      VAULT_RETURN_IF_ERROR(Exchange::StringFields(obj, {{"reason", &reason}}));
+    }
+    auto v = ex.vault().AddVersion(d.id, reason, ex.subject().username, filename, content);
+    if (!v.ok()) return v.status();
+    added = *v;
+    return Status::Ok();
+  });
+  Status outcome = upload.Run();
+  ex.Audit("document.version", d.archive_number, outcome,
+           outcome.ok() ? "version " + std::to_string(added.version) : "");
+  if (!outcome.ok()) return ex.Error(outcome);
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("id", d.id);
+  o->set("archive_number", d.archive_number);
+  o->set("version", static_cast<Poco::UInt64>(added.version));
+  o->set("sha256", added.sha256);
+  o->set("size", static_cast<Poco::Int64>(added.size));
+  ex.SendObject(201, o);
+}
+
+}  // namespace vaultd

@@ -1,0 +1,85 @@
+#include "api/vaultd/routes.h"
+
+namespace vaultd {
+
+const std::vector<Route>& RouteTable() {
+  static const std::vector<Route> kRoutes = {
+      {"GET", "/healthz", HandleHealthz},
+      {"GET", "/metrics", HandleMetrics},
+      {"POST", "/api/v1/sessions", HandleLogin},
+      {"DELETE", "/api/v1/sessions/current", HandleLogout},
+      {"GET", "/api/v1/documents", HandleListDocuments},
+      {"POST", "/api/v1/documents", HandleCreateDocument},
+      {"GET", "/api/v1/documents/{id}", HandleGetDocument},
+      {"GET", "/api/v1/documents/{id}/versions", HandleGetVersions},
+      {"POST", "/api/v1/documents/{id}/versions", HandleAddVersion},
+      {"GET", "/api/v1/documents/{id}/content", HandleGetContent},
+      {"GET", "/api/v1/users", HandleListUsers},
+      {"POST", "/api/v1/users", HandleCreateUser},
+      {"PATCH", "/api/v1/users/{name}", HandleUpdateUser},
+      {"POST", "/api/v1/users/{name}/disable", HandleDisableUser},
+      {"POST", "/api/v1/users/{name}/enable", HandleEnableUser},
+      {"GET", "/api/v1/departments", HandleListDepartments},
+      {"POST", "/api/v1/departments", HandleCreateDepartment},
+      {"GET", "/api/v1/audit", HandleListAudit},
+      {"GET", "/api/v1/audit/checkpoints", HandleListCheckpoints},
+  };
+  return kRoutes;
+}
+
+namespace {
+
+std::vector<std::string> PatternSegments(const char* pattern) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (const char* c = pattern; *c; ++c) {
+    if (*c == '/') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += *c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+bool Matches(const std::vector<std::string>& pattern, const std::vector<std::string>& segments,
+             PathParams* params) {
+  if (pattern.size() != segments.size()) return false;
+  PathParams found;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i].front() == '{') {
+      found.push_back(segments[i]);
+    } else if (pattern[i] != segments[i]) {
+      return false;
+    }
+  }
+  *params = std::move(found);
+  return true;
+}
+
+}  // namespace
+
+const Route* MatchRoute(const std::string& method, const std::vector<std::string>& segments,
+                        PathParams* params, std::string* allowed) {
+  static const std::vector<std::vector<std::string>> kPatterns = [] {
+    std::vector<std::vector<std::string>> out;
+    for (const Route& r : RouteTable()) out.push_back(PatternSegments(r.pattern));
+    return out;
+  }();
+  allowed->clear();
+  const auto& routes = RouteTable();
+  for (size_t i = 0; i < routes.size(); ++i) {
+    PathParams p;
+    if (!Matches(kPatterns[i], segments, &p)) continue;
+    *allowed += (allowed->empty() ? "" : ", ") + std::string(routes[i].method);
+    if (method == routes[i].method) {
+      *params = std::move(p);
+      return &routes[i];
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace vaultd

@@ -1,0 +1,58 @@
+// The route table: every route vaultd serves, with its handler. Routes() in
+// server.h, the OpenAPI coverage test and the authorization matrix test all
+// read this one table, so a route cannot be served without being listed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace vaultd {
+
+class Exchange;
+
+// Path parameters in pattern order, e.g. {id} of /api/v1/documents/{id}.
+using PathParams = std::vector<std::string>;
+using RouteHandler = void (*)(Exchange& ex, const PathParams& params);
+
+struct Route {
+  const char* method;
+  const char* pattern;  // "{name}" matches one path segment
+  RouteHandler handler;
+};
+
+const std::vector<Route>& RouteTable();
+
+// Finds the route for `method` and the path's segments; fills `params`.
+// `allowed` gets the methods that some route serves on this path, e.g.
+// "GET, POST" (non-empty with no match: 405, not 404).
+const Route* MatchRoute(const std::string& method, const std::vector<std::string>& segments,
+                        PathParams* params, std::string* allowed);
+
+// Handlers, by file.
+// handlers_system.cc
+void HandleHealthz(Exchange& ex, const PathParams& p);
+void HandleMetrics(Exchange& ex, const PathParams& p);
+// handlers_sessions.cc
+void HandleLogin(Exchange& ex, const PathParams& p);
+void HandleLogout(Exchange& ex, const PathParams& p);
+// handlers_documents.cc
+void HandleListDocuments(Exchange& ex, const PathParams& p);
+void HandleGetDocument(Exchange& ex, const PathParams& p);
+void HandleGetVersions(Exchange& ex, const PathParams& p);
+void HandleGetContent(Exchange& ex, const PathParams& p);
+// handlers_upload.cc
+void HandleCreateDocument(Exchange& ex, const PathParams& p);
+void HandleAddVersion(Exchange& ex, const PathParams& p);
+// handlers_admin.cc
+void HandleListUsers(Exchange& ex, const PathParams& p);
+void HandleCreateUser(Exchange& ex, const PathParams& p);
+void HandleUpdateUser(Exchange& ex, const PathParams& p);
+void HandleDisableUser(Exchange& ex, const PathParams& p);
+void HandleEnableUser(Exchange& ex, const PathParams& p);
+void HandleListDepartments(Exchange& ex, const PathParams& p);
+void HandleCreateDepartment(Exchange& ex, const PathParams& p);
+// handlers_audit.cc
+void HandleListAudit(Exchange& ex, const PathParams& p);
+void HandleListCheckpoints(Exchange& ex, const PathParams& p);
+
+}  // namespace vaultd
