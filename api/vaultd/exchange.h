@@ -43,6 +43,8 @@ class LoginGate {
   std::atomic<int> free_;
 };
 
+class InFlight;
+
 // What every request can reach; owned by the server, outlives all requests.
 struct Ctx {
   vault::LocalVault* vault;
@@ -50,6 +52,7 @@ struct Ctx {
   Metrics* metrics;
   const ServerOptions* options;
   LoginGate* logins;
+  InFlight* inflight;
 };
 
 int HttpStatusFor(const vault::Status& s);

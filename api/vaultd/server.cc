@@ -6,6 +6,7 @@
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NetSSL.h>
 #include <Poco/Net/SecureServerSocket.h>
@@ -21,6 +22,7 @@
 #include <thread>
 
 #include "api/vaultd/exchange.h"
+#include "api/vaultd/inflight.h"
 #include "api/vaultd/routes.h"
 #include "vault/keys/signer.h"
 
@@ -35,6 +37,16 @@ class Handler : public Poco::Net::HTTPRequestHandler {
  public:
   explicit Handler(Ctx& ctx) : ctx_(ctx) {}
   void handleRequest(HTTPServerRequest& req, HTTPServerResponse& resp) override {
+    struct Registration {
+      InFlight* registry;
+      uint64_t id = 0;
+      ~Registration() {
+        if (id) registry->Remove(id);
+      }
+    } registration{ctx_.inflight};
+    if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&req)) {
+      registration.id = ctx_.inflight->Add(impl->socket());
+    }
     try {
       Exchange(ctx_, req, resp).Serve();
     } catch (const std::exception&) {
@@ -109,7 +121,8 @@ vault::Status VaultServer::Start() {
     params->setKeepAlive(true);
     params->setTimeout(Poco::Timespan(15, 0));  // slow clients do not pin workers for long
     logins_ = std::make_unique<LoginGate>(std::max(1, options_.max_concurrent_logins));
-    auto ctx = std::make_shared<Ctx>(Ctx{vault_, policy_, &metrics_, &options_, logins_.get()});
+    inflight_ = std::make_unique<InFlight>();
+    auto ctx = std::make_shared<Ctx>(Ctx{vault_, policy_, &metrics_, &options_, logins_.get(), inflight_.get()});
     server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(ctx), socket, params);
     server_->start();
     if (options_.checkpoint_interval_seconds > 0) {
@@ -156,7 +169,8 @@ void VaultServer::Stop() {
   // Stop accepting, close idle keep-alive connections and let in-flight
   // requests finish. Poco's stopAll(false) waits for each request without a
   // bound, so it runs aside while we watch the clock; past the grace period
-  // the remaining connections are cut (their clients see a short body).
+  // the sockets of the requests still running are shut down (their clients
+  // see a short body), which lets stopAll return.
   auto done = std::make_shared<std::atomic<bool>>(false);
   Poco::Net::HTTPServer* server = server_.get();
   std::thread graceful([server, done] {
@@ -168,9 +182,9 @@ void VaultServer::Stop() {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   if (!*done) {
-    std::fprintf(stderr, "vaultd: %d request(s) still running after %ld s; cutting them\n",
-                 server_->currentConnections(), static_cast<long>(options_.shutdown_grace_seconds));
-    server_->stopAll(true);
+    int cut = inflight_->ShutdownAll();
+    std::fprintf(stderr, "vaultd: %d request(s) still running after %ld s; cut them\n", cut,
+                 static_cast<long>(options_.shutdown_grace_seconds));
   }
   graceful.join();
   // Handlers unwind quickly once their sockets are shut; none may outlive

@@ -63,6 +63,7 @@ struct RouteInfo {
 };
 
 class LoginGate;
+class InFlight;
 
 class VaultServer {
  public:
@@ -91,6 +92,7 @@ class VaultServer {
   std::unique_ptr<Poco::Net::HTTPServer> server_;
   std::unique_ptr<Poco::Timer> checkpoints_;
   std::unique_ptr<LoginGate> logins_;
+  std::unique_ptr<InFlight> inflight_;
   uint16_t port_ = 0;
 };
 
