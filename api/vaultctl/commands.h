@@ -40,5 +40,6 @@ int CmdCleanup(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdKeys(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdAudit(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdUser(const GlobalOptions& g, const std::vector<std::string>& argv);
+int CmdDept(const GlobalOptions& g, const std::vector<std::string>& argv);
 
 }  // namespace vaultctl

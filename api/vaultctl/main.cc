@@ -27,7 +27,8 @@ const char kHelp[] =
     "  cleanup               remove untracked blobs and temporaries\n"
     "  keys list|rotate|rewrap|destroy\n"
     "  audit verify|checkpoint|list|pubkey   the tamper-evident audit log\n"
-    "  user add|passwd|disable|enable|list   accounts for vaultd (Argon2id passwords)\n"
+    "  user add|set|passwd|disable|enable|list|assign|unassign   accounts for vaultd\n"
+    "  dept add|list         departments\n"
     "\n"
     "Run `vaultctl COMMAND --help` for a command's options.\n"
     "Exit codes: 0 ok, 1 usage, 2 not found, 3 integrity failure, 4 other error.\n";
@@ -89,6 +90,7 @@ int main(int argc, char** argv) {
   if (cmd == "keys") return CmdKeys(g, rest);
   if (cmd == "audit") return CmdAudit(g, rest);
   if (cmd == "user") return CmdUser(g, rest);
+  if (cmd == "dept") return CmdDept(g, rest);
   std::fprintf(stderr, "vaultctl: unknown command '%s'\n\n%s", cmd.c_str(), kHelp);
   return kExitUsage;
 }

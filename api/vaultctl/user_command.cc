@@ -1,4 +1,4 @@
-// vaultctl user: add, disable, enable, passwd, list.
+// vaultctl user: add, set, disable, enable, passwd, list, assign, unassign.
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
@@ -18,6 +18,8 @@ const char kUserHelp[] =
     "usage: vaultctl user add NAME --role ROLE --department DEPT [--display-name \"张三\"]\n"
     "                         [--clearance public|internal|confidential] --password-stdin\n"
     "       vaultctl user passwd NAME --password-stdin\n"
+    "       vaultctl user set NAME [--role ROLE] [--department DEPT] [--clearance LEVEL]\n"
+    "                         [--display-name NAME]   (effective on the user's next request)\n"
     "       vaultctl user disable NAME        (ends the user's sessions)\n"
     "       vaultctl user enable NAME\n"
     "       vaultctl user list [--json]\n"
@@ -53,7 +55,8 @@ int CmdUser(const GlobalOptions& g, const std::vector<std::string>& argv) {
     return kExitUsage;
   }
   const std::string& sub = a.positional[0];
-  const bool needs_name = sub == "add" || sub == "passwd" || sub == "disable" || sub == "enable";
+  const bool needs_name =
+      sub == "add" || sub == "passwd" || sub == "disable" || sub == "enable" || sub == "set";
   const bool needs_customer = sub == "assign" || sub == "unassign";
   if ((needs_name && a.positional.size() != 2) || (sub == "list" && a.positional.size() != 1) ||
       (needs_customer && a.positional.size() != 3)) {
@@ -89,6 +92,18 @@ int CmdUser(const GlobalOptions& g, const std::vector<std::string>& argv) {
     std::fill(password.begin(), password.end(), '\0');
     if (int rc = Finish(**lv, "user.passwd", a.positional[1], s); rc != kExitOk) return rc;
     std::printf("password changed for %s; their sessions were ended\n", a.positional[1].c_str());
+    return kExitOk;
+  }
+  if (sub == "set") {
+    vault::UserChanges c;
+    c.role = a.Get("--role");
+    c.department = a.Get("--department");
+    c.clearance = a.Get("--clearance");
+    c.display_name = a.Get("--display-name");
+    auto user = ids.UpdateUser(a.positional[1], c);
+    if (int rc = Finish(**lv, "user.update", a.positional[1], user.status()); rc != kExitOk) return rc;
+    std::printf("user %s is now %s, %s, %s\n", user->username.c_str(), user->role.c_str(),
+                user->department.c_str(), user->clearance.c_str());
     return kExitOk;
   }
   if (sub == "disable" || sub == "enable") {

@@ -189,6 +189,16 @@ check "the error names the role field" grep -q "role:" "$WORK/err"
 expect_exit 1 "user add without --password-stdin is a usage error" V user add wangwu --role staff --department x
 expect_exit 0 "user assign" V user assign zhangsan C0001
 expect_exit 4 "assigning a malformed customer number is refused" V user assign zhangsan "C_1"
+expect_exit 0 "user set moves a user to another department" V user set zhangsan --department 华东销售部 --clearance public
+check "user list shows the move" bash -c "'$VAULTCTL' user list | grep zhangsan | grep -q 华东销售部"
+expect_exit 4 "user set with an unknown role is refused" V user set zhangsan --role king
+expect_exit 4 "user set with nothing to change is refused" V user set zhangsan
+expect_exit 2 "user set on an unknown user is not found" V user set nobody --role staff
+expect_exit 0 "dept add registers a department" V dept add 华北销售部 --display-name "华北销售部（北京）"
+expect_exit 4 "dept add twice is refused" V dept add 华北销售部
+check "dept list shows registered and first-use departments" bash -c "'$VAULTCTL' dept list | grep -q 华北销售部 && '$VAULTCTL' dept list | grep -q 华东销售部"
+check "dept list --json counts users" bash -c "'$VAULTCTL' dept list --json | grep -q '\"name\":\"华东销售部\",\"display_name\":\"华东销售部\",\"created_at\":\"[^\"]*\",\"users\":1'"
+check "user.update and department.add are audited" bash -c "'$VAULTCTL' audit list --action user.update | grep -q zhangsan && '$VAULTCTL' audit list --action department.add | grep -q 华北销售部"
 expect_exit 0 "user disable" V user disable zhangsan
 check "disabled users are marked" bash -c "'$VAULTCTL' user list | grep -q disabled"
 
