@@ -35,6 +35,20 @@ std::vector<std::string> Segments(const std::string& path) {
   return out;
 }
 
+// Audit fields that come from the client (a path segment, a name in a body)
+// are cut to 128 bytes on a UTF-8 boundary, control characters replaced, so
+// nobody can write large or misleading rows into the log.
+std::string Bounded(const std::string& in) {
+  std::string out;
+  for (unsigned char c : in) out += (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c);
+  if (out.size() > 128) {
+    size_t cut = 128;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out = out.substr(0, cut) + "...";
+  }
+  return out;
+}
+
 }  // namespace
 
 int HttpStatusFor(const Status& s) {
@@ -75,6 +89,15 @@ Exchange::Exchange(Ctx& ctx, Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPS
 void Exchange::Serve() {
   ctx_.metrics->requests++;
   resp_.set("X-Request-Id", request_id_);
+  // A body nobody reads would be parsed as the next request on this
+  // connection: requests with a body close it, unless JsonBody() read the
+  // body to its end.
+  keep_alive_ = resp_.getKeepAlive();
+  if (req_.getChunkedTransferEncoding() || req_.getContentLength64() > 0) resp_.setKeepAlive(false);
+  if (ctx_.stopping->load()) {
+    resp_.setKeepAlive(false);
+    return Error(vault::UnavailableError("server.stopping", "the server is shutting down"));
+  }
   if (req_.getChunkedTransferEncoding() && req_.has("Content-Length")) {
     return Reject(vault::InvalidArgumentError("request.ambiguous_length",
                                               "send either Content-Length or chunked encoding, not both"));
@@ -153,9 +176,6 @@ void Exchange::Error(const Status& s) {
   if (s.reason() == "request.method_not_allowed") status = 405;
   if (status == 403) ctx_.metrics->denied++;
   if (status >= 500) ctx_.metrics->errors++;
-  // A body we did not read would be parsed as the next request on this
-  // connection: close it instead.
-  if (req_.getChunkedTransferEncoding() || req_.getContentLength64() > 0) resp_.setKeepAlive(false);
   Poco::JSON::Object::Ptr err = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   err->set("code", s.reason());
   // Server-side failures keep their stable code but not their internals
@@ -174,7 +194,7 @@ bool Exchange::Audit(const std::string& action, const std::string& object, const
   r.actor = subject_.username.empty() ? "-" : subject_.username;
   r.role = subject_.role.empty() ? "-" : subject_.role;
   r.action = action;
-  r.object = object;
+  r.object = Bounded(object);
   r.outcome = outcome.ok() ? "ok"
               : (outcome.code() == StatusCode::kPermissionDenied ||
                  outcome.code() == StatusCode::kUnauthenticated)
@@ -271,6 +291,7 @@ vault::StatusOr<Poco::JSON::Object::Ptr> Exchange::JsonBody() {
   if (req_.hasContentLength() && static_cast<Poco::Int64>(body.size()) != req_.getContentLength64()) {
     return vault::InvalidArgumentError("request.truncated", "the body is shorter than its Content-Length");
   }
+  if (req_.hasContentLength()) resp_.setKeepAlive(keep_alive_);  // read to its end
   try {
     Poco::JSON::Parser parser;
     auto v = parser.parse(body);

@@ -39,6 +39,20 @@ class LoginGate {
   }
   void Leave() { ++free_; }
 
+  // Holds a slot for its lifetime.
+  class Slot {
+   public:
+    explicit Slot(LoginGate& gate) : gate_(gate), held_(gate.TryEnter()) {}
+    ~Slot() {
+      if (held_) gate_.Leave();
+    }
+    bool held() const { return held_; }
+
+   private:
+    LoginGate& gate_;
+    bool held_;
+  };
+
  private:
   std::atomic<int> free_;
 };
@@ -53,6 +67,7 @@ struct Ctx {
   const ServerOptions* options;
   LoginGate* logins;
   InFlight* inflight;
+  const std::atomic<bool>* stopping;  // set when shutdown begins
 };
 
 int HttpStatusFor(const vault::Status& s);
@@ -121,6 +136,7 @@ class Exchange {
   Poco::URI::QueryParameters query_;
   vault::Subject subject_;
   std::string token_;
+  bool keep_alive_ = false;  // what Poco decided before we looked at the body
 };
 
 // Cuts a connection whose response is already under way, so the client sees

@@ -24,15 +24,14 @@ void HandleLogin(Exchange& ex, const PathParams&) {
   ex.SetActorName(username);
   // Each check costs an Argon2id run (64 MiB by default): refuse, rather
   // than queue, what exceeds the configured concurrency.
-  LoginGate& gate = *ex.ctx().logins;
-  if (!gate.TryEnter()) {
+  LoginGate::Slot slot(*ex.ctx().logins);
+  if (!slot.held()) {
     ex.ctx().metrics->logins_refused_busy++;
     Status busy = vault::UnavailableError("auth.busy", "too many logins at once; retry in a second");
     ex.Audit("session.create", username, busy);
     return ex.Error(busy);
   }
   auto login = ex.ctx().vault->identity().Login(u.convert<std::string>(), p.convert<std::string>());
-  gate.Leave();
   ex.Audit("session.create", username, login.status());
   if (!login.ok()) return ex.Error(login.status());
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);

@@ -22,6 +22,8 @@
 #include "api/vaultctl/json_output.h"
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
+#include "vault/base/hex.h"
+#include "vault/crypto/sha256.h"
 #include "vault/documents/field_dictionary.h"
 
 namespace vaultd {
@@ -89,10 +91,17 @@ class LimitedStreamSource : public vault::ByteSource {
     }
     total_ += static_cast<int64_t>(n);
     if (total_ > limit_) return vault::ResourceExhaustedError("upload.too_large", "the upload exceeds the size limit");
+    sha_.Update(buf, n);
     return n;
+  }
+  // SHA-256 of everything read (call once, after the ingest).
+  std::string HexDigest() {
+    auto d = sha_.Final();
+    return vault::HexEncode(d.data(), d.size());
   }
 
  private:
+  vault::Sha256 sha_;
   std::istream& in_;
   std::string pending_;
   int64_t limit_;
@@ -101,7 +110,7 @@ class LimitedStreamSource : public vault::ByteSource {
 };
 
 // What the caller does with the file part, once the metadata part is read:
-// store it and return the SHA-256 of what was stored.
+// store it.
 using StoreFile = std::function<Status(const std::string& metadata_json, const std::string& filename,
                                        vault::ByteSource& content)>;
 
@@ -111,8 +120,15 @@ class MultipartUpload : public Poco::Net::PartHandler {
   MultipartUpload(Exchange& ex, bool metadata_required, StoreFile store)
       : ex_(ex), metadata_required_(metadata_required), store_(std::move(store)) {}
 
-  // Runs the whole upload; the outcome is what to answer.
+  // SHA-256 of the stored file part (after a successful Run).
+  const std::string& sha256() const { return sha256_; }
+  // Parts after the stored file that were ignored (for the audit detail).
+  int ignored_parts() const { return ignored_parts_; }
+
+  // Runs the whole upload; the outcome is what to answer. The connection is
+  // closed afterwards (the body may not have been read to its end).
   Status Run() {
+    ex_.req().response().setKeepAlive(false);
     auto& req = ex_.req();
     if (req.getContentType().rfind("multipart/form-data", 0) != 0) {
       return vault::InvalidArgumentError("request.bad_content_type",
@@ -142,6 +158,11 @@ class MultipartUpload : public Poco::Net::PartHandler {
   }
 
   void handlePart(const Poco::Net::MessageHeader& header, std::istream& stream) override {
+    if (stored_) {
+      // The file is stored: a later part neither undoes nor duplicates it.
+      ++ignored_parts_;
+      return;
+    }
     if (!outcome_.ok()) return;
     outcome_ = HandleFile(header, stream);
   }
@@ -183,7 +204,10 @@ class MultipartUpload : public Poco::Net::PartHandler {
     LimitedStreamSource source(stream, std::move(first), ex_.ctx().options->max_upload_bytes,
                                [counter, announced] { return counter && counter->ended() && counter->count() < announced; });
     Status s = store_(form_.get("metadata", ""), filename, source);
-    if (s.ok()) stored_ = true;
+    if (s.ok()) {
+      stored_ = true;
+      sha256_ = source.HexDigest();
+    }
     return s;
   }
 
@@ -195,6 +219,8 @@ class MultipartUpload : public Poco::Net::PartHandler {
   Status outcome_;
   bool seen_file_ = false;
   bool stored_ = false;
+  int ignored_parts_ = 0;
+  std::string sha256_;
 };
 
 Poco::JSON::Object::Ptr ParseJsonObject(const std::string& json, Status* error) {
@@ -249,13 +275,17 @@ Status ParseMetadata(const std::string& json, vault::DocumentMetadata* m) {
   return Status::Ok();
 }
 
+std::string IgnoredDetail(const MultipartUpload& upload) {
+  if (upload.ignored_parts() == 0) return "";
+  return "ignored " + std::to_string(upload.ignored_parts()) + " part(s) after the stored file";
+}
+
 }  // namespace
 
 void HandleCreateDocument(Exchange& ex, const PathParams&) {
   if (!ex.Authenticate("document.create", "*")) return;
   std::string object = "*";
   vault::DocumentRecord stored;
-  std::string sha256;
   MultipartUpload upload(ex, /*metadata_required=*/true,
                          [&](const std::string& json, const std::string& filename, vault::ByteSource& content) {
     vault::IngestRequest r;
@@ -269,20 +299,18 @@ void HandleCreateDocument(Exchange& ex, const PathParams&) {
     if (!d.allowed) return Status(StatusCode::kPermissionDenied, "access.denied", "not allowed: " + d.reason);
     auto doc = ex.vault().Ingest(std::move(r), content);
     if (!doc.ok()) return doc.status();
-    auto versions = ex.vault().Versions(doc->id);
-    if (!versions.ok() || versions->empty()) return versions.status();
     stored = *doc;
-    sha256 = versions->back().sha256;
     return Status::Ok();
   });
   Status outcome = upload.Run();
-  ex.Audit("document.create", stored.archive_number.empty() ? object : stored.archive_number, outcome);
+  ex.Audit("document.create", stored.archive_number.empty() ? object : stored.archive_number, outcome,
+           IgnoredDetail(upload));
   if (!outcome.ok()) return ex.Error(outcome);
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   o->set("id", stored.id);
   o->set("archive_number", stored.archive_number);
   o->set("version", static_cast<Poco::UInt64>(stored.current_version));
-  o->set("sha256", sha256);
+  o->set("sha256", upload.sha256());
   ex.SendObject(201, o);
 }
 
@@ -308,7 +336,9 @@ void HandleAddVersion(Exchange& ex, const PathParams& p) {
   });
   Status outcome = upload.Run();
   ex.Audit("document.version", d.archive_number, outcome,
-           outcome.ok() ? "version " + std::to_string(added.version) : "");
+           outcome.ok() ? "version " + std::to_string(added.version) +
+                              (upload.ignored_parts() ? "; " + IgnoredDetail(upload) : "")
+                        : "");
   if (!outcome.ok()) return ex.Error(outcome);
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   o->set("id", d.id);

@@ -122,7 +122,9 @@ vault::Status VaultServer::Start() {
     params->setTimeout(Poco::Timespan(15, 0));  // slow clients do not pin workers for long
     logins_ = std::make_unique<LoginGate>(std::max(1, options_.max_concurrent_logins));
     inflight_ = std::make_unique<InFlight>();
-    auto ctx = std::make_shared<Ctx>(Ctx{vault_, policy_, &metrics_, &options_, logins_.get(), inflight_.get()});
+    stopping_ = false;
+    auto ctx = std::make_shared<Ctx>(
+        Ctx{vault_, policy_, &metrics_, &options_, logins_.get(), inflight_.get(), &stopping_});
     server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(ctx), socket, params);
     server_->start();
     if (options_.checkpoint_interval_seconds > 0) {
@@ -171,6 +173,7 @@ void VaultServer::Stop() {
   // bound, so it runs aside while we watch the clock; past the grace period
   // the sockets of the requests still running are shut down (their clients
   // see a short body), which lets stopAll return.
+  stopping_ = true;  // from now on every request is answered 503 and its connection closed
   auto done = std::make_shared<std::atomic<bool>>(false);
   Poco::Net::HTTPServer* server = server_.get();
   std::thread graceful([server, done] {
@@ -182,15 +185,21 @@ void VaultServer::Stop() {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   if (!*done) {
-    int cut = inflight_->ShutdownAll();
-    std::fprintf(stderr, "vaultd: %d request(s) still running after %ld s; cut them\n", cut,
+    std::fprintf(stderr, "vaultd: requests still running after %ld s; cutting them\n",
                  static_cast<long>(options_.shutdown_grace_seconds));
   }
+  // Past the deadline, cut whatever runs, again and again: a keep-alive
+  // connection not yet told to stop may start one more request, which is
+  // refused (stopping_) or cut here.
+  while (!*done) {
+    inflight_->ShutdownAll();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   graceful.join();
-  // Handlers unwind quickly once their sockets are shut; none may outlive
-  // Stop(), since the vault they use is destroyed after it.
-  const auto unwind = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (server_->currentConnections() > 0 && std::chrono::steady_clock::now() < unwind) {
+  // No handler may outlive Stop(): the vault it uses is destroyed after it.
+  // Idle connections end at their keep-alive timeout at the latest.
+  while (server_->currentConnections() > 0) {
+    inflight_->ShutdownAll();
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   server_.reset();

@@ -93,6 +93,7 @@ class VaultServer {
   std::unique_ptr<Poco::Timer> checkpoints_;
   std::unique_ptr<LoginGate> logins_;
   std::unique_ptr<InFlight> inflight_;
+  std::atomic<bool> stopping_{false};
   uint16_t port_ = 0;
 };
 

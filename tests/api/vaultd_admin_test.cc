@@ -72,6 +72,26 @@ TEST_F(VaultdUploadTest, ArchiveAdminAddsAVersionAndReadsEither) {
   EXPECT_EQ(events->front().record.detail, "version 2");
 }
 
+TEST_F(VaultdUploadTest, PartsAfterTheStoredFileAreIgnoredNotAnError) {
+  // The first file part is stored; a second one must neither fail the
+  // request (the client would retry and duplicate) nor be stored.
+  const std::string b = "vaultBoundary7MA4YWxkTrZu0gW";
+  std::string body = Multipart(kMeta, "first file", "a.pdf");
+  body = body.substr(0, body.rfind("--" + b + "--")) + "--" + b +
+         "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"b.pdf\"\r\n\r\nsecond file\r\n--" + b +
+         "--\r\n";
+  Reply r = Upload(Login("archivist"), body);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json()->getValue<std::string>("sha256"), Sha256::HexOf("first file"));
+  EXPECT_EQ(lv_->vault().Search({})->total, 4);
+  AuditFilter f;
+  f.action = "document.create";
+  auto events = lv_->audit().List(f);
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ(events->front().record.outcome, "ok");
+  EXPECT_EQ(events->front().record.detail, "ignored 1 part(s) after the stored file");
+}
+
 // --- users and departments -------------------------------------------------
 
 TEST_F(VaultdTest, AdminsManageDepartments) {
@@ -169,6 +189,35 @@ TEST_F(VaultdTest, UnroutableAndMalformedRequestsAreAnsweredAndAudited) {
   EXPECT_EQ(reasons, (std::set<std::string>{"request.no_route", "request.method_not_allowed", "request.bad_path",
                                             "request.bad_query"}));
   EXPECT_THAT(Call("GET", "/metrics").body, HasSubstr("vaultd_rejected_total 4"));
+}
+
+TEST_F(VaultdTest, ClientControlledAuditFieldsAreBounded) {
+  const std::string long_id(3000, 'a');
+  EXPECT_EQ(Call("GET", "/api/v1/documents/" + long_id).status, 401);
+  AuditFilter f;
+  f.action = "document.metadata";
+  auto events = lv_->audit().List(f);
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_LE(events->front().record.object.size(), 131u);
+  EXPECT_EQ(events->front().record.object.substr(0, 10), "aaaaaaaaaa");
+}
+
+TEST_F(VaultdTest, AnUnreadBodyIsNeverParsedAsTheNextRequest) {
+  // A body on a route that reads none, shaped like a second request: the
+  // server must answer once and close, not run the smuggled request.
+  const std::string smuggled = "GET /api/v1/users HTTP/1.1\r\nHost: x\r\n\r\n";
+  const std::string head = "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                           std::to_string(smuggled.size()) + "\r\n\r\n";
+  Poco::Net::StreamSocket sock(Poco::Net::SocketAddress("127.0.0.1", server_->port()));
+  const std::string bytes = head + smuggled;
+  sock.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+  sock.setReceiveTimeout(Poco::Timespan(10, 0));
+  std::string got;
+  char buf[4096];
+  for (int n; (n = sock.receiveBytes(buf, sizeof buf)) > 0;) got.append(buf, static_cast<size_t>(n));
+  EXPECT_EQ(got.rfind("HTTP/1.1 200", 0), 0u) << got;
+  EXPECT_EQ(got.find("HTTP/1.1", 1), std::string::npos) << "a second response was sent:\n" << got;
+  EXPECT_THAT(got, HasSubstr("Connection: Close"));
 }
 
 // --- the login gate ----------------------------------------------------------

@@ -10,6 +10,7 @@
 #include "vault/audit/signed_note.h"
 #include "vault/base/hex.h"
 #include "vault/crypto/sha256.h"
+#include "vault/metadata/sqlite_prepared.h"
 #include "vault/metadata/sqlite_util.h"
 
 using namespace Poco::Data::Keywords;
@@ -64,7 +65,7 @@ std::string CanonicalForm(const AuditEvent& e) {
 }
 
 AuditLog::AuditLog(std::unique_ptr<Session> session, const Clock* clock)
-    : session_(std::move(session)), clock_(clock) {}
+    : session_(std::move(session)), prepared_(std::make_unique<sqlite::PreparedCache>(*session_)), clock_(clock) {}
 
 AuditLog::~AuditLog() = default;
 
@@ -101,11 +102,16 @@ StatusOr<AuditEvent> AuditLog::Append(const AuditRecord& record) {
     std::vector<std::shared_ptr<PendingAppend>> batch;
     batch.swap(queue_);
     lock.unlock();
-    CommitBatch(batch);
+    try {
+      CommitBatch(batch);
+    } catch (const std::exception&) {
+      // CommitBatch maps database errors itself; this is e.g. bad_alloc.
+      for (auto& p : batch) p->result = InternalError("audit.append_failed", "the audit event was not written");
+    }
     lock.lock();
     for (auto& p : batch) p->done = true;
     ++append_commits_;
-    flushing_ = false;
+    flushing_ = false;  // never left set, or every later Append would wait forever
     queue_cv_.notify_all();
   }
   return std::move(mine->result);
@@ -118,17 +124,19 @@ int64_t AuditLog::append_commits() const {
 
 void AuditLog::CommitBatch(std::vector<std::shared_ptr<PendingAppend>>& batch) {
   std::lock_guard<std::mutex> lock(mu_);
-  Session& s = *session_;
   std::vector<AuditEvent> events(batch.size());
   try {
-    s << "BEGIN IMMEDIATE", now;
+    prepared_->Get("BEGIN IMMEDIATE").Step();
     try {
-      Poco::Int64 last_seq = 0;
+      int64_t last_seq = 0;
       std::string last_hash;
-      Statement q(s);
-      q << "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", into(last_seq),
-          into(last_hash);
-      q.execute();
+      {
+        sqlite::PreparedQuery q = prepared_->Get("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
+        if (q.Step()) {
+          last_seq = q.Int("seq");
+          last_hash = q.Text("hash");
+        }
+      }
       std::string prev = last_hash.empty() ? kGenesis : last_hash;
       const std::string time = FormatUtc(clock_->Now());
       for (size_t i = 0; i < batch.size(); ++i) {
@@ -140,14 +148,16 @@ void AuditLog::CommitBatch(std::vector<std::shared_ptr<PendingAppend>>& batch) {
         e.time = time;
         e.hash = Sha256::HexOf(CanonicalForm(e));
         prev = e.hash;
-        s << "INSERT INTO audit_events (" << kColumns << ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            bind(Poco::Int64{e.seq}), bind(e.time), bind(record.actor), bind(record.role),
-            bind(record.action), bind(record.object), bind(record.outcome), bind(record.client),
-            bind(record.request_id), bind(record.detail), bind(e.prev_hash), bind(e.hash), now;
+        sqlite::PreparedQuery ins = prepared_->Get(std::string("INSERT INTO audit_events (") + kColumns +
+                                                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+        ins.Bind(1, e.seq).Bind(2, e.time).Bind(3, record.actor).Bind(4, record.role).Bind(5, record.action);
+        ins.Bind(6, record.object).Bind(7, record.outcome).Bind(8, record.client).Bind(9, record.request_id);
+        ins.Bind(10, record.detail).Bind(11, e.prev_hash).Bind(12, e.hash);
+        ins.Step();
       }
-      s << "COMMIT", now;
+      prepared_->Get("COMMIT").Step();
     } catch (...) {
-      s << "ROLLBACK", now;
+      prepared_->Get("ROLLBACK").Step();
       throw;
     }
   } catch (const Poco::Exception& ex) {

@@ -35,6 +35,9 @@ class Session;
 }  // namespace Poco
 
 namespace vault {
+namespace sqlite {
+class PreparedCache;
+}
 
 // What a caller records. Never put secrets or content in any field.
 struct AuditRecord {
@@ -114,6 +117,7 @@ class AuditLog {
   AuditLog(std::unique_ptr<Poco::Data::Session> session, const Clock* clock);
   std::mutex mu_;  // guards session_
   std::unique_ptr<Poco::Data::Session> session_;
+  std::unique_ptr<sqlite::PreparedCache> prepared_;  // over session_; destroyed before it
   const Clock* clock_;
 
   mutable std::mutex queue_mu_;  // guards the three members below

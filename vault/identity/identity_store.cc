@@ -12,6 +12,7 @@
 #include "vault/crypto/secret_key.h"
 #include "vault/crypto/sha256.h"
 #include "vault/documents/field_dictionary.h"
+#include "vault/metadata/sqlite_prepared.h"
 #include "vault/metadata/sqlite_util.h"
 
 using namespace Poco::Data::Keywords;
@@ -46,7 +47,8 @@ struct UserRow {
   int64_t locked_until = 0;
 };
 
-UserRow RowFrom(RecordSet& rs) {
+template <typename Row>
+UserRow RowFrom(Row& rs) {
   UserRow r;
   r.user.id = sqlite::Int(rs, "id");
   r.user.username = sqlite::Text(rs, "username");
@@ -118,7 +120,10 @@ bool IsKnownRole(const std::string& role) {
 }
 
 IdentityStore::IdentityStore(std::unique_ptr<Session> s, const Clock* clock, LoginPolicy policy)
-    : session_(std::move(s)), clock_(clock), policy_(policy) {}
+    : session_(std::move(s)),
+      prepared_(std::make_unique<sqlite::PreparedCache>(*session_)),
+      clock_(clock),
+      policy_(policy) {}
 
 IdentityStore::~IdentityStore() = default;
 
@@ -316,21 +321,20 @@ StatusOr<User> IdentityStore::Authenticate(const std::string& token) {
   }
   std::lock_guard<std::mutex> lock(mu_);
   try {
-    // One statement (session, user and customers): this runs on every call.
-    Statement st(*session_);
-    st << "SELECT s.expires_at AS session_expires, s.revoked AS session_revoked, " << kUserColumnsOfU
-       << ", (SELECT group_concat(customer_number, char(31)) FROM user_customers WHERE user_id = u.id)"
-          " AS customers_joined FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
-        bind(Sha256::HexOf(token));
-    st.execute();
-    RecordSet rs(st);
-    if (!rs.moveFirst()) {
+    // One cached statement (session, user and customers): this runs on
+    // every API call.
+    sqlite::PreparedQuery rs = prepared_->Get(
+        std::string("SELECT s.expires_at AS session_expires, s.revoked AS session_revoked, ") + kUserColumnsOfU +
+        ", (SELECT group_concat(customer_number, char(31)) FROM user_customers WHERE user_id = u.id)"
+        " AS customers_joined FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?");
+    rs.Bind(1, Sha256::HexOf(token));
+    if (!rs.Step()) {
       return Status(StatusCode::kUnauthenticated, "auth.invalid_token", "invalid or unknown token");
     }
-    if (sqlite::Int(rs, "session_revoked")) {
+    if (rs.Int("session_revoked")) {
       return Status(StatusCode::kUnauthenticated, "auth.revoked", "the session was ended");
     }
-    if (sqlite::Int(rs, "session_expires") <= UnixNow(clock_)) {
+    if (rs.Int("session_expires") <= UnixNow(clock_)) {
       return Status(StatusCode::kUnauthenticated, "auth.expired", "the session expired; log in again");
     }
     UserRow row = RowFrom(rs);

@@ -27,6 +27,9 @@ class Session;
 }  // namespace Poco
 
 namespace vault {
+namespace sqlite {
+class PreparedCache;
+}
 
 // Roles from ../shared/MISSION.md.
 bool IsKnownRole(const std::string& role);
@@ -119,6 +122,7 @@ class IdentityStore {
 
   std::mutex mu_;
   std::unique_ptr<Poco::Data::Session> session_;
+  std::unique_ptr<sqlite::PreparedCache> prepared_;  // over session_; destroyed before it
   const Clock* clock_;
   LoginPolicy policy_;
   std::once_flag dummy_once_;

@@ -12,6 +12,7 @@
 
 #include "vault/base/hex.h"
 #include "vault/metadata/migrations.h"
+#include "vault/metadata/sqlite_prepared.h"
 #include "vault/metadata/sqlite_util.h"
 
 using namespace Poco::Data::Keywords;
@@ -34,7 +35,10 @@ Status DbError(const Poco::Exception& e) { return sqlite::DbError("metadata.db_e
 
 using sqlite::Int;
 
-std::string Str(RecordSet& rs, const char* col) { return sqlite::Text(rs, col); }
+template <typename Row>
+std::string Str(Row& rs, const char* col) {
+  return sqlite::Text(rs, col);
+}
 
 std::string FieldsToJson(const std::map<std::string, std::string>& fields) {
   Poco::JSON::Object obj;
@@ -53,7 +57,8 @@ std::map<std::string, std::string> FieldsFromJson(const std::string& json) {
   return out;
 }
 
-DocumentRecord DocumentFromRow(RecordSet& rs) {
+template <typename Row>
+DocumentRecord DocumentFromRow(Row& rs) {
   DocumentRecord d;
   d.id = Str(rs, "id");
   d.archive_number = Str(rs, "archive_number");
@@ -151,7 +156,7 @@ std::string EscapeLike(const std::string& word) {
 }  // namespace
 
 SqliteMetadataStore::SqliteMetadataStore(std::unique_ptr<Session> session)
-    : session_(std::move(session)) {}
+    : session_(std::move(session)), prepared_(std::make_unique<sqlite::PreparedCache>(*session_)) {}
 
 SqliteMetadataStore::~SqliteMetadataStore() = default;
 
@@ -277,18 +282,16 @@ StatusOr<DocumentRecord> SqliteMetadataStore::GetWhere(const std::string& column
                                                        const std::string& value) {
   std::lock_guard<std::mutex> lock(mu_);
   try {
-    Statement st(*session_);
-    // One statement per lookup (tags folded in): this runs on every API call.
-    st << "SELECT " << kDocumentColumns
-       << ", (SELECT group_concat(tag, char(31)) FROM document_tags WHERE document_id = documents.id)"
-          " AS tags_joined FROM documents WHERE "
-       << column << " = ?",
-        bind(value);
-    st.execute();
-    RecordSet rs(st);
-    if (!rs.moveFirst()) return NotFoundError("document.not_found", "no such document");
-    DocumentRecord d = DocumentFromRow(rs);
-    d.meta.tags = sqlite::SplitList(Str(rs, "tags_joined"));
+    // One cached statement per lookup (tags folded in): this runs on every
+    // API call.
+    sqlite::PreparedQuery q = prepared_->Get(
+        std::string("SELECT ") + kDocumentColumns +
+        ", (SELECT group_concat(tag, char(31)) FROM document_tags WHERE document_id = documents.id)"
+        " AS tags_joined FROM documents WHERE " + column + " = ?");
+    q.Bind(1, value);
+    if (!q.Step()) return NotFoundError("document.not_found", "no such document");
+    DocumentRecord d = DocumentFromRow(q);
+    d.meta.tags = sqlite::SplitList(q.Text("tags_joined"));
     return d;
   } catch (const Poco::Exception& e) {
     return DbError(e);

@@ -22,6 +22,9 @@ class Session;
 }  // namespace Poco
 
 namespace vault {
+namespace sqlite {
+class PreparedCache;
+}
 
 class SqliteMetadataStore : public MetadataStore {
  public:
@@ -53,6 +56,7 @@ class SqliteMetadataStore : public MetadataStore {
 
   std::mutex mu_;
   std::unique_ptr<Poco::Data::Session> session_;
+  std::unique_ptr<sqlite::PreparedCache> prepared_;  // over session_; destroyed first
 };
 
 }  // namespace vault
