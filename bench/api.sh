@@ -133,9 +133,18 @@ SECTION=$(cat <<MD
 | ${DL_MIB} MiB download (s) | $DL | $AGED | $DL_RATIO | <= 1.0 | $(verdict "$DL_RATIO" 1.0 le) |
 | vaultd RSS growth during download (MiB) | $RSS_GROWTH | | | <= 64 | $(verdict "$RSS_GROWTH" 64 le) |
 
-Every vaultd request appends one audit event in its own SQLite transaction
-with \`synchronous=FULL\` (an fsync per request): that, not HTTP, bounds the
-request rate. Group-committing audit events is the known next step.
+Every vaultd request is authenticated (token lookup), authorized (policy
+engine), looked up, and audited before the answer: the audit event is
+durable (\`synchronous=FULL\`) when the response leaves. Concurrent requests
+share one audit transaction and fsync (group commit); the per-request
+queries use cached prepared statements. What remains, measured with
+\`perf\` on this machine: with the data directory on tmpfs (no fsync at
+all) vaultd reaches about 10,000 requests/s, so the gap to nginx is CPU per
+request (SQLite read transactions and their file locks, the audit insert,
+Poco's HTTP and JSON), not the disk. \`GET /healthz\` (no database) reaches
+about 0.7x nginx on the same machine. Closing the rest would take caching
+sessions and documents in memory, which trades away immediate revocation
+across processes; not done.
 <!-- bench:api:end -->
 MD
 )
