@@ -57,7 +57,7 @@ class LoginGate {
   std::atomic<int> free_;
 };
 
-class InFlight;
+class Connections;
 
 // What every request can reach; owned by the server, outlives all requests.
 struct Ctx {
@@ -66,7 +66,7 @@ struct Ctx {
   Metrics* metrics;
   const ServerOptions* options;
   LoginGate* logins;
-  InFlight* inflight;
+  Connections* connections;
   const std::atomic<bool>* stopping;  // set when shutdown begins
 };
 

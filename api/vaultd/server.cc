@@ -1,13 +1,8 @@
 #include "api/vaultd/server.h"
 
 #include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerRequestImpl.h>
-#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/TCPServer.h>
 #include <Poco/Net/NetSSL.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
@@ -21,64 +16,13 @@
 #include <mutex>
 #include <thread>
 
+#include "api/vaultd/connection.h"
+#include "api/vaultd/connections.h"
 #include "api/vaultd/exchange.h"
-#include "api/vaultd/inflight.h"
 #include "api/vaultd/routes.h"
 #include "vault/keys/signer.h"
 
 namespace vaultd {
-namespace {
-
-using Poco::Net::HTTPResponse;
-using Poco::Net::HTTPServerRequest;
-using Poco::Net::HTTPServerResponse;
-
-class Handler : public Poco::Net::HTTPRequestHandler {
- public:
-  explicit Handler(Ctx& ctx) : ctx_(ctx) {}
-  void handleRequest(HTTPServerRequest& req, HTTPServerResponse& resp) override {
-    struct Registration {
-      InFlight* registry;
-      uint64_t id = 0;
-      ~Registration() {
-        if (id) registry->Remove(id);
-      }
-    } registration{ctx_.inflight};
-    if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&req)) {
-      registration.id = ctx_.inflight->Add(impl->socket());
-    }
-    try {
-      Exchange(ctx_, req, resp).Serve();
-    } catch (const std::exception&) {
-      ctx_.metrics->errors++;
-      if (resp.sent()) {
-        AbortConnection(req);
-      } else {
-        std::string body = "{\"error\":{\"code\":\"internal\",\"message\":\"internal error\"}}";
-        resp.setStatus(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR);
-        resp.setContentType("application/json");
-        resp.setContentLength64(static_cast<Poco::Int64>(body.size()));
-        resp.sendBuffer(body.data(), body.size());
-      }
-    }
-  }
-
- private:
-  Ctx& ctx_;
-};
-
-class Factory : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  explicit Factory(std::shared_ptr<Ctx> ctx) : ctx_(std::move(ctx)) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override {
-    return new Handler(*ctx_);
-  }
-
- private:
-  std::shared_ptr<Ctx> ctx_;
-};
-
-}  // namespace
 
 VaultServer::VaultServer(vault::LocalVault* vault, const vault::PolicyEngine* policy, ServerOptions options)
     : vault_(vault), policy_(policy), options_(std::move(options)) {}
@@ -115,17 +59,17 @@ vault::Status VaultServer::Start() {
       socket = Poco::Net::ServerSocket(address);
     }
     port_ = socket.address().port();
-    auto params = new Poco::Net::HTTPServerParams();
+    Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams();
     params->setMaxThreads(options_.max_threads);
     params->setMaxQueued(options_.max_queued);
     params->setKeepAlive(true);
     params->setTimeout(Poco::Timespan(15, 0));  // slow clients do not pin workers for long
     logins_ = std::make_unique<LoginGate>(std::max(1, options_.max_concurrent_logins));
-    inflight_ = std::make_unique<InFlight>();
+    connections_ = std::make_unique<Connections>();
     stopping_ = false;
     auto ctx = std::make_shared<Ctx>(
-        Ctx{vault_, policy_, &metrics_, &options_, logins_.get(), inflight_.get(), &stopping_});
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(ctx), socket, params);
+        Ctx{vault_, policy_, &metrics_, &options_, logins_.get(), connections_.get(), &stopping_});
+    server_ = std::make_unique<Poco::Net::TCPServer>(new VaultConnectionFactory(params, ctx), socket, params);
     server_->start();
     if (options_.checkpoint_interval_seconds > 0) {
       checkpoints_ = std::make_unique<Poco::Timer>(options_.checkpoint_interval_seconds * 1000,
@@ -168,40 +112,27 @@ void VaultServer::Stop() {
     checkpoints_.reset();
   }
   if (!server_) return;
-  // Stop accepting, close idle keep-alive connections and let in-flight
-  // requests finish. Poco's stopAll(false) waits for each request without a
-  // bound, so it runs aside while we watch the clock; past the grace period
-  // the sockets of the requests still running are shut down (their clients
-  // see a short body), which lets stopAll return.
-  stopping_ = true;  // from now on every request is answered 503 and its connection closed
-  auto done = std::make_shared<std::atomic<bool>>(false);
-  Poco::Net::HTTPServer* server = server_.get();
-  std::thread graceful([server, done] {
-    server->stopAll(false);
-    *done = true;
-  });
+  // From now on every request is answered 503 and its connection closed.
+  stopping_ = true;
+  server_->stop();  // no new connections; queued ones are dropped
+  // Idle keep-alive connections close at once; requests under way get the
+  // grace period, then their sockets are shut down (their clients see a
+  // short body, never a complete-looking one) and their handlers unwind.
+  connections_->ShutdownIdle();
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options_.shutdown_grace_seconds);
-  while (!*done && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  while (!connections_->WaitEmpty(std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(50)))) {
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    connections_->ShutdownIdle();  // a request that just finished leaves its connection idle
   }
-  if (!*done) {
+  if (!connections_->WaitEmpty(std::chrono::steady_clock::now())) {
     std::fprintf(stderr, "vaultd: requests still running after %ld s; cutting them\n",
                  static_cast<long>(options_.shutdown_grace_seconds));
   }
-  // Past the deadline, cut whatever runs, again and again: a keep-alive
-  // connection not yet told to stop may start one more request, which is
-  // refused (stopping_) or cut here.
-  while (!*done) {
-    inflight_->ShutdownAll();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  graceful.join();
   // No handler may outlive Stop(): the vault it uses is destroyed after it.
-  // Idle connections end at their keep-alive timeout at the latest.
-  while (server_->currentConnections() > 0) {
-    inflight_->ShutdownAll();
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  while (!connections_->WaitEmpty(std::chrono::steady_clock::now() + std::chrono::milliseconds(20))) {
+    connections_->ShutdownAll();
   }
+  while (server_->currentConnections() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   server_.reset();
 }
 

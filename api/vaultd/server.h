@@ -21,7 +21,7 @@
 namespace Poco {
 class Timer;
 namespace Net {
-class HTTPServer;
+class TCPServer;
 }
 }  // namespace Poco
 
@@ -63,7 +63,7 @@ struct RouteInfo {
 };
 
 class LoginGate;
-class InFlight;
+class Connections;
 
 class VaultServer {
  public:
@@ -89,10 +89,10 @@ class VaultServer {
   ServerOptions options_;
   Metrics metrics_;
   void OnCheckpointTimer(Poco::Timer& timer);
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::unique_ptr<Poco::Net::TCPServer> server_;
   std::unique_ptr<Poco::Timer> checkpoints_;
   std::unique_ptr<LoginGate> logins_;
-  std::unique_ptr<InFlight> inflight_;
+  std::unique_ptr<Connections> connections_;
   std::atomic<bool> stopping_{false};
   uint16_t port_ = 0;
 };

@@ -220,6 +220,67 @@ TEST_F(VaultdTest, AnUnreadBodyIsNeverParsedAsTheNextRequest) {
   EXPECT_THAT(got, HasSubstr("Connection: Close"));
 }
 
+std::string RawExchange(uint16_t port, const std::string& bytes) {
+  Poco::Net::StreamSocket sock(Poco::Net::SocketAddress("127.0.0.1", port));
+  sock.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+  sock.setReceiveTimeout(Poco::Timespan(10, 0));
+  std::string got;
+  char buf[4096];
+  try {
+    for (int n; (n = sock.receiveBytes(buf, sizeof buf)) > 0;) got.append(buf, static_cast<size_t>(n));
+  } catch (const Poco::Exception&) {
+    // reset after the answer
+  }
+  return got;
+}
+
+TEST_F(VaultdTest, MalformedOrHugeRequestHeadsGetAStableCode) {
+  std::string many;
+  for (int i = 0; i < 200; ++i) many += "X-Field-" + std::to_string(i) + ": v\r\n";
+  const std::vector<std::string> heads = {
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n",
+      "GET /healthz HTTP/1.1\r\nHost: x\r\n" + many + "\r\n",
+      "GET /healthz HTTP/1.1\r\nHost: x\r\n" + std::string(1000, 'N') + ": v\r\n\r\n",
+      "GET /healthz\r\n\r\n",
+  };
+  for (const auto& head : heads) {
+    std::string got = RawExchange(server_->port(), head);
+    EXPECT_EQ(got.rfind("HTTP/1.1 400", 0), 0u) << got.substr(0, 80);
+    EXPECT_THAT(got, HasSubstr("\"code\":\"request.bad_header\""));
+  }
+  std::string version = RawExchange(server_->port(), "GET /healthz HTTP/9\r\n\r\n");
+  EXPECT_EQ(version.rfind("HTTP/1.1 505", 0), 0u) << version.substr(0, 80);
+  EXPECT_THAT(version, HasSubstr("\"code\":\"request.bad_version\""));
+  AuditFilter f;
+  f.action = "request.rejected";
+  auto events = lv_->audit().List(f);
+  ASSERT_EQ(events->size(), heads.size() + 1);
+  std::multiset<std::string> details;
+  for (const auto& e : *events) details.insert(e.record.detail);
+  EXPECT_EQ(details.count("request.bad_header"), heads.size());
+  EXPECT_EQ(details.count("request.bad_version"), 1u);
+  EXPECT_EQ(Call("GET", "/healthz").status, 200);  // still serving
+}
+
+TEST_F(VaultdTest, IdleKeepAliveConnectionsDoNotDelayShutdown) {
+  // A client that made one request and keeps its connection open: Stop()
+  // closes it at once instead of waiting out the keep-alive timeout or the
+  // 30 s grace period.
+  Poco::Net::HTTPClientSession s("127.0.0.1", server_->port());
+  s.setKeepAlive(true);
+  Poco::Net::HTTPRequest req("GET", "/healthz", Poco::Net::HTTPMessage::HTTP_1_1);
+  req.setKeepAlive(true);
+  s.sendRequest(req);
+  Poco::Net::HTTPResponse resp;
+  std::string body;
+  Poco::StreamCopier::copyToString(s.receiveResponse(resp), body);
+  ASSERT_EQ(resp.getStatus(), 200);
+  ASSERT_TRUE(resp.getKeepAlive());
+  const auto start = std::chrono::steady_clock::now();
+  server_->Stop();
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 2.0);
+}
+
 // --- the login gate ----------------------------------------------------------
 
 class VaultdLoginGateTest : public VaultdTest {
