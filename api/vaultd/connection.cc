@@ -4,6 +4,7 @@
 #include <Poco/Net/HTTPServerResponseImpl.h>
 #include <Poco/Net/HTTPServerSession.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Exception.h>
 #include <Poco/Timestamp.h>
 
 #include "api/vaultd/connections.h"
@@ -45,9 +46,31 @@ void RejectUnparsable(Ctx& ctx, Poco::Net::StreamSocket& socket, const std::stri
   try {
     const std::string bytes = head + body;
     socket.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+    // Closing with unread request bytes would send a reset that can destroy
+    // the answer at the client: end our side, then drain briefly.
+    socket.shutdownSend();
+    socket.setReceiveTimeout(Poco::Timespan(0, 200 * 1000));
+    char sink[4096];
+    for (int i = 0; i < 64 && socket.receiveBytes(sink, sizeof sink) > 0; ++i) {
+    }
   } catch (const Poco::Exception&) {
-    // The client is gone; nothing to tell.
+    // The client is gone or slow; nothing more to do.
   }
+}
+
+void RejectBadHead(Ctx& ctx, Poco::Net::StreamSocket& socket) {
+  RejectUnparsable(ctx, socket, "400 Bad Request", "request.bad_header",
+                   "the request line or headers are malformed or too large (at most 100 fields, "
+                   "names of 256 and values of 8192 bytes)");
+}
+
+void SendInternalError(Poco::Net::HTTPServerResponseImpl& resp) {
+  std::string body = "{\"error\":{\"code\":\"internal\",\"message\":\"internal error\"}}";
+  resp.setStatus(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR);
+  resp.setContentType("application/json");
+  resp.setContentLength64(static_cast<Poco::Int64>(body.size()));
+  resp.setKeepAlive(false);
+  resp.sendBuffer(body.data(), body.size());
 }
 
 void Serve(Ctx& ctx, Poco::Net::HTTPServerRequestImpl& req, Poco::Net::HTTPServerResponseImpl& resp) {
@@ -58,13 +81,13 @@ void Serve(Ctx& ctx, Poco::Net::HTTPServerRequestImpl& req, Poco::Net::HTTPServe
     if (resp.sent()) {
       AbortConnection(req);
     } else {
-      std::string body = "{\"error\":{\"code\":\"internal\",\"message\":\"internal error\"}}";
-      resp.setStatus(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR);
-      resp.setContentType("application/json");
-      resp.setContentLength64(static_cast<Poco::Int64>(body.size()));
-      resp.setKeepAlive(false);
-      resp.sendBuffer(body.data(), body.size());
+      SendInternalError(resp);
     }
+  }
+  // Every request gets an answer, even from a handler that forgot one.
+  if (!resp.sent()) {
+    ctx.metrics->errors++;
+    SendInternalError(resp);
   }
 }
 
@@ -87,28 +110,31 @@ void VaultConnection::run() {
     Poco::Net::HTTPServerSession session(socket(), params_);
     while (!ctx.stopping->load() && session.hasMoreRequests()) {
       try {
-        Poco::Net::HTTPServerResponseImpl resp(session);
-        Poco::Net::HTTPServerRequestImpl req(resp, session, params_.get());  // reads the head
-        if (req.getVersion() != Poco::Net::HTTPMessage::HTTP_1_1 &&
-            req.getVersion() != Poco::Net::HTTPMessage::HTTP_1_0) {
-          RejectUnparsable(ctx, socket(), "505 HTTP Version Not Supported", "request.bad_version",
-                           "only HTTP/1.0 and HTTP/1.1 are served");
-          break;
-        }
-        registry.SetBusy(id, true);
-        resp.setDate(Poco::Timestamp());
-        resp.setVersion(req.getVersion());
-        resp.setKeepAlive(params_->getKeepAlive() && req.getKeepAlive() && session.canKeepAlive());
-        if (req.getExpectContinue() && resp.getStatus() == HTTPResponse::HTTP_OK) resp.sendContinue();
-        Serve(ctx, req, resp);
-        session.setKeepAlive(params_->getKeepAlive() && resp.getKeepAlive() && session.canKeepAlive());
+        {
+          Poco::Net::HTTPServerResponseImpl resp(session);
+          Poco::Net::HTTPServerRequestImpl req(resp, session, params_.get());  // reads the head
+          if (req.getVersion() != Poco::Net::HTTPMessage::HTTP_1_1 &&
+              req.getVersion() != Poco::Net::HTTPMessage::HTTP_1_0) {
+            RejectUnparsable(ctx, socket(), "505 HTTP Version Not Supported", "request.bad_version",
+                             "only HTTP/1.0 and HTTP/1.1 are served");
+            break;
+          }
+          registry.SetBusy(id, true);
+          resp.setDate(Poco::Timestamp());
+          resp.setVersion(req.getVersion());
+          resp.setKeepAlive(params_->getKeepAlive() && req.getKeepAlive() && session.canKeepAlive());
+          if (req.getExpectContinue() && resp.getStatus() == HTTPResponse::HTTP_OK) resp.sendContinue();
+          Serve(ctx, req, resp);
+          session.setKeepAlive(params_->getKeepAlive() && resp.getKeepAlive() && session.canKeepAlive());
+        }  // the response is flushed here, before the connection counts as idle
         registry.SetBusy(id, false);
       } catch (const Poco::Net::NoMessageException&) {
         break;  // the client closed an idle connection
       } catch (const Poco::Net::MessageException&) {
-        RejectUnparsable(ctx, socket(), "400 Bad Request", "request.bad_header",
-                         "the request line or headers are malformed or too large (at most 100 fields, "
-                         "names of 256 and values of 8192 bytes)");
+        RejectBadHead(ctx, socket());
+        break;
+      } catch (const Poco::SyntaxException&) {
+        RejectBadHead(ctx, socket());  // e.g. Content-Length: x
         break;
       }
     }

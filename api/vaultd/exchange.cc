@@ -69,6 +69,9 @@ int HttpStatusFor(const Status& s) {
 }
 
 void AbortConnection(Poco::Net::HTTPServerRequest& req) {
+  // No further request is read from this connection (one already buffered
+  // would otherwise run on a dead socket).
+  req.response().setKeepAlive(false);
   if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&req)) {
     try {
       impl->socket().shutdown();
@@ -93,7 +96,7 @@ void Exchange::Serve() {
   // connection: requests with a body close it, unless JsonBody() read the
   // body to its end.
   keep_alive_ = resp_.getKeepAlive();
-  if (req_.getChunkedTransferEncoding() || req_.getContentLength64() > 0) resp_.setKeepAlive(false);
+  if (req_.getChunkedTransferEncoding() || req_.hasContentLength()) resp_.setKeepAlive(false);
   if (ctx_.stopping->load()) {
     resp_.setKeepAlive(false);
     return Error(vault::UnavailableError("server.stopping", "the server is shutting down"));

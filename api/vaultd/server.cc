@@ -7,6 +7,7 @@
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
+#include <Poco/ThreadPool.h>
 #include <Poco/Timer.h>
 
 #include <algorithm>
@@ -69,7 +70,10 @@ vault::Status VaultServer::Start() {
     stopping_ = false;
     auto ctx = std::make_shared<Ctx>(
         Ctx{vault_, policy_, &metrics_, &options_, logins_.get(), connections_.get(), &stopping_});
-    server_ = std::make_unique<Poco::Net::TCPServer>(new VaultConnectionFactory(params, ctx), socket, params);
+    // Our own pool, so Stop() can wait for every worker, including one that
+    // took a connection off the queue just as the server stopped.
+    pool_ = std::make_unique<Poco::ThreadPool>(2, options_.max_threads + 4, 60);
+    server_ = std::make_unique<Poco::Net::TCPServer>(new VaultConnectionFactory(params, ctx), *pool_, socket, params);
     server_->start();
     if (options_.checkpoint_interval_seconds > 0) {
       checkpoints_ = std::make_unique<Poco::Timer>(options_.checkpoint_interval_seconds * 1000,
@@ -134,6 +138,8 @@ void VaultServer::Stop() {
   }
   while (server_->currentConnections() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   server_.reset();
+  pool_->joinAll();  // a worker that dequeued a connection late sees stopping_ and returns
+  pool_.reset();
 }
 
 }  // namespace vaultd

@@ -19,6 +19,7 @@
 #include "vault/policy/policy_engine.h"
 
 namespace Poco {
+class ThreadPool;
 class Timer;
 namespace Net {
 class TCPServer;
@@ -89,6 +90,7 @@ class VaultServer {
   ServerOptions options_;
   Metrics metrics_;
   void OnCheckpointTimer(Poco::Timer& timer);
+  std::unique_ptr<Poco::ThreadPool> pool_;  // declared before server_: outlives it
   std::unique_ptr<Poco::Net::TCPServer> server_;
   std::unique_ptr<Poco::Timer> checkpoints_;
   std::unique_ptr<LoginGate> logins_;
