@@ -1,0 +1,174 @@
+// The stamp on real PDFs, read back with poppler's pdftotext/pdfinfo/pdftoppm:
+// every page carries the reader's (Chinese) name, department and export
+// code, the original text stays extractable, the page count is unchanged,
+// whatever the page sizes, rotations, linearization or owner-only
+// encryption; files that cannot be stamped fail with a stable code.
+#include "vault/export/pdf_stamper.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+#include "tests/support/pdf_fixtures.h"
+#include "tests/support/temp_dir.h"
+#include "vault/policy/default_roles.h"
+
+#ifndef VAULT_POLICIES_DIR
+#error "VAULT_POLICIES_DIR must point at policies/"
+#endif
+
+namespace vault {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::FixturePage;
+using testing::MakePdf;
+using testing::RunTool;
+
+std::unique_ptr<WatermarkPolicy> Policy() {
+  std::ifstream in(std::string(VAULT_POLICIES_DIR) + "/watermark.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return std::move(WatermarkPolicy::FromJson(ss.str())).value();
+}
+
+class PdfStamperTest : public ::testing::Test {
+ protected:
+  StampJob Job() {
+    StampValues v;
+    v.user_name = "张三";
+    v.user_id = "zhangsan";
+    v.department = "华南销售部";
+    v.time = "2026-11-22T10:00:00Z";
+    v.borrow_id = "-";
+    v.export_code = "K7QM-2XRD";
+    v.classification = "internal";
+    StampJob job;
+    job.text = std::move(policy_->Render(v)).value();
+    job.layout = policy_->layout();
+    job.font_file = policy_->font_file();
+    job.token = {{"ExportId", "0123456789abcdef0123456789abcdef"}, {"ExportCode", "K7QM-2XRD"}};
+    return job;
+  }
+
+  // The page's text with whitespace removed: on rotated pages poppler puts
+  // each word of a line on a line of its own, original and stamp alike.
+  std::string PageText(const std::string& pdf, int page) {
+    std::string text = RunTool("pdftotext -raw -f " + std::to_string(page) + " -l " + std::to_string(page) + " {} -",
+                               pdf, dir_.path());
+    text.erase(std::remove_if(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c); }), text.end());
+    return text;
+  }
+
+  int Pages(const std::string& pdf) {
+    std::string info = RunTool("pdfinfo {}", pdf, dir_.path());
+    size_t at = info.find("Pages:");
+    return at == std::string::npos ? -1 : std::stoi(info.substr(at + 6));
+  }
+
+  void ExpectStampedEverywhere(const std::string& source, int pages) {
+    auto out = StampPdf(source, Job());
+    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    EXPECT_EQ(out->pages, pages);
+    EXPECT_EQ(Pages(out->pdf), pages);
+    for (int p = 1; p <= pages; ++p) {
+      std::string text = PageText(out->pdf, p);
+      EXPECT_THAT(text, HasSubstr("张三")) << "page " << p;
+      EXPECT_THAT(text, HasSubstr("华南销售部")) << "page " << p;
+      EXPECT_THAT(text, HasSubstr("K7QM-2XRD")) << "page " << p;
+    }
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<WatermarkPolicy> policy_ = Policy();
+};
+
+TEST_F(PdfStamperTest, EveryPageOfMixedSizesAndRotationsIsStampedAndKeepsItsText) {
+  std::vector<FixturePage> layout = {{595, 842, 0, true},  {842, 595, 0, true},  {595, 842, 90, true},
+                                     {595, 842, 180, true}, {612, 792, 270, true}, {400, 300, 0, false}};
+  std::string source = MakePdf(layout);
+  ExpectStampedEverywhere(source, static_cast<int>(layout.size()));
+  auto out = StampPdf(source, Job());
+  for (int p = 1; p <= 5; ++p) {
+    EXPECT_THAT(PageText(out->pdf, p), HasSubstr("ORIGINALPAGE" + std::to_string(p))) << "page " << p;
+  }
+  // Rotation and boxes are the original's.
+  std::string info = RunTool("pdfinfo -f 1 -l 6 {}", out->pdf, dir_.path());
+  EXPECT_THAT(info, HasSubstr("Page    3 rot:   90"));
+  EXPECT_THAT(info, HasSubstr("Page    5 rot:   270"));
+  EXPECT_THAT(info, HasSubstr("Page    5 size:  612 x 792"));
+}
+
+TEST_F(PdfStamperTest, TheTokenIsInTheInfoDictionaryAndXmp) {
+  auto out = StampPdf(MakePdf({{}}), Job());
+  ASSERT_TRUE(out.ok());
+  std::string info = RunTool("pdfinfo -custom {}", out->pdf, dir_.path());
+  EXPECT_THAT(info, HasSubstr("VaultExportCode"));
+  EXPECT_THAT(info, HasSubstr("K7QM-2XRD"));
+  std::string xmp = RunTool("pdfinfo -meta {}", out->pdf, dir_.path());
+  EXPECT_THAT(xmp, HasSubstr("<vault:ExportId>0123456789abcdef0123456789abcdef</vault:ExportId>"));
+  auto token = ReadPdfToken(out->pdf);
+  EXPECT_EQ(token["ExportCode"], "K7QM-2XRD");
+}
+
+TEST_F(PdfStamperTest, LinearizedAndOwnerPasswordOnlyFilesAreStamped) {
+  std::string source = MakePdf({{}, {842, 595, 90, true}});
+  std::string linearized = testing::QpdfTransform(source, "--linearize", dir_.path());
+  ASSERT_FALSE(linearized.empty());
+  ExpectStampedEverywhere(linearized, 2);
+  std::string owner_only = testing::QpdfTransform(source, "--encrypt '' owner-secret 256 --", dir_.path());
+  ASSERT_FALSE(owner_only.empty());
+  ExpectStampedEverywhere(owner_only, 2);
+}
+
+TEST_F(PdfStamperTest, TheStampChangesThePixels) {
+  std::string source = MakePdf({{}});
+  auto out = StampPdf(source, Job());
+  ASSERT_TRUE(out.ok());
+  std::string before = RunTool("pdftoppm -r 30 -gray -f 1 -l 1 {}", source, dir_.path());
+  std::string after = RunTool("pdftoppm -r 30 -gray -f 1 -l 1 {}", out->pdf, dir_.path());
+  ASSERT_FALSE(before.empty());
+  ASSERT_EQ(before.size(), after.size());
+  size_t differing = 0;
+  for (size_t i = 0; i < before.size(); ++i) differing += before[i] != after[i];
+  EXPECT_GT(differing, before.size() / 50) << "the stamp should cover a visible part of the page";
+}
+
+TEST_F(PdfStamperTest, FilesThatCannotBeStampedFailWithStableCodes) {
+  std::string source = MakePdf({{}, {}});
+  EXPECT_EQ(StampPdf("hello, not a pdf", Job()).status().reason(), "export.not_pdf");
+  EXPECT_EQ(StampPdf(source.substr(0, source.size() / 3), Job()).status().reason(), "export.unreadable");
+  std::string user_pw = testing::QpdfTransform(source, "--encrypt user-secret owner-secret 256 --", dir_.path());
+  ASSERT_FALSE(user_pw.empty());
+  EXPECT_EQ(StampPdf(user_pw, Job()).status().reason(), "export.encrypted");
+  StampJob small = Job();
+  small.max_pages = 1;
+  EXPECT_EQ(StampPdf(source, small).status().reason(), "export.too_many_pages");
+  // A page tree that loops back on itself.
+  std::string loop = "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+                     "2 0 obj << /Type /Pages /Kids [2 0 R] /Count 1000000000 >> endobj\n"
+                     "trailer << /Root 1 0 R >>\n%%EOF\n";
+  auto looped = StampPdf(loop, Job());
+  EXPECT_FALSE(looped.ok());
+  std::string zero = "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+                     "2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+  auto none = StampPdf(zero, Job());
+  EXPECT_FALSE(none.ok());
+}
+
+TEST(WatermarkPolicyTest, UnknownPlaceholdersAndUnprintableNamesAreRefused) {
+  auto bad = WatermarkPolicy::FromJson(R"({"version":1,"lines":["{nickname}"],"classification_labels":{"public":"a","internal":"b","confidential":"c"},"font_file":"/x.ttf"})");
+  EXPECT_EQ(bad.status().reason(), "watermark.invalid");
+  auto policy = Policy();
+  StampValues v;
+  v.user_name = "\xF0\x9F\x98\x80";  // an emoji: outside the BMP
+  v.classification = "internal";
+  EXPECT_EQ(policy->Render(v).status().reason(), "watermark.unprintable");
+}
+
+}  // namespace
+}  // namespace vault

@@ -1,0 +1,46 @@
+// PdfStamper: puts the stamp on every page of a stored PDF with qpdf.
+//
+// For each distinct displayed page size (CropBox, with /Rotate applied)
+// libharu renders one stamp page (stamp_renderer.h); qpdf turns it into a
+// form XObject and places it over every page of that size, counter-rotated
+// so the stamp reads upright however the page is rotated. The original
+// content is untouched (its text stays extractable); the forensic token goes
+// into the Info dictionary and the XMP metadata.
+//
+// Hostile input is expected: a file qpdf cannot open, an encrypted file
+// needing a user password, no pages or too many pages all give a stable
+// error; nothing is written to disk.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "vault/base/status.h"
+#include "vault/export/watermark_policy.h"
+
+namespace vault {
+
+struct StampJob {
+  StampText text;
+  StampLayout layout;
+  std::string font_file;
+  int64_t max_pages = 5000;
+  // Written into the Info dictionary (as /Vault<key>) and the XMP packet.
+  std::map<std::string, std::string> token;
+};
+
+struct StampResult {
+  std::string pdf;  // the stamped file
+  int64_t pages = 0;
+};
+
+// export.not_pdf, export.unreadable, export.encrypted, export.no_pages,
+// export.too_many_pages, stamp.*.
+StatusOr<StampResult> StampPdf(const std::string& source, const StampJob& job);
+
+// Reads the /Vault* entries back from a PDF's Info dictionary (for trace);
+// empty when there are none or the file cannot be read.
+std::map<std::string, std::string> ReadPdfToken(const std::string& pdf);
+
+}  // namespace vault

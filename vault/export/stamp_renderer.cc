@@ -1,0 +1,127 @@
+#include "vault/export/stamp_renderer.h"
+
+#include <hpdf.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <memory>
+
+namespace vault {
+namespace {
+
+struct HaruError {
+  HPDF_STATUS code = HPDF_OK;
+  HPDF_STATUS detail = 0;
+};
+
+void OnError(HPDF_STATUS code, HPDF_STATUS detail, void* user) {
+  auto* e = static_cast<HaruError*>(user);
+  if (e->code == HPDF_OK) {
+    e->code = code;
+    e->detail = detail;
+  }
+}
+
+struct DocDeleter {
+  void operator()(HPDF_Doc d) const { HPDF_Free(d); }
+};
+
+void DrawBlock(HPDF_Page page, HPDF_Font font, const std::vector<std::string>& lines, double size, double angle,
+               double x, double y) {
+  const double c = std::cos(angle), s = std::sin(angle);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    // Each further line sits one line height "below" along the rotated axis.
+    const double dy = -static_cast<double>(i) * size * 1.4;
+    HPDF_Page_BeginText(page);
+    HPDF_Page_SetFontAndSize(page, font, static_cast<HPDF_REAL>(size));
+    HPDF_Page_SetTextMatrix(page, static_cast<HPDF_REAL>(c), static_cast<HPDF_REAL>(s), static_cast<HPDF_REAL>(-s),
+                            static_cast<HPDF_REAL>(c), static_cast<HPDF_REAL>(x - s * dy),
+                            static_cast<HPDF_REAL>(y + c * dy));
+    HPDF_Page_ShowText(page, lines[i].c_str());
+    HPDF_Page_EndText(page);
+  }
+}
+
+}  // namespace
+
+StatusOr<std::string> RenderStampPdf(const StampText& text, const StampLayout& layout, const std::string& font_file,
+                                     const std::vector<PageSize>& sizes, const std::vector<int>& rotations) {
+  if (access(font_file.c_str(), R_OK) != 0) {
+    return FailedPreconditionError("stamp.font_missing", "the stamp font is not installed: " + font_file);
+  }
+  if (sizes.empty()) return InvalidArgumentError("stamp.no_pages", "no page sizes to stamp");
+  if (rotations.size() != sizes.size()) return InvalidArgumentError("stamp.bad_request", "one rotation per size");
+  HaruError err;
+  std::unique_ptr<HPDF_Doc_Rec, DocDeleter> pdf(HPDF_New(OnError, &err));
+  if (!pdf) return InternalError("stamp.render_failed", "libharu could not start");
+  HPDF_Doc doc = pdf.get();
+  HPDF_SetCompressionMode(doc, HPDF_COMP_ALL);
+  HPDF_UseUTFEncodings(doc);
+  HPDF_SetCurrentEncoder(doc, "UTF-8");
+  const bool ttc = font_file.size() > 4 && font_file.compare(font_file.size() - 4, 4, ".ttc") == 0;
+  const char* name = ttc ? HPDF_LoadTTFontFromFile2(doc, font_file.c_str(), 0, HPDF_TRUE)
+                         : HPDF_LoadTTFontFromFile(doc, font_file.c_str(), HPDF_TRUE);
+  HPDF_Font font = name ? HPDF_GetFont(doc, name, "UTF-8") : nullptr;
+  if (!font || err.code != HPDF_OK) {
+    return InternalError("stamp.render_failed", "cannot load the stamp font (libharu error " +
+                                                    std::to_string(err.code) + ")");
+  }
+  HPDF_ExtGState faint = HPDF_CreateExtGState(doc);
+  HPDF_ExtGState_SetAlphaFill(faint, static_cast<HPDF_REAL>(layout.opacity));
+  HPDF_ExtGState solid = HPDF_CreateExtGState(doc);
+  HPDF_ExtGState_SetAlphaFill(solid, 0.85f);
+  const double angle = layout.angle_degrees * M_PI / 180.0;
+  for (size_t n = 0; n < sizes.size(); ++n) {
+    const PageSize& size = sizes[n];
+    HPDF_Page page = HPDF_AddPage(doc);
+    HPDF_Page_SetWidth(page, static_cast<HPDF_REAL>(size.width));
+    HPDF_Page_SetHeight(page, static_cast<HPDF_REAL>(size.height));
+    if (rotations[n] != 0) HPDF_Page_SetRotate(page, static_cast<HPDF_UINT16>(rotations[n]));
+    HPDF_Page_GSave(page);
+    HPDF_Page_SetExtGState(page, faint);
+    HPDF_Page_SetRGBFill(page, 0.55f, 0.0f, 0.0f);
+    if (layout.tile) {
+      const double step = layout.tile_spacing;
+      const double reach = std::hypot(size.width, size.height);
+      // Cover the page (and its rotated corners) with a grid of blocks.
+      for (double y = -reach / 2; y < size.height + reach / 2; y += step * 0.75) {
+        for (double x = -reach / 2; x < size.width + reach / 2; x += step * 1.6) {
+          if (x < -step * 2 || x > size.width + step || y < -step || y > size.height + step) continue;
+          DrawBlock(page, font, text.lines, layout.font_size, angle, x, y);
+        }
+      }
+    } else {
+      DrawBlock(page, font, text.lines, layout.font_size, angle, size.width * 0.2, size.height * 0.45);
+    }
+    HPDF_Page_GRestore(page);
+    if (!text.footer.empty()) {
+      HPDF_Page_GSave(page);
+      HPDF_Page_SetExtGState(page, solid);
+      HPDF_Page_SetRGBFill(page, 0.0f, 0.0f, 0.0f);
+      double fs = layout.footer_font_size;
+      HPDF_Page_SetFontAndSize(page, font, static_cast<HPDF_REAL>(fs));
+      const double margin = 12;
+      double width = HPDF_Page_TextWidth(page, text.footer.c_str());
+      if (width > size.width - 2 * margin && width > 0) fs = std::max(3.0, fs * (size.width - 2 * margin) / width);
+      HPDF_Page_BeginText(page);
+      HPDF_Page_SetFontAndSize(page, font, static_cast<HPDF_REAL>(fs));
+      HPDF_Page_TextOut(page, static_cast<HPDF_REAL>(margin), static_cast<HPDF_REAL>(margin * 0.6),
+                        text.footer.c_str());
+      HPDF_Page_EndText(page);
+      HPDF_Page_GRestore(page);
+    }
+    if (err.code != HPDF_OK) break;
+  }
+  if (err.code == HPDF_OK) HPDF_SaveToStream(doc);
+  if (err.code != HPDF_OK) {
+    return InternalError("stamp.render_failed", "libharu error " + std::to_string(err.code) + "/" +
+                                                    std::to_string(err.detail));
+  }
+  std::string out(HPDF_GetStreamSize(doc), '\0');
+  HPDF_UINT32 len = static_cast<HPDF_UINT32>(out.size());
+  HPDF_ReadFromStream(doc, reinterpret_cast<HPDF_BYTE*>(out.data()), &len);
+  out.resize(len);
+  return out;
+}
+
+}  // namespace vault
