@@ -5,6 +5,8 @@
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/StreamSocket.h>
 
+#include <map>
+
 #include "api/vaultctl/json_output.h"
 #include "api/vaultd/routes.h"
 #include "vault/base/hex.h"
@@ -52,6 +54,13 @@ std::string Bounded(const std::string& in) {
 }  // namespace
 
 int HttpStatusFor(const Status& s) {
+  // Reasons whose HTTP status is more specific than their code's.
+  static const std::map<std::string, int> kByReason = {
+      {"export.rate_limited", 429}, {"export.not_pdf", 415},   {"export.unsupported_type", 415},
+      {"export.unreadable", 422},   {"export.encrypted", 422}, {"export.no_pages", 422},
+  };
+  auto special = kByReason.find(s.reason());
+  if (special != kByReason.end()) return special->second;
   switch (s.code()) {
     case StatusCode::kOk: return 200;
     case StatusCode::kInvalidArgument: return 400;
@@ -230,6 +239,7 @@ bool Exchange::Authenticate(const std::string& action, const std::string& object
       subject_.department = user->department;
       subject_.clearance = user->clearance;
       subject_.customers = user->customers;
+      display_name_ = user->display_name;
       token_ = header.substr(7);
       return true;
     }

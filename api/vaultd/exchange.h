@@ -20,6 +20,7 @@
 #include "api/vaultd/server.h"
 #include "vault/base/status.h"
 #include "vault/documents/document.h"
+#include "vault/export/exporter.h"
 #include "vault/local/local_vault.h"
 #include "vault/policy/policy_engine.h"
 
@@ -68,6 +69,7 @@ struct Ctx {
   LoginGate* logins;
   Connections* connections;
   const std::atomic<bool>* stopping;  // set when shutdown begins
+  vault::Exporter* exporter;          // the one export path
 };
 
 int HttpStatusFor(const vault::Status& s);
@@ -84,6 +86,7 @@ class Exchange {
   Poco::Net::HTTPServerRequest& req() { return req_; }
   Poco::Net::HTTPServerResponse& resp() { return resp_; }
   const vault::Subject& subject() const { return subject_; }
+  const std::string& display_name() const { return display_name_; }
   const std::string& token() const { return token_; }
   const std::string& request_id() const { return request_id_; }
   const Poco::URI::QueryParameters& query() const { return query_; }
@@ -136,6 +139,7 @@ class Exchange {
   Poco::URI::QueryParameters query_;
   vault::Subject subject_;
   std::string token_;
+  std::string display_name_;
   bool keep_alive_ = false;  // what Poco decided before we looked at the body
 };
 

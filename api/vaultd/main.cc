@@ -77,6 +77,15 @@ class VaultdApp : public Poco::Util::ServerApplication {
       ss << in.rdbuf();
       roles = ss.str();
     }
+    std::string watermark;
+    if (!dir.empty()) {
+      std::ifstream wm(dir + "/watermark.json");
+      if (wm) {
+        std::stringstream ss;
+        ss << wm.rdbuf();
+        watermark = ss.str();
+      }
+    }
     auto policy = vault::PolicyEngine::FromJson(roles);
     if (!policy.ok()) {
       std::cerr << "vaultd: error [" << policy.status().reason() << "]: " << policy.status().message() << "\n";
@@ -111,6 +120,7 @@ class VaultdApp : public Poco::Util::ServerApplication {
     opts.tls_certificate_file = config().getString("vaultd.tls_certificate", "");
     opts.tls_private_key_file = config().getString("vaultd.tls_private_key", "");
     opts.max_concurrent_logins = config().getInt("vaultd.max_concurrent_logins", 4);
+    opts.watermark_json = watermark;
     opts.shutdown_grace_seconds = config().getInt("vaultd.shutdown_grace_seconds", 30);
     vaultd::VaultServer server(lv->get(), policy->get(), opts);
     vault::Status st = server.Start();

@@ -43,6 +43,10 @@ void HandleGetContent(Exchange& ex, const PathParams& p);
 // handlers_upload.cc
 void HandleCreateDocument(Exchange& ex, const PathParams& p);
 void HandleAddVersion(Exchange& ex, const PathParams& p);
+// handlers_exports.cc
+void HandleCreateExport(Exchange& ex, const PathParams& p);
+void HandleTraceCode(Exchange& ex, const PathParams& p);
+void HandleTraceFile(Exchange& ex, const PathParams& p);
 // handlers_admin.cc
 void HandleListUsers(Exchange& ex, const PathParams& p);
 void HandleCreateUser(Exchange& ex, const PathParams& p);

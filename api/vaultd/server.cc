@@ -17,10 +17,13 @@
 #include <mutex>
 #include <thread>
 
+#include <unistd.h>
+
 #include "api/vaultd/connection.h"
 #include "api/vaultd/connections.h"
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
+#include "vault/export/default_watermark.h"
 #include "vault/keys/signer.h"
 
 namespace vaultd {
@@ -44,6 +47,19 @@ vault::Status VaultServer::Start() {
   if (tls && (options_.tls_certificate_file.empty() || options_.tls_private_key_file.empty())) {
     return vault::InvalidArgumentError("config.tls", "HTTPS needs both a certificate and a private key");
   }
+  auto watermark = vault::WatermarkPolicy::FromJson(options_.watermark_json.empty() ? vault::kDefaultWatermarkJson
+                                                                                   : options_.watermark_json);
+  if (!watermark.ok()) return watermark.status();
+  watermark_ = std::move(watermark).value();
+  if (access(watermark_->font_file().c_str(), R_OK) != 0) {
+    std::fprintf(stderr, "vaultd: warning: the stamp font %s is missing; exports will fail until it is installed\n",
+                 watermark_->font_file().c_str());
+  }
+  auto signer = vault::Signer::FromKeyRing(vault_->keys(), "export");
+  if (!signer.ok()) return signer.status();
+  export_signer_ = std::move(signer).value();
+  exporter_ = std::make_unique<vault::Exporter>(&vault_->vault(), &vault_->exports(), watermark_.get(),
+                                                export_signer_.get(), vault::SystemClock());
   try {
     const Poco::Net::SocketAddress address(options_.listen_host, options_.port);
     Poco::Net::ServerSocket socket;
@@ -69,7 +85,7 @@ vault::Status VaultServer::Start() {
     connections_ = std::make_unique<Connections>();
     stopping_ = false;
     auto ctx = std::make_shared<Ctx>(
-        Ctx{vault_, policy_, &metrics_, &options_, logins_.get(), connections_.get(), &stopping_});
+        Ctx{vault_, policy_, &metrics_, &options_, logins_.get(), connections_.get(), &stopping_, exporter_.get()});
     // Our own pool, so Stop() can wait for every worker, including one that
     // took a connection off the queue just as the server stopped.
     pool_ = std::make_unique<Poco::ThreadPool>(2, options_.max_threads + 4, 60);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "vault/base/status.h"
+#include "vault/export/exporter.h"
 #include "vault/local/local_vault.h"
 #include "vault/policy/policy_engine.h"
 
@@ -45,6 +46,8 @@ struct ServerOptions {
   int max_concurrent_logins = 4;
   // On Stop(), how long in-flight requests may take before they are cut.
   long shutdown_grace_seconds = 30;
+  // policies/watermark.json; empty: the built-in default.
+  std::string watermark_json;
 };
 
 struct Metrics {
@@ -96,6 +99,9 @@ class VaultServer {
   std::unique_ptr<LoginGate> logins_;
   std::unique_ptr<Connections> connections_;
   std::atomic<bool> stopping_{false};
+  std::unique_ptr<vault::WatermarkPolicy> watermark_;
+  std::unique_ptr<vault::Signer> export_signer_;
+  std::unique_ptr<vault::Exporter> exporter_;
   uint16_t port_ = 0;
 };
 

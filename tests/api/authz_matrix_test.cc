@@ -13,6 +13,7 @@
 #include <set>
 
 #include "api/vaultd/server.h"
+#include "tests/support/pdf_fixtures.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_vault.h"
 #include "vault/policy/default_roles.h"
@@ -63,6 +64,13 @@ const std::map<std::string, DocTable> kDocumentRoutes = {
       {"staff", {"334", "444"}},
       {"legal", {"333", "333"}},
       {"auditor", {"333", "333"}}}},
+    {"POST /api/v1/documents/{id}/exports",
+     {{"admin", {"444", "444"}},
+      {"archive_admin", {"222", "222"}},
+      {"dept_manager", {"224", "444"}},
+      {"staff", {"224", "444"}},
+      {"legal", {"222", "222"}},
+      {"auditor", {"333", "333"}}}},  // sees metadata, never content
     {"POST /api/v1/documents",
      {{"admin", {"333", "333"}},
       {"archive_admin", {"222", "222"}},
@@ -80,6 +88,9 @@ const std::map<std::string, std::map<std::string, int>> kOtherRoutes = {
     {"GET /api/v1/users", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
     {"POST /api/v1/users", {{"admin", 201}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
     {"PATCH /api/v1/users/{name}", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    // 404: allowed, and no such export; 403: not allowed to trace.
+    {"GET /api/v1/trace/{code}", {{"admin", 403}, {"archive_admin", 404}, {"dept_manager", 403}, {"staff", 403}, {"legal", 404}, {"auditor", 404}}},
+    {"POST /api/v1/trace", {{"admin", 403}, {"archive_admin", 404}, {"dept_manager", 403}, {"staff", 403}, {"legal", 404}, {"auditor", 404}}},
     {"GET /api/v1/departments", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
     {"POST /api/v1/departments", {{"admin", 201}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
     {"POST /api/v1/users/{name}/disable", {{"admin", 204}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
@@ -131,7 +142,7 @@ class AuthzMatrixTest : public ::testing::Test {
         r.meta.title = std::string(dept) + " " + level;
         r.meta.department = dept;
         r.meta.classification = level;
-        StringSource src("content " + r.meta.title);
+        StringSource src(testing::MakePdf({{}}));
         docs_[std::string(dept) + "/" + level] = std::move(lv_->vault().Ingest(r, src)).value().id;
       }
     }
@@ -180,6 +191,8 @@ class AuthzMatrixTest : public ::testing::Test {
     if (route == "POST /api/v1/documents") {
       return Call("POST", path, token, Upload(dept, level), "multipart/form-data; boundary=matrixBoundary");
     }
+    if (route == "GET /api/v1/trace/{code}") return Call("GET", "/api/v1/trace/ZZZZ-ZZZZ", token);
+    if (route == "POST /api/v1/trace") return Call("POST", path, token, testing::MakePdf({{}}), "application/pdf");
     if (route == "POST /api/v1/departments") {
       return Call("POST", path, token, R"({"name":"新部门)" + std::to_string(++created_) + "\"}");
     }
@@ -239,7 +252,7 @@ TEST_F(AuthzMatrixTest, DocumentRoutesByRoleDepartmentAndClassification) {
         for (size_t i = 0; i < kLevels.size(); ++i) {
           const std::string dept = own == 0 ? "华南销售部" : "华东销售部";
           int want = Status((own == 0 ? row.own : row.other)[i]);
-          if (want == 200 && route.rfind("POST", 0) == 0) want = 201;
+          if (want == 200 && route.rfind("POST", 0) == 0 && route.find("/exports") == std::string::npos) want = 201;
           if (want == 404 && route == "POST /api/v1/documents") want = 403;  // nothing to hide yet
           int got = Request(route, Login(role), dept, kLevels[i]);
           EXPECT_EQ(got, want) << route << " as " << role << " on " << dept << "/" << kLevels[i];
@@ -248,7 +261,7 @@ TEST_F(AuthzMatrixTest, DocumentRoutesByRoleDepartmentAndClassification) {
       }
     }
   }
-  EXPECT_EQ(checked, 5 * 6 * 2 * 3);
+  EXPECT_EQ(checked, 6 * 6 * 2 * 3);
 }
 
 TEST_F(AuthzMatrixTest, OtherRoutesByRole) {

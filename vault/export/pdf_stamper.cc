@@ -7,6 +7,7 @@
 #include <qpdf/QPDFPageObjectHelper.hh>
 #include <qpdf/QPDFWriter.hh>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -251,6 +252,75 @@ std::map<std::string, std::string> ReadPdfToken(const std::string& bytes) {
     out.clear();
   }
   return out;
+}
+
+}  // namespace vault
+
+namespace vault {
+namespace {
+
+// Appends the UTF-8 of the UCS-2BE code units in `hex` (the stamp font's
+// CIDs are code points).
+void AppendUcs2Hex(const std::string& hex, std::string* out) {
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i + 3 < hex.size(); i += 4) {
+    int cp = 0;
+    for (size_t k = 0; k < 4; ++k) {
+      int n = nibble(hex[i + k]);
+      if (n < 0) return;
+      cp = cp * 16 + n;
+    }
+    if (cp < 0x80) {
+      *out += static_cast<char>(cp);
+    } else {
+      *out += ' ';  // only the ASCII code matters here
+    }
+  }
+}
+
+bool IsCodeChar(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'); }
+
+}  // namespace
+
+std::vector<std::string> ReadVisibleCodes(const std::string& bytes) {
+  std::vector<std::string> codes;
+  try {
+    QPDF pdf;
+    pdf.setSuppressWarnings(true);
+    pdf.processMemoryFile("trace", bytes.data(), bytes.size());
+    auto pages = QPDFPageDocumentHelper(pdf).getAllPages();
+    std::string text;
+    for (size_t p = 0; p < pages.size() && p < 3; ++p) {
+      for (auto& kv : pages[p].getFormXObjects()) {
+        QPDFObjectHandle form = kv.second;
+        if (!form.isStream()) continue;
+        auto data = form.getStreamData(qpdf_dl_generalized);
+        std::string content(reinterpret_cast<const char*>(data->getBuffer()), data->getSize());
+        for (size_t at = content.find('<'); at != std::string::npos; at = content.find('<', at + 1)) {
+          size_t end = content.find('>', at);
+          if (end == std::string::npos) break;
+          if (end > at + 1 && content[at + 1] != '<') AppendUcs2Hex(content.substr(at + 1, end - at - 1), &text);
+          text += '\n';
+        }
+      }
+    }
+    for (size_t i = 0; i + 9 <= text.size(); ++i) {
+      bool ok = text[i + 4] == '-';
+      for (size_t k : {0, 1, 2, 3, 5, 6, 7, 8}) ok = ok && IsCodeChar(text[i + k]);
+      if (ok && (i == 0 || !IsCodeChar(text[i - 1])) && (i + 9 == text.size() || !IsCodeChar(text[i + 9]))) {
+        std::string code = text.substr(i, 9);
+        if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
+      }
+    }
+  } catch (const std::exception&) {
+    codes.clear();
+  }
+  return codes;
 }
 
 }  // namespace vault

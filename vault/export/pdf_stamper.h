@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "vault/base/status.h"
 #include "vault/export/watermark_policy.h"
@@ -42,5 +43,10 @@ StatusOr<StampResult> StampPdf(const std::string& source, const StampJob& job);
 // Reads the /Vault* entries back from a PDF's Info dictionary (for trace);
 // empty when there are none or the file cannot be read.
 std::map<std::string, std::string> ReadPdfToken(const std::string& pdf);
+
+// The export codes printed by the stamp, read from the form XObjects' text
+// on the first pages (for trace when the metadata was stripped). Codes are
+// XXXX-XXXX in Crockford base32; duplicates removed.
+std::vector<std::string> ReadVisibleCodes(const std::string& pdf);
 
 }  // namespace vault

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "vault/audit/audit_log.h"
+#include "vault/export/export_ledger.h"
 #include "vault/identity/identity_store.h"
 #include "vault/vault.h"
 #include "vault/metadata/sqlite_metadata_store.h"
@@ -51,6 +52,7 @@ class LocalVault {
   KeyRing& keys() { return *keys_; }
   AuditLog& audit() { return *audit_; }
   IdentityStore& identity() { return *identity_; }
+  ExportLedger& exports() { return *exports_; }
 
  private:
   LocalVault() = default;
@@ -60,6 +62,7 @@ class LocalVault {
   std::unique_ptr<Vault> vault_;
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<IdentityStore> identity_;
+  std::unique_ptr<ExportLedger> exports_;
 };
 
 // True when `path` is `dir` or inside it (after resolving symlinks and ..).

@@ -133,6 +133,28 @@ const std::vector<Migration>& SqliteMigrations() {
            "INSERT OR IGNORE INTO departments (name, display_name, created_at) "
            "SELECT DISTINCT department, department, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM users",
        }},
+      {7,
+       "the export ledger (every stamped copy that left the vault)",
+       {
+           R"(CREATE TABLE exports (
+                export_id TEXT PRIMARY KEY,
+                code TEXT NOT NULL UNIQUE,
+                username TEXT NOT NULL,
+                document_id TEXT NOT NULL,
+                archive_number TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                borrow_id TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                source_sha256 TEXT NOT NULL,
+                output_sha256 TEXT NOT NULL,
+                pages INTEGER NOT NULL,
+                bytes INTEGER NOT NULL,
+                key_name TEXT NOT NULL,
+                public_key TEXT NOT NULL,
+                signature TEXT NOT NULL))",
+           "CREATE INDEX exports_by_user_time ON exports(username, created_at)",
+           "CREATE INDEX exports_by_document ON exports(document_id)",
+       }},
   };
   return kMigrations;
 }

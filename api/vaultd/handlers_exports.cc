@@ -1,0 +1,157 @@
+// Stamped exports (the only way non-admins receive content) and tracing a
+// leaked copy back to its export.
+#include <Poco/JSON/Object.h>
+
+#include "api/vaultd/exchange.h"
+#include "api/vaultd/routes.h"
+#include "vault/export/pdf_stamper.h"
+
+namespace vaultd {
+
+using vault::Status;
+
+namespace {
+
+Poco::JSON::Object::Ptr ExportJson(const vault::ExportRecord& r) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("id", r.export_id);
+  o->set("code", r.code);
+  o->set("user", r.username);
+  o->set("document", r.document_id);
+  o->set("archive_number", r.archive_number);
+  o->set("version", static_cast<Poco::UInt64>(r.version));
+  o->set("borrow", r.borrow_id);
+  o->set("time", r.created_at);
+  o->set("source_sha256", r.source_sha256);
+  o->set("output_sha256", r.output_sha256);
+  o->set("pages", static_cast<Poco::Int64>(r.pages));
+  o->set("bytes", static_cast<Poco::Int64>(r.bytes));
+  return o;
+}
+
+}  // namespace
+
+// POST /api/v1/documents/{id}/exports, optional body {"version": N}.
+void HandleCreateExport(Exchange& ex, const PathParams& p) {
+  vault::DocumentRecord d;
+  if (!ex.LoadDocument(p[0], "document.export", &d)) return;
+  vault::ExportRequest req;
+  req.document = d.id;
+  if (ex.req().getContentLength64() > 0 || ex.req().getChunkedTransferEncoding()) {
+    auto body = ex.JsonBody();
+    if (!body.ok()) return ex.Error(body.status());
+    for (const auto& kv : **body) {
+      if (kv.first == "version") {
+        if (!kv.second.isInteger() || kv.second.convert<Poco::Int64>() <= 0 ||
+            kv.second.convert<Poco::Int64>() > UINT32_MAX) {
+          return ex.Error(vault::InvalidArgumentError("request.bad_type", "version must be a positive integer"));
+        }
+        req.version = static_cast<uint32_t>(kv.second.convert<Poco::Int64>());
+      } else if (kv.first == "borrow") {
+        // Loans arrive with borrowing (issue 5); until then no id is valid.
+        return ex.Error(vault::NotFoundError("borrow.not_found", "no such loan"));
+      } else {
+        return ex.Error(vault::InvalidArgumentError("request.unknown_field", "unknown field " + kv.first));
+      }
+    }
+  }
+  req.username = ex.subject().username;
+  req.display_name = ex.display_name();
+  req.department = ex.subject().department;
+  auto result = ex.ctx().exporter->Export(req);
+  if (!result.ok()) {
+    ex.Audit("document.export", d.archive_number, result.status());
+    return ex.Error(result.status());
+  }
+  const vault::ExportRecord& r = result->record;
+  if (!ex.AuditOrFail("document.export", d.archive_number,
+                      "export " + r.code + ", version " + std::to_string(r.version) + ", " +
+                          std::to_string(r.pages) + " pages, sha256 " + r.output_sha256)) {
+    return;
+  }
+  auto& resp = ex.resp();
+  resp.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
+  resp.setContentType("application/pdf");
+  resp.setContentLength64(static_cast<Poco::Int64>(result->pdf.size()));
+  resp.set("X-Export-Code", r.code);
+  resp.set("X-Export-Id", r.export_id);
+  resp.set("X-Content-SHA256", r.output_sha256);
+  resp.set("Content-Disposition", "attachment; filename=\"" + r.archive_number + "-" + r.code + ".pdf\"");
+  resp.sendBuffer(result->pdf.data(), result->pdf.size());
+  ex.ctx().metrics->bytes_sent += static_cast<int64_t>(result->pdf.size());
+}
+
+// GET /api/v1/trace/{code}
+void HandleTraceCode(Exchange& ex, const PathParams& p) {
+  std::string code = p[0];
+  for (auto& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (!ex.Authenticate("export.trace", code) || !ex.Allowed("export.trace", code)) return;
+  auto r = ex.ctx().vault->exports().ByCode(code);
+  if (!r.ok()) {
+    ex.Audit("export.trace", code, r.status());
+    return ex.Error(r.status());
+  }
+  if (!ex.AuditOrFail("export.trace", code, "by code")) return;
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("export", ExportJson(*r));
+  ex.SendObject(200, o);
+}
+
+// POST /api/v1/trace with a PDF as the body: the token in its metadata, or
+// else the code printed by the stamp.
+void HandleTraceFile(Exchange& ex, const PathParams&) {
+  if (!ex.Authenticate("export.trace", "file") || !ex.Allowed("export.trace", "file")) return;
+  auto& req = ex.req();
+  if (!req.hasContentLength() || req.getChunkedTransferEncoding()) {
+    return ex.Error(vault::InvalidArgumentError("upload.length_required", "send the PDF with a Content-Length"));
+  }
+  const int64_t length = req.getContentLength64();
+  if (length <= 0) return ex.Error(vault::InvalidArgumentError("upload.empty", "send the PDF as the body"));
+  if (length > ex.ctx().options->max_upload_bytes) {
+    return ex.Error(vault::ResourceExhaustedError("upload.too_large", "the file exceeds the size limit"));
+  }
+  std::string pdf(static_cast<size_t>(length), '\0');
+  req.stream().read(pdf.data(), length);
+  if (req.stream().gcount() != length) {
+    return ex.Error(vault::InvalidArgumentError("request.truncated", "the body is shorter than its Content-Length"));
+  }
+  ex.resp().setKeepAlive(false);
+  vault::ExportLedger& ledger = ex.ctx().vault->exports();
+  auto token = vault::ReadPdfToken(pdf);
+  std::string found_by;
+  bool signature_valid = false;
+  vault::StatusOr<vault::ExportRecord> record = vault::NotFoundError("trace.not_found", "no export found in this file");
+  if (token.count("ExportId")) {
+    record = ledger.ById(token["ExportId"]);
+    if (record.ok()) {
+      found_by = "metadata";
+      signature_valid = token["ExportCode"] == record->code &&
+                        vault::Exporter::TokenSignatureValid(*record, token["ExportSignature"]);
+    }
+  }
+  if (!record.ok()) {
+    for (const auto& code : vault::ReadVisibleCodes(pdf)) {
+      record = ledger.ByCode(code);
+      if (record.ok()) {
+        found_by = "visible_code";
+        break;
+      }
+    }
+  }
+  if (!record.ok()) {
+    Status missing = vault::NotFoundError("trace.not_found", "no export of this vault found in this file");
+    ex.Audit("export.trace", "file", missing);
+    return ex.Error(missing);
+  }
+  if (!ex.AuditOrFail("export.trace", record->code,
+                      "by " + found_by + (signature_valid ? ", signature valid" : ", signature not valid"))) {
+    return;
+  }
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("export", ExportJson(*record));
+  o->set("signature_valid", signature_valid);
+  o->set("found_by", found_by);
+  ex.SendObject(200, o);
+}
+
+}  // namespace vaultd

@@ -1,0 +1,198 @@
+// Stamped exports and tracing through the real vaultd: the bytes received
+// are a stamped PDF whose SHA-256 the ledger holds; trace finds the export
+// from the file, from a copy with its metadata stripped, and from the code;
+// a forged token is reported as invalid.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <qpdf/Buffer.hh>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFWriter.hh>
+
+#include <algorithm>
+#include <cctype>
+
+#include "tests/api/vaultd_fixture.h"
+#include "tests/support/pdf_fixtures.h"
+#include "vault/crypto/sha256.h"
+
+namespace vault {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::Reply;
+using testing::VaultdTest;
+
+struct Download {
+  int status = 0;
+  std::string body;
+  std::string code;
+  std::string sha256;
+  std::string content_type;
+};
+
+// Rewrites `pdf` with qpdf: strip the Info dictionary and XMP, or replace
+// one Info entry.
+std::string Rewrite(const std::string& pdf, bool strip, const std::string& key = "", const std::string& value = "") {
+  QPDF q;
+  q.setSuppressWarnings(true);
+  q.processMemoryFile("test", pdf.data(), pdf.size());
+  if (strip) {
+    q.getTrailer().removeKey("/Info");
+    q.getRoot().removeKey("/Metadata");
+  } else {
+    q.getTrailer().getKey("/Info").replaceKey(key, QPDFObjectHandle::newString(value));
+  }
+  QPDFWriter w(q);
+  w.setOutputMemory();
+  w.write();
+  auto b = w.getBufferSharedPointer();
+  return std::string(reinterpret_cast<const char*>(b->getBuffer()), b->getSize());
+}
+
+class VaultdExportTest : public VaultdTest {
+ protected:
+  void SetUp() override {
+    VaultdTest::SetUp();
+    UserChanges c;
+    c.display_name = "张三";
+    ASSERT_TRUE(lv_->identity().UpdateUser("staff_s", c).ok());
+    ASSERT_TRUE(lv_->identity().AssignCustomer("staff_s", "C001").ok());
+    source_ = testing::MakePdf({{595, 842, 0, true}, {842, 595, 90, true}, {612, 792, 0, false}});
+    IngestRequest r;
+    r.meta.customer_number = "C001";
+    r.meta.doc_type = "contract";
+    r.meta.title = "south contract pdf";
+    r.meta.department = "华南销售部";
+    r.meta.classification = "internal";
+    r.filename = "contract.pdf";
+    StringSource src(source_);
+    pdf_doc_ = std::move(lv_->vault().Ingest(r, src)).value();
+  }
+
+  Download Export(const std::string& token, const std::string& id, const std::string& body = "") {
+    Poco::Net::HTTPClientSession s("127.0.0.1", server_->port());
+    Poco::Net::HTTPRequest req("POST", "/api/v1/documents/" + id + "/exports", Poco::Net::HTTPMessage::HTTP_1_1);
+    req.set("Authorization", "Bearer " + token);
+    req.setContentType("application/json");
+    req.setContentLength64(static_cast<Poco::Int64>(body.size()));
+    s.sendRequest(req) << body;
+    Poco::Net::HTTPResponse resp;
+    std::istream& in = s.receiveResponse(resp);
+    Download d;
+    d.status = resp.getStatus();
+    d.code = resp.get("X-Export-Code", "");
+    d.sha256 = resp.get("X-Content-SHA256", "");
+    d.content_type = resp.getContentType();
+    Poco::StreamCopier::copyToString(in, d.body);
+    return d;
+  }
+
+  Reply Trace(const std::string& token, const std::string& pdf) {
+    Poco::Net::HTTPClientSession s("127.0.0.1", server_->port());
+    Poco::Net::HTTPRequest req("POST", "/api/v1/trace", Poco::Net::HTTPMessage::HTTP_1_1);
+    req.set("Authorization", "Bearer " + token);
+    req.setContentType("application/pdf");
+    req.setContentLength64(static_cast<Poco::Int64>(pdf.size()));
+    s.sendRequest(req) << pdf;
+    Poco::Net::HTTPResponse resp;
+    Reply r;
+    Poco::StreamCopier::copyToString(s.receiveResponse(resp), r.body);
+    r.status = resp.getStatus();
+    return r;
+  }
+
+  std::string Text(const std::string& pdf, int page) {
+    std::string t = testing::RunTool("pdftotext -raw -f " + std::to_string(page) + " -l " + std::to_string(page) +
+                                         " {} -",
+                                     pdf, dir_.path());
+    t.erase(std::remove_if(t.begin(), t.end(), [](unsigned char c) { return std::isspace(c); }), t.end());
+    return t;
+  }
+
+  std::string source_;
+  DocumentRecord pdf_doc_;
+};
+
+TEST_F(VaultdExportTest, StaffGetAStampedCopyWhoseHashTheLedgerHolds) {
+  Download d = Export(Login("staff_s"), pdf_doc_.id);
+  ASSERT_EQ(d.status, 200) << d.body;
+  EXPECT_EQ(d.content_type, "application/pdf");
+  ASSERT_EQ(d.code.size(), 9u);
+  EXPECT_EQ(d.sha256, Sha256::HexOf(d.body));  // what was received is what was recorded
+  auto record = lv_->exports().ByCode(d.code);
+  ASSERT_TRUE(record.ok());
+  EXPECT_EQ(record->output_sha256, Sha256::HexOf(d.body));
+  EXPECT_EQ(record->source_sha256, Sha256::HexOf(source_));
+  EXPECT_EQ(record->username, "staff_s");
+  EXPECT_EQ(record->pages, 3);
+  for (int p = 1; p <= 3; ++p) {
+    std::string t = Text(d.body, p);
+    EXPECT_THAT(t, HasSubstr("张三")) << p;
+    EXPECT_THAT(t, HasSubstr("华南销售部")) << p;
+    EXPECT_THAT(t, HasSubstr(d.code)) << p;
+  }
+  EXPECT_THAT(Text(d.body, 1), HasSubstr("ORIGINALPAGE1"));
+  AuditFilter f;
+  f.action = "document.export";
+  auto events = lv_->audit().List(f);
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ(events->front().record.actor, "staff_s");
+  EXPECT_THAT(events->front().record.detail, HasSubstr(d.code));
+  // The original never reaches staff.
+  EXPECT_EQ(Call("GET", "/api/v1/documents/" + pdf_doc_.id + "/content", Login("staff_s")).status, 403);
+}
+
+TEST_F(VaultdExportTest, TraceFindsTheExportFromTheFileAStrippedCopyAndTheCode) {
+  Download d = Export(Login("staff_s"), pdf_doc_.id);
+  ASSERT_EQ(d.status, 200);
+  const std::string auditor = Login("auditor1");
+  Reply full = Trace(auditor, d.body);
+  ASSERT_EQ(full.status, 200) << full.body;
+  EXPECT_EQ(full.json()->getObject("export")->getValue<std::string>("code"), d.code);
+  EXPECT_EQ(full.json()->getObject("export")->getValue<std::string>("user"), "staff_s");
+  EXPECT_TRUE(full.json()->getValue<bool>("signature_valid"));
+  EXPECT_EQ(full.json()->getValue<std::string>("found_by"), "metadata");
+
+  std::string stripped = Rewrite(d.body, /*strip=*/true);
+  EXPECT_THAT(testing::RunTool("pdfinfo -custom {}", stripped, dir_.path()), ::testing::Not(HasSubstr("VaultExport")));
+  Reply by_text = Trace(auditor, stripped);
+  ASSERT_EQ(by_text.status, 200) << by_text.body;
+  EXPECT_EQ(by_text.json()->getObject("export")->getValue<std::string>("code"), d.code);
+  EXPECT_EQ(by_text.json()->getValue<std::string>("found_by"), "visible_code");
+  EXPECT_FALSE(by_text.json()->getValue<bool>("signature_valid"));
+
+  Reply by_code = Call("GET", "/api/v1/trace/" + d.code, Login("legal1"));
+  ASSERT_EQ(by_code.status, 200);
+  EXPECT_EQ(by_code.json()->getObject("export")->getValue<std::string>("output_sha256"), d.sha256);
+  EXPECT_EQ(Call("GET", "/api/v1/trace/" + d.code, Login("staff_s")).status, 403);
+}
+
+TEST_F(VaultdExportTest, AForgedTokenIsReportedInvalid) {
+  Download d = Export(Login("staff_s"), pdf_doc_.id);
+  ASSERT_EQ(d.status, 200);
+  auto record = lv_->exports().ByCode(d.code);
+  std::string sig = record->signature;
+  sig[0] = sig[0] == '0' ? '1' : '0';
+  Reply forged = Trace(Login("auditor1"), Rewrite(d.body, false, "/VaultExportSignature", sig));
+  ASSERT_EQ(forged.status, 200) << forged.body;
+  EXPECT_FALSE(forged.json()->getValue<bool>("signature_valid"));
+  Reply unknown = Trace(Login("auditor1"), testing::MakePdf({{}}));
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(unknown.error_code(), "trace.not_found");
+}
+
+TEST_F(VaultdExportTest, NonPdfAndBadRequestsGetStableCodes) {
+  Download text = Export(Login("staff_s"), south_.id);  // stored as plain text
+  EXPECT_EQ(text.status, 415);
+  EXPECT_THAT(text.body, HasSubstr("export.not_pdf"));
+  EXPECT_THAT(Export(Login("staff_s"), pdf_doc_.id, R"({"version":7})").body, HasSubstr("document.version_not_found"));
+  EXPECT_THAT(Export(Login("staff_s"), pdf_doc_.id, R"({"colour":1})").body, HasSubstr("request.unknown_field"));
+  EXPECT_EQ(Export(Login("auditor1"), pdf_doc_.id).status, 403);  // auditors never get content
+  EXPECT_EQ(Export(Login("staff_s"), east_.id).status, 404);      // another department: invisible
+  EXPECT_EQ(Call("GET", "/healthz").status, 200);
+  EXPECT_EQ(lv_->exports().ForDocument(pdf_doc_.id)->size(), 0u);  // nothing recorded for failures
+}
+
+}  // namespace
+}  // namespace vault

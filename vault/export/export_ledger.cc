@@ -1,0 +1,131 @@
+#include "vault/export/export_ledger.h"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+
+#include "vault/audit/canonical_json.h"
+#include "vault/metadata/sqlite_util.h"
+
+using namespace Poco::Data::Keywords;
+using Poco::Data::RecordSet;
+using Poco::Data::Session;
+using Poco::Data::Statement;
+
+namespace vault {
+namespace {
+
+constexpr char kColumns[] =
+    "export_id, code, username, document_id, archive_number, version, borrow_id, created_at, source_sha256, "
+    "output_sha256, pages, bytes, key_name, public_key, signature";
+
+Status DbError(const Poco::Exception& e) { return sqlite::DbError("export.db_error", "export ledger", e); }
+
+ExportRecord FromRow(RecordSet& rs) {
+  ExportRecord r;
+  r.export_id = sqlite::Text(rs, "export_id");
+  r.code = sqlite::Text(rs, "code");
+  r.username = sqlite::Text(rs, "username");
+  r.document_id = sqlite::Text(rs, "document_id");
+  r.archive_number = sqlite::Text(rs, "archive_number");
+  r.version = static_cast<uint32_t>(sqlite::Int(rs, "version"));
+  r.borrow_id = sqlite::Text(rs, "borrow_id");
+  r.created_at = sqlite::Text(rs, "created_at");
+  r.source_sha256 = sqlite::Text(rs, "source_sha256");
+  r.output_sha256 = sqlite::Text(rs, "output_sha256");
+  r.pages = sqlite::Int(rs, "pages");
+  r.bytes = sqlite::Int(rs, "bytes");
+  r.key_name = sqlite::Text(rs, "key_name");
+  r.public_key = sqlite::Text(rs, "public_key");
+  r.signature = sqlite::Text(rs, "signature");
+  return r;
+}
+
+}  // namespace
+
+std::string TokenMessage(const ExportRecord& r) {
+  return CanonicalJson({{"document", r.document_id},
+                        {"export_id", r.export_id},
+                        {"source_sha256", r.source_sha256},
+                        {"time", r.created_at},
+                        {"user", r.username},
+                        {"version", static_cast<int64_t>(r.version)}});
+}
+
+ExportLedger::ExportLedger(std::unique_ptr<Session> session) : session_(std::move(session)) {}
+ExportLedger::~ExportLedger() = default;
+
+StatusOr<std::unique_ptr<ExportLedger>> ExportLedger::Open(const std::string& db_path) {
+  try {
+    auto session = sqlite::OpenSession(db_path);
+    if (!sqlite::HasTable(*session, "exports")) {
+      return FailedPreconditionError("export.not_migrated", "the metadata database has no export ledger");
+    }
+    return std::unique_ptr<ExportLedger>(new ExportLedger(std::move(session)));
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+Status ExportLedger::Record(const ExportRecord& r) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    Poco::Int64 taken = 0;
+    *session_ << "SELECT COUNT(*) FROM exports WHERE code = ?", bind(r.code), into(taken), now;
+    if (taken) return AlreadyExistsError("export.duplicate_code", "export code already used");
+    *session_ << "INSERT INTO exports (" << kColumns << ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        bind(r.export_id), bind(r.code), bind(r.username), bind(r.document_id), bind(r.archive_number),
+        bind(Poco::Int64{r.version}), bind(r.borrow_id), bind(r.created_at), bind(r.source_sha256),
+        bind(r.output_sha256), bind(Poco::Int64{r.pages}), bind(Poco::Int64{r.bytes}), bind(r.key_name),
+        bind(r.public_key), bind(r.signature), now;
+    return Status::Ok();
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+StatusOr<ExportRecord> ExportLedger::FindWhere(const char* column, const std::string& value) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    Statement st(*session_);
+    st << "SELECT " << kColumns << " FROM exports WHERE " << column << " = ?", bind(value);
+    st.execute();
+    RecordSet rs(st);
+    if (!rs.moveFirst()) return NotFoundError("export.not_found", "no export with this code or id");
+    return FromRow(rs);
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+StatusOr<ExportRecord> ExportLedger::ByCode(const std::string& code) { return FindWhere("code", code); }
+StatusOr<ExportRecord> ExportLedger::ById(const std::string& id) { return FindWhere("export_id", id); }
+
+StatusOr<int64_t> ExportLedger::CountSince(const std::string& username, const std::string& since) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    Poco::Int64 n = 0;
+    *session_ << "SELECT COUNT(*) FROM exports WHERE username = ? AND created_at >= ?", bind(username), bind(since),
+        into(n), now;
+    return static_cast<int64_t>(n);
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+StatusOr<std::vector<ExportRecord>> ExportLedger::ForDocument(const std::string& document_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    Statement st(*session_);
+    st << "SELECT " << kColumns << " FROM exports WHERE document_id = ? ORDER BY created_at", bind(document_id);
+    st.execute();
+    RecordSet rs(st);
+    std::vector<ExportRecord> out;
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(FromRow(rs));
+    return out;
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+}  // namespace vault

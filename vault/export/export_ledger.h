@@ -1,0 +1,65 @@
+// ExportLedger: one row per stamped copy that left the vault: who, what,
+// when, the source and output SHA-256, the page count, and the signature of
+// the forensic token (with the public key that checks it, so a later key
+// rotation does not orphan old exports). Rows are never changed or deleted.
+//
+// Thread-safety: safe for concurrent use.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "vault/base/status.h"
+
+namespace Poco::Data {
+class Session;
+}
+
+namespace vault {
+
+struct ExportRecord {
+  std::string export_id;  // 32 hex digits
+  std::string code;       // short, printed on every page, e.g. K7QM-2XRD
+  std::string username;
+  std::string document_id;
+  std::string archive_number;
+  uint32_t version = 0;
+  std::string borrow_id;  // "-" when not on loan
+  std::string created_at;
+  std::string source_sha256;
+  std::string output_sha256;
+  int64_t pages = 0;
+  int64_t bytes = 0;
+  std::string key_name;
+  std::string public_key;  // hex Ed25519
+  std::string signature;   // hex Ed25519 over TokenMessage()
+};
+
+// The exact bytes the forensic token signs: canonical JSON of export id,
+// user, document, version, time and source SHA-256 (docs/export.md).
+std::string TokenMessage(const ExportRecord& r);
+
+class ExportLedger {
+ public:
+  // The database must already be migrated (SqliteMetadataStore::Open).
+  static StatusOr<std::unique_ptr<ExportLedger>> Open(const std::string& db_path);
+  ~ExportLedger();
+
+  // export.duplicate_code if the code is taken (the caller draws another).
+  Status Record(const ExportRecord& r);
+  StatusOr<ExportRecord> ByCode(const std::string& code);
+  StatusOr<ExportRecord> ById(const std::string& export_id);
+  // Exports by `username` at or after `since` (RFC 3339), for rate limits.
+  StatusOr<int64_t> CountSince(const std::string& username, const std::string& since);
+  StatusOr<std::vector<ExportRecord>> ForDocument(const std::string& document_id);
+
+ private:
+  explicit ExportLedger(std::unique_ptr<Poco::Data::Session> session);
+  StatusOr<ExportRecord> FindWhere(const char* column, const std::string& value);
+  std::mutex mu_;
+  std::unique_ptr<Poco::Data::Session> session_;
+};
+
+}  // namespace vault

@@ -1,0 +1,67 @@
+// Exporter: the one path by which anyone but an archive admin receives
+// document content.
+//
+//   stored version -> decrypt (memory only) -> stamp with the reader's
+//   identity and a fresh export code -> SHA-256 -> record in the export
+//   ledger -> hand the bytes to the caller (who streams them).
+//
+// Nothing is returned unless the ledger row is written, and the ledger's
+// output SHA-256 is that of the exact bytes returned. Plaintext never goes
+// to a file. Only stored PDFs are exported for now; scans (JPEG, PNG, TIFF)
+// are refused with export.unsupported_type.
+//
+// Thread-safety: safe for concurrent use (the collaborators are).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "vault/base/clock.h"
+#include "vault/base/status.h"
+#include "vault/export/export_ledger.h"
+#include "vault/export/watermark_policy.h"
+#include "vault/keys/signer.h"
+#include "vault/vault.h"
+
+namespace vault {
+
+struct ExportRequest {
+  std::string document;  // id or archive number
+  uint32_t version = 0;  // 0: current
+  std::string borrow_id; // empty: not on loan
+  // The reader, as printed on the stamp.
+  std::string username;
+  std::string display_name;
+  std::string department;
+};
+
+struct ExportResult {
+  ExportRecord record;
+  std::string pdf;
+};
+
+class Exporter {
+ public:
+  // Does not own its collaborators; they must outlive it.
+  Exporter(Vault* vault, ExportLedger* ledger, const WatermarkPolicy* policy, const Signer* signer,
+           const Clock* clock);
+
+  // export.not_pdf / export.unsupported_type, export.too_large,
+  // export.rate_limited, export.*, stamp.*, and the vault's errors.
+  StatusOr<ExportResult> Export(const ExportRequest& request);
+
+  // Checks a token's signature against the ledger row it names.
+  static bool TokenSignatureValid(const ExportRecord& record, const std::string& signature_hex);
+
+ private:
+  Vault* vault_;
+  ExportLedger* ledger_;
+  const WatermarkPolicy* policy_;
+  const Signer* signer_;
+  const Clock* clock_;
+};
+
+// A short code for humans: 8 characters of Crockford base32 as XXXX-XXXX.
+std::string NewExportCode();
+
+}  // namespace vault
