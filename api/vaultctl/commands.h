@@ -41,5 +41,6 @@ int CmdKeys(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdAudit(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdUser(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdDept(const GlobalOptions& g, const std::vector<std::string>& argv);
+int CmdExport(const GlobalOptions& g, const std::vector<std::string>& argv);
 
 }  // namespace vaultctl

@@ -29,6 +29,7 @@ const char kHelp[] =
     "  audit verify|checkpoint|list|pubkey   the tamper-evident audit log\n"
     "  user add|set|passwd|disable|enable|list|assign|unassign   accounts for vaultd\n"
     "  dept add|list         departments\n"
+    "  export ID --for USER -o OUT.pdf   a stamped, traceable copy\n"
     "\n"
     "Run `vaultctl COMMAND --help` for a command's options.\n"
     "Exit codes: 0 ok, 1 usage, 2 not found, 3 integrity failure, 4 other error.\n";
@@ -91,6 +92,7 @@ int main(int argc, char** argv) {
   if (cmd == "audit") return CmdAudit(g, rest);
   if (cmd == "user") return CmdUser(g, rest);
   if (cmd == "dept") return CmdDept(g, rest);
+  if (cmd == "export") return CmdExport(g, rest);
   std::fprintf(stderr, "vaultctl: unknown command '%s'\n\n%s", cmd.c_str(), kHelp);
   return kExitUsage;
 }

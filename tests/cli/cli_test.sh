@@ -199,6 +199,35 @@ expect_exit 4 "dept add twice is refused" V dept add 华北销售部
 check "dept list shows registered and first-use departments" bash -c "'$VAULTCTL' dept list | grep -q 华北销售部 && '$VAULTCTL' dept list | grep -q 华东销售部"
 check "dept list --json counts users" bash -c "'$VAULTCTL' dept list --json | grep -q '\"name\":\"华东销售部\",\"display_name\":\"华东销售部\",\"created_at\":\"[^\"]*\",\"users\":1'"
 check "user.update and department.add are audited" bash -c "'$VAULTCTL' audit list --action user.update | grep -q zhangsan && '$VAULTCTL' audit list --action department.add | grep -q 华北销售部"
+# --- export ------------------------------------------------------------------------
+# A one-page PDF written by hand; qpdf repairs its cross-reference table.
+cat >"$WORK/raw.pdf" <<'PDF'
+%PDF-1.4
+1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj
+2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj
+3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R
+  /Resources << /Font << /F1 5 0 R >> >> >> endobj
+4 0 obj << /Length 52 >> stream
+BT /F1 18 Tf 72 700 Td (CLI ORIGINAL TEXT) Tj ET
+endstream endobj
+5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj
+trailer << /Root 1 0 R >>
+%%EOF
+PDF
+qpdf "$WORK/raw.pdf" "$WORK/plain.pdf" >/dev/null 2>&1 || true
+PDF_ID=$(V put "$WORK/plain.pdf" --customer C0001 --type 合同 --title "导出测试" --department 华东销售部 --json |
+         sed 's/.*"id":"\([0-9a-f]*\)".*/\1/')
+expect_exit 0 "export writes a stamped copy for a named user" V export "$PDF_ID" --for zhangsan -o "$WORK/stamped.pdf"
+CODE=$(awk '{print $1}' "$WORK/out")
+check "the stamped copy names the user and carries the printed code" \
+  bash -c "pdftotext -raw '$WORK/stamped.pdf' - | tr -d ' \n' | grep -q '张三' && pdftotext -raw '$WORK/stamped.pdf' - | tr -d ' \n' | grep -q '$CODE'"
+check "the original text is still there" bash -c "pdftotext -raw '$WORK/stamped.pdf' - | grep -q 'CLI ORIGINAL TEXT'"
+check "the printed SHA-256 is that of the file written" bash -c "grep -q \"\$(sha256sum '$WORK/stamped.pdf' | cut -c1-64)\" '$WORK/out'"
+check "the export is audited" bash -c "'$VAULTCTL' audit list --action document.export | grep -q ok"
+expect_exit 2 "export for an unknown user is refused" V export "$PDF_ID" --for nobody -o "$WORK/x.pdf"
+check "no output file for a refused export" test ! -e "$WORK/x.pdf"
+expect_exit 1 "export without --for is a usage error" V export "$PDF_ID" -o "$WORK/x.pdf"
+
 expect_exit 0 "user disable" V user disable zhangsan
 check "disabled users are marked" bash -c "'$VAULTCTL' user list | grep -q disabled"
 
