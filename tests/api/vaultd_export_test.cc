@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 
 #include "tests/api/vaultd_fixture.h"
 #include "tests/support/pdf_fixtures.h"
@@ -192,6 +193,98 @@ TEST_F(VaultdExportTest, NonPdfAndBadRequestsGetStableCodes) {
   EXPECT_EQ(Export(Login("staff_s"), east_.id).status, 404);      // another department: invisible
   EXPECT_EQ(Call("GET", "/healthz").status, 200);
   EXPECT_EQ(lv_->exports().ForDocument(pdf_doc_.id)->size(), 0u);  // nothing recorded for failures
+}
+
+TEST_F(VaultdExportTest, HostilePdfsGetStableErrorsAndTheServerStaysUp) {
+  const std::string good = testing::MakePdf({{}, {}});
+  std::string broken_xref = good;
+  size_t xref = broken_xref.rfind("startxref");
+  ASSERT_NE(xref, std::string::npos);
+  broken_xref.replace(xref, 9, "startxref\n999999999\n%%EOF\n");
+  broken_xref.resize(xref + 30);
+  const std::string deep = "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R /X " + std::string(20000, '[') +
+                           std::string(20000, ']') + " >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+                           "trailer << /Root 1 0 R >>\n%%EOF\n";
+  const std::string loop = "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+                           "2 0 obj << /Type /Pages /Kids [2 0 R] /Count 1 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+  const std::string huge_count = "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+                                 "2 0 obj << /Type /Pages /Kids [] /Count 2000000000 >> endobj\n"
+                                 "trailer << /Root 1 0 R >>\n%%EOF\n";
+  const std::string user_pw =
+      testing::QpdfTransform(good, "--encrypt user-secret owner-secret 256 --", dir_.path());
+  ASSERT_FALSE(user_pw.empty());
+  struct Case {
+    std::string name, bytes;
+    std::vector<int> statuses;
+  };
+  std::vector<Case> cases = {
+      {"truncated", good.substr(0, good.size() / 2), {422, 200}},  // qpdf may recover a readable prefix
+      {"broken xref", broken_xref, {422, 200}},
+      {"deep nesting", deep, {422}},
+      {"page tree loop", loop, {422}},
+      {"huge declared count", huge_count, {422}},
+      {"user password", user_pw, {422}},
+  };
+  const std::string staff = Login("staff_s");
+  for (const auto& c : cases) {
+    IngestRequest r;
+    r.meta.customer_number = "C001";
+    r.meta.doc_type = "contract";
+    r.meta.title = "hostile " + c.name;
+    r.meta.department = "华南销售部";
+    r.meta.classification = "internal";
+    StringSource src(c.bytes);
+    auto doc = lv_->vault().Ingest(r, src);
+    ASSERT_TRUE(doc.ok()) << c.name;
+    Download d = Export(staff, doc->id);
+    EXPECT_NE(std::find(c.statuses.begin(), c.statuses.end(), d.status), c.statuses.end())
+        << c.name << ": " << d.status << " " << d.body.substr(0, 200);
+    if (d.status != 200) {
+      EXPECT_THAT(d.body, HasSubstr("\"code\":\"export.")) << c.name;
+      EXPECT_TRUE(lv_->exports().ForDocument(doc->id)->empty()) << c.name;
+    }
+    EXPECT_EQ(Call("GET", "/healthz").status, 200) << "after " << c.name;
+  }
+}
+
+// Every route of the server, as every role that must never receive the
+// original: whatever bytes come back are either not the document, or a
+// stamped export with its code.
+TEST_F(VaultdExportTest, NoRouteGivesNonAdminsTheUnstampedOriginal) {
+  std::map<std::string, std::string> tokens;
+  for (const char* user : {"manager_s", "staff_s", "legal1", "auditor1", "admin1"}) tokens[user] = Login(user);
+  int pdf_responses = 0;
+  for (const auto& route : vaultd::VaultServer::Routes()) {
+    std::string path = route.pattern;
+    for (const auto& [param, value] : std::map<std::string, std::string>{
+             {"{id}", pdf_doc_.id}, {"{name}", "staff_s"}, {"{code}", "ZZZZ-ZZZZ"}}) {
+      size_t at = path.find(param);
+      if (at != std::string::npos) path.replace(at, param.size(), value);
+    }
+    for (const auto& [user, token] : tokens) {
+      Poco::Net::HTTPClientSession s("127.0.0.1", server_->port());
+      Poco::Net::HTTPRequest req(route.method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+      req.set("Authorization", "Bearer " + token);
+      std::string body = route.method == "GET" || route.method == "DELETE" ? "" : "{}";
+      if (!body.empty()) {
+        req.setContentType("application/json");
+        req.setContentLength64(static_cast<Poco::Int64>(body.size()));
+      }
+      s.sendRequest(req) << body;
+      Poco::Net::HTTPResponse resp;
+      std::string got;
+      Poco::StreamCopier::copyToString(s.receiveResponse(resp), got);
+      const std::string where = route.method + " " + route.pattern + " as " + user;
+      EXPECT_EQ(got.find(source_), std::string::npos) << where << " returned the original";
+      if (got.rfind("%PDF", 0) == 0) {
+        ++pdf_responses;
+        EXPECT_FALSE(resp.get("X-Export-Code", "").empty()) << where << " returned an unstamped PDF";
+        EXPECT_NE(got, source_) << where;
+      }
+      if (route.pattern == std::string("/api/v1/sessions/current")) tokens[user] = Login(user);  // logged out
+    }
+  }
+  EXPECT_GE(pdf_responses, 3);  // the export route, for manager, staff and legal
 }
 
 }  // namespace
