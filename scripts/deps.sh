@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config git
   libpoco-dev libsqlite3-dev libsodium-dev libssl-dev libboost-filesystem-dev
-  libhpdf-dev libqpdf-dev qpdf fonts-wqy-zenhei poppler-utils
+  libhpdf-dev libqpdf-dev libtiff-dev libjpeg-dev libpng-dev qpdf fonts-wqy-zenhei poppler-utils
   libgtest-dev libgmock-dev
   sqlite3 coreutils openssl
 )

@@ -186,13 +186,83 @@ TEST_F(VaultdExportTest, AForgedTokenIsReportedInvalid) {
 TEST_F(VaultdExportTest, NonPdfAndBadRequestsGetStableCodes) {
   Download text = Export(Login("staff_s"), south_.id);  // stored as plain text
   EXPECT_EQ(text.status, 415);
-  EXPECT_THAT(text.body, HasSubstr("export.not_pdf"));
+  EXPECT_THAT(text.body, HasSubstr("export.unsupported_type"));
   EXPECT_THAT(Export(Login("staff_s"), pdf_doc_.id, R"({"version":7})").body, HasSubstr("document.version_not_found"));
   EXPECT_THAT(Export(Login("staff_s"), pdf_doc_.id, R"({"colour":1})").body, HasSubstr("request.unknown_field"));
   EXPECT_EQ(Export(Login("auditor1"), pdf_doc_.id).status, 403);  // auditors never get content
   EXPECT_EQ(Export(Login("staff_s"), east_.id).status, 404);      // another department: invisible
   EXPECT_EQ(Call("GET", "/healthz").status, 200);
   EXPECT_EQ(lv_->exports().ForDocument(pdf_doc_.id)->size(), 0u);  // nothing recorded for failures
+}
+
+// A small PNG whose header claims 2^31-1 x 2^31-1 pixels.
+std::string ForgedPngSize() {
+  std::string png = testing::MakePng(16, 16, 100);
+  for (size_t at : {16u, 20u}) png.replace(at, 4, std::string("\x7f\xff\xff\xff", 4));
+  return png;
+}
+
+TEST_F(VaultdExportTest, ScansBecomeOneStampedPagePerImage) {
+  struct Scan {
+    std::string name, bytes;
+    int pages;
+    std::string size;  // pdfinfo's page size at the image's dpi
+  };
+  std::vector<Scan> scans = {
+      {"jpeg", testing::MakeJpeg(800, 600, 200), 1, "288 x 216 pts"},
+      {"png", testing::MakePng(600, 900, 300), 1, "144 x 216 pts"},
+      {"tiff", testing::MakeTiff(3, 400, 500, 100, dir_.path()), 3, "288 x 360 pts"},
+  };
+  const std::string staff = Login("staff_s");
+  for (const auto& scan : scans) {
+    ASSERT_FALSE(scan.bytes.empty()) << scan.name;
+    IngestRequest r;
+    r.meta.customer_number = "C001";
+    r.meta.doc_type = "contract";
+    r.meta.title = "scan " + scan.name;
+    r.meta.department = "华南销售部";
+    r.meta.classification = "internal";
+    StringSource src(scan.bytes);
+    auto doc = lv_->vault().Ingest(r, src);
+    ASSERT_TRUE(doc.ok());
+    Download d = Export(staff, doc->id);
+    ASSERT_EQ(d.status, 200) << scan.name << ": " << d.body.substr(0, 200);
+    EXPECT_EQ(d.body.rfind("%PDF", 0), 0u);
+    std::string info = testing::RunTool("pdfinfo -f 1 -l 9 {}", d.body, dir_.path());
+    EXPECT_THAT(info, HasSubstr("Pages:           " + std::to_string(scan.pages))) << scan.name;
+    EXPECT_THAT(info, HasSubstr(scan.size)) << scan.name << "\n" << info;
+    for (int p = 1; p <= scan.pages; ++p) {
+      std::string t = Text(d.body, p);
+      EXPECT_THAT(t, HasSubstr("张三")) << scan.name << " page " << p;
+      EXPECT_THAT(t, HasSubstr(d.code)) << scan.name << " page " << p;
+    }
+    EXPECT_EQ(lv_->exports().ByCode(d.code)->pages, scan.pages);
+  }
+  // Files that claim to be scans but are not (libpng and libjpeg would end
+  // the process on some of these if left to their defaults).
+  const std::string tiff = testing::MakeTiff(2, 64, 64, 100, dir_.path());
+  const std::vector<std::pair<std::string, std::string>> fakes = {
+      {"fake png", std::string("\x89PNG\r\n\x1a\n", 8) + std::string(100, 'x')},
+      {"fake jpeg", std::string("\xFF\xD8\xFF\xE0", 4) + std::string(100, 'x')},
+      {"truncated jpeg", testing::MakeJpeg(300, 300, 100).substr(0, 200)},
+      {"truncated tiff", tiff.substr(0, tiff.size() / 3)},
+      {"png with a forged huge size", ForgedPngSize()},
+  };
+  for (const auto& [name, bytes] : fakes) {
+    IngestRequest r;
+    r.meta.customer_number = "C001";
+    r.meta.doc_type = "contract";
+    r.meta.title = name;
+    r.meta.department = "华南销售部";
+    r.meta.classification = "internal";
+    StringSource fake(bytes);
+    auto doc = lv_->vault().Ingest(r, fake);
+    ASSERT_TRUE(doc.ok());
+    Download bad = Export(staff, doc->id);
+    EXPECT_TRUE(bad.status == 422 || bad.status == 413) << name << ": " << bad.status << " " << bad.body;
+    EXPECT_THAT(bad.body, HasSubstr("\"code\":\"export.")) << name;
+    EXPECT_EQ(Call("GET", "/healthz").status, 200) << "after " << name;
+  }
 }
 
 TEST_F(VaultdExportTest, HostilePdfsGetStableErrorsAndTheServerStaysUp) {

@@ -17,6 +17,13 @@ struct FixturePage {
 // A PDF whose page n (from 1) says "ORIGINAL PAGE n" unless text is false.
 std::string MakePdf(const std::vector<FixturePage>& pages);
 
+// Scans for the export tests: a w x h image with a pattern, at `dpi`.
+std::string MakeJpeg(int w, int h, int dpi);
+std::string MakePng(int w, int h, int dpi);
+// A multi-page TIFF (one image per page), written through a file in
+// `work_dir` (libtiff's simple API writes files).
+std::string MakeTiff(int pages, int w, int h, int dpi, const std::string& work_dir);
+
 // Runs `qpdf ARGS in out` over `pdf` (e.g. "--linearize",
 // "--encrypt '' owner 256 --"); empty on failure.
 std::string QpdfTransform(const std::string& pdf, const std::string& args, const std::string& work_dir);

@@ -6,6 +6,7 @@
 #include "vault/crypto/secret_key.h"
 #include "vault/crypto/sha256.h"
 #include "vault/export/pdf_stamper.h"
+#include "vault/export/scan_to_pdf.h"
 
 namespace vault {
 namespace {
@@ -92,10 +93,17 @@ StatusOr<ExportResult> Exporter::Export(const ExportRequest& req) {
   BoundedStringSink sink(&source.data, limits.max_bytes);
   VAULT_RETURN_IF_ERROR(vault_->ReadVersion(*v, sink));
   const std::string kind = Kind(source.data.substr(0, 8));
+  if (kind == "other") {
+    return FailedPreconditionError("export.unsupported_type",
+                                   "only PDFs and JPEG, PNG or TIFF scans can be exported");
+  }
   if (kind != "pdf") {
-    return FailedPreconditionError(kind == "other" ? "export.not_pdf" : "export.unsupported_type",
-                                   kind == "other" ? "only PDF documents can be exported"
-                                                   : kind + " scans cannot be exported yet");
+    // A scan becomes a PDF (one page per image) in memory, then is stamped
+    // like any stored PDF.
+    const ScanKind scan = kind == "jpeg" ? ScanKind::kJpeg : kind == "png" ? ScanKind::kPng : ScanKind::kTiff;
+    VAULT_ASSIGN_OR_RETURN(std::string as_pdf, ScanToPdf(scan, source.data, limits.max_pages));
+    sodium_memzero(source.data.data(), source.data.size());
+    source.data = std::move(as_pdf);
   }
 
   ExportRecord r;

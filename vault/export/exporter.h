@@ -7,8 +7,9 @@
 //
 // Nothing is returned unless the ledger row is written, and the ledger's
 // output SHA-256 is that of the exact bytes returned. Plaintext never goes
-// to a file. Only stored PDFs are exported for now; scans (JPEG, PNG, TIFF)
-// are refused with export.unsupported_type.
+// to a file. Stored PDFs are stamped as they are; scans (JPEG, PNG, TIFF)
+// first become a PDF with one page per image; anything else is refused with
+// export.unsupported_type.
 //
 // Thread-safety: safe for concurrent use (the collaborators are).
 #pragma once
@@ -46,7 +47,7 @@ class Exporter {
   Exporter(Vault* vault, ExportLedger* ledger, const WatermarkPolicy* policy, const Signer* signer,
            const Clock* clock);
 
-  // export.not_pdf / export.unsupported_type, export.too_large,
+  // export.unsupported_type, export.too_large,
   // export.rate_limited, export.*, stamp.*, and the vault's errors.
   StatusOr<ExportResult> Export(const ExportRequest& request);
 
