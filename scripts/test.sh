@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the whole test suite twice:
-# a release build, then AddressSanitizer + UndefinedBehaviorSanitizer.
+# a release build, then AddressSanitizer + UndefinedBehaviorSanitizer; then
+# fuzzes the export path for FUZZ_SECONDS (default 60) with libFuzzer.
 # Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,4 +23,6 @@ echo "== ASan+UBSan tests =="
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd build/asan && ctest --output-on-failure -j"$JOBS")
-echo "all tests passed (release and ASan+UBSan) in $ROOT"
+echo "== export fuzzing (libFuzzer, bounded) =="
+FUZZ_SECONDS=${FUZZ_SECONDS:-60} bash scripts/fuzz.sh
+echo "all tests passed (release, ASan+UBSan, fuzzing) in $ROOT"
