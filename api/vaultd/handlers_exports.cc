@@ -4,6 +4,7 @@
 
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
+#include "vault/crypto/sha256.h"
 #include "vault/export/pdf_stamper.h"
 
 namespace vaultd {
@@ -117,40 +118,40 @@ void HandleTraceFile(Exchange& ex, const PathParams&) {
   }
   ex.resp().setKeepAlive(false);
   vault::ExportLedger& ledger = ex.ctx().vault->exports();
+  // Two independent witnesses: the token in the metadata (easy to strip or
+  // to transplant from someone else's copy) and the code printed by the
+  // stamp on the pages (hard to remove). When they disagree, the printed
+  // code wins and the token is reported as not valid.
   auto token = vault::ReadPdfToken(pdf);
-  std::string found_by;
-  bool signature_valid = false;
-  vault::StatusOr<vault::ExportRecord> record = vault::NotFoundError("trace.not_found", "no export found in this file");
-  if (token.count("ExportId")) {
-    record = ledger.ById(token["ExportId"]);
-    if (record.ok()) {
-      found_by = "metadata";
-      signature_valid = token["ExportCode"] == record->code &&
-                        vault::Exporter::TokenSignatureValid(*record, token["ExportSignature"]);
-    }
+  vault::StatusOr<vault::ExportRecord> by_token = vault::NotFoundError("trace.not_found", "");
+  if (token.count("ExportId")) by_token = ledger.ById(token["ExportId"]);
+  vault::StatusOr<vault::ExportRecord> by_print = vault::NotFoundError("trace.not_found", "");
+  for (const auto& code : vault::ReadVisibleCodes(pdf)) {
+    by_print = ledger.ByCode(code);
+    if (by_print.ok()) break;
   }
-  if (!record.ok()) {
-    for (const auto& code : vault::ReadVisibleCodes(pdf)) {
-      record = ledger.ByCode(code);
-      if (record.ok()) {
-        found_by = "visible_code";
-        break;
-      }
-    }
-  }
+  const bool disagree = by_token.ok() && by_print.ok() && by_token->export_id != by_print->export_id;
+  vault::StatusOr<vault::ExportRecord> record = disagree ? by_print : (by_token.ok() ? by_token : by_print);
+  std::string found_by = disagree ? "visible_code" : (by_token.ok() ? "metadata" : "visible_code");
+  bool signature_valid = !disagree && by_token.ok() && token["ExportCode"] == by_token->code &&
+                         vault::Exporter::TokenSignatureValid(*by_token, token["ExportSignature"]);
   if (!record.ok()) {
     Status missing = vault::NotFoundError("trace.not_found", "no export of this vault found in this file");
     ex.Audit("export.trace", "file", missing);
     return ex.Error(missing);
   }
+  const bool exact_copy = vault::Sha256::HexOf(pdf) == record->output_sha256;
   if (!ex.AuditOrFail("export.trace", record->code,
-                      "by " + found_by + (signature_valid ? ", signature valid" : ", signature not valid"))) {
+                      "by " + found_by + (signature_valid ? ", signature valid" : ", signature not valid") +
+                          (disagree ? ", token names another export" : "") + (exact_copy ? ", exact copy" : ""))) {
     return;
   }
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   o->set("export", ExportJson(*record));
   o->set("signature_valid", signature_valid);
   o->set("found_by", found_by);
+  o->set("exact_copy", exact_copy);
+  o->set("token_disagrees", disagree);
   ex.SendObject(200, o);
 }
 

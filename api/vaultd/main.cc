@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "api/vaultd/server.h"
+#include "vault/base/no_core_dumps.h"
 #include "vault/policy/default_roles.h"
 
 namespace {
@@ -48,6 +49,7 @@ class VaultdApp : public Poco::Util::ServerApplication {
   }
 
   int main(const std::vector<std::string>&) override {
+    vault::DisableCoreDumps();
     if (help_) {
       Poco::Util::HelpFormatter f(options());
       f.setUsage("--data DIR --key FILE [--config FILE] [--listen HOST:PORT] [--policies DIR]");

@@ -178,6 +178,30 @@ TEST_F(VaultdExportTest, AForgedTokenIsReportedInvalid) {
   Reply forged = Trace(Login("auditor1"), Rewrite(d.body, false, "/VaultExportSignature", sig));
   ASSERT_EQ(forged.status, 200) << forged.body;
   EXPECT_FALSE(forged.json()->getValue<bool>("signature_valid"));
+  // Someone pastes a colleague's genuine token into their own copy: the
+  // printed code still names the real export, and the token is reported.
+  Download other = Export(Login("staff_s"), pdf_doc_.id);
+  ASSERT_EQ(other.status, 200);
+  auto theirs = lv_->exports().ByCode(other.code);
+  std::string transplanted = Rewrite(d.body, false, "/VaultExportId", theirs->export_id);
+  transplanted = Rewrite(transplanted, false, "/VaultExportCode", theirs->code);
+  transplanted = Rewrite(transplanted, false, "/VaultExportSignature", theirs->signature);
+  Reply mixed = Trace(Login("auditor1"), transplanted);
+  ASSERT_EQ(mixed.status, 200) << mixed.body;
+  EXPECT_EQ(mixed.json()->getObject("export")->getValue<std::string>("code"), d.code);
+  EXPECT_TRUE(mixed.json()->getValue<bool>("token_disagrees"));
+  EXPECT_FALSE(mixed.json()->getValue<bool>("signature_valid"));
+  EXPECT_FALSE(mixed.json()->getValue<bool>("exact_copy"));
+  Reply exact = Trace(Login("auditor1"), other.body);
+  EXPECT_TRUE(exact.json()->getValue<bool>("exact_copy"));
+  // Codes read off paper: lower case, O for 0, I/L for 1 still match.
+  std::string sloppy = other.code;
+  for (auto& c : sloppy) {
+    if (c == '0') c = 'O';
+    else if (c == '1') c = 'l';
+    else c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  EXPECT_EQ(Call("GET", "/api/v1/trace/" + sloppy, Login("auditor1")).status, 200) << sloppy;
   Reply unknown = Trace(Login("auditor1"), testing::MakePdf({{}}));
   EXPECT_EQ(unknown.status, 404);
   EXPECT_EQ(unknown.error_code(), "trace.not_found");

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "tests/support/pdf_fixtures.h"
@@ -136,6 +137,72 @@ TEST_F(PdfStamperTest, TheStampChangesThePixels) {
   size_t differing = 0;
   for (size_t i = 0; i < before.size(); ++i) differing += before[i] != after[i];
   EXPECT_GT(differing, before.size() / 50) << "the stamp should cover a visible part of the page";
+}
+
+// Mean brightness of the top and bottom eighths of a page as displayed
+// (pdftoppm applies /Rotate), from a PGM.
+std::pair<double, double> TopAndBottom(const std::string& pgm) {
+  std::istringstream in(pgm);
+  std::string magic;
+  int w = 0, h = 0, max = 0;
+  in >> magic >> w >> h >> max;
+  in.get();
+  std::string pixels((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (magic != "P5" || static_cast<int>(pixels.size()) < w * h) return {0, 0};
+  auto mean = [&](int y0, int y1) {
+    double sum = 0;
+    for (int y = y0; y < y1; ++y) {
+      for (int x = 0; x < w; ++x) sum += static_cast<unsigned char>(pixels[static_cast<size_t>(y * w + x)]);
+    }
+    return sum / (static_cast<double>(y1 - y0) * w);
+  };
+  return {mean(0, h / 8), mean(h - h / 8, h)};
+}
+
+TEST_F(PdfStamperTest, TheStampReadsUprightOnRotatedPages) {
+  // The footer line sits at the foot of the page as displayed, whatever the
+  // page's /Rotate: the bottom strip is darker than the top one.
+  for (int rotate : {0, 90, 180, 270}) {
+    std::string source = MakePdf({{595, 842, rotate, false}});
+    auto out = StampPdf(source, Job());
+    ASSERT_TRUE(out.ok()) << rotate;
+    std::string plain = RunTool("pdftoppm -r 20 -gray {}", source, dir_.path());
+    std::string stamped = RunTool("pdftoppm -r 20 -gray {}", out->pdf, dir_.path());
+    auto [plain_top, plain_bottom] = TopAndBottom(plain);
+    auto [top, bottom] = TopAndBottom(stamped);
+    EXPECT_LT(bottom - plain_bottom, top - plain_top - 1.0) << "rotate " << rotate;
+  }
+}
+
+TEST_F(PdfStamperTest, AttachmentsDoNotLeaveUnstamped) {
+  std::string source = MakePdf({{}});
+  const std::string attachment = dir_.Join("original.docx");
+  { std::ofstream(attachment) << "the unstamped original"; }
+  std::string with_file = testing::QpdfTransform(source, "--add-attachment " + attachment + " --", dir_.path());
+  ASSERT_FALSE(with_file.empty());
+  ASSERT_THAT(RunTool("qpdf --list-attachments {}", with_file, dir_.path()), HasSubstr("original.docx"));
+  auto out = StampPdf(with_file, Job());
+  ASSERT_TRUE(out.ok());
+  EXPECT_THAT(RunTool("qpdf --list-attachments {}", out->pdf, dir_.path()), ::testing::Not(HasSubstr("original.docx")));
+  EXPECT_EQ(out->pdf.find("the unstamped original"), std::string::npos);
+}
+
+TEST_F(PdfStamperTest, AnUnbalancedOriginalCannotHideTheStamp) {
+  // Content that pops the graphics state and clips everything away: it is
+  // drawn inside its own form XObject, so the stamp still shows.
+  std::string hostile = "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+                        "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+                        "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >> endobj\n"
+                        "4 0 obj << /Length 34 >> stream\nQ Q Q 0 0 1 1 re W n 0.001 0 0 0.001 0 0 cm\nendstream endobj\n"
+                        "trailer << /Root 1 0 R >>\n%%EOF\n";
+  auto out = StampPdf(hostile, Job());
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  std::string plain = RunTool("pdftoppm -r 20 -gray {}", hostile, dir_.path());
+  std::string stamped = RunTool("pdftoppm -r 20 -gray {}", out->pdf, dir_.path());
+  ASSERT_EQ(plain.size(), stamped.size());
+  size_t differing = 0;
+  for (size_t i = 0; i < plain.size(); ++i) differing += plain[i] != stamped[i];
+  EXPECT_GT(differing, plain.size() / 50);
 }
 
 TEST_F(PdfStamperTest, FilesThatCannotBeStampedFailWithStableCodes) {

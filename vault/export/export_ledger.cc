@@ -4,6 +4,8 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 
+#include <cctype>
+
 #include "vault/audit/canonical_json.h"
 #include "vault/metadata/sqlite_util.h"
 
@@ -44,7 +46,8 @@ ExportRecord FromRow(RecordSet& rs) {
 }  // namespace
 
 std::string TokenMessage(const ExportRecord& r) {
-  return CanonicalJson({{"document", r.document_id},
+  return CanonicalJson({{"code", r.code},
+                        {"document", r.document_id},
                         {"export_id", r.export_id},
                         {"source_sha256", r.source_sha256},
                         {"time", r.created_at},
@@ -98,7 +101,18 @@ StatusOr<ExportRecord> ExportLedger::FindWhere(const char* column, const std::st
   }
 }
 
-StatusOr<ExportRecord> ExportLedger::ByCode(const std::string& code) { return FindWhere("code", code); }
+StatusOr<ExportRecord> ExportLedger::ByCode(const std::string& code) {
+  std::string normalized;
+  for (char c : code) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (c == ' ') continue;
+    if (c == 'O') c = '0';
+    if (c == 'I' || c == 'L') c = '1';
+    normalized += c;
+  }
+  if (normalized.size() == 8) normalized.insert(4, "-");
+  return FindWhere("code", normalized);
+}
 StatusOr<ExportRecord> ExportLedger::ById(const std::string& id) { return FindWhere("export_id", id); }
 
 StatusOr<int64_t> ExportLedger::CountSince(const std::string& username, const std::string& since) {

@@ -38,7 +38,7 @@ struct ExportRecord {
 };
 
 // The exact bytes the forensic token signs: canonical JSON of export id,
-// user, document, version, time and source SHA-256 (docs/export.md).
+// code, user, document, version, time and source SHA-256 (docs/export.md).
 std::string TokenMessage(const ExportRecord& r);
 
 class ExportLedger {
@@ -49,6 +49,8 @@ class ExportLedger {
 
   // export.duplicate_code if the code is taken (the caller draws another).
   Status Record(const ExportRecord& r);
+  // Codes as read off a printout are forgiving: case, spaces, O for 0 and
+  // I or L for 1 (Crockford base32).
   StatusOr<ExportRecord> ByCode(const std::string& code);
   StatusOr<ExportRecord> ById(const std::string& export_id);
   // Exports by `username` at or after `since` (RFC 3339), for rate limits.

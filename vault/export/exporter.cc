@@ -90,6 +90,7 @@ StatusOr<ExportResult> Exporter::Export(const ExportRequest& req) {
     return ResourceExhaustedError("export.too_large", "the document exceeds the export size limit");
   }
   Wiped source;
+  source.data.reserve(v->size);  // no reallocation leaves unwiped copies behind
   BoundedStringSink sink(&source.data, limits.max_bytes);
   VAULT_RETURN_IF_ERROR(vault_->ReadVersion(*v, sink));
   const std::string kind = Kind(source.data.substr(0, 8));

@@ -5,6 +5,7 @@
 #include <qpdf/QPDFExc.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
 #include <qpdf/QPDFPageObjectHelper.hh>
+#include <qpdf/Pipeline.hh>
 #include <qpdf/QPDFWriter.hh>
 
 #include <algorithm>
@@ -12,11 +13,85 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include "vault/export/stamp_renderer.h"
 
 namespace vault {
 namespace {
+
+// Collects a stream's decoded bytes, refusing more than `limit`: a few KB
+// of nested Flate can otherwise expand to gigabytes.
+class CappedPipeline : public Pipeline {
+ public:
+  CappedPipeline(std::string* out, size_t limit) : Pipeline("capped", nullptr), out_(out), limit_(limit) {}
+  void write(unsigned char const* data, size_t len) override {
+    if (out_->size() + len > limit_) throw std::length_error("stream too large");
+    out_->append(reinterpret_cast<const char*>(data), len);
+  }
+  void finish() override {}
+
+ private:
+  std::string* out_;
+  size_t limit_;
+};
+
+// Decoded stream data, at most `limit` bytes; empty if larger or broken.
+std::string StreamData(QPDFObjectHandle stream, size_t limit) {
+  std::string out;
+  try {
+    CappedPipeline pipe(&out, limit);
+    if (!stream.pipeStreamData(&pipe, nullptr, 0, qpdf_dl_generalized, true)) out.clear();
+  } catch (const std::exception&) {
+    out.clear();
+  }
+  return out;
+}
+
+// Walks the page tree without recursion and refuses deep or huge trees
+// before qpdf (which recurses per level) sees them.
+bool PageTreeIsSane(QPDF& pdf, int64_t max_pages) {
+  QPDFObjectHandle root = pdf.getRoot();
+  if (!root.isDictionary() || !root.hasKey("/Pages")) return false;
+  std::vector<std::pair<QPDFObjectHandle, int>> todo = {{root.getKey("/Pages"), 0}};
+  int64_t nodes = 0;
+  while (!todo.empty()) {
+    auto [node, depth] = todo.back();
+    todo.pop_back();
+    if (depth > 64 || ++nodes > max_pages * 2 + 64) return false;
+    if (!node.isDictionary()) continue;
+    QPDFObjectHandle kids = node.getKey("/Kids");
+    if (!kids.isArray()) continue;
+    if (kids.getArrayNItems() > max_pages + 64) return false;
+    for (int i = 0; i < kids.getArrayNItems(); ++i) todo.push_back({kids.getArrayItem(i), depth + 1});
+  }
+  return true;
+}
+
+// What a stamp cannot cover is not exported: embedded files, portfolios,
+// file-attachment annotations and page thumbnails.
+void RemoveUnstampable(QPDF& pdf, std::vector<QPDFPageObjectHelper>& pages) {
+  QPDFObjectHandle root = pdf.getRoot();
+  if (root.hasKey("/Names") && root.getKey("/Names").isDictionary()) {
+    root.getKey("/Names").removeKey("/EmbeddedFiles");
+  }
+  root.removeKey("/Collection");
+  for (auto& page : pages) {
+    QPDFObjectHandle dict = page.getObjectHandle();
+    dict.removeKey("/Thumb");
+    QPDFObjectHandle annots = dict.getKey("/Annots");
+    if (!annots.isArray()) continue;
+    std::vector<QPDFObjectHandle> kept;
+    for (int i = 0; i < annots.getArrayNItems(); ++i) {
+      QPDFObjectHandle a = annots.getArrayItem(i);
+      if (a.isDictionary() && a.getKey("/Subtype").isName() && a.getKey("/Subtype").getName() == "/FileAttachment") {
+        continue;
+      }
+      kept.push_back(a);
+    }
+    dict.replaceKey("/Annots", QPDFObjectHandle::newArray(kept));
+  }
+}
 
 // libharu's CIDs in UTF-8 mode are the characters' BMP code points, so the
 // correct ToUnicode map is the identity over the BMP (surrogates excluded),
@@ -61,23 +136,29 @@ void FixToUnicode(QPDF& stamp) {
   }
 }
 
+// The page's /Rotate as 0, 90, 180 or 270, written back in that form (qpdf
+// and some viewers ignore values such as -90 or 450).
 int NormalizedRotation(QPDFPageObjectHelper& page) {
   QPDFObjectHandle r = page.getAttribute("/Rotate", false);
-  int rotate = r.isInteger() ? static_cast<int>(r.getIntValue()) : 0;
+  long long rotate = r.isInteger() ? r.getIntValue() : 0;
   rotate %= 360;
   if (rotate < 0) rotate += 360;
-  return (rotate / 90) * 90;
+  int normalized = static_cast<int>((rotate / 90) * 90);
+  if (r.isInteger() && r.getIntValue() != normalized) {
+    page.getObjectHandle().replaceKey("/Rotate", QPDFObjectHandle::newInteger(normalized));
+  }
+  return normalized;
 }
 
-// The key of a stamp page: displayed size and the counter-rotation.
+// The key of a stamp page: the page's displayed size. placeFormXObject
+// inverts the target page's /Rotate, so an upright stamp of the displayed
+// size reads upright on the displayed page.
 struct StampKey {
   PageSize displayed;
-  int rotate = 0;  // the stamp page's /Rotate: cancels the target page's
-  bool operator<(const StampKey& o) const {
-    if (rotate != o.rotate) return rotate < o.rotate;
-    return displayed < o.displayed;
-  }
+  bool operator<(const StampKey& o) const { return displayed < o.displayed; }
 };
+
+constexpr size_t kMaxStampSizes = 64;
 
 std::string XmlEscape(const std::string& s) {
   std::string out;
@@ -102,8 +183,7 @@ void WriteXmp(QPDF& pdf, const std::map<std::string, std::string>& token) {
   QPDFObjectHandle root = pdf.getRoot();
   std::string packet;
   if (root.hasKey("/Metadata") && root.getKey("/Metadata").isStream()) {
-    auto data = root.getKey("/Metadata").getStreamData(qpdf_dl_generalized);
-    packet.assign(reinterpret_cast<const char*>(data->getBuffer()), data->getSize());
+    packet = StreamData(root.getKey("/Metadata"), 4u << 20);
     size_t end = packet.rfind("</rdf:RDF>");
     if (end != std::string::npos) {
       packet.insert(end, description);
@@ -151,6 +231,9 @@ StatusOr<StampResult> StampPdf(const std::string& source, const StampJob& job) {
       }
       return InvalidArgumentError("export.unreadable", "the stored PDF cannot be read");
     }
+    if (!PageTreeIsSane(pdf, job.max_pages)) {
+      return InvalidArgumentError("export.unreadable", "the page tree is malformed, too deep or too large");
+    }
     std::vector<QPDFPageObjectHelper> pages = QPDFPageDocumentHelper(pdf).getAllPages();
     if (pages.empty()) return InvalidArgumentError("export.no_pages", "the stored PDF has no pages");
     if (static_cast<int64_t>(pages.size()) > job.max_pages) {
@@ -172,8 +255,10 @@ StatusOr<StampResult> StampPdf(const std::string& source, const StampJob& job) {
       StampKey key;
       key.displayed = (rotate == 90 || rotate == 270) ? PageSize{std::round(h), std::round(w)}
                                                       : PageSize{std::round(w), std::round(h)};
-      key.rotate = (360 - rotate) % 360;
       if (!index.count(key)) {
+        if (keys.size() == kMaxStampSizes) {
+          return InvalidArgumentError("export.unreadable", "the PDF has too many distinct page sizes");
+        }
         index[key] = keys.size();
         keys.push_back(key);
       }
@@ -183,8 +268,9 @@ StatusOr<StampResult> StampPdf(const std::string& source, const StampJob& job) {
     std::vector<int> rotations;
     for (const auto& k : keys) {
       sizes.push_back(k.displayed);
-      rotations.push_back(k.rotate);
+      rotations.push_back(0);
     }
+    RemoveUnstampable(pdf, pages);
     VAULT_ASSIGN_OR_RETURN(std::string stamp_bytes,
                            RenderStampPdf(job.text, job.layout, job.font_file, sizes, rotations));
     QPDF stamp;  // must live until the writer is done
@@ -212,13 +298,30 @@ StatusOr<StampResult> StampPdf(const std::string& source, const StampJob& job) {
       xobjects.replaceKey(name, form);
       auto rect = page.getCropBox(false, false).getArrayAsRectangle();
       std::string placement = page.placeFormXObject(form, name, rect, true, true, true);
-      // Isolate the original content's graphics state from the stamp.
-      page.addPageContents(QPDFObjectHandle::newStream(&pdf, "q\n"), true);
-      page.addPageContents(QPDFObjectHandle::newStream(&pdf, "\nQ\nq\n" + placement + "\nQ\n"), false);
+      // The original content becomes a form XObject of its own, so nothing
+      // in it (an extra Q, an unclosed BT, a clip) can reach the stamp.
+      std::string original_content;
+      CappedPipeline content_pipe(&original_content, 512u << 20);
+      page.pipeContents(&content_pipe);
+      QPDFObjectHandle original = QPDFObjectHandle::newStream(&pdf, original_content);
+      QPDFObjectHandle form_dict = original.getDict();
+      form_dict.replaceKey("/Type", QPDFObjectHandle::newName("/XObject"));
+      form_dict.replaceKey("/Subtype", QPDFObjectHandle::newName("/Form"));
+      form_dict.replaceKey("/BBox", page.getMediaBox(false).shallowCopy());
+      form_dict.replaceKey("/Resources", resources);
+      std::string original_name = resources.getUniqueResourceName("/VaultOriginal", suffix);
+      xobjects.replaceKey(original_name, original);
+      page.getObjectHandle().replaceKey(
+          "/Contents", QPDFObjectHandle::newStream(&pdf, "q\n" + original_name + " Do\nQ\nq\n" + placement + "\nQ\n"));
     }
     WriteInfo(pdf, job.token);
     WriteXmp(pdf, job.token);
     QPDFWriter writer(pdf);
+    // Streams are copied as they are: no decompress-and-recompress of the
+    // stored file (time, and a decompression bomb's memory); only the
+    // streams made here are compressed.
+    writer.setDecodeLevel(qpdf_dl_none);
+    writer.setCompressStreams(true);
     writer.setOutputMemory();
     writer.write();
     auto buffer = writer.getBufferSharedPointer();
@@ -293,14 +396,16 @@ std::vector<std::string> ReadVisibleCodes(const std::string& bytes) {
     QPDF pdf;
     pdf.setSuppressWarnings(true);
     pdf.processMemoryFile("trace", bytes.data(), bytes.size());
+    if (!PageTreeIsSane(pdf, 100000)) return codes;
     auto pages = QPDFPageDocumentHelper(pdf).getAllPages();
     std::string text;
     for (size_t p = 0; p < pages.size() && p < 3; ++p) {
+      int forms = 0;
       for (auto& kv : pages[p].getFormXObjects()) {
+        if (++forms > 16) break;
         QPDFObjectHandle form = kv.second;
         if (!form.isStream()) continue;
-        auto data = form.getStreamData(qpdf_dl_generalized);
-        std::string content(reinterpret_cast<const char*>(data->getBuffer()), data->getSize());
+        std::string content = StreamData(form, 1u << 20);
         for (size_t at = content.find('<'); at != std::string::npos; at = content.find('<', at + 1)) {
           size_t end = content.find('>', at);
           if (end == std::string::npos) break;

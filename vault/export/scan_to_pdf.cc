@@ -15,7 +15,8 @@ namespace vault {
 namespace {
 
 constexpr double kDefaultDpi = 200;
-constexpr uint64_t kMaxPixels = 100ull * 1000 * 1000;
+constexpr uint64_t kMaxPixels = 100ull * 1000 * 1000;       // per image
+constexpr uint64_t kMaxTotalPixels = 300ull * 1000 * 1000;  // per scan, all pages
 
 struct HaruError {
   HPDF_STATUS code = HPDF_OK;
@@ -174,6 +175,7 @@ Status AddTiffPages(HPDF_Doc doc, const std::string& data, int64_t max_pages) {
       TIFFClose);
   if (!tif) return InvalidArgumentError("export.unreadable", "the TIFF cannot be read");
   int64_t pages = 0;
+  uint64_t total_pixels = 0;
   do {
     if (++pages > max_pages) {
       return ResourceExhaustedError("export.too_many_pages", "the scan has more pages than the export limit");
@@ -183,6 +185,10 @@ Status AddTiffPages(HPDF_Doc doc, const std::string& data, int64_t max_pages) {
     TIFFGetField(tif.get(), TIFFTAG_IMAGELENGTH, &h);
     if (w == 0 || h == 0 || static_cast<uint64_t>(w) * h > kMaxPixels) {
       return ResourceExhaustedError("export.too_large", "the scan's dimensions are out of range");
+    }
+    total_pixels += static_cast<uint64_t>(w) * h;
+    if (total_pixels > kMaxTotalPixels) {
+      return ResourceExhaustedError("export.too_large", "the scan has too many pixels in all");
     }
     float xres = 0, yres = 0;
     uint16_t unit = RESUNIT_INCH;
