@@ -196,7 +196,7 @@ void Exchange::Error(const Status& s) {
   Poco::JSON::Object::Ptr body = new Poco::JSON::Object();
   body->set("error", err);
   if (status == 401) resp_.set("WWW-Authenticate", "Bearer");
-  if (status == 503 && s.reason() == "auth.busy") resp_.set("Retry-After", "1");
+  if (status == 503 && (s.reason() == "auth.busy" || s.reason() == "export.busy")) resp_.set("Retry-After", "1");
   SendObject(status, body);
 }
 

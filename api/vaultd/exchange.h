@@ -26,8 +26,9 @@
 
 namespace vaultd {
 
-// Limits how many password checks (Argon2id, 64 MiB each by default) run at
-// once, so a burst of logins cannot exhaust memory.
+// Limits how many expensive operations run at once: password checks
+// (Argon2id, 64 MiB each by default) and exports (each holds a document in
+// memory), so a burst cannot exhaust memory. Excess is refused, not queued.
 class LoginGate {
  public:
   explicit LoginGate(int capacity) : free_(capacity) {}
@@ -70,6 +71,7 @@ struct Ctx {
   Connections* connections;
   const std::atomic<bool>* stopping;  // set when shutdown begins
   vault::Exporter* exporter;          // the one export path
+  LoginGate* exports;                 // caps concurrent exports (same gate type as logins)
 };
 
 int HttpStatusFor(const vault::Status& s);

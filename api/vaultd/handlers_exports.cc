@@ -59,6 +59,12 @@ void HandleCreateExport(Exchange& ex, const PathParams& p) {
   req.username = ex.subject().username;
   req.display_name = ex.display_name();
   req.department = ex.subject().department;
+  LoginGate::Slot slot(*ex.ctx().exports);
+  if (!slot.held()) {
+    Status busy = vault::UnavailableError("export.busy", "too many exports at once; retry shortly");
+    ex.Audit("document.export", d.archive_number, busy);
+    return ex.Error(busy);
+  }
   auto result = ex.ctx().exporter->Export(req);
   if (!result.ok()) {
     ex.Audit("document.export", d.archive_number, result.status());

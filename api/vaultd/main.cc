@@ -123,6 +123,7 @@ class VaultdApp : public Poco::Util::ServerApplication {
     opts.tls_private_key_file = config().getString("vaultd.tls_private_key", "");
     opts.max_concurrent_logins = config().getInt("vaultd.max_concurrent_logins", 4);
     opts.watermark_json = watermark;
+    opts.max_concurrent_exports = config().getInt("vaultd.max_concurrent_exports", 2);
     opts.shutdown_grace_seconds = config().getInt("vaultd.shutdown_grace_seconds", 30);
     vaultd::VaultServer server(lv->get(), policy->get(), opts);
     vault::Status st = server.Start();

@@ -82,10 +82,11 @@ vault::Status VaultServer::Start() {
     params->setKeepAlive(true);
     params->setTimeout(Poco::Timespan(15, 0));  // slow clients do not pin workers for long
     logins_ = std::make_unique<LoginGate>(std::max(1, options_.max_concurrent_logins));
+    exports_gate_ = std::make_unique<LoginGate>(std::max(1, options_.max_concurrent_exports));
     connections_ = std::make_unique<Connections>();
     stopping_ = false;
     auto ctx = std::make_shared<Ctx>(
-        Ctx{vault_, policy_, &metrics_, &options_, logins_.get(), connections_.get(), &stopping_, exporter_.get()});
+        Ctx{vault_, policy_, &metrics_, &options_, logins_.get(), connections_.get(), &stopping_, exporter_.get(), exports_gate_.get()});
     // Our own pool, so Stop() can wait for every worker, including one that
     // took a connection off the queue just as the server stopped.
     pool_ = std::make_unique<Poco::ThreadPool>(2, options_.max_threads + 4, 60);

@@ -46,6 +46,9 @@ struct ServerOptions {
   int max_concurrent_logins = 4;
   // On Stop(), how long in-flight requests may take before they are cut.
   long shutdown_grace_seconds = 30;
+  // Exports stamped at once (each holds its document in memory); more get
+  // 503 export.busy.
+  int max_concurrent_exports = 2;
   // policies/watermark.json; empty: the built-in default.
   std::string watermark_json;
 };
@@ -97,6 +100,7 @@ class VaultServer {
   std::unique_ptr<Poco::Net::TCPServer> server_;
   std::unique_ptr<Poco::Timer> checkpoints_;
   std::unique_ptr<LoginGate> logins_;
+  std::unique_ptr<LoginGate> exports_gate_;
   std::unique_ptr<Connections> connections_;
   std::atomic<bool> stopping_{false};
   std::unique_ptr<vault::WatermarkPolicy> watermark_;

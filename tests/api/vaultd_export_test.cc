@@ -11,11 +11,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <atomic>
 #include <map>
+#include <thread>
 
 #include "tests/api/vaultd_fixture.h"
 #include "tests/support/pdf_fixtures.h"
 #include "vault/crypto/sha256.h"
+#include "vault/export/default_watermark.h"
 
 namespace vault {
 namespace {
@@ -379,6 +382,66 @@ TEST_F(VaultdExportTest, NoRouteGivesNonAdminsTheUnstampedOriginal) {
     }
   }
   EXPECT_GE(pdf_responses, 3);  // the export route, for manager, staff and legal
+}
+
+// The per-user hourly limit holds even for parallel requests: it is checked
+// again in the same transaction that records the export.
+class VaultdExportLimitTest : public VaultdExportTest {
+ protected:
+  void Configure(vaultd::ServerOptions& opts) override {
+    std::string json = kDefaultWatermarkJson;
+    size_t at = json.find("\"exports_per_user_per_hour\": 120");
+    EXPECT_NE(at, std::string::npos);
+    json.replace(at, std::string("\"exports_per_user_per_hour\": 120").size(), "\"exports_per_user_per_hour\": 2");
+    opts.watermark_json = json;
+    opts.max_concurrent_exports = 8;
+  }
+};
+
+TEST_F(VaultdExportLimitTest, ParallelExportsCannotExceedTheHourlyLimit) {
+  const std::string staff = Login("staff_s");
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0}, limited{0}, other{0};
+  for (int i = 0; i < 5; ++i) {
+    threads.emplace_back([&] {
+      Download d = Export(staff, pdf_doc_.id);
+      if (d.status == 200) ++ok;
+      else if (d.status == 429 && d.body.find("export.rate_limited") != std::string::npos) ++limited;
+      else ++other;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 2);
+  EXPECT_EQ(limited.load(), 3);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(lv_->exports().ForDocument(pdf_doc_.id)->size(), 2u);
+}
+
+class VaultdExportGateTest : public VaultdExportTest {
+ protected:
+  void Configure(vaultd::ServerOptions& opts) override { opts.max_concurrent_exports = 1; }
+};
+
+TEST_F(VaultdExportGateTest, ExportsBeyondTheConcurrencyCapAreRefusedNotQueued) {
+  const std::string staff = Login("staff_s");
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0}, busy{0}, other{0};
+  std::atomic<int> ready{0};
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&] {
+      ++ready;
+      while (ready.load() < 6) std::this_thread::yield();
+      Download d = Export(staff, pdf_doc_.id);
+      if (d.status == 200) ++ok;
+      else if (d.status == 503 && d.body.find("export.busy") != std::string::npos) ++busy;
+      else ++other;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_GE(ok.load(), 1);
+  EXPECT_GE(busy.load(), 1) << "six simultaneous exports never overlapped";
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(lv_->exports().ForDocument(pdf_doc_.id)->size(), static_cast<size_t>(ok.load()));
 }
 
 }  // namespace

@@ -70,17 +70,37 @@ StatusOr<std::unique_ptr<ExportLedger>> ExportLedger::Open(const std::string& db
   }
 }
 
-Status ExportLedger::Record(const ExportRecord& r) {
+Status ExportLedger::Record(const ExportRecord& r, int64_t hourly_limit, const std::string& since) {
   std::lock_guard<std::mutex> lock(mu_);
+  Session& s = *session_;
   try {
-    Poco::Int64 taken = 0;
-    *session_ << "SELECT COUNT(*) FROM exports WHERE code = ?", bind(r.code), into(taken), now;
-    if (taken) return AlreadyExistsError("export.duplicate_code", "export code already used");
-    *session_ << "INSERT INTO exports (" << kColumns << ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        bind(r.export_id), bind(r.code), bind(r.username), bind(r.document_id), bind(r.archive_number),
-        bind(Poco::Int64{r.version}), bind(r.borrow_id), bind(r.created_at), bind(r.source_sha256),
-        bind(r.output_sha256), bind(Poco::Int64{r.pages}), bind(Poco::Int64{r.bytes}), bind(r.key_name),
-        bind(r.public_key), bind(r.signature), now;
+    s << "BEGIN IMMEDIATE", now;
+    try {
+      Poco::Int64 taken = 0;
+      s << "SELECT COUNT(*) FROM exports WHERE code = ?", bind(r.code), into(taken), now;
+      if (taken) {
+        s << "ROLLBACK", now;
+        return AlreadyExistsError("export.duplicate_code", "export code already used");
+      }
+      if (hourly_limit > 0) {
+        Poco::Int64 recent = 0;
+        s << "SELECT COUNT(*) FROM exports WHERE username = ? AND created_at >= ?", bind(r.username), bind(since),
+            into(recent), now;
+        if (recent >= hourly_limit) {
+          s << "ROLLBACK", now;
+          return ResourceExhaustedError("export.rate_limited", "export limit reached; try again later");
+        }
+      }
+      s << "INSERT INTO exports (" << kColumns << ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", bind(r.export_id),
+          bind(r.code), bind(r.username), bind(r.document_id), bind(r.archive_number), bind(Poco::Int64{r.version}),
+          bind(r.borrow_id), bind(r.created_at), bind(r.source_sha256), bind(r.output_sha256),
+          bind(Poco::Int64{r.pages}), bind(Poco::Int64{r.bytes}), bind(r.key_name), bind(r.public_key),
+          bind(r.signature), now;
+      s << "COMMIT", now;
+    } catch (...) {
+      s << "ROLLBACK", now;
+      throw;
+    }
     return Status::Ok();
   } catch (const Poco::Exception& e) {
     return DbError(e);

@@ -47,8 +47,11 @@ class ExportLedger {
   static StatusOr<std::unique_ptr<ExportLedger>> Open(const std::string& db_path);
   ~ExportLedger();
 
-  // export.duplicate_code if the code is taken (the caller draws another).
-  Status Record(const ExportRecord& r);
+  // export.duplicate_code if the code is taken. With `hourly_limit` > 0,
+  // also export.rate_limited when the user already has that many exports
+  // since `since`: checked and inserted in one transaction, so parallel
+  // exports cannot slip past the limit.
+  Status Record(const ExportRecord& r, int64_t hourly_limit = 0, const std::string& since = "");
   // Codes as read off a printout are forgiving: case, spaces, O for 0 and
   // I or L for 1 (Crockford base32).
   StatusOr<ExportRecord> ByCode(const std::string& code);

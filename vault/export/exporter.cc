@@ -147,7 +147,10 @@ StatusOr<ExportResult> Exporter::Export(const ExportRequest& req) {
   r.pages = stamped.pages;
   r.bytes = static_cast<int64_t>(stamped.pdf.size());
   r.output_sha256 = Sha256::HexOf(stamped.pdf);
-  VAULT_RETURN_IF_ERROR(ledger_->Record(r));
+  // Checked again, atomically with the insert: parallel exports cannot
+  // exceed the limit between the early check and here.
+  VAULT_RETURN_IF_ERROR(
+      ledger_->Record(r, limits.exports_per_user_per_hour, FormatUtc(now - std::chrono::hours(1))));
   return ExportResult{std::move(r), std::move(stamped.pdf)};
 }
 
