@@ -49,14 +49,7 @@ int CmdDept(const GlobalOptions& g, const std::vector<std::string>& argv) {
   if (!depts.ok()) return Fail(depts.status());
   if (a.Has("--json")) {
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
-    for (const auto& d : *depts) {
-      Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-      o->set("name", d.name);
-      o->set("display_name", d.display_name);
-      o->set("created_at", d.created_at);
-      o->set("users", static_cast<Poco::Int64>(d.users));
-      items->add(o);
-    }
+    for (const auto& d : *depts) items->add(DepartmentJson(d));
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
     o->set("items", items);
     std::printf("%s\n", Stringify(o).c_str());

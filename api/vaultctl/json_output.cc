@@ -85,6 +85,15 @@ Poco::JSON::Object::Ptr AuditEventJson(const vault::AuditEvent& e) {
   return o;
 }
 
+Poco::JSON::Object::Ptr DepartmentJson(const vault::Department& d) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("name", d.name);
+  o->set("display_name", d.display_name);
+  o->set("created_at", d.created_at);
+  o->set("users", static_cast<Poco::Int64>(d.users));
+  return o;
+}
+
 Poco::JSON::Object::Ptr UserJson(const vault::User& u) {
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   o->set("username", u.username);

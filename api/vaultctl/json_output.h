@@ -16,6 +16,7 @@ Poco::JSON::Object::Ptr VersionJson(const vault::VersionRecord& v);
 Poco::JSON::Object::Ptr FixityJson(const vault::FixityReport& r);
 Poco::JSON::Object::Ptr AuditEventJson(const vault::AuditEvent& e);
 Poco::JSON::Object::Ptr UserJson(const vault::User& u);
+Poco::JSON::Object::Ptr DepartmentJson(const vault::Department& d);
 std::string Stringify(const Poco::JSON::Object::Ptr& obj);
 
 }  // namespace vaultctl

@@ -22,21 +22,6 @@ namespace {
 
 constexpr size_t kMaxJsonBody = 64 * 1024;
 
-std::vector<std::string> Segments(const std::string& path) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : path) {
-    if (c == '/') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
 // Audit fields that come from the client (a path segment, a name in a body)
 // are cut to 128 bytes on a UTF-8 boundary, control characters replaced, so
 // nobody can write large or misleading rows into the log.
@@ -56,6 +41,7 @@ std::string Bounded(const std::string& in) {
 int HttpStatusFor(const Status& s) {
   // Reasons whose HTTP status is more specific than their code's.
   static const std::map<std::string, int> kByReason = {
+      {"request.method_not_allowed", 405},
       {"export.rate_limited", 429}, {"export.not_pdf", 415},   {"export.unsupported_type", 415},
       {"export.unreadable", 422},   {"export.encrypted", 422}, {"export.no_pages", 422},
   };
@@ -131,7 +117,7 @@ void Exchange::Serve() {
       return Reject(vault::InvalidArgumentError("request.bad_path", "control characters in the path"));
     }
   }
-  std::vector<std::string> segments = Segments(path);
+  std::vector<std::string> segments = SplitPath(path);
   for (const auto& s : segments) {
     if (s == ".." || s == ".") {
       return Reject(vault::InvalidArgumentError("request.bad_path", "'.' and '..' are not allowed in paths"));
@@ -185,7 +171,6 @@ void Exchange::NoContent() {
 
 void Exchange::Error(const Status& s) {
   int status = HttpStatusFor(s);
-  if (s.reason() == "request.method_not_allowed") status = 405;
   if (status == 403) ctx_.metrics->denied++;
   if (status >= 500) ctx_.metrics->errors++;
   Poco::JSON::Object::Ptr err = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);

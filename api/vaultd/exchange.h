@@ -29,9 +29,9 @@ namespace vaultd {
 // Limits how many expensive operations run at once: password checks
 // (Argon2id, 64 MiB each by default) and exports (each holds a document in
 // memory), so a burst cannot exhaust memory. Excess is refused, not queued.
-class LoginGate {
+class ConcurrencyGate {
  public:
-  explicit LoginGate(int capacity) : free_(capacity) {}
+  explicit ConcurrencyGate(int capacity) : free_(capacity) {}
   bool TryEnter() {
     int n = free_.load();
     while (n > 0) {
@@ -44,14 +44,14 @@ class LoginGate {
   // Holds a slot for its lifetime.
   class Slot {
    public:
-    explicit Slot(LoginGate& gate) : gate_(gate), held_(gate.TryEnter()) {}
+    explicit Slot(ConcurrencyGate& gate) : gate_(gate), held_(gate.TryEnter()) {}
     ~Slot() {
       if (held_) gate_.Leave();
     }
     bool held() const { return held_; }
 
    private:
-    LoginGate& gate_;
+    ConcurrencyGate& gate_;
     bool held_;
   };
 
@@ -67,11 +67,11 @@ struct Ctx {
   const vault::PolicyEngine* policy;
   Metrics* metrics;
   const ServerOptions* options;
-  LoginGate* logins;
+  ConcurrencyGate* logins;            // caps concurrent password checks
   Connections* connections;
   const std::atomic<bool>* stopping;  // set when shutdown begins
   vault::Exporter* exporter;          // the one export path
-  LoginGate* exports;                 // caps concurrent exports (same gate type as logins)
+  ConcurrencyGate* exports;           // caps concurrent exports
 };
 
 int HttpStatusFor(const vault::Status& s);

@@ -18,15 +18,6 @@ bool Admin(Exchange& ex, const std::string& object) {
   return ex.Authenticate("user.manage", object) && ex.Allowed("user.manage", object);
 }
 
-Poco::JSON::Object::Ptr DepartmentJson(const vault::Department& d) {
-  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  o->set("name", d.name);
-  o->set("display_name", d.display_name);
-  o->set("created_at", d.created_at);
-  o->set("users", static_cast<Poco::Int64>(d.users));
-  return o;
-}
-
 }  // namespace
 
 void HandleListUsers(Exchange& ex, const PathParams&) {
@@ -114,7 +105,7 @@ void HandleListDepartments(Exchange& ex, const PathParams&) {
   }
   if (!ex.AuditOrFail("department.list", "departments")) return;
   Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
-  for (const auto& d : *depts) items->add(DepartmentJson(d));
+  for (const auto& d : *depts) items->add(vaultctl::DepartmentJson(d));
   ex.SendItems(items);
 }
 
@@ -129,7 +120,7 @@ void HandleCreateDepartment(Exchange& ex, const PathParams&) {
   auto d = ex.ctx().vault->identity().AddDepartment(name, display);
   ex.Audit("department.add", name.empty() ? "-" : name, d.status());
   if (!d.ok()) return ex.Error(d.status());
-  ex.SendObject(201, DepartmentJson(*d));
+  ex.SendObject(201, vaultctl::DepartmentJson(*d));
 }
 
 }  // namespace vaultd

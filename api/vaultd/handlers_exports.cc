@@ -59,7 +59,7 @@ void HandleCreateExport(Exchange& ex, const PathParams& p) {
   req.username = ex.subject().username;
   req.display_name = ex.display_name();
   req.department = ex.subject().department;
-  LoginGate::Slot slot(*ex.ctx().exports);
+  ConcurrencyGate::Slot slot(*ex.ctx().exports);
   if (!slot.held()) {
     Status busy = vault::UnavailableError("export.busy", "too many exports at once; retry shortly");
     ex.Audit("document.export", d.archive_number, busy);
@@ -128,11 +128,12 @@ void HandleTraceFile(Exchange& ex, const PathParams&) {
   // to transplant from someone else's copy) and the code printed by the
   // stamp on the pages (hard to remove). When they disagree, the printed
   // code wins and the token is reported as not valid.
-  auto token = vault::ReadPdfToken(pdf);
+  vault::TraceEvidence evidence = vault::ReadTraceEvidence(pdf);
+  auto& token = evidence.token;
   vault::StatusOr<vault::ExportRecord> by_token = vault::NotFoundError("trace.not_found", "");
   if (token.count("ExportId")) by_token = ledger.ById(token["ExportId"]);
   vault::StatusOr<vault::ExportRecord> by_print = vault::NotFoundError("trace.not_found", "");
-  for (const auto& code : vault::ReadVisibleCodes(pdf)) {
+  for (const auto& code : evidence.codes) {
     by_print = ledger.ByCode(code);
     if (by_print.ok()) break;
   }

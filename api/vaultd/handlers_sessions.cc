@@ -24,7 +24,7 @@ void HandleLogin(Exchange& ex, const PathParams&) {
   ex.SetActorName(username);
   // Each check costs an Argon2id run (64 MiB by default): refuse, rather
   // than queue, what exceeds the configured concurrency.
-  LoginGate::Slot slot(*ex.ctx().logins);
+  ConcurrencyGate::Slot slot(*ex.ctx().logins);
   if (!slot.held()) {
     ex.ctx().metrics->logins_refused_busy++;
     Status busy = vault::UnavailableError("auth.busy", "too many logins at once; retry in a second");

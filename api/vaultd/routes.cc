@@ -30,22 +30,22 @@ const std::vector<Route>& RouteTable() {
   return kRoutes;
 }
 
-namespace {
-
-std::vector<std::string> PatternSegments(const char* pattern) {
+std::vector<std::string> SplitPath(const std::string& path) {
   std::vector<std::string> out;
   std::string cur;
-  for (const char* c = pattern; *c; ++c) {
-    if (*c == '/') {
+  for (char c : path) {
+    if (c == '/') {
       if (!cur.empty()) out.push_back(cur);
       cur.clear();
     } else {
-      cur += *c;
+      cur += c;
     }
   }
   if (!cur.empty()) out.push_back(cur);
   return out;
 }
+
+namespace {
 
 bool Matches(const std::vector<std::string>& pattern, const std::vector<std::string>& segments,
              PathParams* params) {
@@ -68,7 +68,7 @@ const Route* MatchRoute(const std::string& method, const std::vector<std::string
                         PathParams* params, std::string* allowed) {
   static const std::vector<std::vector<std::string>> kPatterns = [] {
     std::vector<std::vector<std::string>> out;
-    for (const Route& r : RouteTable()) out.push_back(PatternSegments(r.pattern));
+    for (const Route& r : RouteTable()) out.push_back(SplitPath(r.pattern));
     return out;
   }();
   allowed->clear();

@@ -22,6 +22,9 @@ struct Route {
 
 const std::vector<Route>& RouteTable();
 
+// The non-empty segments of a path: "/api//v1/x" -> {"api", "v1", "x"}.
+std::vector<std::string> SplitPath(const std::string& path);
+
 // Finds the route for `method` and the path's segments; fills `params`.
 // `allowed` gets the methods that some route serves on this path, e.g.
 // "GET, POST" (non-empty with no match: 405, not 404).

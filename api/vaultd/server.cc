@@ -81,8 +81,8 @@ vault::Status VaultServer::Start() {
     params->setMaxQueued(options_.max_queued);
     params->setKeepAlive(true);
     params->setTimeout(Poco::Timespan(15, 0));  // slow clients do not pin workers for long
-    logins_ = std::make_unique<LoginGate>(std::max(1, options_.max_concurrent_logins));
-    exports_gate_ = std::make_unique<LoginGate>(std::max(1, options_.max_concurrent_exports));
+    logins_ = std::make_unique<ConcurrencyGate>(std::max(1, options_.max_concurrent_logins));
+    exports_gate_ = std::make_unique<ConcurrencyGate>(std::max(1, options_.max_concurrent_exports));
     connections_ = std::make_unique<Connections>();
     stopping_ = false;
     auto ctx = std::make_shared<Ctx>(

@@ -69,7 +69,7 @@ struct RouteInfo {
   std::string pattern;  // e.g. "/api/v1/documents/{id}"
 };
 
-class LoginGate;
+class ConcurrencyGate;
 class Connections;
 
 class VaultServer {
@@ -99,8 +99,8 @@ class VaultServer {
   std::unique_ptr<Poco::ThreadPool> pool_;  // declared before server_: outlives it
   std::unique_ptr<Poco::Net::TCPServer> server_;
   std::unique_ptr<Poco::Timer> checkpoints_;
-  std::unique_ptr<LoginGate> logins_;
-  std::unique_ptr<LoginGate> exports_gate_;
+  std::unique_ptr<ConcurrencyGate> logins_;
+  std::unique_ptr<ConcurrencyGate> exports_gate_;
   std::unique_ptr<Connections> connections_;
   std::atomic<bool> stopping_{false};
   std::unique_ptr<vault::WatermarkPolicy> watermark_;

@@ -114,6 +114,32 @@ class VaultdExportTest : public VaultdTest {
     return t;
   }
 
+  struct ExportCounts {
+    int ok = 0, refused = 0, other = 0;
+  };
+  // `n` exports of the PDF document started together; counts 200s, the
+  // given refusal (status and error code), and anything else.
+  ExportCounts ParallelExports(int n, const std::string& token, int refused_status, const std::string& refused_code) {
+    std::vector<Download> results(static_cast<size_t>(n));
+    std::vector<std::thread> threads;
+    std::atomic<int> ready{0};
+    for (int i = 0; i < n; ++i) {
+      threads.emplace_back([&, i] {
+        ++ready;
+        while (ready.load() < n) std::this_thread::yield();
+        results[static_cast<size_t>(i)] = Export(token, pdf_doc_.id);
+      });
+    }
+    for (auto& t : threads) t.join();
+    ExportCounts c;
+    for (const auto& d : results) {
+      if (d.status == 200) ++c.ok;
+      else if (d.status == refused_status && d.body.find(refused_code) != std::string::npos) ++c.refused;
+      else ++c.other;
+    }
+    return c;
+  }
+
   std::string source_;
   DocumentRecord pdf_doc_;
 };
@@ -399,21 +425,10 @@ class VaultdExportLimitTest : public VaultdExportTest {
 };
 
 TEST_F(VaultdExportLimitTest, ParallelExportsCannotExceedTheHourlyLimit) {
-  const std::string staff = Login("staff_s");
-  std::vector<std::thread> threads;
-  std::atomic<int> ok{0}, limited{0}, other{0};
-  for (int i = 0; i < 5; ++i) {
-    threads.emplace_back([&] {
-      Download d = Export(staff, pdf_doc_.id);
-      if (d.status == 200) ++ok;
-      else if (d.status == 429 && d.body.find("export.rate_limited") != std::string::npos) ++limited;
-      else ++other;
-    });
-  }
-  for (auto& t : threads) t.join();
-  EXPECT_EQ(ok.load(), 2);
-  EXPECT_EQ(limited.load(), 3);
-  EXPECT_EQ(other.load(), 0);
+  auto counts = ParallelExports(5, Login("staff_s"), 429, "export.rate_limited");
+  EXPECT_EQ(counts.ok, 2);
+  EXPECT_EQ(counts.refused, 3);
+  EXPECT_EQ(counts.other, 0);
   EXPECT_EQ(lv_->exports().ForDocument(pdf_doc_.id)->size(), 2u);
 }
 
@@ -423,25 +438,11 @@ class VaultdExportGateTest : public VaultdExportTest {
 };
 
 TEST_F(VaultdExportGateTest, ExportsBeyondTheConcurrencyCapAreRefusedNotQueued) {
-  const std::string staff = Login("staff_s");
-  std::vector<std::thread> threads;
-  std::atomic<int> ok{0}, busy{0}, other{0};
-  std::atomic<int> ready{0};
-  for (int i = 0; i < 6; ++i) {
-    threads.emplace_back([&] {
-      ++ready;
-      while (ready.load() < 6) std::this_thread::yield();
-      Download d = Export(staff, pdf_doc_.id);
-      if (d.status == 200) ++ok;
-      else if (d.status == 503 && d.body.find("export.busy") != std::string::npos) ++busy;
-      else ++other;
-    });
-  }
-  for (auto& t : threads) t.join();
-  EXPECT_GE(ok.load(), 1);
-  EXPECT_GE(busy.load(), 1) << "six simultaneous exports never overlapped";
-  EXPECT_EQ(other.load(), 0);
-  EXPECT_EQ(lv_->exports().ForDocument(pdf_doc_.id)->size(), static_cast<size_t>(ok.load()));
+  auto counts = ParallelExports(6, Login("staff_s"), 503, "export.busy");
+  EXPECT_GE(counts.ok, 1);
+  EXPECT_GE(counts.refused, 1) << "six simultaneous exports never overlapped";
+  EXPECT_EQ(counts.other, 0);
+  EXPECT_EQ(lv_->exports().ForDocument(pdf_doc_.id)->size(), static_cast<size_t>(counts.ok));
 }
 
 }  // namespace

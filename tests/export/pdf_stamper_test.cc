@@ -112,8 +112,9 @@ TEST_F(PdfStamperTest, TheTokenIsInTheInfoDictionaryAndXmp) {
   EXPECT_THAT(info, HasSubstr("K7QM-2XRD"));
   std::string xmp = RunTool("pdfinfo -meta {}", out->pdf, dir_.path());
   EXPECT_THAT(xmp, HasSubstr("<vault:ExportId>0123456789abcdef0123456789abcdef</vault:ExportId>"));
-  auto token = ReadPdfToken(out->pdf);
-  EXPECT_EQ(token["ExportCode"], "K7QM-2XRD");
+  auto evidence = ReadTraceEvidence(out->pdf);
+  EXPECT_EQ(evidence.token["ExportCode"], "K7QM-2XRD");
+  EXPECT_EQ(evidence.codes, std::vector<std::string>{"K7QM-2XRD"});
 }
 
 TEST_F(PdfStamperTest, LinearizedAndOwnerPasswordOnlyFilesAreStamped) {

@@ -39,6 +39,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 2: (void)vault::ScanToPdf(vault::ScanKind::kPng, std::string("\x89PNG\r\n\x1a\n", 8) + input, 4); break;
     default: (void)vault::ScanToPdf(vault::ScanKind::kTiff, input, 4); break;
   }
-  (void)vault::ReadVisibleCodes(input);
+  (void)vault::ReadTraceEvidence(input);
   return 0;
 }

@@ -1,5 +1,7 @@
 #include "tests/support/pdf_fixtures.h"
 
+#include "vault/export/haru_doc.h"
+
 #include <hpdf.h>
 #include <jpeglib.h>
 #include <png.h>
@@ -13,7 +15,8 @@
 namespace vault::testing {
 
 std::string MakePdf(const std::vector<FixturePage>& pages) {
-  HPDF_Doc pdf = HPDF_New(nullptr, nullptr);
+  HaruDoc doc;
+  HPDF_Doc pdf = doc.get();
   HPDF_Font font = HPDF_GetFont(pdf, "Helvetica", nullptr);
   int n = 0;
   for (const FixturePage& p : pages) {
@@ -33,13 +36,7 @@ std::string MakePdf(const std::vector<FixturePage>& pages) {
       HPDF_Page_Fill(page);
     }
   }
-  HPDF_SaveToStream(pdf);
-  std::string out(HPDF_GetStreamSize(pdf), '\0');
-  HPDF_UINT32 len = static_cast<HPDF_UINT32>(out.size());
-  HPDF_ReadFromStream(pdf, reinterpret_cast<HPDF_BYTE*>(out.data()), &len);
-  out.resize(len);
-  HPDF_Free(pdf);
-  return out;
+  return doc.Save();
 }
 
 namespace {

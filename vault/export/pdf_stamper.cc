@@ -338,24 +338,6 @@ StatusOr<StampResult> StampPdf(const std::string& source, const StampJob& job) {
   }
 }
 
-std::map<std::string, std::string> ReadPdfToken(const std::string& bytes) {
-  std::map<std::string, std::string> out;
-  try {
-    QPDF pdf;
-    pdf.setSuppressWarnings(true);
-    pdf.processMemoryFile("trace", bytes.data(), bytes.size());
-    QPDFObjectHandle info = pdf.getTrailer().getKey("/Info");
-    if (!info.isDictionary()) return out;
-    for (const auto& key : info.getKeys()) {
-      if (key.rfind("/Vault", 0) != 0) continue;
-      QPDFObjectHandle v = info.getKey(key);
-      if (v.isString()) out[key.substr(6)] = v.getUTF8Value();
-    }
-  } catch (const std::exception&) {
-    out.clear();
-  }
-  return out;
-}
 
 }  // namespace vault
 
@@ -390,13 +372,22 @@ bool IsCodeChar(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'
 
 }  // namespace
 
-std::vector<std::string> ReadVisibleCodes(const std::string& bytes) {
-  std::vector<std::string> codes;
+TraceEvidence ReadTraceEvidence(const std::string& bytes) {
+  TraceEvidence evidence;
+  std::vector<std::string>& codes = evidence.codes;
   try {
     QPDF pdf;
     pdf.setSuppressWarnings(true);
     pdf.processMemoryFile("trace", bytes.data(), bytes.size());
-    if (!PageTreeIsSane(pdf, 100000)) return codes;
+    QPDFObjectHandle info = pdf.getTrailer().getKey("/Info");
+    if (info.isDictionary()) {
+      for (const auto& key : info.getKeys()) {
+        if (key.rfind("/Vault", 0) != 0) continue;
+        QPDFObjectHandle v = info.getKey(key);
+        if (v.isString()) evidence.token[key.substr(6)] = v.getUTF8Value();
+      }
+    }
+    if (!PageTreeIsSane(pdf, 100000)) return evidence;
     auto pages = QPDFPageDocumentHelper(pdf).getAllPages();
     std::string text;
     for (size_t p = 0; p < pages.size() && p < 3; ++p) {
@@ -425,7 +416,7 @@ std::vector<std::string> ReadVisibleCodes(const std::string& bytes) {
   } catch (const std::exception&) {
     codes.clear();
   }
-  return codes;
+  return evidence;
 }
 
 }  // namespace vault

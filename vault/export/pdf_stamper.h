@@ -40,13 +40,16 @@ struct StampResult {
 // export.too_many_pages, stamp.*.
 StatusOr<StampResult> StampPdf(const std::string& source, const StampJob& job);
 
-// Reads the /Vault* entries back from a PDF's Info dictionary (for trace);
-// empty when there are none or the file cannot be read.
-std::map<std::string, std::string> ReadPdfToken(const std::string& pdf);
-
-// The export codes printed by the stamp, read from the form XObjects' text
-// on the first pages (for trace when the metadata was stripped). Codes are
-// XXXX-XXXX in Crockford base32; duplicates removed.
-std::vector<std::string> ReadVisibleCodes(const std::string& pdf);
+// What a copy says about its export, read in one pass (for trace): the
+// /Vault* entries of its Info dictionary (without the prefix), and the
+// export codes the stamp printed, read from the form XObjects' text on the
+// first pages (they survive stripped metadata). Codes are XXXX-XXXX in
+// Crockford base32, duplicates removed. Empty parts when the file cannot
+// be read.
+struct TraceEvidence {
+  std::map<std::string, std::string> token;
+  std::vector<std::string> codes;
+};
+TraceEvidence ReadTraceEvidence(const std::string& pdf);
 
 }  // namespace vault

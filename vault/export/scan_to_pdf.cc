@@ -1,5 +1,7 @@
 #include "vault/export/scan_to_pdf.h"
 
+#include "vault/export/haru_doc.h"
+
 #include <hpdf.h>
 #include <jpeglib.h>
 #include <png.h>
@@ -17,19 +19,6 @@ namespace {
 constexpr double kDefaultDpi = 200;
 constexpr uint64_t kMaxPixels = 100ull * 1000 * 1000;       // per image
 constexpr uint64_t kMaxTotalPixels = 300ull * 1000 * 1000;  // per scan, all pages
-
-struct HaruError {
-  HPDF_STATUS code = HPDF_OK;
-};
-
-void OnError(HPDF_STATUS code, HPDF_STATUS, void* user) {
-  auto* e = static_cast<HaruError*>(user);
-  if (e->code == HPDF_OK) e->code = code;
-}
-
-struct DocDeleter {
-  void operator()(HPDF_Doc d) const { HPDF_Free(d); }
-};
 
 uint32_t Be32(const std::string& s, size_t at) {
   return (static_cast<uint32_t>(static_cast<unsigned char>(s[at])) << 24) |
@@ -216,11 +205,9 @@ Status AddTiffPages(HPDF_Doc doc, const std::string& data, int64_t max_pages) {
 }  // namespace
 
 StatusOr<std::string> ScanToPdf(ScanKind kind, const std::string& image, int64_t max_pages) {
-  HaruError err;
-  std::unique_ptr<HPDF_Doc_Rec, DocDeleter> pdf(HPDF_New(OnError, &err));
+  HaruDoc pdf;
   if (!pdf) return InternalError("export.scan_failed", "libharu could not start");
   HPDF_Doc doc = pdf.get();
-  HPDF_SetCompressionMode(doc, HPDF_COMP_ALL);
   const auto* bytes = reinterpret_cast<const HPDF_BYTE*>(image.data());
   const auto size = static_cast<HPDF_UINT>(image.size());
   if (kind == ScanKind::kJpeg) {
@@ -232,13 +219,8 @@ StatusOr<std::string> ScanToPdf(ScanKind kind, const std::string& image, int64_t
   } else {
     VAULT_RETURN_IF_ERROR(AddTiffPages(doc, image, max_pages));
   }
-  if (err.code != HPDF_OK) return InvalidArgumentError("export.unreadable", "the scan cannot be decoded");
-  HPDF_SaveToStream(doc);
-  std::string out(HPDF_GetStreamSize(doc), '\0');
-  HPDF_UINT32 len = static_cast<HPDF_UINT32>(out.size());
-  HPDF_ReadFromStream(doc, reinterpret_cast<HPDF_BYTE*>(out.data()), &len);
-  out.resize(len);
-  if (err.code != HPDF_OK) return InvalidArgumentError("export.unreadable", "the scan cannot be decoded");
+  std::string out = pdf.Save();
+  if (out.empty()) return InvalidArgumentError("export.unreadable", "the scan cannot be decoded");
   return out;
 }
 

@@ -1,30 +1,13 @@
 #include "vault/export/stamp_renderer.h"
 
-#include <hpdf.h>
 #include <unistd.h>
 
 #include <cmath>
-#include <memory>
+
+#include "vault/export/haru_doc.h"
 
 namespace vault {
 namespace {
-
-struct HaruError {
-  HPDF_STATUS code = HPDF_OK;
-  HPDF_STATUS detail = 0;
-};
-
-void OnError(HPDF_STATUS code, HPDF_STATUS detail, void* user) {
-  auto* e = static_cast<HaruError*>(user);
-  if (e->code == HPDF_OK) {
-    e->code = code;
-    e->detail = detail;
-  }
-}
-
-struct DocDeleter {
-  void operator()(HPDF_Doc d) const { HPDF_Free(d); }
-};
 
 void DrawBlock(HPDF_Page page, HPDF_Font font, const std::vector<std::string>& lines, double size, double angle,
                double x, double y) {
@@ -51,20 +34,18 @@ StatusOr<std::string> RenderStampPdf(const StampText& text, const StampLayout& l
   }
   if (sizes.empty()) return InvalidArgumentError("stamp.no_pages", "no page sizes to stamp");
   if (rotations.size() != sizes.size()) return InvalidArgumentError("stamp.bad_request", "one rotation per size");
-  HaruError err;
-  std::unique_ptr<HPDF_Doc_Rec, DocDeleter> pdf(HPDF_New(OnError, &err));
+  HaruDoc pdf;
   if (!pdf) return InternalError("stamp.render_failed", "libharu could not start");
   HPDF_Doc doc = pdf.get();
-  HPDF_SetCompressionMode(doc, HPDF_COMP_ALL);
   HPDF_UseUTFEncodings(doc);
   HPDF_SetCurrentEncoder(doc, "UTF-8");
   const bool ttc = font_file.size() > 4 && font_file.compare(font_file.size() - 4, 4, ".ttc") == 0;
   const char* name = ttc ? HPDF_LoadTTFontFromFile2(doc, font_file.c_str(), 0, HPDF_TRUE)
                          : HPDF_LoadTTFontFromFile(doc, font_file.c_str(), HPDF_TRUE);
   HPDF_Font font = name ? HPDF_GetFont(doc, name, "UTF-8") : nullptr;
-  if (!font || err.code != HPDF_OK) {
+  if (!font || pdf.error() != HPDF_OK) {
     return InternalError("stamp.render_failed", "cannot load the stamp font (libharu error " +
-                                                    std::to_string(err.code) + ")");
+                                                    std::to_string(pdf.error()) + ")");
   }
   HPDF_ExtGState faint = HPDF_CreateExtGState(doc);
   HPDF_ExtGState_SetAlphaFill(faint, static_cast<HPDF_REAL>(layout.opacity));
@@ -110,17 +91,13 @@ StatusOr<std::string> RenderStampPdf(const StampText& text, const StampLayout& l
       HPDF_Page_EndText(page);
       HPDF_Page_GRestore(page);
     }
-    if (err.code != HPDF_OK) break;
+    if (pdf.error() != HPDF_OK) break;
   }
-  if (err.code == HPDF_OK) HPDF_SaveToStream(doc);
-  if (err.code != HPDF_OK) {
-    return InternalError("stamp.render_failed", "libharu error " + std::to_string(err.code) + "/" +
-                                                    std::to_string(err.detail));
+  std::string out = pdf.Save();
+  if (out.empty()) {
+    return InternalError("stamp.render_failed", "libharu error " + std::to_string(pdf.error()) + "/" +
+                                                    std::to_string(pdf.detail()));
   }
-  std::string out(HPDF_GetStreamSize(doc), '\0');
-  HPDF_UINT32 len = static_cast<HPDF_UINT32>(out.size());
-  HPDF_ReadFromStream(doc, reinterpret_cast<HPDF_BYTE*>(out.data()), &len);
-  out.resize(len);
   return out;
 }
 
