@@ -205,6 +205,19 @@ Status Vault::ReadVersion(const VersionRecord& v, ByteSink& sink) {
   return Status::Ok();
 }
 
+StatusOr<std::unique_ptr<BlobRandomReader>> Vault::OpenVersion(const VersionRecord& v) {
+  VAULT_ASSIGN_OR_RETURN(BlobBinding binding, BindingFor(v.document_id, v.version));
+  VAULT_ASSIGN_OR_RETURN(WrappedKey wrapped, opt_.metadata->GetWrappedKey(v.document_id, v.version));
+  VAULT_ASSIGN_OR_RETURN(SecretKey dek, opt_.keys->Unwrap(wrapped, binding));
+  VAULT_ASSIGN_OR_RETURN(std::unique_ptr<BlobReader> blob, opt_.blobs->Open(v.blob_name));
+  VAULT_ASSIGN_OR_RETURN(std::unique_ptr<BlobRandomReader> reader,
+                         BlobRandomReader::Open(dek, binding, std::move(blob)));
+  if (reader->Size() != v.size) {
+    return DataLossError("blob.size_mismatch", "content size differs from the recorded size");
+  }
+  return reader;
+}
+
 StatusOr<FixityEntry> Vault::CheckVersion(const VersionRecord& v, const std::string& archive_number) {
   FixityEntry e;
   e.document_id = v.document_id;

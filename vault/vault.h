@@ -21,6 +21,7 @@
 #include "vault/base/byte_stream.h"
 #include "vault/base/clock.h"
 #include "vault/base/status.h"
+#include "vault/crypto/blob_random_reader.h"
 #include "vault/documents/document.h"
 #include "vault/documents/field_dictionary.h"
 #include "vault/keys/key_ring.h"
@@ -97,6 +98,10 @@ class Vault {
   // The same for a version record the caller already holds (from Versions),
   // sparing the lookups.
   Status ReadVersion(const VersionRecord& version, ByteSink& sink);
+  // A version's plaintext for random access, decrypted chunk by chunk as it
+  // is read (the PDF exporter reads this way). Fails up front on a damaged
+  // header or a truncated blob; later damage fails the read that meets it.
+  StatusOr<std::unique_ptr<BlobRandomReader>> OpenVersion(const VersionRecord& version);
 
   // Re-reads and authenticates every blob (or one document's) and compares
   // the SHA-256 with the recorded one. Untracked blobs and temporaries are

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cctype>
 #include <atomic>
+#include <fstream>
 #include <map>
 #include <thread>
 
@@ -368,6 +369,46 @@ TEST_F(VaultdExportTest, HostilePdfsGetStableErrorsAndTheServerStaysUp) {
     }
     EXPECT_EQ(Call("GET", "/healthz").status, 200) << "after " << c.name;
   }
+}
+
+// The stored PDF is read straight out of its blob, chunk by chunk: a
+// damaged chunk anywhere the PDF reader goes fails the export with the
+// blob's error, even where qpdf could have recovered, and nothing leaves.
+TEST_F(VaultdExportTest, ADamagedBlobChunkFailsTheExportAndNothingLeaves) {
+  std::vector<testing::FixturePage> pages(1500);
+  const std::string big = testing::MakePdf(pages);
+  ASSERT_GT(big.size(), 4u * 65536) << "the fixture must span several chunks";
+  IngestRequest r;
+  r.meta.customer_number = "C001";
+  r.meta.doc_type = "contract";
+  r.meta.title = "damaged in the middle";
+  r.meta.department = "华南销售部";
+  r.meta.classification = "internal";
+  StringSource src(big);
+  auto doc = lv_->vault().Ingest(r, src);
+  ASSERT_TRUE(doc.ok());
+  const std::string staff = Login("staff_s");
+  Download intact = Export(staff, doc->id);
+  ASSERT_EQ(intact.status, 200) << intact.body.substr(0, 200);
+  EXPECT_EQ(testing::RunTool("pdfinfo {} | grep '^Pages:'", intact.body, dir_.path()).find("1500") != std::string::npos,
+            true);
+
+  const std::string path = lv_->blobs().PathOf(lv_->vault().Versions(doc->id)->at(0).blob_name);
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(80 + 2 * 65552 + 500);  // inside chunk 2 (page objects and content)
+    char c = 0;
+    f.read(&c, 1);
+    f.seekp(80 + 2 * 65552 + 500);
+    c = static_cast<char>(c ^ 0x20);
+    f.write(&c, 1);
+  }
+  Download d = Export(staff, doc->id);
+  EXPECT_EQ(d.status, 500) << d.body.substr(0, 200);
+  EXPECT_THAT(d.body, HasSubstr("\"code\":\"blob.chunk_auth_failed\""));
+  EXPECT_EQ(d.body.find("%PDF"), std::string::npos);
+  EXPECT_EQ(lv_->exports().ForDocument(doc->id)->size(), 1u) << "only the intact export is in the ledger";
+  EXPECT_EQ(Call("GET", "/healthz").status, 200);
 }
 
 // Every route of the server, as every role that must never receive the

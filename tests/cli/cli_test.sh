@@ -217,6 +217,7 @@ PDF
 qpdf "$WORK/raw.pdf" "$WORK/plain.pdf" >/dev/null 2>&1 || true
 PDF_ID=$(V put "$WORK/plain.pdf" --customer C0001 --type 合同 --title "导出测试" --department 华东销售部 --json |
          sed 's/.*"id":"\([0-9a-f]*\)".*/\1/')
+expect_exit 0 "zhangsan is cleared for internal documents" V user set zhangsan --clearance internal
 expect_exit 0 "export writes a stamped copy for a named user" V export "$PDF_ID" --for zhangsan -o "$WORK/stamped.pdf"
 CODE=$(awk '{print $1}' "$WORK/out")
 check "the stamped copy names the user and carries the printed code" \
@@ -227,6 +228,17 @@ check "the export is audited" bash -c "'$VAULTCTL' audit list --action document.
 expect_exit 2 "export for an unknown user is refused" V export "$PDF_ID" --for nobody -o "$WORK/x.pdf"
 check "no output file for a refused export" test ! -e "$WORK/x.pdf"
 expect_exit 1 "export without --for is a usage error" V export "$PDF_ID" -o "$WORK/x.pdf"
+expect_exit 0 "a staff member with no customers" \
+  bash -c "echo 'another long password 9' | '$VAULTCTL' user add wangwu --role staff --department 华南销售部 --password-stdin"
+expect_exit 4 "export for a user the policy denies is refused, as vaultd would" V export "$PDF_ID" --for wangwu -o "$WORK/x.pdf"
+check "the refusal names the rule and leaves no file" bash -c "grep -q 'access.denied' '$WORK/err' && test ! -e '$WORK/x.pdf'"
+check "the refused export is audited as denied" bash -c "'$VAULTCTL' audit list --action document.export | grep -q access.denied"
+mkdir -p "$WORK/policies"
+cp "$(dirname "$0")/../../policies/roles.json" "$WORK/policies/"
+sed 's/示例销售有限公司/测试公司甲/' "$(dirname "$0")/../../policies/watermark.json" >"$WORK/policies/watermark.json"
+expect_exit 0 "export --policies DIR" V export "$PDF_ID" --for zhangsan --policies "$WORK/policies" -o "$WORK/stamped2.pdf"
+check "the stamp uses the deployment's watermark.json" bash -c "pdftotext -raw '$WORK/stamped2.pdf' - | tr -d ' \n' | grep -q '测试公司甲'"
+expect_exit 4 "export --policies without roles.json is refused" V export "$PDF_ID" --for zhangsan --policies "$WORK/nowhere" -o "$WORK/x.pdf"
 
 expect_exit 0 "user disable" V user disable zhangsan
 check "disabled users are marked" bash -c "'$VAULTCTL' user list | grep -q disabled"

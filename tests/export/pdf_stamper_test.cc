@@ -206,6 +206,36 @@ TEST_F(PdfStamperTest, AnUnbalancedOriginalCannotHideTheStamp) {
   EXPECT_GT(differing, plain.size() / 50);
 }
 
+TEST_F(PdfStamperTest, PagesWithSeveralContentStreamsKeepAllOfThem) {
+  // A page whose content is split over two streams (one compressed with
+  // qpdf below) and a page with one: both keep their text under the stamp.
+  std::string split = "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+                      "2 0 obj << /Type /Pages /Kids [3 0 R 8 0 R] /Count 2 >> endobj\n"
+                      "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents [4 0 R 5 0 R]\n"
+                      "  /Resources << /Font << /F1 6 0 R >> >> >> endobj\n"
+                      "4 0 obj << /Length 37 >> stream\nBT /F1 18 Tf 72 700 Td (PARTONE) Tj\nendstream endobj\n"
+                      "5 0 obj << /Length 31 >> stream\n( PARTTWOFOLLOWS) Tj ET\n\nendstream endobj\n"
+                      "6 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n"
+                      "8 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 9 0 R\n"
+                      "  /Resources << /Font << /F1 6 0 R >> >> >> endobj\n"
+                      "9 0 obj << /Length 44 >> stream\nBT /F1 18 Tf 72 700 Td (SINGLESTREAM) Tj ET\nendstream endobj\n"
+                      "trailer << /Root 1 0 R /Size 10 >>\n%%EOF\n";
+  // The same file with a real cross-reference table and compressed streams.
+  const std::string compressed = testing::QpdfTransform(split, "--compress-streams=y --object-streams=generate", dir_.path());
+  ASSERT_FALSE(compressed.empty());
+  for (const auto& [name, source] : std::vector<std::pair<std::string, std::string>>{
+           {"hand-written", split}, {"rewritten by qpdf", compressed}}) {
+    SCOPED_TRACE(name);
+    auto out = StampPdf(source, Job());
+    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    EXPECT_THAT(PageText(out->pdf, 1), HasSubstr("PARTONEPARTTWOFOLLOWS"));
+    EXPECT_THAT(PageText(out->pdf, 1), HasSubstr("K7QM-2XRD"));
+    EXPECT_THAT(PageText(out->pdf, 2), HasSubstr("SINGLESTREAM"));
+    EXPECT_THAT(PageText(out->pdf, 2), HasSubstr("K7QM-2XRD"));
+    EXPECT_EQ(RunTool("qpdf --check {} >/dev/null 2>&1 && echo clean", out->pdf, dir_.path()), "clean\n");
+  }
+}
+
 TEST_F(PdfStamperTest, FilesThatCannotBeStampedFailWithStableCodes) {
   std::string source = MakePdf({{}, {}});
   EXPECT_EQ(StampPdf("hello, not a pdf", Job()).status().reason(), "export.not_pdf");

@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+
 #include "vault/base/hex.h"
 #include "vault/crypto/secret_key.h"
 #include "vault/crypto/sha256.h"
@@ -10,23 +12,6 @@
 
 namespace vault {
 namespace {
-
-// Collects the decrypted version in memory, refusing more than `limit`.
-class BoundedStringSink : public ByteSink {
- public:
-  BoundedStringSink(std::string* out, int64_t limit) : out_(out), limit_(limit) {}
-  Status Write(const uint8_t* data, size_t len) override {
-    if (static_cast<int64_t>(out_->size() + len) > limit_) {
-      return ResourceExhaustedError("export.too_large", "the document exceeds the export size limit");
-    }
-    out_->append(reinterpret_cast<const char*>(data), len);
-    return Status::Ok();
-  }
-
- private:
-  std::string* out_;
-  int64_t limit_;
-};
 
 // Wipes the plaintext copy when the export is done, whatever the outcome.
 struct Wiped {
@@ -89,22 +74,30 @@ StatusOr<ExportResult> Exporter::Export(const ExportRequest& req) {
   if (static_cast<int64_t>(v->size) > limits.max_bytes) {
     return ResourceExhaustedError("export.too_large", "the document exceeds the export size limit");
   }
-  Wiped source;
-  source.data.reserve(v->size);  // no reallocation leaves unwiped copies behind
-  BoundedStringSink sink(&source.data, limits.max_bytes);
-  VAULT_RETURN_IF_ERROR(vault_->ReadVersion(*v, sink));
-  const std::string kind = Kind(source.data.substr(0, 8));
+  // The stored version is read in place: chunks are authenticated and
+  // decrypted as the PDF reader touches them (BlobRandomReader).
+  VAULT_ASSIGN_OR_RETURN(std::unique_ptr<BlobRandomReader> stored, vault_->OpenVersion(*v));
+  std::string head(static_cast<size_t>(std::min<uint64_t>(stored->Size(), 8)), '\0');
+  VAULT_RETURN_IF_ERROR(stored->ReadAt(0, reinterpret_cast<uint8_t*>(head.data()), head.size()));
+  const std::string kind = Kind(head);
   if (kind == "other") {
     return FailedPreconditionError("export.unsupported_type",
                                    "only PDFs and JPEG, PNG or TIFF scans can be exported");
   }
+  Wiped scan_pdf;  // a scan, converted to a PDF in memory
+  std::unique_ptr<RandomAccessSource> converted;
+  RandomAccessSource* source = stored.get();
   if (kind != "pdf") {
-    // A scan becomes a PDF (one page per image) in memory, then is stamped
-    // like any stored PDF.
+    // Image decoders want the whole image: read it (bounded by the size
+    // limit checked above), convert it to a PDF with one page per image,
+    // and wipe the image.
+    Wiped image;
+    image.data.resize(static_cast<size_t>(stored->Size()));
+    VAULT_RETURN_IF_ERROR(stored->ReadAt(0, reinterpret_cast<uint8_t*>(image.data.data()), image.data.size()));
     const ScanKind scan = kind == "jpeg" ? ScanKind::kJpeg : kind == "png" ? ScanKind::kPng : ScanKind::kTiff;
-    VAULT_ASSIGN_OR_RETURN(std::string as_pdf, ScanToPdf(scan, source.data, limits.max_pages));
-    sodium_memzero(source.data.data(), source.data.size());
-    source.data = std::move(as_pdf);
+    VAULT_ASSIGN_OR_RETURN(scan_pdf.data, ScanToPdf(scan, image.data, limits.max_pages));
+    converted = std::make_unique<BytesRandomAccess>(scan_pdf.data);
+    source = converted.get();
   }
 
   ExportRecord r;
@@ -143,7 +136,7 @@ StatusOr<ExportResult> Exporter::Export(const ExportRequest& req) {
                {"ExportCode", r.code},
                {"ExportKey", r.key_name},
                {"ExportSignature", r.signature}};
-  VAULT_ASSIGN_OR_RETURN(StampResult stamped, StampPdf(source.data, job));
+  VAULT_ASSIGN_OR_RETURN(StampResult stamped, StampPdf(*source, job));
   r.pages = stamped.pages;
   r.bytes = static_cast<int64_t>(stamped.pdf.size());
   r.output_sha256 = Sha256::HexOf(stamped.pdf);

@@ -1,13 +1,14 @@
 // Exporter: the one path by which anyone but an archive admin receives
 // document content.
 //
-//   stored version -> decrypt (memory only) -> stamp with the reader's
+//   stored version -> decrypt chunks on demand -> stamp with the reader's
 //   identity and a fresh export code -> SHA-256 -> record in the export
 //   ledger -> hand the bytes to the caller (who streams them).
 //
 // Nothing is returned unless the ledger row is written, and the ledger's
 // output SHA-256 is that of the exact bytes returned. Plaintext never goes
-// to a file. Stored PDFs are stamped as they are; scans (JPEG, PNG, TIFF)
+// to a file, and a stored PDF is never decrypted whole: qpdf reads it
+// through a BlobRandomReader, a few authenticated 64 KiB chunks at a time. Stored PDFs are stamped as they are; scans (JPEG, PNG, TIFF)
 // first become a PDF with one page per image; anything else is refused with
 // export.unsupported_type.
 //

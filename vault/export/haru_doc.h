@@ -24,6 +24,16 @@ class HaruDoc {
   HPDF_STATUS error() const { return error_; }
   HPDF_STATUS detail() const { return detail_; }
 
+  // Starts a new, empty document in this object. Fonts loaded earlier stay
+  // loaded (libharu keeps font definitions and encoders across
+  // HPDF_NewDoc; only their per-document glyph use is cleared), which is
+  // what makes reusing a document worthwhile. False if libharu failed.
+  bool Reset() {
+    error_ = HPDF_OK;
+    detail_ = 0;
+    return HPDF_NewDoc(doc_.get()) == HPDF_OK && error_ == HPDF_OK;
+  }
+
   // The finished PDF; empty if libharu failed before or while saving.
   std::string Save() {
     if (error_ != HPDF_OK) return "";

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "vault/base/random_access.h"
 #include "vault/base/status.h"
 #include "vault/export/watermark_policy.h"
 
@@ -37,7 +38,11 @@ struct StampResult {
 };
 
 // export.not_pdf, export.unreadable, export.encrypted, export.no_pages,
-// export.too_many_pages, stamp.*.
+// export.too_many_pages, stamp.*, and the source's read errors (a blob
+// chunk that fails authentication fails the export with its blob.* error,
+// even when qpdf could have recovered from it). The source is read on
+// demand and never copied whole.
+StatusOr<StampResult> StampPdf(RandomAccessSource& source, const StampJob& job);
 StatusOr<StampResult> StampPdf(const std::string& source, const StampJob& job);
 
 // What a copy says about its export, read in one pass (for trace): the
