@@ -205,6 +205,41 @@ Status Vault::ReadVersion(const VersionRecord& v, ByteSink& sink) {
   return Status::Ok();
 }
 
+StatusOr<ArtifactRecord> Vault::SealArtifact(const std::string& kind, ByteSource& content) {
+  const std::string id = NewDocumentId();
+  VAULT_ASSIGN_OR_RETURN(SealedVersion sealed, SealVersion(id, 0, content));
+  ArtifactRecord a;
+  a.id = id;
+  a.kind = kind;
+  a.blob_name = sealed.record.blob_name;
+  a.size = sealed.record.size;
+  a.blob_size = sealed.record.blob_size;
+  a.sha256 = sealed.record.sha256;
+  a.created_at = sealed.record.created_at;
+  Status st = CommitWithCurrentKek(sealed, [&]() { return opt_.metadata->InsertArtifact(a, sealed.key); });
+  if (!st.ok()) {
+    (void)opt_.blobs->Remove(a.blob_name);
+    return st;
+  }
+  return a;
+}
+
+StatusOr<ArtifactRecord> Vault::GetArtifact(const std::string& id) { return opt_.metadata->GetArtifact(id); }
+
+Status Vault::ReadArtifact(const ArtifactRecord& a, ByteSink& sink) {
+  VAULT_ASSIGN_OR_RETURN(BlobBinding binding, BindingFor(a.id, 0));
+  VAULT_ASSIGN_OR_RETURN(WrappedKey wrapped, opt_.metadata->GetArtifactKey(a.id));
+  VAULT_ASSIGN_OR_RETURN(SecretKey dek, opt_.keys->Unwrap(wrapped, binding));
+  VAULT_ASSIGN_OR_RETURN(std::unique_ptr<BlobReader> reader, opt_.blobs->Open(a.blob_name));
+  OpenOptions options;
+  options.compute_sha256 = true;
+  VAULT_ASSIGN_OR_RETURN(OpenResult opened, OpenStream(dek, binding, *reader, &sink, options));
+  if (opened.plaintext_size != a.size || HexEncode(opened.sha256.data(), opened.sha256.size()) != a.sha256) {
+    return DataLossError("blob.hash_mismatch", "the artifact differs from what was recorded");
+  }
+  return Status::Ok();
+}
+
 StatusOr<std::unique_ptr<BlobRandomReader>> Vault::OpenVersion(const VersionRecord& v) {
   VAULT_ASSIGN_OR_RETURN(BlobBinding binding, BindingFor(v.document_id, v.version));
   VAULT_ASSIGN_OR_RETURN(WrappedKey wrapped, opt_.metadata->GetWrappedKey(v.document_id, v.version));
@@ -295,6 +330,8 @@ StatusOr<FixityReport> Vault::Verify(const std::string& id_or_number) {
   if (id_or_number.empty()) {
     std::set<std::string> tracked;
     for (const auto& v : versions) tracked.insert(v.blob_name);
+    VAULT_ASSIGN_OR_RETURN(std::vector<ArtifactRecord> artifacts, opt_.metadata->AllArtifacts());
+    for (const auto& a : artifacts) tracked.insert(a.blob_name);
     VAULT_ASSIGN_OR_RETURN(std::vector<std::string> blobs, opt_.blobs->List());
     for (const std::string& name : blobs) {
       if (tracked.count(name)) continue;
@@ -322,6 +359,8 @@ StatusOr<int64_t> Vault::RemoveUntracked() {
   VAULT_ASSIGN_OR_RETURN(std::vector<VersionRecord> versions, opt_.metadata->AllVersions());
   std::set<std::string> tracked;
   for (const auto& v : versions) tracked.insert(v.blob_name);
+  VAULT_ASSIGN_OR_RETURN(std::vector<ArtifactRecord> artifacts, opt_.metadata->AllArtifacts());
+  for (const auto& a : artifacts) tracked.insert(a.blob_name);
   int64_t removed = 0;
   VAULT_ASSIGN_OR_RETURN(std::vector<std::string> blobs, opt_.blobs->List());
   for (const std::string& name : blobs) {

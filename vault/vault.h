@@ -103,6 +103,16 @@ class Vault {
   // header or a truncated blob; later damage fails the read that meets it.
   StatusOr<std::unique_ptr<BlobRandomReader>> OpenVersion(const VersionRecord& version);
 
+  // Artifacts: sealed copies the vault keeps beside the documents (a loan's
+  // issued copy, a returned copy kept as evidence). Each gets its own data
+  // key, wrapped like a version's; nothing is stored unless both the blob
+  // and its row are.
+  StatusOr<ArtifactRecord> SealArtifact(const std::string& kind, ByteSource& content);
+  StatusOr<ArtifactRecord> GetArtifact(const std::string& id);
+  // Streams an artifact's plaintext; the SHA-256 is checked against the
+  // recorded one at the end (blob.hash_mismatch).
+  Status ReadArtifact(const ArtifactRecord& artifact, ByteSink& sink);
+
   // Re-reads and authenticates every blob (or one document's) and compares
   // the SHA-256 with the recorded one. Untracked blobs and temporaries are
   // listed only when checking everything.

@@ -36,6 +36,12 @@ class CommitFailingStore : public MetadataStore {
   Status MarkKekDestroyed(const std::string& k, const std::string& at) override { return inner_->MarkKekDestroyed(k, at); }
   StatusOr<int> SchemaVersion() override { return inner_->SchemaVersion(); }
   Status Checkpoint() override { return inner_->Checkpoint(); }
+  Status InsertArtifact(const ArtifactRecord&, const WrappedKey&) override {
+    return UnavailableError("metadata.db_error", "metadata database: disk I/O error");
+  }
+  StatusOr<ArtifactRecord> GetArtifact(const std::string& id) override { return inner_->GetArtifact(id); }
+  StatusOr<WrappedKey> GetArtifactKey(const std::string& id) override { return inner_->GetArtifactKey(id); }
+  StatusOr<std::vector<ArtifactRecord>> AllArtifacts() override { return inner_->AllArtifacts(); }
 
  private:
   MetadataStore* inner_;
@@ -105,6 +111,14 @@ TEST_F(FaultInjectionTest, FailedMetadataCommitRemovesTheBlob) {
   auto v = MakeVault(&failing);
   StringSource src("content");
   EXPECT_EQ(v->Ingest(Request(), src).status().reason(), "metadata.db_error");
+  ExpectNothingStored(*v);
+}
+
+TEST_F(FaultInjectionTest, FailedArtifactCommitRemovesTheBlob) {
+  CommitFailingStore failing(metadata_.get());
+  auto v = MakeVault(&failing);
+  StringSource src("a returned copy");
+  EXPECT_EQ(v->SealArtifact("return_evidence", src).status().reason(), "metadata.db_error");
   ExpectNothingStored(*v);
 }
 

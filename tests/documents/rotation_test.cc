@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <boost/filesystem.hpp>
+#include <fstream>
 #include <map>
 
 #include "tests/support/temp_dir.h"
@@ -159,6 +160,48 @@ TEST(RotationTest, DestroyRefusedWhileKeysStillWrapped) {
   EXPECT_EQ(lv->vault().ListKeys().size(), 2u);
   EXPECT_TRUE(lv->vault().DestroyKek(old_kek).ok());
   EXPECT_EQ(lv->vault().ListKeys().size(), 1u);
+}
+
+// Artifacts (loan copies, returned evidence) are rewrapped with the
+// documents, block the old KEK's destruction until they are, stay
+// readable afterwards, and count as tracked blobs for verify and cleanup.
+TEST(RotationTest, ArtifactsRotateWithTheDocumentsAndAreTracked) {
+  TempDir dir;
+  LocalVaultConfig config = testing::InitTestVault(dir);
+  auto lv = std::move(LocalVault::Open(config)).value();
+  const std::string content = testing::PseudoRandom(200000, 9);
+  StringSource src(content);
+  auto artifact = lv->vault().SealArtifact("return_evidence", src);
+  ASSERT_TRUE(artifact.ok()) << artifact.status().ToString();
+  EXPECT_EQ(artifact->size, content.size());
+  std::string old_kek = lv->keys().PrimaryId();
+  ASSERT_TRUE(lv->keys().Rotate().ok());
+  EXPECT_EQ(lv->vault().DestroyKek(old_kek).reason(), "key.still_in_use");
+  auto rewrapped = lv->vault().RewrapToPrimary();
+  ASSERT_TRUE(rewrapped.ok());
+  EXPECT_EQ(*rewrapped, 1);
+  ASSERT_TRUE(lv->vault().DestroyKek(old_kek).ok());
+  auto again = lv->vault().GetArtifact(artifact->id);
+  ASSERT_TRUE(again.ok());
+  StringSink sink;
+  ASSERT_TRUE(lv->vault().ReadArtifact(*again, sink).ok());
+  EXPECT_EQ(sink.data(), content);
+  auto report = lv->vault().Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->untracked, 0);
+  EXPECT_EQ(*lv->vault().RemoveUntracked(), 0);
+  StringSink after;
+  EXPECT_TRUE(lv->vault().ReadArtifact(*again, after).ok());
+  // A flipped byte in the artifact's blob is caught.
+  std::string path = lv->blobs().PathOf(again->blob_name);
+  std::string bytes = testing::ReadFile(path);
+  bytes[bytes.size() / 2] ^= 1;
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << bytes;
+  }
+  StringSink damaged;
+  EXPECT_EQ(lv->vault().ReadArtifact(*again, damaged).reason(), "blob.chunk_auth_failed");
 }
 
 }  // namespace

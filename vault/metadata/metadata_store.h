@@ -32,6 +32,20 @@ struct KeyRow {
   WrappedKey key;
 };
 
+// A sealed copy the vault keeps that is not a document version: a loan's
+// issued copy, or a returned copy kept as evidence. Its blob is bound to
+// (id, version 0) and its data key is wrapped like a version's, so key
+// rotation, verify and cleanup treat it like any other blob.
+struct ArtifactRecord {
+  std::string id;    // 32 hex digits
+  std::string kind;  // e.g. "borrow_copy", "return_evidence"
+  std::string blob_name;
+  uint64_t size = 0;
+  uint64_t blob_size = 0;
+  std::string sha256;  // of the plaintext
+  std::string created_at;
+};
+
 class MetadataStore {
  public:
   virtual ~MetadataStore() = default;
@@ -48,7 +62,12 @@ class MetadataStore {
   virtual StatusOr<WrappedKey> GetWrappedKey(const std::string& id, uint32_t version) = 0;
   virtual StatusOr<SearchPage> Search(const DocumentFilter& filter) = 0;
 
-  // Key rotation support.
+  virtual Status InsertArtifact(const ArtifactRecord& artifact, const WrappedKey& key) = 0;
+  virtual StatusOr<ArtifactRecord> GetArtifact(const std::string& id) = 0;
+  virtual StatusOr<WrappedKey> GetArtifactKey(const std::string& id) = 0;
+  virtual StatusOr<std::vector<ArtifactRecord>> AllArtifacts() = 0;
+
+  // Key rotation support. Artifacts' keys appear as rows with version 0.
   virtual StatusOr<std::vector<KeyRow>> KeysNotWrappedBy(const std::string& kek_id, size_t limit) = 0;
   virtual Status UpdateWrappedKeys(const std::vector<KeyRow>& rows) = 0;
   virtual StatusOr<int64_t> CountKeysWrappedBy(const std::string& kek_id) = 0;

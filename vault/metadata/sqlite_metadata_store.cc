@@ -404,15 +404,89 @@ StatusOr<SearchPage> SqliteMetadataStore::Search(const DocumentFilter& f) {
   }
 }
 
+namespace {
+constexpr char kArtifactColumns[] = "id, kind, blob_name, size, blob_size, sha256, created_at";
+ArtifactRecord ArtifactFromRow(RecordSet& rs) {
+  ArtifactRecord a;
+  a.id = Str(rs, "id");
+  a.kind = Str(rs, "kind");
+  a.blob_name = Str(rs, "blob_name");
+  a.size = static_cast<uint64_t>(Int(rs, "size"));
+  a.blob_size = static_cast<uint64_t>(Int(rs, "blob_size"));
+  a.sha256 = Str(rs, "sha256");
+  a.created_at = Str(rs, "created_at");
+  return a;
+}
+}  // namespace
+
+Status SqliteMetadataStore::InsertArtifact(const ArtifactRecord& a, const WrappedKey& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Session& s = *session_;
+  return InTransaction(s, [&]() -> Status {
+    VAULT_RETURN_IF_ERROR(CheckKekAlive(s, key.kek_id));
+    s << "INSERT INTO artifacts (id, kind, blob_name, size, blob_size, sha256, kek_id, wrapped, created_at) "
+         "VALUES (?,?,?,?,?,?,?,?,?)",
+        bind(a.id), bind(a.kind), bind(a.blob_name), bind(static_cast<Poco::Int64>(a.size)),
+        bind(static_cast<Poco::Int64>(a.blob_size)), bind(a.sha256), bind(key.kek_id),
+        bind(HexEncode(key.bytes.data(), key.bytes.size())), bind(a.created_at), now;
+    return Status::Ok();
+  });
+}
+
+StatusOr<ArtifactRecord> SqliteMetadataStore::GetArtifact(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    Statement st(*session_);
+    st << "SELECT " << kArtifactColumns << " FROM artifacts WHERE id = ?", bind(id);
+    st.execute();
+    RecordSet rs(st);
+    if (!rs.moveFirst()) return NotFoundError("artifact.not_found", "no such artifact");
+    return ArtifactFromRow(rs);
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+StatusOr<WrappedKey> SqliteMetadataStore::GetArtifactKey(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    std::string kek, wrapped;
+    Statement st(*session_);
+    st << "SELECT kek_id, wrapped FROM artifacts WHERE id = ?", bind(id), into(kek), into(wrapped);
+    if (st.execute() == 0) return NotFoundError("artifact.not_found", "no such artifact");
+    auto bytes = HexDecode(wrapped);
+    if (!bytes) return DataLossError("key.unwrap_failed", "stored wrapped key is malformed");
+    return WrappedKey{kek, std::move(*bytes)};
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+StatusOr<std::vector<ArtifactRecord>> SqliteMetadataStore::AllArtifacts() {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    Statement st(*session_);
+    st << "SELECT " << kArtifactColumns << " FROM artifacts ORDER BY id";
+    st.execute();
+    RecordSet rs(st);
+    std::vector<ArtifactRecord> out;
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(ArtifactFromRow(rs));
+    return out;
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
 StatusOr<std::vector<KeyRow>> SqliteMetadataStore::KeysNotWrappedBy(const std::string& kek_id,
                                                                     size_t limit) {
   std::lock_guard<std::mutex> lock(mu_);
   try {
     Statement st(*session_);
     st << "SELECT document_id, version, kek_id, wrapped FROM wrapped_keys WHERE kek_id <> ? "
+          "UNION ALL SELECT id AS document_id, 0 AS version, kek_id, wrapped FROM artifacts WHERE kek_id <> ? "
           "ORDER BY document_id, version LIMIT "
        << limit,
-        bind(kek_id);
+        bind(kek_id), bind(kek_id);
     st.execute();
     RecordSet rs(st);
     std::vector<KeyRow> out;
@@ -438,6 +512,11 @@ Status SqliteMetadataStore::UpdateWrappedKeys(const std::vector<KeyRow>& rows) {
   return InTransaction(s, [&]() -> Status {
     for (const KeyRow& r : rows) {
       VAULT_RETURN_IF_ERROR(CheckKekAlive(s, r.key.kek_id));
+      if (r.version == 0) {
+        s << "UPDATE artifacts SET kek_id = ?, wrapped = ? WHERE id = ?", bind(r.key.kek_id),
+            bind(HexEncode(r.key.bytes.data(), r.key.bytes.size())), bind(r.document_id), now;
+        continue;
+      }
       s << "UPDATE wrapped_keys SET kek_id = ?, wrapped = ? WHERE document_id = ? AND version = ?",
           bind(r.key.kek_id), bind(HexEncode(r.key.bytes.data(), r.key.bytes.size())),
           bind(r.document_id), bind(static_cast<Poco::Int64>(r.version)), now;
@@ -450,7 +529,9 @@ StatusOr<int64_t> SqliteMetadataStore::CountKeysWrappedBy(const std::string& kek
   std::lock_guard<std::mutex> lock(mu_);
   try {
     Poco::Int64 n = 0;
-    *session_ << "SELECT COUNT(*) FROM wrapped_keys WHERE kek_id = ?", bind(kek_id), into(n), now;
+    *session_ << "SELECT (SELECT COUNT(*) FROM wrapped_keys WHERE kek_id = ?) + "
+                 "(SELECT COUNT(*) FROM artifacts WHERE kek_id = ?)",
+        bind(kek_id), bind(kek_id), into(n), now;
     return static_cast<int64_t>(n);
   } catch (const Poco::Exception& e) {
     return DbError(e);
@@ -462,7 +543,9 @@ Status SqliteMetadataStore::MarkKekDestroyed(const std::string& kek_id, const st
   Session& s = *session_;
   return InTransaction(s, [&]() -> Status {
     Poco::Int64 in_use = 0;
-    s << "SELECT COUNT(*) FROM wrapped_keys WHERE kek_id = ?", bind(kek_id), into(in_use), now;
+    s << "SELECT (SELECT COUNT(*) FROM wrapped_keys WHERE kek_id = ?) + "
+         "(SELECT COUNT(*) FROM artifacts WHERE kek_id = ?)",
+        bind(kek_id), bind(kek_id), into(in_use), now;
     if (in_use > 0) {
       return FailedPreconditionError("key.still_in_use",
                                      std::to_string(in_use) + " data keys are still wrapped by " +

@@ -40,6 +40,10 @@ class SqliteMetadataStore : public MetadataStore {
   StatusOr<std::vector<VersionRecord>> AllVersions() override;
   StatusOr<WrappedKey> GetWrappedKey(const std::string& id, uint32_t version) override;
   StatusOr<SearchPage> Search(const DocumentFilter& filter) override;
+  Status InsertArtifact(const ArtifactRecord& artifact, const WrappedKey& key) override;
+  StatusOr<ArtifactRecord> GetArtifact(const std::string& id) override;
+  StatusOr<WrappedKey> GetArtifactKey(const std::string& id) override;
+  StatusOr<std::vector<ArtifactRecord>> AllArtifacts() override;
   StatusOr<std::vector<KeyRow>> KeysNotWrappedBy(const std::string& kek_id, size_t limit) override;
   Status UpdateWrappedKeys(const std::vector<KeyRow>& rows) override;
   StatusOr<int64_t> CountKeysWrappedBy(const std::string& kek_id) override;
