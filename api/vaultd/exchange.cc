@@ -44,6 +44,7 @@ int HttpStatusFor(const Status& s) {
       {"request.method_not_allowed", 405},
       {"export.rate_limited", 429}, {"export.not_pdf", 415},   {"export.unsupported_type", 415},
       {"export.unreadable", 422},   {"export.encrypted", 422}, {"export.no_pages", 422},
+      {"borrow.bad_duration", 400}, {"borrow.return_too_large", 413},
   };
   auto special = kByReason.find(s.reason());
   if (special != kByReason.end()) return special->second;
@@ -269,6 +270,16 @@ bool Exchange::LoadDocument(const std::string& id, const std::string& action, va
     if (!visible) ctx_.metrics->denied++;  // Error() counts the 403s
     Error(st);
     return false;
+  }
+  if (action == "document.content" || action == "document.export") {
+    // A loan of this document past its due time ends the borrower's access
+    // to its content at once, whatever the role would otherwise allow.
+    Status loan = ctx_.borrows->CheckContentAccess(subject_.username, doc->id);
+    if (!loan.ok()) {
+      Audit(action, doc->archive_number, loan);
+      Error(loan);
+      return false;
+    }
   }
   *out = std::move(*doc);
   return true;

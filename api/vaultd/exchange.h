@@ -20,6 +20,7 @@
 #include "api/vaultd/server.h"
 #include "vault/base/status.h"
 #include "vault/documents/document.h"
+#include "vault/borrow/borrow_service.h"
 #include "vault/export/exporter.h"
 #include "vault/local/local_vault.h"
 #include "vault/policy/policy_engine.h"
@@ -72,6 +73,7 @@ struct Ctx {
   const std::atomic<bool>* stopping;  // set when shutdown begins
   vault::Exporter* exporter;          // the one export path
   ConcurrencyGate* exports;           // caps concurrent exports
+  vault::BorrowService* borrows;      // the loan lifecycle
 };
 
 int HttpStatusFor(const vault::Status& s);

@@ -34,10 +34,8 @@ Poco::JSON::Object::Ptr ExportJson(const vault::ExportRecord& r) {
 
 // POST /api/v1/documents/{id}/exports, optional body {"version": N}.
 void HandleCreateExport(Exchange& ex, const PathParams& p) {
-  vault::DocumentRecord d;
-  if (!ex.LoadDocument(p[0], "document.export", &d)) return;
+  if (!ex.Authenticate("document.export", p[0])) return;
   vault::ExportRequest req;
-  req.document = d.id;
   if (ex.req().getContentLength64() > 0 || ex.req().getChunkedTransferEncoding()) {
     auto body = ex.JsonBody();
     if (!body.ok()) return ex.Error(body.status());
@@ -49,13 +47,35 @@ void HandleCreateExport(Exchange& ex, const PathParams& p) {
         }
         req.version = static_cast<uint32_t>(kv.second.convert<Poco::Int64>());
       } else if (kv.first == "borrow") {
-        // Loans arrive with borrowing (issue 5); until then no id is valid.
-        return ex.Error(vault::NotFoundError("borrow.not_found", "no such loan"));
+        if (!kv.second.isString() || kv.second.toString().empty()) {
+          return ex.Error(vault::InvalidArgumentError("request.bad_type", "borrow must be a loan id"));
+        }
+        req.borrow_id = kv.second.toString();
       } else {
         return ex.Error(vault::InvalidArgumentError("request.unknown_field", "unknown field " + kv.first));
       }
     }
   }
+  vault::DocumentRecord d;
+  if (req.borrow_id.empty()) {
+    if (!ex.LoadDocument(p[0], "document.export", &d)) return;
+  } else {
+    // Under a loan: the loan, not the role's standing grant, allows it.
+    auto doc = ex.vault().Get(p[0]);
+    if (!doc.ok()) {
+      ex.Audit("document.export", p[0], doc.status());
+      return ex.Error(doc.status());
+    }
+    Status loan = ex.ctx().borrows->CheckExportUnder(ex.subject().username, req.borrow_id, doc->id);
+    if (!loan.ok()) {
+      ex.Audit("document.export", doc->archive_number, loan, "under loan " + req.borrow_id.substr(0, 32));
+      return ex.Error(loan.reason() == "borrow.not_found" || loan.reason() == "borrow.document_not_on_loan"
+                          ? vault::NotFoundError("document.not_found", "no such document")
+                          : loan);
+    }
+    d = std::move(*doc);
+  }
+  req.document = d.id;
   req.username = ex.subject().username;
   req.display_name = ex.display_name();
   req.department = ex.subject().department;

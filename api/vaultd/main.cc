@@ -123,6 +123,15 @@ class VaultdApp : public Poco::Util::ServerApplication {
     opts.tls_private_key_file = config().getString("vaultd.tls_private_key", "");
     opts.max_concurrent_logins = config().getInt("vaultd.max_concurrent_logins", 4);
     opts.watermark_json = watermark;
+    if (!dir.empty()) {
+      std::ifstream bj(dir + "/borrowing.json");
+      if (bj) {
+        std::stringstream ss;
+        ss << bj.rdbuf();
+        opts.borrowing_json = ss.str();
+      }
+    }
+    opts.borrow_schedule_seconds = config().getInt("vaultd.borrow_schedule_seconds", 60);
     opts.max_concurrent_exports = config().getInt("vaultd.max_concurrent_exports", 2);
     opts.shutdown_grace_seconds = config().getInt("vaultd.shutdown_grace_seconds", 30);
     vaultd::VaultServer server(lv->get(), policy->get(), opts);

@@ -26,6 +26,21 @@ const std::vector<Route>& RouteTable() {
       {"POST", "/api/v1/departments", HandleCreateDepartment},
       {"GET", "/api/v1/audit", HandleListAudit},
       {"GET", "/api/v1/audit/checkpoints", HandleListCheckpoints},
+      {"POST", "/api/v1/borrows", HandleCreateBorrow},
+      {"GET", "/api/v1/borrows", HandleListBorrows},
+      {"GET", "/api/v1/borrows/register", HandleBorrowRegister},
+      {"GET", "/api/v1/borrows/{id}", HandleGetBorrow},
+      {"POST", "/api/v1/borrows/{id}/approve", HandleApproveBorrow},
+      {"POST", "/api/v1/borrows/{id}/reject", HandleRejectBorrow},
+      {"POST", "/api/v1/borrows/{id}/withdraw", HandleWithdrawBorrow},
+      {"POST", "/api/v1/borrows/{id}/issue", HandleIssueBorrow},
+      {"POST", "/api/v1/borrows/{id}/renew", HandleRenewBorrow},
+      {"POST", "/api/v1/borrows/{id}/recall", HandleRecallBorrow},
+      {"POST", "/api/v1/borrows/{id}/revoke", HandleRevokeBorrow},
+      {"POST", "/api/v1/borrows/{id}/return", HandleReturnBorrow},
+      {"GET", "/api/v1/borrows/{id}/copy", HandleBorrowCopy},
+      {"GET", "/api/v1/notifications", HandleListNotifications},
+      {"GET", "/api/v1/incidents", HandleListIncidents},
   };
   return kRoutes;
 }

@@ -61,5 +61,21 @@ void HandleCreateDepartment(Exchange& ex, const PathParams& p);
 // handlers_audit.cc
 void HandleListAudit(Exchange& ex, const PathParams& p);
 void HandleListCheckpoints(Exchange& ex, const PathParams& p);
+// handlers_borrows.cc
+void HandleCreateBorrow(Exchange& ex, const PathParams& p);
+void HandleListBorrows(Exchange& ex, const PathParams& p);
+void HandleBorrowRegister(Exchange& ex, const PathParams& p);
+void HandleGetBorrow(Exchange& ex, const PathParams& p);
+void HandleApproveBorrow(Exchange& ex, const PathParams& p);
+void HandleRejectBorrow(Exchange& ex, const PathParams& p);
+void HandleWithdrawBorrow(Exchange& ex, const PathParams& p);
+void HandleIssueBorrow(Exchange& ex, const PathParams& p);
+void HandleRenewBorrow(Exchange& ex, const PathParams& p);
+void HandleRecallBorrow(Exchange& ex, const PathParams& p);
+void HandleRevokeBorrow(Exchange& ex, const PathParams& p);
+void HandleReturnBorrow(Exchange& ex, const PathParams& p);
+void HandleBorrowCopy(Exchange& ex, const PathParams& p);
+void HandleListNotifications(Exchange& ex, const PathParams& p);
+void HandleListIncidents(Exchange& ex, const PathParams& p);
 
 }  // namespace vaultd

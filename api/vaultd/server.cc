@@ -23,6 +23,7 @@
 #include "api/vaultd/connections.h"
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
+#include "vault/borrow/default_borrowing.h"
 #include "vault/export/default_watermark.h"
 #include "vault/keys/signer.h"
 
@@ -60,6 +61,20 @@ vault::Status VaultServer::Start() {
   export_signer_ = std::move(signer).value();
   exporter_ = std::make_unique<vault::Exporter>(&vault_->vault(), &vault_->exports(), watermark_.get(),
                                                 export_signer_.get(), vault::SystemClock());
+  auto borrowing = vault::BorrowPolicy::FromJson(options_.borrowing_json.empty() ? vault::kDefaultBorrowingJson
+                                                                                 : options_.borrowing_json);
+  if (!borrowing.ok()) return borrowing.status();
+  borrow_policy_ = std::move(borrowing).value();
+  vault::BorrowService::Deps deps;
+  deps.vault = &vault_->vault();
+  deps.store = &vault_->borrows();
+  deps.policy = borrow_policy_.get();
+  deps.roles = policy_;
+  deps.identity = &vault_->identity();
+  deps.exporter = exporter_.get();
+  deps.audit = &vault_->audit();
+  deps.clock = vault::SystemClock();
+  borrows_ = std::make_unique<vault::BorrowService>(deps);
   try {
     const Poco::Net::SocketAddress address(options_.listen_host, options_.port);
     Poco::Net::ServerSocket socket;
@@ -86,7 +101,8 @@ vault::Status VaultServer::Start() {
     connections_ = std::make_unique<Connections>();
     stopping_ = false;
     auto ctx = std::make_shared<Ctx>(
-        Ctx{vault_, policy_, &metrics_, &options_, logins_.get(), connections_.get(), &stopping_, exporter_.get(), exports_gate_.get()});
+        Ctx{vault_, policy_, &metrics_, &options_, logins_.get(), connections_.get(), &stopping_, exporter_.get(),
+            exports_gate_.get(), borrows_.get()});
     // Our own pool, so Stop() can wait for every worker, including one that
     // took a connection off the queue just as the server stopped.
     pool_ = std::make_unique<Poco::ThreadPool>(2, options_.max_threads + 4, 60);
@@ -96,6 +112,12 @@ vault::Status VaultServer::Start() {
       checkpoints_ = std::make_unique<Poco::Timer>(options_.checkpoint_interval_seconds * 1000,
                                                    options_.checkpoint_interval_seconds * 1000);
       checkpoints_->start(Poco::TimerCallback<VaultServer>(*this, &VaultServer::OnCheckpointTimer));
+    }
+    if (options_.borrow_schedule_seconds > 0) {
+      // First pass soon after start: loans that fell due while vaultd was
+      // down move at once (reminders already sent are not sent again).
+      borrow_timer_ = std::make_unique<Poco::Timer>(1000, options_.borrow_schedule_seconds * 1000);
+      borrow_timer_->start(Poco::TimerCallback<VaultServer>(*this, &VaultServer::OnBorrowTimer));
     }
     return vault::Status::Ok();
   } catch (const Poco::Exception& e) {
@@ -110,6 +132,14 @@ void VaultServer::OnCheckpointTimer(Poco::Timer&) {
   if (!s.ok()) {
     // No logger yet: a failed checkpoint must not go unnoticed.
     std::fprintf(stderr, "vaultd: audit checkpoint failed [%s]: %s\n", s.reason().c_str(), s.message().c_str());
+  }
+}
+
+void VaultServer::OnBorrowTimer(Poco::Timer&) {
+  auto report = borrows_->RunSchedule();
+  if (!report.ok()) {
+    std::fprintf(stderr, "vaultd: loan scheduler pass failed [%s]: %s\n", report.status().reason().c_str(),
+                 report.status().message().c_str());
   }
 }
 
@@ -131,6 +161,10 @@ void VaultServer::Stop() {
   if (checkpoints_) {
     checkpoints_->stop();
     checkpoints_.reset();
+  }
+  if (borrow_timer_) {
+    borrow_timer_->stop();  // waits for a pass under way
+    borrow_timer_.reset();
   }
   if (!server_) return;
   // From now on every request is answered 503 and its connection closed.

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "vault/base/status.h"
+#include "vault/borrow/borrow_service.h"
 #include "vault/export/exporter.h"
 #include "vault/local/local_vault.h"
 #include "vault/policy/policy_engine.h"
@@ -51,6 +52,11 @@ struct ServerOptions {
   int max_concurrent_exports = 2;
   // policies/watermark.json; empty: the built-in default.
   std::string watermark_json;
+  // policies/borrowing.json; empty: the built-in default.
+  std::string borrowing_json;
+  // How often the loan scheduler runs (overdue, reminders, suspension;
+  // 0: never, tests call RunSchedule()).
+  long borrow_schedule_seconds = 60;
 };
 
 struct Metrics {
@@ -89,6 +95,8 @@ class VaultServer {
 
   // Signs a checkpoint if events were added since the last one.
   vault::Status WriteCheckpointIfChanged();
+  // The loan lifecycle, after Start().
+  vault::BorrowService* borrows() { return borrows_.get(); }
 
  private:
   vault::LocalVault* vault_;
@@ -106,6 +114,10 @@ class VaultServer {
   std::unique_ptr<vault::WatermarkPolicy> watermark_;
   std::unique_ptr<vault::Signer> export_signer_;
   std::unique_ptr<vault::Exporter> exporter_;
+  std::unique_ptr<vault::BorrowPolicy> borrow_policy_;
+  std::unique_ptr<vault::BorrowService> borrows_;
+  std::unique_ptr<Poco::Timer> borrow_timer_;
+  void OnBorrowTimer(Poco::Timer& timer);
   uint16_t port_ = 0;
 };
 

@@ -99,6 +99,24 @@ const std::map<std::string, std::map<std::string, int>> kOtherRoutes = {
     {"GET /api/v1/audit/checkpoints", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
     {"POST /api/v1/sessions", {{"admin", 201}, {"archive_admin", 201}, {"dept_manager", 201}, {"staff", 201}, {"legal", 201}, {"auditor", 201}}},
     {"DELETE /api/v1/sessions/current", {{"admin", 204}, {"archive_admin", 204}, {"dept_manager", 204}, {"staff", 204}, {"legal", 204}, {"auditor", 204}}},
+    // Loans: a request for the caller's own department's public document;
+    // the {id} routes name a loan that does not exist (404 when the role
+    // may act on loans at all, 403 when it may never).
+    {"POST /api/v1/borrows", {{"admin", 403}, {"archive_admin", 201}, {"dept_manager", 201}, {"staff", 201}, {"legal", 201}, {"auditor", 403}}},
+    {"GET /api/v1/borrows", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
+    {"GET /api/v1/borrows/register", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
+    {"GET /api/v1/borrows/{id}", {{"admin", 404}, {"archive_admin", 404}, {"dept_manager", 404}, {"staff", 404}, {"legal", 404}, {"auditor", 404}}},
+    {"POST /api/v1/borrows/{id}/approve", {{"admin", 404}, {"archive_admin", 404}, {"dept_manager", 404}, {"staff", 404}, {"legal", 404}, {"auditor", 404}}},
+    {"POST /api/v1/borrows/{id}/reject", {{"admin", 404}, {"archive_admin", 404}, {"dept_manager", 404}, {"staff", 404}, {"legal", 404}, {"auditor", 404}}},
+    {"POST /api/v1/borrows/{id}/withdraw", {{"admin", 404}, {"archive_admin", 404}, {"dept_manager", 404}, {"staff", 404}, {"legal", 404}, {"auditor", 404}}},
+    {"POST /api/v1/borrows/{id}/issue", {{"admin", 403}, {"archive_admin", 404}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"POST /api/v1/borrows/{id}/renew", {{"admin", 404}, {"archive_admin", 404}, {"dept_manager", 404}, {"staff", 404}, {"legal", 404}, {"auditor", 404}}},
+    {"POST /api/v1/borrows/{id}/recall", {{"admin", 403}, {"archive_admin", 404}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"POST /api/v1/borrows/{id}/revoke", {{"admin", 403}, {"archive_admin", 404}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"POST /api/v1/borrows/{id}/return", {{"admin", 404}, {"archive_admin", 404}, {"dept_manager", 404}, {"staff", 404}, {"legal", 404}, {"auditor", 404}}},
+    {"GET /api/v1/borrows/{id}/copy", {{"admin", 404}, {"archive_admin", 404}, {"dept_manager", 404}, {"staff", 404}, {"legal", 404}, {"auditor", 404}}},
+    {"GET /api/v1/notifications", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
+    {"GET /api/v1/incidents", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
 };
 
 // Without a valid token: expected status per route.
@@ -211,6 +229,18 @@ class AuthzMatrixTest : public ::testing::Test {
     }
     if (route == "POST /api/v1/sessions") {
       return Call("POST", path, "", R"({"username":"u_staff","password":")" + std::string(kPassword) + "\"}");
+    }
+    if (route == "POST /api/v1/borrows") {
+      return Call("POST", path, token,
+                  R"({"documents":[")" + docs_.at(dept + "/" + level) + R"("],"purpose":"矩阵测试","kind":"electronic"})");
+    }
+    if (route.find("/api/v1/borrows/{id}") != std::string::npos) {
+      path.replace(path.find("{id}"), 4, "JY0000000000NOPE");
+      if (route == "POST /api/v1/borrows/{id}/reject" || route == "POST /api/v1/borrows/{id}/revoke") {
+        return Call("POST", path, token, R"({"reason":"矩阵"})");
+      }
+      if (route == "POST /api/v1/borrows/{id}/return") return Call("POST", path, token, R"({"declared_destroyed":true})");
+      return Call(method, path, token);
     }
     size_t id = path.find("{id}");
     if (id != std::string::npos) path.replace(id, 4, docs_.at(dept + "/" + level));

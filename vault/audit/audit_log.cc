@@ -92,7 +92,30 @@ StatusOr<AuditEvent> AuditLog::Append(const AuditRecord& record) {
   mine->record = record;
   std::unique_lock<std::mutex> lock(queue_mu_);
   queue_.push_back(mine);
-  while (!mine->done) {
+  WaitUntilWritten(lock, *mine);
+  return std::move(mine->result);
+}
+
+Status AuditLog::AppendAll(const std::vector<AuditRecord>& records) {
+  if (records.empty()) return Status::Ok();
+  std::vector<std::shared_ptr<PendingAppend>> mine;
+  for (const AuditRecord& r : records) {
+    mine.push_back(std::make_shared<PendingAppend>());
+    mine.back()->record = r;
+  }
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  // Queued together under the lock, so one leader takes them all into one
+  // transaction: they are written all or none.
+  for (auto& p : mine) queue_.push_back(p);
+  WaitUntilWritten(lock, *mine.back());
+  for (auto& p : mine) {
+    if (!p->result.ok()) return p->result.status();
+  }
+  return Status::Ok();
+}
+
+void AuditLog::WaitUntilWritten(std::unique_lock<std::mutex>& lock, const PendingAppend& mine) {
+  while (!mine.done) {
     if (flushing_) {
       queue_cv_.wait(lock);
       continue;
@@ -114,7 +137,6 @@ StatusOr<AuditEvent> AuditLog::Append(const AuditRecord& record) {
     flushing_ = false;  // never left set, or every later Append would wait forever
     queue_cv_.notify_all();
   }
-  return std::move(mine->result);
 }
 
 int64_t AuditLog::append_commits() const {

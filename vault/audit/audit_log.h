@@ -96,6 +96,9 @@ class AuditLog {
   ~AuditLog();
 
   StatusOr<AuditEvent> Append(const AuditRecord& record);
+  // Appends several events in one transaction (all or none), e.g. the
+  // transitions of one scheduler pass.
+  Status AppendAll(const std::vector<AuditRecord>& records);
   StatusOr<std::vector<AuditEvent>> List(const AuditFilter& filter);
   // Signs (events so far, head hash) and stores the note; records the
   // signer's public key on first use.
@@ -113,6 +116,8 @@ class AuditLog {
   struct PendingAppend;
   // Writes `batch` in one transaction; fills each entry's result.
   void CommitBatch(std::vector<std::shared_ptr<PendingAppend>>& batch);
+  // With queue_mu_ held: leads or waits for flushes until `mine` is written.
+  void WaitUntilWritten(std::unique_lock<std::mutex>& lock, const PendingAppend& mine);
 
   AuditLog(std::unique_ptr<Poco::Data::Session> session, const Clock* clock);
   std::mutex mu_;  // guards session_

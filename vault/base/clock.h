@@ -39,5 +39,7 @@ class FakeClock : public Clock {
 
 // RFC 3339 UTC with seconds, e.g. "2026-11-22T19:35:28Z".
 std::string FormatUtc(TimePoint t);
+// Parses exactly that form; false on anything else.
+bool ParseUtc(const std::string& text, TimePoint* out);
 
 }  // namespace vault

@@ -20,6 +20,7 @@
 
 #include "vault/base/random_access.h"
 #include "vault/export/stamp_renderer.h"
+#include "vault/export/to_unicode.h"
 
 namespace vault {
 namespace {
@@ -170,49 +171,6 @@ void RemoveUnstampable(QPDF& pdf, std::vector<QPDFPageObjectHelper>& pages) {
       kept.push_back(a);
     }
     dict.replaceKey("/Annots", QPDFObjectHandle::newArray(kept));
-  }
-}
-
-// libharu's CIDs in UTF-8 mode are the characters' BMP code points, so the
-// correct ToUnicode map is the identity over the BMP (surrogates excluded),
-// written as bfranges that never cross a high byte.
-std::string IdentityBmpToUnicode() {
-  std::ostringstream ranges;
-  int count = 0;
-  std::ostringstream block;
-  auto flush = [&] {
-    if (count == 0) return;
-    ranges << count << " beginbfrange\n" << block.str() << "endbfrange\n";
-    block.str("");
-    count = 0;
-  };
-  char line[64];
-  for (int hi = 0; hi < 256; ++hi) {
-    if (hi >= 0xD8 && hi <= 0xDF) continue;
-    std::snprintf(line, sizeof line, "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
-    block << line;
-    if (++count == 100) flush();
-  }
-  flush();
-  return "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-         "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-         "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-         "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n" +
-         ranges.str() + "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
-}
-
-void FixToUnicode(QPDF& stamp) {
-  const std::string cmap = IdentityBmpToUnicode();
-  for (auto& page : QPDFPageDocumentHelper(stamp).getAllPages()) {
-    QPDFObjectHandle resources = page.getAttribute("/Resources", false);
-    if (!resources.isDictionary() || !resources.hasKey("/Font")) continue;
-    QPDFObjectHandle fonts = resources.getKey("/Font");
-    for (const auto& key : fonts.getKeys()) {
-      QPDFObjectHandle font = fonts.getKey(key);
-      if (font.isDictionary() && font.hasKey("/ToUnicode") && font.getKey("/ToUnicode").isStream()) {
-        font.getKey("/ToUnicode").replaceStreamData(cmap, QPDFObjectHandle::newNull(), QPDFObjectHandle::newNull());
-      }
-    }
   }
 }
 

@@ -115,6 +115,7 @@ StatusOr<std::unique_ptr<LocalVault>> LocalVault::Open(const LocalVaultConfig& c
   VAULT_ASSIGN_OR_RETURN(v->identity_, IdentityStore::Open((data / "metadata.db").string(),
                                                            config.clock, config.login_policy));
   VAULT_ASSIGN_OR_RETURN(v->exports_, ExportLedger::Open((data / "metadata.db").string()));
+  VAULT_ASSIGN_OR_RETURN(v->borrows_, BorrowStore::Open((data / "metadata.db").string()));
   VaultOptions opt;
   opt.blobs = v->blobs_.get();
   opt.metadata = v->metadata_.get();

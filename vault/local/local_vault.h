@@ -16,6 +16,7 @@
 #include <string>
 
 #include "vault/audit/audit_log.h"
+#include "vault/borrow/borrow_store.h"
 #include "vault/export/export_ledger.h"
 #include "vault/identity/identity_store.h"
 #include "vault/vault.h"
@@ -53,6 +54,7 @@ class LocalVault {
   AuditLog& audit() { return *audit_; }
   IdentityStore& identity() { return *identity_; }
   ExportLedger& exports() { return *exports_; }
+  BorrowStore& borrows() { return *borrows_; }
 
  private:
   LocalVault() = default;
@@ -63,6 +65,7 @@ class LocalVault {
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<IdentityStore> identity_;
   std::unique_ptr<ExportLedger> exports_;
+  std::unique_ptr<BorrowStore> borrows_;
 };
 
 // True when `path` is `dir` or inside it (after resolving symlinks and ..).

@@ -1,0 +1,428 @@
+// Loans (借阅): request, approve/reject, issue, renew, recall, revoke,
+// return with hash verification, the borrower's copy, the register, the
+// notification outbox and incidents. The rules live in vault::BorrowService;
+// these handlers parse, call it, audit and answer JSON.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include "api/vaultd/exchange.h"
+#include "api/vaultd/routes.h"
+#include "vault/base/parse.h"
+#include "vault/borrow/borrow_register.h"
+#include "vault/crypto/sha256.h"
+
+namespace vaultd {
+
+using vault::Status;
+
+namespace {
+
+Poco::JSON::Object::Ptr Obj() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+
+Poco::JSON::Object::Ptr BorrowJson(const vault::Borrow& b, bool with_events) {
+  auto o = Obj();
+  o->set("id", b.id);
+  o->set("state", b.state);
+  o->set("borrower", b.borrower);
+  o->set("department", b.borrower_department);
+  o->set("purpose", b.purpose);
+  o->set("kind", b.kind);
+  o->set("period", vault::FormatIsoDuration(b.period));
+  o->set("rule", b.rule);
+  Poco::JSON::Array::Ptr chain = new Poco::JSON::Array;
+  for (const auto& s : b.chain) chain->add(s);
+  o->set("approval_chain", chain);
+  const bool pending = b.state == vault::borrow_state::kRequested || b.state == vault::borrow_state::kRenewalRequested;
+  o->set("waiting_for", pending && b.step < static_cast<int>(b.chain.size()) ? b.chain[static_cast<size_t>(b.step)]
+                                                                             : std::string());
+  o->set("renewals", b.renewals);
+  o->set("requested_at", b.requested_at);
+  o->set("approved_at", b.approved_at);
+  o->set("issued_at", b.issued_at);
+  o->set("due_at", b.due_at);
+  o->set("closed_at", b.closed_at);
+  o->set("suspended", b.suspended);
+  o->set("note", b.note);
+  Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+  for (const auto& i : b.items) {
+    auto it = Obj();
+    it->set("document", i.document_id);
+    it->set("archive_number", i.archive_number);
+    it->set("title", i.title);
+    it->set("classification", i.classification);
+    it->set("version", static_cast<Poco::UInt64>(i.version));
+    it->set("export_id", i.export_id);
+    it->set("issued_sha256", i.issued_sha256);
+    it->set("issued_pages", static_cast<Poco::Int64>(i.issued_pages));
+    it->set("returned_sha256", i.returned_sha256);
+    it->set("returned_pages", static_cast<Poco::Int64>(i.returned_pages));
+    it->set("result", i.result);
+    it->set("returned_at", i.returned_at);
+    items->add(it);
+  }
+  o->set("items", items);
+  if (with_events) {
+    Poco::JSON::Array::Ptr events = new Poco::JSON::Array;
+    for (const auto& e : b.events) {
+      auto ev = Obj();
+      ev->set("at", e.at);
+      ev->set("actor", e.actor);
+      ev->set("action", e.action);
+      ev->set("from", e.from_state);
+      ev->set("to", e.to_state);
+      ev->set("round", e.round);
+      ev->set("detail", e.detail);
+      events->add(ev);
+    }
+    o->set("events", events);
+  }
+  return o;
+}
+
+// Authenticates; the object of the audit event is the loan id (cut).
+bool Begin(Exchange& ex, const std::string& action, const std::string& id) {
+  return ex.Authenticate(action, id.substr(0, 64));
+}
+
+// Audits the outcome and answers: the loan as JSON, or the error.
+void Finish(Exchange& ex, const std::string& action, const std::string& id,
+            const vault::StatusOr<vault::Borrow>& result, int status = 200) {
+  if (!result.ok()) {
+    ex.Audit(action, id.substr(0, 64), result.status());
+    return ex.Error(result.status());
+  }
+  if (!ex.AuditOrFail(action, result->id, "now " + result->state)) return;
+  ex.SendObject(status, BorrowJson(*result, true));
+}
+
+// An optional JSON body with the given string members.
+bool OptionalStrings(Exchange& ex, const std::vector<std::pair<const char*, std::string*>>& fields) {
+  if (ex.req().getContentLength64() <= 0 && !ex.req().getChunkedTransferEncoding()) return true;
+  auto body = ex.JsonBody();
+  Status s = body.ok() ? Exchange::StringFields(*body, fields) : body.status();
+  if (!s.ok()) {
+    ex.Error(s);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+// POST /api/v1/borrows {"documents": [..], "purpose": "...", "period": "P7D", "kind": "electronic"}
+void HandleCreateBorrow(Exchange& ex, const PathParams&) {
+  if (!Begin(ex, "borrow.request", "new")) return;
+  auto body = ex.JsonBody();
+  if (!body.ok()) return ex.Error(body.status());
+  vault::BorrowRequest req;
+  for (const auto& kv : **body) {
+    if (kv.first == "documents") {
+      Poco::JSON::Array::Ptr docs;
+      try {
+        docs = kv.second.extract<Poco::JSON::Array::Ptr>();
+      } catch (const Poco::Exception&) {
+        return ex.Error(vault::InvalidArgumentError("request.bad_type", "documents must be an array of ids"));
+      }
+      for (size_t i = 0; i < docs->size(); ++i) {
+        if (!docs->get(static_cast<unsigned>(i)).isString()) {
+          return ex.Error(vault::InvalidArgumentError("request.bad_type", "documents must be an array of ids"));
+        }
+        req.documents.push_back(docs->get(static_cast<unsigned>(i)).toString());
+      }
+    } else if (kv.first == "purpose" || kv.first == "period" || kv.first == "kind") {
+      if (!kv.second.isString()) {
+        return ex.Error(vault::InvalidArgumentError("request.bad_type", kv.first + " must be a string"));
+      }
+      std::string v = kv.second.toString();
+      (kv.first == "purpose" ? req.purpose : kv.first == "period" ? req.period : req.kind) = v;
+    } else {
+      return ex.Error(vault::InvalidArgumentError("request.unknown_field", "unknown field " + kv.first));
+    }
+  }
+  auto result = ex.ctx().borrows->Request(ex.subject(), req);
+  Finish(ex, "borrow.request", "new", result, 201);
+}
+
+// GET /api/v1/borrows?state=&pending=1&all=1&limit=&offset=
+void HandleListBorrows(Exchange& ex, const PathParams&) {
+  if (!Begin(ex, "borrow.list", "borrows")) return;
+  vault::BorrowListQuery q;
+  for (const auto& kv : ex.query()) {
+    int64_t n = 0;
+    if (kv.first == "state") {
+      q.state = kv.second;
+    } else if (kv.first == "pending" || kv.first == "all") {
+      (kv.first == "pending" ? q.pending : q.all) = kv.second == "1" || kv.second == "true";
+    } else if ((kv.first == "limit" || kv.first == "offset") && vault::ParseCount(kv.second, &n)) {
+      (kv.first == "limit" ? q.limit : q.offset) = n;
+    } else {
+      return ex.Error(vault::InvalidArgumentError("request.unknown_parameter", "unknown or bad parameter " + kv.first));
+    }
+  }
+  auto loans = ex.ctx().borrows->List(ex.subject(), q);
+  if (!loans.ok()) {
+    ex.Audit("borrow.list", "borrows", loans.status());
+    return ex.Error(loans.status());
+  }
+  if (!ex.AuditOrFail("borrow.list", "borrows", std::to_string(loans->size()) + " loans")) return;
+  Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+  for (const auto& b : *loans) items->add(BorrowJson(b, false));
+  ex.SendItems(items);
+}
+
+void HandleGetBorrow(Exchange& ex, const PathParams& p) {
+  if (!Begin(ex, "borrow.read", p[0])) return;
+  auto b = ex.ctx().borrows->Get(ex.subject(), p[0]);
+  Finish(ex, "borrow.read", p[0], b);
+}
+
+void HandleApproveBorrow(Exchange& ex, const PathParams& p) {
+  if (!Begin(ex, "borrow.approve", p[0])) return;
+  std::string note;
+  if (!OptionalStrings(ex, {{"note", &note}})) return;
+  Finish(ex, "borrow.approve", p[0], ex.ctx().borrows->Approve(ex.subject(), p[0], note));
+}
+
+void HandleRejectBorrow(Exchange& ex, const PathParams& p) {
+  if (!Begin(ex, "borrow.reject", p[0])) return;
+  std::string reason;
+  if (!OptionalStrings(ex, {{"reason", &reason}})) return;
+  Finish(ex, "borrow.reject", p[0], ex.ctx().borrows->Reject(ex.subject(), p[0], reason));
+}
+
+void HandleWithdrawBorrow(Exchange& ex, const PathParams& p) {
+  if (!Begin(ex, "borrow.withdraw", p[0])) return;
+  if (!OptionalStrings(ex, {})) return;
+  Finish(ex, "borrow.withdraw", p[0], ex.ctx().borrows->Withdraw(ex.subject(), p[0]));
+}
+
+// POST /api/v1/borrows/{id}/issue, optional {"pages": [n, ...]} for paper.
+void HandleIssueBorrow(Exchange& ex, const PathParams& p) {
+  if (!Begin(ex, "borrow.issue", p[0])) return;
+  std::vector<int64_t> pages;
+  if (ex.req().getContentLength64() > 0 || ex.req().getChunkedTransferEncoding()) {
+    auto body = ex.JsonBody();
+    if (!body.ok()) return ex.Error(body.status());
+    for (const auto& kv : **body) {
+      if (kv.first != "pages") {
+        return ex.Error(vault::InvalidArgumentError("request.unknown_field", "unknown field " + kv.first));
+      }
+      try {
+        auto arr = kv.second.extract<Poco::JSON::Array::Ptr>();
+        for (size_t i = 0; i < arr->size(); ++i) {
+          const auto& v = arr->get(static_cast<unsigned>(i));
+          if (!v.isInteger()) throw Poco::BadCastException();
+          pages.push_back(v.convert<Poco::Int64>());
+        }
+      } catch (const Poco::Exception&) {
+        return ex.Error(vault::InvalidArgumentError("request.bad_type", "pages must be an array of page counts"));
+      }
+    }
+  }
+  auto result = ex.ctx().borrows->Issue(ex.subject(), p[0], pages);
+  if (result.ok()) {
+    for (const auto& i : result->items) {
+      if (!i.export_id.empty()) ex.Audit("document.export", i.archive_number, Status::Ok(), "for loan " + result->id);
+    }
+  }
+  Finish(ex, "borrow.issue", p[0], result);
+}
+
+void HandleRenewBorrow(Exchange& ex, const PathParams& p) {
+  if (!Begin(ex, "borrow.renew", p[0])) return;
+  if (!OptionalStrings(ex, {})) return;
+  Finish(ex, "borrow.renew", p[0], ex.ctx().borrows->Renew(ex.subject(), p[0]));
+}
+
+// POST /api/v1/borrows/{id}/recall, optional {"within": "P1D"}.
+void HandleRecallBorrow(Exchange& ex, const PathParams& p) {
+  if (!Begin(ex, "borrow.recall", p[0])) return;
+  std::string within;
+  if (!OptionalStrings(ex, {{"within", &within}})) return;
+  vault::Seconds period{0};
+  if (!within.empty()) {
+    auto parsed = vault::ParseIsoDuration(within);
+    if (!parsed.ok()) return ex.Error(parsed.status());
+    period = *parsed;
+  }
+  Finish(ex, "borrow.recall", p[0], ex.ctx().borrows->Recall(ex.subject(), p[0], period));
+}
+
+void HandleRevokeBorrow(Exchange& ex, const PathParams& p) {
+  if (!Begin(ex, "borrow.revoke", p[0])) return;
+  std::string reason;
+  if (!OptionalStrings(ex, {{"reason", &reason}})) return;
+  Finish(ex, "borrow.revoke", p[0], ex.ctx().borrows->Revoke(ex.subject(), p[0], reason));
+}
+
+// POST /api/v1/borrows/{id}/return[?document=ID]
+//   body: the returned file (any type but JSON), or JSON {"pages": n} for a
+//   paper loan, or {"declared_destroyed": true}.
+void HandleReturnBorrow(Exchange& ex, const PathParams& p) {
+  if (!Begin(ex, "borrow.return", p[0])) return;
+  vault::ReturnInput in;
+  for (const auto& kv : ex.query()) {
+    if (kv.first != "document") {
+      return ex.Error(vault::InvalidArgumentError("request.unknown_parameter", "unknown parameter " + kv.first));
+    }
+    in.document = kv.second;
+  }
+  auto& req = ex.req();
+  std::string file;
+  vault::StringSource source("");
+  if (req.getContentType().rfind("application/json", 0) == 0) {
+    auto body = ex.JsonBody();
+    if (!body.ok()) return ex.Error(body.status());
+    for (const auto& kv : **body) {
+      if (kv.first == "pages" && kv.second.isInteger()) {
+        in.kind = vault::ReturnInput::Kind::kPages;
+        in.pages = kv.second.convert<Poco::Int64>();
+      } else if (kv.first == "declared_destroyed" && kv.second.isBoolean() && kv.second.convert<bool>()) {
+        in.kind = vault::ReturnInput::Kind::kDeclared;
+      } else {
+        return ex.Error(vault::InvalidArgumentError("request.unknown_field", "expected pages or declared_destroyed"));
+      }
+    }
+    if (body->get()->size() != 1) {
+      return ex.Error(vault::InvalidArgumentError("request.bad_json", "give pages or declared_destroyed"));
+    }
+  } else {
+    if (!req.hasContentLength() || req.getChunkedTransferEncoding()) {
+      return ex.Error(vault::InvalidArgumentError("upload.length_required", "send the file with a Content-Length"));
+    }
+    const int64_t length = req.getContentLength64();
+    if (length <= 0) return ex.Error(vault::InvalidArgumentError("upload.empty", "send the returned file as the body"));
+    if (length > ex.ctx().options->max_upload_bytes) {
+      Status big = vault::ResourceExhaustedError("borrow.return_too_large", "the returned file exceeds the size limit");
+      ex.Audit("borrow.return", p[0].substr(0, 64), big);
+      return ex.Error(big);  // the unread body closes the connection
+    }
+    file.resize(static_cast<size_t>(length));
+    req.stream().read(file.data(), length);
+    if (req.stream().gcount() != length) {
+      return ex.Error(vault::InvalidArgumentError("request.truncated", "the body is shorter than its Content-Length"));
+    }
+    source = vault::StringSource(std::move(file));
+    in.kind = vault::ReturnInput::Kind::kFile;
+    in.file = &source;
+  }
+  Finish(ex, "borrow.return", p[0], ex.ctx().borrows->Return(ex.subject(), p[0], in));
+}
+
+// GET /api/v1/borrows/{id}/copy[?document=ID]: the issued copy, the same
+// bytes every time.
+void HandleBorrowCopy(Exchange& ex, const PathParams& p) {
+  if (!Begin(ex, "borrow.copy", p[0])) return;
+  std::string document;
+  for (const auto& kv : ex.query()) {
+    if (kv.first != "document") {
+      return ex.Error(vault::InvalidArgumentError("request.unknown_parameter", "unknown parameter " + kv.first));
+    }
+    document = kv.second;
+  }
+  vault::StringSink sink;
+  auto item = ex.ctx().borrows->Copy(ex.subject(), p[0], document, sink);
+  if (!item.ok()) {
+    ex.Audit("borrow.copy", p[0].substr(0, 64), item.status());
+    return ex.Error(item.status());
+  }
+  if (!ex.AuditOrFail("borrow.copy", p[0], item->archive_number + " sha256 " + item->issued_sha256)) return;
+  auto& resp = ex.resp();
+  resp.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
+  resp.setContentType("application/pdf");
+  resp.setContentLength64(static_cast<Poco::Int64>(sink.data().size()));
+  resp.set("X-Content-SHA256", item->issued_sha256);
+  resp.set("X-Export-Id", item->export_id);
+  resp.set("Content-Disposition", "attachment; filename=\"" + item->archive_number + "-" + p[0] + ".pdf\"");
+  resp.sendBuffer(sink.data().data(), sink.data().size());
+  ex.ctx().metrics->bytes_sent += static_cast<int64_t>(sink.data().size());
+}
+
+// GET /api/v1/borrows/register?format=csv|pdf
+void HandleBorrowRegister(Exchange& ex, const PathParams&) {
+  if (!Begin(ex, "borrow.register", "register")) return;
+  std::string format = "csv";
+  for (const auto& kv : ex.query()) {
+    if (kv.first != "format" || (kv.second != "csv" && kv.second != "pdf")) {
+      return ex.Error(vault::InvalidArgumentError("request.bad_parameter", "format must be csv or pdf"));
+    }
+    format = kv.second;
+  }
+  auto rows = ex.ctx().borrows->Register(ex.subject());
+  if (!rows.ok()) {
+    ex.Audit("borrow.register", "register", rows.status());
+    return ex.Error(rows.status());
+  }
+  std::string out;
+  if (format == "csv") {
+    out = vault::RegisterCsv(*rows);
+  } else {
+    auto pdf = vault::RegisterPdf(*rows, "借阅登记簿", vault::FormatUtc(vault::SystemClock()->Now()),
+                                  "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc");
+    if (!pdf.ok()) {
+      ex.Audit("borrow.register", "register", pdf.status());
+      return ex.Error(pdf.status());
+    }
+    out = std::move(*pdf);
+  }
+  if (!ex.AuditOrFail("borrow.register", "register", format + ", " + std::to_string(rows->size()) + " rows")) return;
+  auto& resp = ex.resp();
+  resp.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
+  resp.setContentType(format == "csv" ? "text/csv; charset=utf-8" : "application/pdf");
+  resp.setContentLength64(static_cast<Poco::Int64>(out.size()));
+  resp.set("Content-Disposition", std::string("attachment; filename=\"borrow-register.") + format + "\"");
+  resp.sendBuffer(out.data(), out.size());
+}
+
+// GET /api/v1/notifications?after=ID&limit=N: the caller's outbox.
+void HandleListNotifications(Exchange& ex, const PathParams&) {
+  if (!Begin(ex, "notification.list", "notifications")) return;
+  int64_t after = 0, limit = 100;
+  for (const auto& kv : ex.query()) {
+    int64_t n = 0;
+    if ((kv.first == "after" || kv.first == "limit") && vault::ParseCount(kv.second, &n)) {
+      (kv.first == "after" ? after : limit) = n;
+    } else {
+      return ex.Error(vault::InvalidArgumentError("request.unknown_parameter", "unknown or bad parameter " + kv.first));
+    }
+  }
+  auto notes = ex.ctx().borrows->Notifications(ex.subject(), after, limit);
+  if (!notes.ok()) return ex.Error(notes.status());
+  Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+  for (const auto& n : *notes) {
+    auto o = Obj();
+    o->set("id", static_cast<Poco::Int64>(n.id));
+    o->set("borrow", n.borrow_id);
+    o->set("kind", n.kind);
+    o->set("created_at", n.created_at);
+    o->set("message", n.message);
+    items->add(o);
+  }
+  ex.SendItems(items);
+}
+
+// GET /api/v1/incidents: altered returns and page-count mismatches.
+void HandleListIncidents(Exchange& ex, const PathParams&) {
+  if (!Begin(ex, "incident.list", "incidents")) return;
+  auto incidents = ex.ctx().borrows->Incidents(ex.subject());
+  if (!incidents.ok()) {
+    ex.Audit("incident.list", "incidents", incidents.status());
+    return ex.Error(incidents.status());
+  }
+  if (!ex.AuditOrFail("incident.list", "incidents")) return;
+  Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+  for (const auto& i : *incidents) {
+    auto o = Obj();
+    o->set("id", static_cast<Poco::Int64>(i.id));
+    o->set("borrow", i.borrow_id);
+    o->set("document", i.document_id);
+    o->set("at", i.at);
+    o->set("kind", i.kind);
+    o->set("detail", i.detail);
+    o->set("evidence", i.evidence_artifact);
+    items->add(o);
+  }
+  ex.SendItems(items);
+}
+
+}  // namespace vaultd

@@ -1,0 +1,138 @@
+// BorrowService: the loan lifecycle (docs/borrowing.md).
+//
+//   requested -> approvals in chain order -> approved -> issued -> returned_*
+//   requested/approved -> withdrawn (borrower); requested -> rejected
+//   issued -> renewal_requested -> (approvals) -> issued with a later due time
+//   issued/renewal_requested -> overdue (scheduler, or at once for access)
+//   issued/overdue -> recall (due time brought forward); any open -> revoked
+//
+// Each transition is checked and written in one transaction (BorrowStore::
+// Update), so concurrent approvers, or an approval racing a withdrawal, end
+// in one consistent state: the loser gets borrow.conflict-style errors
+// (borrow.bad_state, borrow.not_your_step), never a half-applied change.
+//
+// Who may do what: the role policy (policies/roles.json) names the actions
+// borrow.request, borrow.approve, borrow.manage (issue, recall, revoke,
+// return on someone's behalf) and borrow.read (see every loan, the
+// register, incidents); a document may be borrowed only if the role's
+// borrow.request grant covers it (else it is "not found"); an approval step
+// is for the role it names (a dept_manager of the borrower's department,
+// legal, an archive_admin), never for the borrower.
+//
+// Thread-safety: safe for concurrent use (the collaborators are).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "vault/audit/audit_log.h"
+#include "vault/base/byte_stream.h"
+#include "vault/base/clock.h"
+#include "vault/borrow/borrow.h"
+#include "vault/borrow/borrow_policy.h"
+#include "vault/borrow/borrow_register.h"
+#include "vault/borrow/borrow_store.h"
+#include "vault/export/exporter.h"
+#include "vault/identity/identity_store.h"
+#include "vault/policy/policy_engine.h"
+#include "vault/vault.h"
+
+namespace vault {
+
+struct BorrowRequest {
+  std::vector<std::string> documents;  // ids or archive numbers
+  std::string purpose;                 // 借阅目的
+  std::string period;                  // ISO 8601; empty: the rule's default
+  std::string kind = "electronic";     // electronic | paper | reading_room
+};
+
+// What comes back: a file (electronic), a page count (paper, reading
+// room), or a declaration that the copy was destroyed.
+struct ReturnInput {
+  enum class Kind { kFile, kPages, kDeclared } kind = Kind::kFile;
+  std::string document;          // which item; empty when the loan has one
+  ByteSource* file = nullptr;    // kFile
+  int64_t pages = 0;             // kPages
+};
+
+struct ScheduleReport {
+  int64_t on_loan = 0;
+  int64_t overdue = 0;  // moved to overdue by this pass
+  int64_t suspended = 0;
+  int64_t escalated = 0;
+  int64_t notifications = 0;  // new ones (reminders never repeat)
+};
+
+struct BorrowListQuery {
+  std::string state;     // empty: any
+  bool pending = false;  // requests waiting for the caller's approval
+  bool all = false;      // everyone's (borrow.read); otherwise the caller's own
+  int64_t limit = 100;
+  int64_t offset = 0;
+};
+
+class BorrowService {
+ public:
+  struct Deps {
+    Vault* vault = nullptr;
+    BorrowStore* store = nullptr;
+    const BorrowPolicy* policy = nullptr;
+    const PolicyEngine* roles = nullptr;
+    IdentityStore* identity = nullptr;
+    Exporter* exporter = nullptr;
+    AuditLog* audit = nullptr;  // the scheduler's transitions
+    const Clock* clock = nullptr;
+  };
+  explicit BorrowService(Deps deps) : d_(deps) {}
+
+  StatusOr<Borrow> Request(const Subject& who, const BorrowRequest& request);
+  StatusOr<Borrow> Approve(const Subject& who, const std::string& id, const std::string& note);
+  StatusOr<Borrow> Reject(const Subject& who, const std::string& id, const std::string& reason);
+  StatusOr<Borrow> Withdraw(const Subject& who, const std::string& id);
+  // Paper and reading-room loans need the page count of each document
+  // handed over (`pages`, in item order); electronic loans get a stamped
+  // export per document, bound to the loan and kept sealed for re-download.
+  StatusOr<Borrow> Issue(const Subject& who, const std::string& id, const std::vector<int64_t>& pages);
+  StatusOr<Borrow> Renew(const Subject& who, const std::string& id);
+  // Brings the due time forward to now + `within` (0: the policy's
+  // recall_period), never later than it was.
+  StatusOr<Borrow> Recall(const Subject& who, const std::string& id, Seconds within);
+  StatusOr<Borrow> Revoke(const Subject& who, const std::string& id, const std::string& reason);
+  StatusOr<Borrow> Return(const Subject& who, const std::string& id, const ReturnInput& input);
+  // The issued copy of `document` (empty: the only one), the same bytes
+  // every time, while the loan runs; borrow.overdue once the due time has
+  // passed, borrow.closed after it ended.
+  StatusOr<BorrowItem> Copy(const Subject& who, const std::string& id, const std::string& document, ByteSink& sink);
+  StatusOr<Borrow> Get(const Subject& who, const std::string& id);
+  StatusOr<std::vector<Borrow>> List(const Subject& who, const BorrowListQuery& query);
+  StatusOr<std::vector<Notification>> Notifications(const Subject& who, int64_t after_id, int64_t limit);
+  StatusOr<std::vector<BorrowIncident>> Incidents(const Subject& who);
+  StatusOr<std::vector<RegisterRow>> Register(const Subject& who);
+
+  // borrow.overdue when `username` holds a loan of `document_id` whose due
+  // time has passed: their content requests for it are refused at once,
+  // whatever their role would otherwise allow, until it is returned.
+  Status CheckContentAccess(const std::string& username, const std::string& document_id);
+  // Loans the borrower may export under: Ok when `username` holds `id`, it
+  // covers `document_id`, and it is on loan and not past due.
+  Status CheckExportUnder(const std::string& username, const std::string& id, const std::string& document_id);
+
+  // One scheduler pass: overdue transitions, suspensions, escalations and
+  // reminders. Idempotent: a second pass at the same time changes nothing
+  // and sends nothing.
+  StatusOr<ScheduleReport> RunSchedule();
+
+ private:
+  StatusOr<Borrow> Decide(const Subject& who, const std::string& id, const std::string& note, bool approve);
+  bool MayApproveStep(const Subject& who, const Borrow& b, const std::string& step) const;
+  void NotifyApprovers(const Borrow& b);
+  void Notify(const std::string& recipient, const Borrow& b, const std::string& kind, const std::string& key,
+              const std::string& message);
+  const LoanRule* RuleNamed(const std::string& name) const;
+  bool Can(const Subject& who, const char* action) const;
+
+  Deps d_;
+};
+
+}  // namespace vault
