@@ -68,7 +68,7 @@ void HandleCreateExport(Exchange& ex, const PathParams& p) {
     }
     Status loan = ex.ctx().borrows->CheckExportUnder(ex.subject().username, req.borrow_id, doc->id);
     if (!loan.ok()) {
-      ex.Audit("document.export", doc->archive_number, loan, "under loan " + req.borrow_id.substr(0, 32));
+      ex.Audit("document.export", doc->archive_number, loan, loan.reason() + " (loan " + req.borrow_id.substr(0, 32) + ")");
       return ex.Error(loan.reason() == "borrow.not_found" || loan.reason() == "borrow.document_not_on_loan"
                           ? vault::NotFoundError("document.not_found", "no such document")
                           : loan);

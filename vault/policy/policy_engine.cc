@@ -72,9 +72,9 @@ Decision PolicyEngine::Decide(const Subject& s, const std::string& action, const
     if (s.suspended && action.rfind("document.", 0) == 0) {
       return {false, rule, "access suspended (overdue loan)"};
     }
-    // Scope and classification constrain documents; audit logs, registers,
-    // users and keys are vault-wide resources.
-    if (action.rfind("document.", 0) != 0) return {true, rule, "granted"};
+    // Scope and classification constrain documents (and asking to borrow
+    // one); audit logs, registers, users and keys are vault-wide resources.
+    if (action.rfind("document.", 0) != 0 && action != "borrow.request") return {true, rule, "granted"};
     if (g.scope == Scope::kDepartment || g.scope == Scope::kDepartmentAndCustomers) {
       if (r.department.empty() || r.department != s.department) {
         return {false, rule, "outside the subject's department"};
