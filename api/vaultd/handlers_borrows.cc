@@ -4,6 +4,9 @@
 // these handlers parse, call it, audit and answer JSON.
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <sodium.h>
+
+#include <algorithm>
 
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
@@ -219,6 +222,13 @@ void HandleIssueBorrow(Exchange& ex, const PathParams& p) {
       }
     }
   }
+  // Issuing stamps a copy per document: it takes an export slot like any export.
+  ConcurrencyGate::Slot slot(*ex.ctx().exports);
+  if (!slot.held()) {
+    Status busy = vault::UnavailableError("export.busy", "too many exports at once; retry shortly");
+    ex.Audit("borrow.issue", p[0].substr(0, 64), busy);
+    return ex.Error(busy);
+  }
   auto result = ex.ctx().borrows->Issue(ex.subject(), p[0], pages);
   if (result.ok()) {
     for (const auto& i : result->items) {
@@ -268,7 +278,10 @@ void HandleReturnBorrow(Exchange& ex, const PathParams& p) {
     in.document = kv.second;
   }
   auto& req = ex.req();
-  std::string file;
+  struct Wiped {
+    std::string data;
+    ~Wiped() { sodium_memzero(data.data(), data.size()); }
+  } file;
   vault::StringSource source("");
   if (req.getContentType().rfind("application/json", 0) == 0) {
     auto body = ex.JsonBody();
@@ -292,17 +305,17 @@ void HandleReturnBorrow(Exchange& ex, const PathParams& p) {
     }
     const int64_t length = req.getContentLength64();
     if (length <= 0) return ex.Error(vault::InvalidArgumentError("upload.empty", "send the returned file as the body"));
-    if (length > ex.ctx().options->max_upload_bytes) {
+    if (length > std::min(ex.ctx().options->max_upload_bytes, ex.ctx().borrows->max_return_bytes())) {
       Status big = vault::ResourceExhaustedError("borrow.return_too_large", "the returned file exceeds the size limit");
       ex.Audit("borrow.return", p[0].substr(0, 64), big);
       return ex.Error(big);  // the unread body closes the connection
     }
-    file.resize(static_cast<size_t>(length));
-    req.stream().read(file.data(), length);
+    file.data.resize(static_cast<size_t>(length));
+    req.stream().read(file.data.data(), length);
     if (req.stream().gcount() != length) {
       return ex.Error(vault::InvalidArgumentError("request.truncated", "the body is shorter than its Content-Length"));
     }
-    source = vault::StringSource(std::move(file));
+    source = vault::StringSource(file.data);  // the service reads it once and wipes its own copy
     in.kind = vault::ReturnInput::Kind::kFile;
     in.file = &source;
   }
@@ -357,7 +370,7 @@ void HandleBorrowRegister(Exchange& ex, const PathParams&) {
   if (format == "csv") {
     out = vault::RegisterCsv(*rows);
   } else {
-    auto pdf = vault::RegisterPdf(*rows, "借阅登记簿", vault::FormatUtc(vault::SystemClock()->Now()),
+    auto pdf = vault::RegisterPdf(*rows, "借阅登记簿（时间均为 UTC）", vault::FormatUtc(vault::SystemClock()->Now()),
                                   "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc");
     if (!pdf.ok()) {
       ex.Audit("borrow.register", "register", pdf.status());
@@ -387,7 +400,11 @@ void HandleListNotifications(Exchange& ex, const PathParams&) {
     }
   }
   auto notes = ex.ctx().borrows->Notifications(ex.subject(), after, limit);
-  if (!notes.ok()) return ex.Error(notes.status());
+  if (!notes.ok()) {
+    ex.Audit("notification.list", "notifications", notes.status());
+    return ex.Error(notes.status());
+  }
+  if (!ex.AuditOrFail("notification.list", "notifications", std::to_string(notes->size()) + " notifications")) return;
   Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
   for (const auto& n : *notes) {
     auto o = Obj();

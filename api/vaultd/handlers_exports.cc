@@ -66,7 +66,12 @@ void HandleCreateExport(Exchange& ex, const PathParams& p) {
       ex.Audit("document.export", p[0], doc.status());
       return ex.Error(doc.status());
     }
-    Status loan = ex.ctx().borrows->CheckExportUnder(ex.subject().username, req.borrow_id, doc->id);
+    auto lent = ex.ctx().borrows->CheckExportUnder(ex.subject().username, req.borrow_id, doc->id);
+    Status loan = lent.status();
+    if (lent.ok() && req.version != 0 && req.version != *lent) {
+      loan = Status(vault::StatusCode::kPermissionDenied, "borrow.version_not_lent",
+                    "the loan is for version " + std::to_string(*lent));
+    }
     if (!loan.ok()) {
       ex.Audit("document.export", doc->archive_number, loan, loan.reason() + " (loan " + req.borrow_id.substr(0, 32) + ")");
       return ex.Error(loan.reason() == "borrow.not_found" || loan.reason() == "borrow.document_not_on_loan"
@@ -74,6 +79,7 @@ void HandleCreateExport(Exchange& ex, const PathParams& p) {
                           : loan);
     }
     d = std::move(*doc);
+    req.version = *lent;  // the version lent, nothing else
   }
   req.document = d.id;
   req.username = ex.subject().username;

@@ -157,7 +157,7 @@ TEST_F(BorrowServiceTest, OverdueLadderRemindsOnTheRightDaysSuspendsEscalatesAnd
   Status st;
   CopyOf("zhangsan", b.id, &st);
   EXPECT_EQ(st.reason(), "borrow.overdue");
-  EXPECT_EQ(service_->CheckExportUnder("zhangsan", b.id, contract_).reason(), "borrow.overdue");
+  EXPECT_EQ(service_->CheckExportUnder("zhangsan", b.id, contract_).status().reason(), "borrow.overdue");
   EXPECT_TRUE(service_->CheckContentAccess("lisi", contract_).ok()) << "only the borrower is affected";
   auto pass = service_->RunSchedule();
   EXPECT_EQ(pass->overdue, 1);
@@ -232,6 +232,8 @@ TEST_F(BorrowServiceTest, RenewalsWithinTheLimitsAreApprovedAndBeyondThemRefused
   clock_.Set(t0 + 19 * kDay);
   EXPECT_EQ(service_->Renew(As("zhangsan"), b.id).status().reason(), "borrow.renewal_limit");
   clock_.Set(t0 + 22 * kDay);
+  EXPECT_EQ(service_->Renew(As("zhangsan"), b.id).status().reason(), "borrow.overdue")
+      << "past due, even before the scheduler has moved it";
   ASSERT_TRUE(service_->RunSchedule().ok());
   EXPECT_EQ(service_->Renew(As("zhangsan"), b.id).status().reason(), "borrow.bad_state") << "overdue";
 }
@@ -303,6 +305,38 @@ TEST_F(BorrowServiceTest, PaperLoansCountPagesAndAMismatchIsAnIncident) {
   EXPECT_THAT(incidents->at(0).detail, HasSubstr("11 pages"));
   EXPECT_EQ(service_->Incidents(As("zhangsan")).status().reason(), "access.denied");
   EXPECT_EQ(service_->Incidents(As("audit1"))->size(), 1u);
+  // An original handed over cannot be "declared destroyed" by the borrower.
+  Borrow second = Issued(quote_, "paper", "", {3});
+  ReturnInput declare;
+  declare.kind = ReturnInput::Kind::kDeclared;
+  EXPECT_EQ(service_->Return(As("zhangsan"), second.id, declare).status().reason(), "borrow.return_kind");
+  EXPECT_EQ(service_->Get(As("zhangsan"), second.id)->state, "issued");
+}
+
+TEST_F(BorrowServiceTest, AReturnedDocumentOfALoanStillOutIsNoLongerBlocked) {
+  const TimePoint t0 = clock_.Now();
+  const std::string second = Ingest("华东补充协议", "contract", "internal", testing::MakePdf({{}}));
+  BorrowRequest r;
+  r.documents = {contract_, second};
+  r.purpose = "合同与补充协议对照";
+  r.period = "P7D";
+  auto b = service_->Request(As("zhangsan"), r);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  ASSERT_TRUE(service_->Approve(As("wang"), b->id, "").ok());
+  ASSERT_TRUE(service_->Issue(As("admin1"), b->id, {}).ok());
+  StringSink copy;
+  EXPECT_EQ(service_->Copy(As("zhangsan"), b->id, "", copy).status().reason(), "borrow.document_required");
+  ASSERT_TRUE(service_->Copy(As("zhangsan"), b->id, contract_, copy).ok());
+  StringSource back(copy.data());
+  ReturnInput in;
+  in.file = &back;
+  in.document = contract_;
+  auto partly = service_->Return(As("zhangsan"), b->id, in);
+  ASSERT_TRUE(partly.ok()) << partly.status().ToString();
+  EXPECT_EQ(partly->state, "issued") << "one document is still out";
+  clock_.Set(t0 + 8 * kDay);
+  EXPECT_TRUE(service_->CheckContentAccess("zhangsan", contract_).ok()) << "returned: no longer on loan";
+  EXPECT_EQ(service_->CheckContentAccess("zhangsan", second).reason(), "borrow.overdue");
 }
 
 TEST_F(BorrowServiceTest, AnyChangeToTheReturnedBytesIsAlteredWithEvidenceKept) {

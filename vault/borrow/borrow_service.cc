@@ -212,19 +212,23 @@ StatusOr<Borrow> BorrowService::Decide(const Subject& who, const std::string& id
   }
   const std::string at = FormatUtc(d_.clock->Now());
   const LoanRule* rule = nullptr;
+  const TimePoint now = d_.clock->Now();
   auto result = d_.store->Update(id, [&](Borrow& b) -> Status {
+    // Who may see the loan at all comes first: others learn nothing, not
+    // even its state.
+    if (who.username == b.borrower) return Denied("borrow.own_request", "you may not decide your own request");
+    bool in_chain = false;
+    for (const auto& step : b.chain) in_chain = in_chain || MayApproveStep(who, b, step);
+    if (!in_chain) return NotFoundError("borrow.not_found", "no such loan");
     if (b.state != bs::kRequested && b.state != bs::kRenewalRequested) {
       return BadState(b, "there is nothing to decide");
     }
-    if (who.username == b.borrower) return Denied("borrow.own_request", "you may not decide your own request");
     const std::string step = b.chain.at(static_cast<size_t>(b.step));
     if (!MayApproveStep(who, b, step)) {
-      for (const auto& other : b.chain) {
-        if (MayApproveStep(who, b, other)) {
-          return FailedPreconditionError("borrow.not_your_step", "the request waits for " + step + " first");
-        }
-      }
-      return NotFoundError("borrow.not_found", "no such loan");
+      return FailedPreconditionError("borrow.not_your_step", "the request waits for " + step + " first");
+    }
+    if (approve && b.state == bs::kRenewalRequested && !PastDue(b.due_at, now).empty()) {
+      return FailedPreconditionError("borrow.overdue", "the due time passed before the renewal was approved");
     }
     const std::string from = b.state;
     if (!approve) {
@@ -367,6 +371,10 @@ StatusOr<Borrow> BorrowService::Renew(const Subject& who, const std::string& id)
     if (b.state != bs::kIssued) return BadState(b, "only a loan that is out and not overdue can be renewed");
     const LoanRule* rule = RuleNamed(b.rule);
     if (!rule) return FailedPreconditionError("borrow.rule_gone", "the loan's rule is no longer in the policy");
+    TimePoint due_time;
+    if (ParseUtc(b.due_at, &due_time) && due_time <= now) {
+      return FailedPreconditionError("borrow.overdue", "the loan was due at " + b.due_at + "; it cannot be renewed");
+    }
     if (b.renewals >= rule->renewals_allowed) {
       return FailedPreconditionError("borrow.renewal_limit", "rule " + rule->name + " allows " +
                                                                  std::to_string(rule->renewals_allowed) +
@@ -375,6 +383,9 @@ StatusOr<Borrow> BorrowService::Renew(const Subject& who, const std::string& id)
     }
     TimePoint due;
     if (!ParseUtc(b.due_at, &due)) return DataLossError("borrow.bad_due", "the stored due time is malformed");
+    if (due <= now) {
+      return FailedPreconditionError("borrow.overdue", "the loan was due at " + b.due_at + "; it cannot be renewed");
+    }
     if (now < due - rule->renew_not_before) {
       return FailedPreconditionError("borrow.renewal_too_early",
                                      "renewals open " + FormatIsoDuration(rule->renew_not_before) +
@@ -504,6 +515,10 @@ StatusOr<Borrow> BorrowService::Return(const Subject& who, const std::string& id
                " issued";
     }
   } else {
+    if (current.kind != "electronic") {
+      return InvalidArgumentError("borrow.return_kind", "a " + current.kind +
+                                                            " loan hands over the original: count its pages on return");
+    }
     result_kind = "declared";
     detail = "the borrower declared the copy destroyed";
   }
@@ -689,13 +704,15 @@ Status BorrowService::CheckContentAccess(const std::string& username, const std:
   return Status::Ok();
 }
 
-Status BorrowService::CheckExportUnder(const std::string& username, const std::string& id,
-                                       const std::string& document_id) {
+StatusOr<uint32_t> BorrowService::CheckExportUnder(const std::string& username, const std::string& id,
+                                                   const std::string& document_id) {
   auto b = d_.store->Get(id);
   if (!b.ok() || b->borrower != username) return NotFoundError("borrow.not_found", "no such loan");
-  bool covers = false;
-  for (const auto& i : b->items) covers = covers || (i.document_id == document_id && i.result.empty());
-  if (!covers) return NotFoundError("borrow.document_not_on_loan", "the document is not part of this loan");
+  const BorrowItem* lent = nullptr;
+  for (const auto& i : b->items) {
+    if (i.document_id == document_id && i.result.empty()) lent = &i;
+  }
+  if (!lent) return NotFoundError("borrow.document_not_on_loan", "the document is not part of this loan");
   if (IsClosed(b->state)) return Denied("borrow.closed", "the loan has ended");
   if (!IsOnLoan(b->state)) return FailedPreconditionError("borrow.not_issued", "the loan has not been issued yet");
   if (b->state == bs::kOverdue || !PastDue(b->due_at, d_.clock->Now()).empty()) {
@@ -704,7 +721,7 @@ Status BorrowService::CheckExportUnder(const std::string& username, const std::s
   if (b->kind != "electronic") {
     return FailedPreconditionError("borrow.not_electronic", "a " + b->kind + " loan has no electronic copy");
   }
-  return Status::Ok();
+  return lent->version;
 }
 
 StatusOr<ScheduleReport> BorrowService::RunSchedule() {
@@ -762,23 +779,37 @@ StatusOr<ScheduleReport> BorrowService::RunSchedule() {
          "借阅 " + l.id + " 已于 " + l.due_at + " 逾期，请立即归还");
     if (rule->suspend_after.count() > 0 && late >= rule->suspend_after && !l.suspended) {
       to_suspend.push_back(l.id);
-      note(l.borrower, l, "suspended", "suspended:" + l.due_at,
-           "借阅 " + l.id + " 逾期超过 " + FormatIsoDuration(rule->suspend_after) + "，您的借阅权限已暂停");
     }
     if (rule->escalate_after.count() > 0 && late >= rule->escalate_after && !l.escalated) {
       to_escalate.push_back(l.id);
-      for (const std::string& m : managers[l.borrower_department]) {
-        note(m, l, "escalated", "escalated:" + l.due_at + ":" + m,
-             "借阅 " + l.id + "（" + l.borrower + "）逾期超过 " + FormatIsoDuration(rule->escalate_after));
-      }
     }
   }
-  VAULT_ASSIGN_OR_RETURN(std::vector<std::string> moved, d_.store->ApplySchedule(to_suspend, to_escalate, at,
-                                                                                 "scheduler"));
-  report.overdue = static_cast<int64_t>(moved.size());
-  report.suspended = static_cast<int64_t>(to_suspend.size());
-  report.escalated = static_cast<int64_t>(to_escalate.size());
-  VAULT_ASSIGN_OR_RETURN(report.notifications, d_.store->AddNotifications(notes));
+  VAULT_ASSIGN_OR_RETURN(BorrowStore::Applied applied,
+                         d_.store->ApplySchedule(to_suspend, to_escalate, at, "scheduler"));
+  // Suspension and escalation notices only for what this pass changed.
+  std::map<std::string, const ScheduledLoan*> by_id;
+  for (const auto& l : loans) by_id[l.id] = &l;
+  for (const std::string& id : applied.suspended) {
+    const ScheduledLoan& l = *by_id[id];
+    const LoanRule* rule = RuleNamed(l.rule);
+    note(l.borrower, l, "suspended", "suspended:" + l.due_at,
+         "借阅 " + l.id + " 逾期超过 " + FormatIsoDuration(rule->suspend_after) + "，您的借阅权限已暂停");
+  }
+  for (const std::string& id : applied.escalated) {
+    const ScheduledLoan& l = *by_id[id];
+    const LoanRule* rule = RuleNamed(l.rule);
+    for (const std::string& m : managers[l.borrower_department]) {
+      if (m == l.borrower) continue;
+      note(m, l, "escalated", "escalated:" + l.due_at + ":" + m,
+           "借阅 " + l.id + "（" + l.borrower + "）逾期超过 " + FormatIsoDuration(rule->escalate_after));
+    }
+  }
+  report.overdue = static_cast<int64_t>(applied.overdue.size());
+  report.suspended = static_cast<int64_t>(applied.suspended.size());
+  report.escalated = static_cast<int64_t>(applied.escalated.size());
+  // The transitions are audited first: a failure to queue notifications
+  // must not leave them unrecorded (the notifications are queued again by
+  // the next pass; their keys make that harmless).
   if (d_.audit) {
     std::vector<AuditRecord> records;
     auto record = [&](const std::string& action, const std::string& id) {
@@ -791,11 +822,12 @@ StatusOr<ScheduleReport> BorrowService::RunSchedule() {
       r.client = "scheduler";
       records.push_back(std::move(r));
     };
-    for (const auto& id : moved) record("borrow.overdue", id);
-    for (const auto& id : to_suspend) record("borrow.suspend", id);
-    for (const auto& id : to_escalate) record("borrow.escalate", id);
+    for (const auto& id : applied.overdue) record("borrow.overdue", id);
+    for (const auto& id : applied.suspended) record("borrow.suspend", id);
+    for (const auto& id : applied.escalated) record("borrow.escalate", id);
     VAULT_RETURN_IF_ERROR(d_.audit->AppendAll(records));
   }
+  VAULT_ASSIGN_OR_RETURN(report.notifications, d_.store->AddNotifications(notes));
   return report;
 }
 

@@ -114,9 +114,13 @@ class BorrowService {
   // time has passed: their content requests for it are refused at once,
   // whatever their role would otherwise allow, until it is returned.
   Status CheckContentAccess(const std::string& username, const std::string& document_id);
-  // Loans the borrower may export under: Ok when `username` holds `id`, it
-  // covers `document_id`, and it is on loan and not past due.
-  Status CheckExportUnder(const std::string& username, const std::string& id, const std::string& document_id);
+  // Loans the borrower may export under: the version lent when `username`
+  // holds `id`, it covers `document_id` (not yet returned), and it is on
+  // loan and not past due.
+  StatusOr<uint32_t> CheckExportUnder(const std::string& username, const std::string& id,
+                                      const std::string& document_id);
+  // The largest returned copy accepted (policies/borrowing.json).
+  int64_t max_return_bytes() const { return d_.policy->max_return_bytes(); }
 
   // One scheduler pass: overdue transitions, suspensions, escalations and
   // reminders. Idempotent: a second pass at the same time changes nothing

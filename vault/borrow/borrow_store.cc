@@ -196,6 +196,18 @@ Status BorrowStore::Insert(const Borrow& b) {
     Poco::Int64 taken = 0;
     s << "SELECT COUNT(*) FROM borrows WHERE id = ?", bind(b.id), into(taken), now;
     if (taken) return AlreadyExistsError("borrow.duplicate_id", "loan id already used");
+    // Checked again in the inserting transaction: two identical requests
+    // at the same moment cannot both open a loan.
+    for (const BorrowItem& i : b.items) {
+      Poco::Int64 open = 0;
+      std::string document_id = i.document_id;
+      s << "SELECT COUNT(*) FROM borrows x JOIN borrow_items y ON y.borrow_id = x.id WHERE x.borrower = ? AND "
+           "y.document_id = ? AND x.state IN ('requested', 'approved', 'issued', 'overdue', 'renewal_requested')",
+          bind(b.borrower), bind(document_id), into(open), now;
+      if (open > 0) {
+        return AlreadyExistsError("borrow.already_open", "you already have an open loan of " + i.archive_number);
+      }
+    }
     WriteBorrow(s, b, true);
     WriteEvents(s, b.id, b.events, 0);
     return Status::Ok();
@@ -346,7 +358,8 @@ StatusOr<std::vector<std::pair<std::string, std::string>>> BorrowStore::LoansOf(
   try {
     Statement st(*session_);
     st << "SELECT b.state, b.due_at FROM borrows b JOIN borrow_items i ON i.borrow_id = b.id "
-          "WHERE b.borrower = ? AND i.document_id = ? AND b.state IN ('issued', 'overdue', 'renewal_requested')",
+          "WHERE b.borrower = ? AND i.document_id = ? AND i.result = '' AND "
+          "b.state IN ('issued', 'overdue', 'renewal_requested')",
         bind(borrower), bind(document_id);
     st.execute();
     RecordSet rs(st);
@@ -401,12 +414,13 @@ StatusOr<std::vector<ScheduledLoan>> BorrowStore::OnLoan() {
   }
 }
 
-StatusOr<std::vector<std::string>> BorrowStore::ApplySchedule(const std::vector<std::string>& to_suspend,
+StatusOr<BorrowStore::Applied> BorrowStore::ApplySchedule(const std::vector<std::string>& to_suspend,
                                                               const std::vector<std::string>& to_escalate,
                                                               const std::string& at, const std::string& actor) {
   std::lock_guard<std::mutex> lock(mu_);
   Session& s = *session_;
-  std::vector<std::string> moved;
+  Applied applied;
+  std::vector<std::string>& moved = applied.overdue;
   Status st = InTransaction(s, [&]() -> Status {
     // Overdue: decided inside the transaction from the rows themselves, so a
     // loan returned or renewed since OnLoan() is left alone.
@@ -432,6 +446,7 @@ StatusOr<std::vector<std::string>> BorrowStore::ApplySchedule(const std::vector<
         << column << " = 0",
           bind(id);
       if (q.execute() == 0) return;
+      (std::string(column) == "suspended" ? applied.suspended : applied.escalated).push_back(id);
       s << "INSERT INTO borrow_events (borrow_id, seq, at, actor, action, from_state, to_state, round, detail) "
            "SELECT id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM borrow_events WHERE borrow_id = ?), ?, ?, ?, "
            "'overdue', 'overdue', round, ? FROM borrows WHERE id = ?",
@@ -441,8 +456,8 @@ StatusOr<std::vector<std::string>> BorrowStore::ApplySchedule(const std::vector<
     for (const std::string& id : to_escalate) flag(id, "escalated", "escalate", "reported to the department manager");
     return Status::Ok();
   });
-  VAULT_RETURN_IF_ERROR(st);
-  return moved;
+  if (!st.ok()) return st;
+  return applied;
 }
 
 StatusOr<int64_t> BorrowStore::AddNotifications(const std::vector<Notification>& notes) {

@@ -76,10 +76,13 @@ class BorrowStore {
   // transaction: every loan still issued or renewal_requested whose due
   // time is at or before `now` becomes overdue (set-based, whatever the
   // number); loans in `to_suspend` and `to_escalate` that are still overdue
-  // are flagged; each change with an event by `actor`. Returns the ids
-  // moved to overdue.
+  // are flagged; each change with an event by `actor`. Returns the ids each
+  // change actually applied to (a loan returned meanwhile is left alone).
   StatusOr<std::vector<ScheduledLoan>> OnLoan();
-  StatusOr<std::vector<std::string>> ApplySchedule(const std::vector<std::string>& to_suspend,
+  struct Applied {
+    std::vector<std::string> overdue, suspended, escalated;  // what this pass actually changed
+  };
+  StatusOr<Applied> ApplySchedule(const std::vector<std::string>& to_suspend,
                                                    const std::vector<std::string>& to_escalate,
                                                    const std::string& now, const std::string& actor);
 
