@@ -42,5 +42,6 @@ int CmdAudit(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdUser(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdDept(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdExport(const GlobalOptions& g, const std::vector<std::string>& argv);
+int CmdBorrow(const GlobalOptions& g, const std::vector<std::string>& argv);
 
 }  // namespace vaultctl

@@ -506,5 +506,47 @@ TEST_F(BorrowServiceTest, ARestartedSchedulerSendsNothingTwiceAndLosesNoLoan) {
   EXPECT_EQ(pass->notifications, 1);
 }
 
+TEST_F(BorrowServiceTest, IssueLendsTheApprovedVersionAndARecallStopsRenewals) {
+  const TimePoint t0 = clock_.Now();
+  BorrowRequest r;
+  r.documents = {contract_};
+  r.purpose = "核对合同条款";
+  r.period = "P7D";
+  auto b = service_->Request(As("zhangsan"), r);
+  ASSERT_TRUE(service_->Approve(As("wang"), b->id, "").ok());
+  // A new version arrives between approval and issue: the loan is still of
+  // the version that was asked for and approved.
+  StringSource v2(testing::MakePdf({{}, {}, {}}));
+  ASSERT_TRUE(lv_->vault().AddVersion(contract_, "补充条款", "admin1", "v2.pdf", v2).ok());
+  auto issued = service_->Issue(As("admin1"), b->id, {});
+  ASSERT_TRUE(issued.ok()) << issued.status().ToString();
+  EXPECT_EQ(issued->items[0].version, 1u);
+  EXPECT_EQ(issued->items[0].issued_pages, 2) << "version 1 has two pages, version 2 three";
+  EXPECT_EQ(lv_->exports().ById(issued->items[0].export_id)->version, 1u);
+
+  // Renewal asked, then recalled: the recall cancels the request and no
+  // renewal is possible afterwards.
+  clock_.Set(t0 + 5 * kDay);
+  ASSERT_TRUE(service_->Renew(As("zhangsan"), b->id).ok());
+  auto recalled = service_->Recall(As("admin1"), b->id, kDay);
+  ASSERT_TRUE(recalled.ok());
+  EXPECT_EQ(recalled->state, "issued");
+  EXPECT_EQ(service_->Approve(As("wang"), b->id, "").status().reason(), "borrow.bad_state");
+  EXPECT_EQ(service_->Renew(As("zhangsan"), b->id).status().reason(), "borrow.recalled");
+  EXPECT_EQ(recalled->due_at, FormatUtc(t0 + 6 * kDay));
+}
+
+TEST_F(BorrowServiceTest, ALoweredClearanceEndsAccessToTheCopy) {
+  Borrow b = Issued(nda_);  // confidential
+  ASSERT_FALSE(CopyOf("zhangsan", b.id).empty());
+  UserChanges c;
+  c.clearance = "internal";
+  ASSERT_TRUE(lv_->identity().UpdateUser("zhangsan", c).ok());
+  Status st;
+  CopyOf("zhangsan", b.id, &st);
+  EXPECT_EQ(st.reason(), "borrow.no_longer_allowed");
+  EXPECT_EQ(service_->CheckExportUnder("zhangsan", b.id, nda_).status().reason(), "borrow.no_longer_allowed");
+}
+
 }  // namespace
 }  // namespace vault

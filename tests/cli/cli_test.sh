@@ -243,6 +243,173 @@ expect_exit 4 "export --policies without roles.json is refused" V export "$PDF_I
 expect_exit 0 "user disable" V user disable zhangsan
 check "disabled users are marked" bash -c "'$VAULTCTL' user list | grep -q disabled"
 
+# --- borrow -----------------------------------------------------------------------
+# Loans acted out by named users, through the same BorrowService as vaultd:
+# zhangsan (staff, 华东销售部) borrows the contract PDF_ID (internal 合同:
+# rule "contract", approval by a dept_manager of 华东销售部).
+adduser() {  # adduser NAME ROLE DEPARTMENT DISPLAY
+  echo 'a long enough password 42' | "$VAULTCTL" user add "$1" --role "$2" --department "$3" --display-name "$4" \
+    --password-stdin >/dev/null
+}
+adduser zhaoliu dept_manager 华东销售部 赵六
+adduser qianqi archive_admin 档案室 钱七
+adduser sunba legal 法务部 孙八
+expect_exit 0 "user enable" V user enable zhangsan
+expect_exit 0 "borrow --help" V borrow --help
+for sub in request approve reject withdraw issue renew recall revoke return copy show list register schedule \
+           notifications incidents; do
+  expect_exit 0 "borrow $sub --help" V borrow "$sub" --help
+done
+check "the top-level help names borrow" bash -c "'$VAULTCTL' --help | grep -q '^  borrow '"
+expect_exit 1 "borrow without a subcommand is a usage error" V borrow
+expect_exit 1 "an unknown borrow subcommand is a usage error" V borrow lend "$PDF_ID" --as zhangsan
+expect_exit 1 "borrow request without --as is a usage error" V borrow request "$PDF_ID" --purpose x
+expect_exit 1 "borrow request without --purpose is a usage error" V borrow request "$PDF_ID" --as zhangsan
+expect_exit 1 "borrow reject without --reason is a usage error" V borrow reject JY000000000000 --as zhaoliu
+expect_exit 1 "borrow return needs exactly one of --file, --pages, --declare-destroyed" \
+  V borrow return JY000000000000 --as zhangsan --pages 3 --declare-destroyed
+expect_exit 1 "borrow register --format must be csv or pdf" V borrow register --as qianqi --format xls -o "$WORK/r"
+expect_exit 2 "borrow as an unknown user is not found" V borrow list --as nobody
+expect_exit 2 "borrowing an unknown document is not found" V borrow request C999_HT_0001 --as zhangsan --purpose 核对
+check "it says document.not_found" grep -q "document.not_found" "$WORK/err"
+expect_exit 4 "a period above the rule's maximum is refused" \
+  V borrow request "$PDF_ID" --as zhangsan --purpose 核对 --period P31D
+check "it says borrow.period_too_long" grep -q "borrow.period_too_long" "$WORK/err"
+check "no loan was created by the refused requests" test "$(V borrow list --as zhangsan | tail -n 1)" = "(0 loans)"
+
+# request -> approve (dept manager) -> issue (archive admin) -> copy -> return
+expect_exit 0 "borrow request" V borrow request "$PDF_ID" --as zhangsan --purpose "核对合同条款" --period P7D
+LOAN1=$(awk '{print $1}' "$WORK/out")
+check "request prints the loan id and state" grep -q "^JY[0-9A-Z]\{12\} requested (waiting for dept_manager)$" "$WORK/out"
+expect_exit 4 "the same document cannot be requested twice while a loan is open" \
+  V borrow request "$PDF_ID" --as zhangsan --purpose again
+check "it says borrow.already_open" grep -q "borrow.already_open" "$WORK/err"
+V borrow list --as zhaoliu --pending >"$WORK/pending"
+check "the loan waits for the department manager" grep -q "^$LOAN1 " "$WORK/pending"
+expect_exit 4 "approving one's own request is refused" V borrow approve "$LOAN1" --as zhangsan
+check "it says borrow.own_request" grep -q "borrow.own_request" "$WORK/err"
+expect_exit 2 "someone the chain does not name cannot see the loan to approve it" V borrow approve "$LOAN1" --as sunba
+expect_exit 4 "a loan not yet approved cannot be issued" V borrow issue "$LOAN1" --as qianqi
+check "it says borrow.bad_state" grep -q "borrow.bad_state" "$WORK/err"
+expect_exit 0 "the department manager approves" V borrow approve "$LOAN1" --as zhaoliu --note 同意
+check "the loan is approved" grep -q "^$LOAN1 approved$" "$WORK/out"
+expect_exit 4 "a staff member cannot issue a loan" V borrow issue "$LOAN1" --as zhangsan
+check "it says access.denied" grep -q "access.denied" "$WORK/err"
+expect_exit 0 "the archive admin issues" V borrow issue "$LOAN1" --as qianqi
+check "the loan is issued with a due time" grep -q "^$LOAN1 issued (due 20" "$WORK/out"
+expect_exit 0 "the borrower downloads the copy" V borrow copy "$LOAN1" --as zhangsan -o "$WORK/loan1-a.pdf"
+expect_exit 0 "and downloads it again" V borrow copy "$LOAN1" --as zhangsan -o "$WORK/loan1-b.pdf"
+check "both downloads are the same bytes" cmp -s "$WORK/loan1-a.pdf" "$WORK/loan1-b.pdf"
+SHOWN=$(V borrow show "$LOAN1" --as zhangsan --json | json_field issued_sha256)
+check "the copy's SHA-256 is the issued_sha256 of borrow show --json" \
+  test "$(sha256sum "$WORK/loan1-a.pdf" | cut -c1-64)" = "$SHOWN"
+check "the copy is stamped for the borrower" bash -c "pdftotext -raw '$WORK/loan1-a.pdf' - | tr -d ' \n' | grep -q '张三'"
+expect_exit 2 "nobody but the borrower gets the copy" V borrow copy "$LOAN1" --as qianqi -o "$WORK/x.pdf"
+check "no output file for a refused copy" test ! -e "$WORK/x.pdf"
+expect_exit 4 "a renewal this early is refused" V borrow renew "$LOAN1" --as zhangsan
+check "it says borrow.renewal_too_early" grep -q "borrow.renewal_too_early" "$WORK/err"
+expect_exit 0 "return with the issued copy" V borrow return "$LOAN1" --as zhangsan --file "$WORK/loan1-b.pdf"
+check "the return prints returned_verified" grep -q "^$LOAN1 returned_verified$" "$WORK/out"
+check "show --json has state returned_verified and the returned hash" \
+  bash -c "'$VAULTCTL' borrow show '$LOAN1' --as zhangsan --json | grep -q '\"state\":\"returned_verified\".*\"returned_sha256\":\"$SHOWN\"'"
+expect_exit 4 "the copy is gone once the loan has ended" V borrow copy "$LOAN1" --as zhangsan -o "$WORK/x.pdf"
+check "it says borrow.closed" grep -q "borrow.closed" "$WORK/err"
+
+# a second loan returned with a modified copy
+LOAN2=$(V borrow request "$PDF_ID" --as zhangsan --purpose 再次核对 | awk '{print $1}')
+V borrow approve "$LOAN2" --as zhaoliu >/dev/null
+V borrow issue "$LOAN2" --as qianqi >/dev/null
+V borrow copy "$LOAN2" --as zhangsan -o "$WORK/loan2.pdf" >/dev/null
+cp "$WORK/loan2.pdf" "$WORK/loan2-edited.pdf"
+printf '\n' >>"$WORK/loan2-edited.pdf"
+expect_exit 0 "return with a modified copy" V borrow return "$LOAN2" --as zhangsan --file "$WORK/loan2-edited.pdf"
+check "the loan is returned_altered" grep -q "^$LOAN2 returned_altered$" "$WORK/out"
+expect_exit 0 "the archive admin lists incidents" V borrow incidents --as qianqi
+check "the altered return is an incident" grep -q "returned_altered *$LOAN2" "$WORK/out"
+check "incidents --json names the loan and the evidence" \
+  bash -c "'$VAULTCTL' borrow incidents --as qianqi --json | grep -q '\"borrow\":\"$LOAN2\".*\"kind\":\"returned_altered\".*\"evidence\":\"[0-9a-f]\{32\}\"'"
+expect_exit 4 "staff do not see incidents" V borrow incidents --as zhangsan
+check "the archive admin was notified of the incident" \
+  bash -c "'$VAULTCTL' borrow notifications --as qianqi | grep -q 'incident *$LOAN2'"
+
+# withdraw, reject, recall into overdue, the scheduler, a declared return
+LOAN3=$(V borrow request "$PDF_ID" --as zhangsan --purpose 撤回测试 | awk '{print $1}')
+expect_exit 0 "the borrower withdraws a request" V borrow withdraw "$LOAN3" --as zhangsan
+check "the loan is withdrawn" grep -q "^$LOAN3 withdrawn$" "$WORK/out"
+LOAN4=$(V borrow request "$PDF_ID" --as zhangsan --purpose 驳回测试 | awk '{print $1}')
+expect_exit 0 "the manager rejects with a reason" V borrow reject "$LOAN4" --as zhaoliu --reason 用途不明
+check "the rejection is kept as the note" \
+  bash -c "'$VAULTCTL' borrow show '$LOAN4' --as zhangsan --json | grep -q '\"state\":\"rejected\".*\"note\":\"用途不明\"'"
+LOAN5=$(V borrow request "$PDF_ID" --as zhangsan --purpose 催还测试 | awk '{print $1}')
+V borrow approve "$LOAN5" --as zhaoliu >/dev/null
+V borrow issue "$LOAN5" --as qianqi >/dev/null
+expect_exit 0 "the archive admin recalls the loan within a second" V borrow recall "$LOAN5" --as qianqi --within PT1S
+sleep 2
+expect_exit 0 "borrow schedule" V borrow schedule
+check "the scheduler moved the recalled loan to overdue" grep -q "newly overdue 1," "$WORK/out"
+check "show says overdue" bash -c "'$VAULTCTL' borrow show '$LOAN5' --as zhangsan --json | grep -q '\"state\":\"overdue\"'"
+expect_exit 0 "a second scheduler pass changes nothing" V borrow schedule --json
+check "the second pass reports nothing new" grep -q '"overdue":0,.*"notifications":0}' "$WORK/out"
+expect_exit 4 "an overdue loan's copy is refused" V borrow copy "$LOAN5" --as zhangsan -o "$WORK/x.pdf"
+check "it says borrow.overdue" grep -q "borrow.overdue" "$WORK/err"
+check "the borrower was told of the recall and the overdue loan" \
+  bash -c "'$VAULTCTL' borrow notifications --as zhangsan --json | grep -q '\"borrow\":\"$LOAN5\",\"kind\":\"recalled\".*\"borrow\":\"$LOAN5\",\"kind\":\"overdue\"'"
+expect_exit 0 "the archive admin records the copy as destroyed" V borrow return "$LOAN5" --as qianqi --declare-destroyed
+check "the loan is returned_declared" grep -q "^$LOAN5 returned_declared$" "$WORK/out"
+LOAN6=$(V borrow request "$PDF_ID" --as zhangsan --purpose 纸质借阅 --kind paper | awk '{print $1}')
+V borrow approve "$LOAN6" --as zhaoliu >/dev/null
+expect_exit 4 "a paper loan is not issued without page counts" V borrow issue "$LOAN6" --as qianqi
+check "it says borrow.pages_required" grep -q "borrow.pages_required" "$WORK/err"
+expect_exit 1 "issue --pages must be numbers" V borrow issue "$LOAN6" --as qianqi --pages 3,x
+expect_exit 0 "the archive admin hands out 3 pages" V borrow issue "$LOAN6" --as qianqi --pages 3
+expect_exit 4 "a paper loan has no electronic copy" V borrow copy "$LOAN6" --as zhangsan -o "$WORK/x.pdf"
+expect_exit 0 "2 pages come back" V borrow return "$LOAN6" --as qianqi --pages 2
+check "a short count is returned_altered" grep -q "^$LOAN6 returned_altered$" "$WORK/out"
+check "and a page_count_mismatch incident" \
+  bash -c "'$VAULTCTL' borrow incidents --as qianqi | grep -q 'page_count_mismatch *$LOAN6'"
+first=$(V borrow notifications --as zhangsan | head -n 1 | awk '{print $1}')
+count=$(V borrow notifications --as zhangsan | wc -l)
+check "notifications --after skips what was already shown" \
+  test "$(V borrow notifications --as zhangsan --after "$first" | wc -l)" = $((count - 1))
+V borrow list --as qianqi --all --json >"$WORK/all.json"
+check "list --all shows all six loans" test "$(grep -o '"id":"JY' "$WORK/all.json" | wc -l)" = 6
+check "list --state filters" test "$(V borrow list --as zhangsan --state rejected | grep -c '^JY')" = 1
+expect_exit 4 "staff may not list everyone's loans" V borrow list --as zhangsan --all
+
+# the register
+expect_exit 0 "borrow register --format csv" V borrow register --as qianqi --format csv -o "$WORK/register.csv"
+check "the CSV has the Chinese header and the archive number" \
+  bash -c "head -n 1 '$WORK/register.csv' | grep -q '借阅人,部门,档案名称,档案编号' && grep -q 'C0001_HT_0001' '$WORK/register.csv'"
+check "the CSV has one row per loan and document" test "$(grep -c 'C0001_HT_0001' "$WORK/register.csv")" = 6
+check "the altered return is marked in the register" grep -q "已归还（核验不一致）" "$WORK/register.csv"
+expect_exit 0 "borrow register --format pdf" V borrow register --as qianqi --format pdf -o "$WORK/register.pdf"
+check "the register PDF is a PDF whose text has 借阅人" \
+  bash -c "head -c 5 '$WORK/register.pdf' | grep -q '%PDF-' && pdftotext '$WORK/register.pdf' - | grep -q '借阅人'"
+expect_exit 4 "staff may not read the register" V borrow register --as zhangsan --format csv -o "$WORK/x.csv"
+check "no register file for a refused read" test ! -e "$WORK/x.csv"
+
+# policies, disabled users, the audit trail
+mkdir -p "$WORK/borrow-policies"
+cp "$(dirname "$0")/../../policies/roles.json" "$WORK/borrow-policies/"
+sed 's/"max_period": "P30D"/"max_period": "P20D"/' "$(dirname "$0")/../../policies/borrowing.json" \
+  >"$WORK/borrow-policies/borrowing.json"
+expect_exit 4 "borrow --policies DIR reads DIR/borrowing.json" \
+  V borrow request "$PDF_ID" --as zhangsan --purpose 核对 --period P25D --policies "$WORK/borrow-policies"
+check "the refusal quotes the deployment's maximum" grep -q "borrow.period_too_long.*P20D" "$WORK/err"
+expect_exit 4 "borrow --policies without roles.json is refused" \
+  V borrow list --as zhangsan --policies "$WORK/nowhere"
+check "it says config.policies" grep -q "config.policies" "$WORK/err"
+expect_exit 0 "user disable zhaoliu" V user disable zhaoliu
+expect_exit 4 "a disabled user cannot act" V borrow list --as zhaoliu --pending
+check "it says auth.disabled" grep -q "auth.disabled" "$WORK/err"
+V audit list --action borrow.approve >"$WORK/audit"
+check "approvals are audited with the user acted as" grep -q "ok.*as zhaoliu: now approved" "$WORK/audit"
+check "the refused self-approval is audited as denied" grep -q "denied.*as zhangsan: borrow.own_request" "$WORK/audit"
+check "the scheduler's transition is audited" \
+  bash -c "'$VAULTCTL' audit list --action borrow.overdue | grep -q '$LOAN5'"
+check "the loan copies are audited as exports" \
+  bash -c "'$VAULTCTL' audit list --action document.export | grep -q 'for loan $LOAN1'"
+
 # --- audit log ------------------------------------------------------------------
 expect_exit 0 "the audit log of everything above verifies" V audit verify
 V audit list --action document.read_content >"$WORK/out"

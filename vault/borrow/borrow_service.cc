@@ -68,6 +68,17 @@ std::string PastDue(const std::string& due_at, TimePoint now) {
 
 }  // namespace
 
+Status BorrowService::StillAllowed(const Subject& who, const std::string& document_id) {
+  // The loan lends what the borrower was allowed to ask for: if their role
+  // or clearance changed since, the copy is no longer theirs to read.
+  VAULT_ASSIGN_OR_RETURN(DocumentRecord doc, d_.vault->Get(document_id));
+  const Resource res{doc.meta.department, doc.meta.classification, doc.meta.customer_number};
+  if (!d_.roles->Decide(who, "borrow.request", res, d_.clock->Now()).allowed) {
+    return Denied("borrow.no_longer_allowed", "your role or clearance no longer covers this document");
+  }
+  return Status::Ok();
+}
+
 bool BorrowService::Can(const Subject& who, const char* action) const {
   return d_.roles->RoleMayEver(who.role, action);
 }
@@ -313,6 +324,7 @@ StatusOr<Borrow> BorrowService::Issue(const Subject& who, const std::string& id,
     for (BorrowItem& item : issued) {
       ExportRequest er;
       er.document = item.document_id;
+      er.version = item.version;  // the version asked for and approved, not a newer one
       er.borrow_id = current.id;
       er.username = borrower.username;
       er.display_name = borrower.display_name;
@@ -375,6 +387,11 @@ StatusOr<Borrow> BorrowService::Renew(const Subject& who, const std::string& id)
     if (ParseUtc(b.due_at, &due_time) && due_time <= now) {
       return FailedPreconditionError("borrow.overdue", "the loan was due at " + b.due_at + "; it cannot be renewed");
     }
+    for (const auto& e : b.events) {
+      if (e.action == "recall") {
+        return FailedPreconditionError("borrow.recalled", "the loan was recalled; it cannot be renewed");
+      }
+    }
     if (b.renewals >= rule->renewals_allowed) {
       return FailedPreconditionError("borrow.renewal_limit", "rule " + rule->name + " allows " +
                                                                  std::to_string(rule->renewals_allowed) +
@@ -420,7 +437,15 @@ StatusOr<Borrow> BorrowService::Recall(const Subject& who, const std::string& id
     if (!ParseUtc(b.due_at, &due)) return DataLossError("borrow.bad_due", "the stored due time is malformed");
     const TimePoint recalled = std::min(due, now + period);
     b.due_at = FormatUtc(recalled);
-    AddEvent(b, at, who.username, "recall", b.state, "due " + b.due_at);
+    const std::string from = b.state;
+    std::string detail = "due " + b.due_at;
+    if (b.state == bs::kRenewalRequested) {
+      // A recall answers a pending renewal: no.
+      b.state = b.resume_state.empty() ? std::string(bs::kIssued) : b.resume_state;
+      b.resume_state.clear();
+      detail += "; the renewal request is cancelled";
+    }
+    AddEvent(b, at, who.username, "recall", from, detail);
     return Status::Ok();
   });
   if (result.ok()) {
@@ -588,6 +613,7 @@ StatusOr<BorrowItem> BorrowService::Copy(const Subject& who, const std::string& 
   }
   VAULT_ASSIGN_OR_RETURN(BorrowItem * item, ItemFor(b, document));
   if (!item->result.empty()) return Denied("borrow.closed", item->archive_number + " was already returned");
+  VAULT_RETURN_IF_ERROR(StillAllowed(who, item->document_id));
   VAULT_ASSIGN_OR_RETURN(ArtifactRecord artifact, d_.vault->GetArtifact(item->copy_artifact));
   VAULT_RETURN_IF_ERROR(d_.vault->ReadArtifact(artifact, sink));
   return *item;
@@ -720,6 +746,11 @@ StatusOr<uint32_t> BorrowService::CheckExportUnder(const std::string& username, 
   }
   if (b->kind != "electronic") {
     return FailedPreconditionError("borrow.not_electronic", "a " + b->kind + " loan has no electronic copy");
+  }
+  if (auto user = d_.identity->GetUser(username); user.ok()) {
+    VAULT_RETURN_IF_ERROR(
+        StillAllowed(Subject{user->username, user->role, user->department, user->clearance, user->customers, false},
+                     document_id));
   }
   return lent->version;
 }

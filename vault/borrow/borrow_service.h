@@ -135,6 +135,7 @@ class BorrowService {
               const std::string& message);
   const LoanRule* RuleNamed(const std::string& name) const;
   bool Can(const Subject& who, const char* action) const;
+  Status StillAllowed(const Subject& who, const std::string& document_id);
 
   Deps d_;
 };

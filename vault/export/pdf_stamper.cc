@@ -396,6 +396,10 @@ StatusOr<StampResult> StampInput(const std::shared_ptr<SourceInput>& input, cons
       page.getObjectHandle().replaceKey(
           "/Contents", QPDFObjectHandle::newStream(&pdf, "q\n" + original_name + " Do\nQ\nq\n" + placement + "\nQ\n"));
     }
+    // qpdf 11 writes the trailer's /Size only when the input trailer had
+    // one (it replaces the value): a file without it would come out
+    // "damaged" for qpdf --check and pdftotext.
+    pdf.getTrailer().replaceKey("/Size", QPDFObjectHandle::newInteger(0));
     WriteInfo(pdf, job.token);
     WriteXmp(pdf, job.token);
     QPDFWriter writer(pdf);

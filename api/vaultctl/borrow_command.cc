@@ -1,0 +1,829 @@
+// vaultctl borrow: the loan lifecycle (借阅, docs/borrowing.md) for a named
+// vault user, through the same vault::BorrowService as vaultd. The service
+// decides everything (who may approve which step, periods, states, what a
+// return proves); this file parses, calls it, prints and audits.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "api/vaultctl/args.h"
+#include "api/vaultctl/commands.h"
+#include "api/vaultctl/file_streams.h"
+#include "api/vaultctl/json_output.h"
+#include "vault/base/parse.h"
+#include "vault/borrow/borrow_register.h"
+#include "vault/borrow/borrow_service.h"
+#include "vault/borrow/default_borrowing.h"
+#include "vault/export/default_watermark.h"
+#include "vault/keys/signer.h"
+#include "vault/policy/default_roles.h"
+
+namespace vaultctl {
+namespace {
+
+using vault::Status;
+using vault::StatusCode;
+using vault::StatusOr;
+
+const char kBorrowHelp[] =
+    "usage: vaultctl borrow SUBCOMMAND [ARGS] [--policies DIR]\n"
+    "  Loans (借阅) under the rules of policies/borrowing.json, acting as the\n"
+    "  vault user named by --as (their role, department, clearance and\n"
+    "  customers, exactly as vaultd sees them after a login).\n"
+    "\n"
+    "  request DOC [DOC...] --as USER --purpose TEXT [--period P7D] [--kind K]\n"
+    "  approve ID --as USER [--note TEXT]\n"
+    "  reject ID --as USER --reason TEXT\n"
+    "  withdraw ID --as USER\n"
+    "  issue ID --as USER [--pages N,N,...]\n"
+    "  renew ID --as USER\n"
+    "  recall ID --as USER [--within P1D]\n"
+    "  revoke ID --as USER --reason TEXT\n"
+    "  return ID --as USER (--file PATH | --pages N | --declare-destroyed) [--document DOC]\n"
+    "  copy ID --as USER -o OUT.pdf [--document DOC]\n"
+    "  show ID --as USER [--json]\n"
+    "  list --as USER [--state S] [--pending] [--all] [--limit N] [--offset N] [--json]\n"
+    "  register --as USER --format csv|pdf -o OUT\n"
+    "  schedule [--json]\n"
+    "  notifications --as USER [--after ID] [--json]\n"
+    "  incidents --as USER [--json]\n"
+    "\n"
+    "  --policies DIR: DIR/roles.json (required), DIR/borrowing.json and\n"
+    "  DIR/watermark.json (optional) as vaultd uses them (default: built-in).\n"
+    "  Run `vaultctl borrow SUBCOMMAND --help` for one subcommand.\n";
+
+struct Invocation;
+
+// One subcommand: its help, the options it takes beyond --policies (and
+// those it cannot do without), the audit action it is recorded under, the
+// positional arguments it wants and what runs it.
+struct Subcommand {
+  const char* name;
+  const char* action;
+  const char* help;
+  ArgSpec spec;
+  std::vector<std::string> required;
+  size_t min_positional;
+  size_t max_positional;
+  int (*run)(const Invocation&);
+};
+
+// The contents of DIR/NAME; `fallback` when DIR is empty or an optional file
+// is absent; an error when a required one cannot be read.
+StatusOr<std::string> PolicyFile(const std::string& dir, const std::string& name,
+                                 const char* fallback, bool required) {
+  if (dir.empty()) return std::string(fallback);
+  std::ifstream in(dir + "/" + name);
+  if (!in) {
+    if (!required) return std::string(fallback);
+    return vault::FailedPreconditionError("config.policies", "cannot read " + dir + "/" + name);
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The service and what it is built from, wired as VaultServer::Start does.
+struct BorrowSetup {
+  std::unique_ptr<vault::PolicyEngine> roles;
+  std::unique_ptr<vault::BorrowPolicy> policy;
+  std::unique_ptr<vault::WatermarkPolicy> watermark;
+  std::unique_ptr<vault::Signer> signer;
+  std::unique_ptr<vault::Exporter> exporter;
+  std::unique_ptr<vault::BorrowService> service;
+};
+
+StatusOr<std::unique_ptr<BorrowSetup>> NewBorrowSetup(vault::LocalVault& lv, const std::string& dir,
+                                                      const vault::Clock* clock) {
+  auto setup = std::make_unique<BorrowSetup>();
+  VAULT_ASSIGN_OR_RETURN(std::string roles_json,
+                         PolicyFile(dir, "roles.json", vault::kDefaultRolesJson, true));
+  VAULT_ASSIGN_OR_RETURN(setup->roles, vault::PolicyEngine::FromJson(roles_json));
+  VAULT_ASSIGN_OR_RETURN(std::string borrowing_json,
+                         PolicyFile(dir, "borrowing.json", vault::kDefaultBorrowingJson, false));
+  VAULT_ASSIGN_OR_RETURN(setup->policy, vault::BorrowPolicy::FromJson(borrowing_json));
+  VAULT_ASSIGN_OR_RETURN(std::string watermark_json,
+                         PolicyFile(dir, "watermark.json", vault::kDefaultWatermarkJson, false));
+  VAULT_ASSIGN_OR_RETURN(setup->watermark, vault::WatermarkPolicy::FromJson(watermark_json));
+  VAULT_ASSIGN_OR_RETURN(setup->signer, vault::Signer::FromKeyRing(lv.keys(), "export"));
+  setup->exporter = std::make_unique<vault::Exporter>(
+      &lv.vault(), &lv.exports(), setup->watermark.get(), setup->signer.get(), clock);
+  vault::BorrowService::Deps deps;
+  deps.vault = &lv.vault();
+  deps.store = &lv.borrows();
+  deps.policy = setup->policy.get();
+  deps.roles = setup->roles.get();
+  deps.identity = &lv.identity();
+  deps.exporter = setup->exporter.get();
+  deps.audit = &lv.audit();
+  deps.clock = clock;
+  setup->service = std::make_unique<vault::BorrowService>(deps);
+  return setup;
+}
+
+// Appends what was done to the audit log. The actor is the operator
+// (vaultctl:$USER), the detail names the vault user acted as; refusals are
+// "denied" as in vaultd's events for the same actions.
+Status RecordAs(vault::LocalVault& lv, const std::string& action, const std::string& object,
+                const std::string& as_user, const Status& outcome, const std::string& detail) {
+  vault::AuditRecord r;
+  r.actor = Actor();
+  r.role = "cli";
+  r.action = action;
+  r.object = object.substr(0, 64);
+  r.outcome = outcome.ok() ? "ok"
+              : outcome.code() == StatusCode::kPermissionDenied ||
+                      outcome.code() == StatusCode::kUnauthenticated
+                  ? "denied"
+                  : "error";
+  r.client = "cli";
+  std::string what = outcome.ok() ? detail : outcome.reason();
+  r.detail = as_user.empty() ? what : "as " + as_user + (what.empty() ? "" : ": " + what);
+  return lv.audit().Append(r).status();
+}
+
+// What every subcommand works with.
+struct Invocation {
+  const Subcommand* sub;
+  const Args* args;
+  vault::LocalVault* lv;
+  BorrowSetup* setup;
+  vault::Subject who;  // empty username for `schedule`
+  const vault::Clock* clock;
+
+  vault::BorrowService& service() const { return *setup->service; }
+  const std::string& id() const { return args->positional[0]; }
+  bool json() const { return args->Has("--json"); }
+
+  // Records the outcome; an exit code (the outcome's error first, then a
+  // failure to record).
+  int Finish(const std::string& object, const Status& outcome,
+             const std::string& detail = "") const {
+    Status recorded = RecordAs(*lv, sub->action, object, who.username, outcome, detail);
+    if (!outcome.ok()) return Fail(outcome);
+    if (!recorded.ok()) return Fail(recorded);
+    return kExitOk;
+  }
+};
+
+Poco::JSON::Object::Ptr Obj() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+
+// The approval step a pending loan waits for; empty otherwise.
+std::string WaitingFor(const vault::Borrow& b) {
+  const bool pending = b.state == vault::borrow_state::kRequested ||
+                       b.state == vault::borrow_state::kRenewalRequested;
+  return pending && b.step < static_cast<int>(b.chain.size()) ? b.chain[static_cast<size_t>(b.step)]
+                                                              : "";
+}
+
+// The loan as vaultd's /api/v1/borrows answers it.
+Poco::JSON::Object::Ptr BorrowJson(const vault::Borrow& b, bool with_events) {
+  auto o = Obj();
+  o->set("id", b.id);
+  o->set("state", b.state);
+  o->set("borrower", b.borrower);
+  o->set("department", b.borrower_department);
+  o->set("purpose", b.purpose);
+  o->set("kind", b.kind);
+  o->set("period", vault::FormatIsoDuration(b.period));
+  o->set("rule", b.rule);
+  Poco::JSON::Array::Ptr chain = new Poco::JSON::Array;
+  for (const auto& s : b.chain) chain->add(s);
+  o->set("approval_chain", chain);
+  o->set("waiting_for", WaitingFor(b));
+  o->set("renewals", b.renewals);
+  o->set("requested_at", b.requested_at);
+  o->set("approved_at", b.approved_at);
+  o->set("issued_at", b.issued_at);
+  o->set("due_at", b.due_at);
+  o->set("closed_at", b.closed_at);
+  o->set("suspended", b.suspended);
+  o->set("note", b.note);
+  Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+  for (const auto& i : b.items) {
+    auto it = Obj();
+    it->set("document", i.document_id);
+    it->set("archive_number", i.archive_number);
+    it->set("title", i.title);
+    it->set("classification", i.classification);
+    it->set("version", static_cast<Poco::UInt64>(i.version));
+    it->set("export_id", i.export_id);
+    it->set("issued_sha256", i.issued_sha256);
+    it->set("issued_pages", static_cast<Poco::Int64>(i.issued_pages));
+    it->set("returned_sha256", i.returned_sha256);
+    it->set("returned_pages", static_cast<Poco::Int64>(i.returned_pages));
+    it->set("result", i.result);
+    it->set("returned_at", i.returned_at);
+    items->add(it);
+  }
+  o->set("items", items);
+  if (with_events) {
+    Poco::JSON::Array::Ptr events = new Poco::JSON::Array;
+    for (const auto& e : b.events) {
+      auto ev = Obj();
+      ev->set("at", e.at);
+      ev->set("actor", e.actor);
+      ev->set("action", e.action);
+      ev->set("from", e.from_state);
+      ev->set("to", e.to_state);
+      ev->set("round", e.round);
+      ev->set("detail", e.detail);
+      events->add(ev);
+    }
+    o->set("events", events);
+  }
+  return o;
+}
+
+void PrintItems(const Poco::JSON::Array::Ptr& items) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
+  o->set("items", items);
+  std::printf("%s\n", Stringify(o).c_str());
+}
+
+// "ID STATE", then what comes next: the approver waited for, or the due time.
+void PrintLoanLine(const vault::Borrow& b) {
+  std::string line = b.id + " " + b.state;
+  if (std::string step = WaitingFor(b); !step.empty()) line += " (waiting for " + step + ")";
+  if (vault::IsOnLoan(b.state) && !b.due_at.empty()) line += " (due " + b.due_at + ")";
+  std::printf("%s\n", line.c_str());
+}
+
+void PrintLoan(const vault::Borrow& b) {
+  auto row = [](const char* name, const std::string& value) {
+    if (!value.empty()) std::printf("%-14s %s\n", name, value.c_str());
+  };
+  row("id:", b.id);
+  row("state:", b.state + " (" + vault::StateLabel(b.state) + ")" +
+                    (b.suspended ? ", borrower suspended" : ""));
+  row("borrower:", b.borrower + " (" + b.borrower_department + ")");
+  row("kind:", b.kind + ", " + vault::FormatIsoDuration(b.period) + ", rule " + b.rule);
+  row("purpose:", b.purpose);
+  std::string chain;
+  for (const auto& s : b.chain) chain += (chain.empty() ? "" : " -> ") + s;
+  row("approvals:", chain.empty() ? "none needed" : chain);
+  row("waiting for:", WaitingFor(b));
+  row("requested:", b.requested_at);
+  row("approved:", b.approved_at);
+  row("issued:", b.issued_at);
+  row("due:", b.due_at);
+  row("closed:", b.closed_at);
+  row("renewals:", std::to_string(b.renewals));
+  row("note:", b.note);
+  std::printf("items:\n");
+  for (const auto& i : b.items) {
+    std::printf("  %-24s v%-3u %s  %s\n", i.archive_number.c_str(), i.version,
+                i.classification.c_str(), i.title.c_str());
+    if (!i.issued_sha256.empty()) std::printf("      issued sha256 %s\n", i.issued_sha256.c_str());
+    if (i.issued_pages > 0)
+      std::printf("      issued %lld pages\n", static_cast<long long>(i.issued_pages));
+    if (!i.result.empty()) {
+      std::printf("      returned %s: %s%s\n", i.returned_at.c_str(), i.result.c_str(),
+                  i.returned_sha256.empty() ? "" : (" (sha256 " + i.returned_sha256 + ")").c_str());
+    }
+  }
+  std::printf("history:\n");
+  for (const auto& e : b.events) {
+    std::printf("  %s  %-12s %-9s %s -> %s  %s\n", e.at.c_str(), e.actor.c_str(), e.action.c_str(),
+                e.from_state.empty() ? "-" : e.from_state.c_str(), e.to_state.c_str(),
+                e.detail.c_str());
+  }
+}
+
+// Audits a transition and prints the loan (or the error).
+int Transition(const Invocation& in, const std::string& object,
+               const StatusOr<vault::Borrow>& result) {
+  if (!result.ok()) return in.Finish(object, result.status());
+  if (int rc = in.Finish(result->id, Status::Ok(), "now " + result->state); rc != kExitOk)
+    return rc;
+  if (in.json()) {
+    std::printf("%s\n", Stringify(BorrowJson(*result, true)).c_str());
+  } else {
+    PrintLoanLine(*result);
+  }
+  return kExitOk;
+}
+
+int Usage(const std::string& what, const char* help) {
+  std::fprintf(stderr, "vaultctl: %s\n\n%s", what.c_str(), help);
+  return kExitUsage;
+}
+
+// "12,3": page counts; false on anything that is not a comma-separated list
+// of numbers.
+bool ParsePageList(const std::string& text, std::vector<int64_t>* out) {
+  size_t start = 0;
+  for (;;) {
+    size_t comma = text.find(',', start);
+    int64_t n = 0;
+    if (!vault::ParseCount(text.substr(start, comma - start), &n)) return false;
+    out->push_back(n);
+    if (comma == std::string::npos) return true;
+    start = comma + 1;
+  }
+}
+
+int RunRequest(const Invocation& in) {
+  vault::BorrowRequest req;
+  req.documents = in.args->positional;
+  req.purpose = in.args->Get("--purpose");
+  req.period = in.args->Get("--period");
+  req.kind = in.args->Get("--kind", "electronic");
+  return Transition(in, "new", in.service().Request(in.who, req));
+}
+
+int RunIssue(const Invocation& in) {
+  std::vector<int64_t> pages;
+  if (in.args->values.count("--pages") && !ParsePageList(in.args->Get("--pages"), &pages)) {
+    return Usage("--pages must be page counts separated by commas, e.g. 12,3", in.sub->help);
+  }
+  auto result = in.service().Issue(in.who, in.id(), pages);
+  // Each electronic copy is an export, recorded as vaultd records it.
+  Status recorded = Status::Ok();
+  for (size_t k = 0; result.ok() && k < result->items.size(); ++k) {
+    const vault::BorrowItem& i = result->items[k];
+    if (i.export_id.empty()) continue;
+    Status s = RecordAs(*in.lv, "document.export", i.archive_number, in.who.username, Status::Ok(),
+                        "for loan " + result->id);
+    if (recorded.ok()) recorded = s;
+  }
+  if (int rc = Transition(in, in.id(), result); rc != kExitOk) return rc;
+  return recorded.ok() ? kExitOk : Fail(recorded);
+}
+
+int RunRecall(const Invocation& in) {
+  vault::Seconds within{0};
+  if (in.args->values.count("--within")) {
+    auto parsed = vault::ParseIsoDuration(in.args->Get("--within"));
+    if (!parsed.ok()) return Fail(parsed.status());
+    within = *parsed;
+  }
+  return Transition(in, in.id(), in.service().Recall(in.who, in.id(), within));
+}
+
+int RunReturn(const Invocation& in) {
+  const Args& a = *in.args;
+  const int given = (a.values.count("--file") ? 1 : 0) + (a.values.count("--pages") ? 1 : 0) +
+                    (a.Has("--declare-destroyed") ? 1 : 0);
+  if (given != 1)
+    return Usage("return needs exactly one of --file, --pages, --declare-destroyed", in.sub->help);
+  vault::ReturnInput input;
+  input.document = a.Get("--document");
+  std::unique_ptr<FileSource> file;
+  if (a.values.count("--file")) {
+    auto opened = FileSource::Open(a.Get("--file"), "return");
+    if (!opened.ok()) return Fail(opened.status());
+    file = std::move(opened).value();
+    input.kind = vault::ReturnInput::Kind::kFile;
+    input.file = file.get();
+  } else if (a.values.count("--pages")) {
+    if (!vault::ParseCount(a.Get("--pages"), &input.pages))
+      return Usage("--pages must be a number", in.sub->help);
+    input.kind = vault::ReturnInput::Kind::kPages;
+  } else {
+    input.kind = vault::ReturnInput::Kind::kDeclared;
+  }
+  return Transition(in, in.id(), in.service().Return(in.who, in.id(), input));
+}
+
+int RunCopy(const Invocation& in) {
+  const std::string path = in.args->Get("--output");
+  auto out = OutputFile::Create(path);
+  if (!out.ok()) return Fail(out.status());
+  auto item = in.service().Copy(in.who, in.id(), in.args->Get("--document"), **out);
+  // Recorded before the file appears; unrecorded, it is discarded (as `get`).
+  const std::string detail =
+      item.ok() ? item->archive_number + " sha256 " + item->issued_sha256 : "";
+  if (int rc = in.Finish(in.id(), item.status(), detail); rc != kExitOk) return rc;
+  if (Status s = (*out)->Commit(); !s.ok()) return Fail(s);
+  std::fprintf(path == "-" ? stderr : stdout, "%s sha256 %s export %s\n",
+               item->archive_number.c_str(), item->issued_sha256.c_str(), item->export_id.c_str());
+  return kExitOk;
+}
+
+int RunShow(const Invocation& in) {
+  auto b = in.service().Get(in.who, in.id());
+  if (int rc = in.Finish(in.id(), b.status()); rc != kExitOk) return rc;
+  if (in.json()) {
+    std::printf("%s\n", Stringify(BorrowJson(*b, true)).c_str());
+  } else {
+    PrintLoan(*b);
+  }
+  return kExitOk;
+}
+
+bool KnownState(const std::string& s) {
+  namespace bs = vault::borrow_state;
+  for (const char* k : {bs::kRequested, bs::kApproved, bs::kRejected, bs::kWithdrawn, bs::kIssued,
+                        bs::kOverdue, bs::kRenewalRequested, bs::kReturnedVerified,
+                        bs::kReturnedAltered, bs::kReturnedDeclared, bs::kRevoked}) {
+    if (s == k) return true;
+  }
+  return false;
+}
+
+int RunList(const Invocation& in) {
+  const Args& a = *in.args;
+  vault::BorrowListQuery q;
+  q.state = a.Get("--state");
+  q.pending = a.Has("--pending");
+  q.all = a.Has("--all");
+  if (!q.state.empty() && !KnownState(q.state))
+    return Usage("unknown --state " + q.state, in.sub->help);
+  if (!vault::ParseCount(a.Get("--limit", "100"), &q.limit) ||
+      !vault::ParseCount(a.Get("--offset", "0"), &q.offset)) {
+    return Usage("--limit and --offset must be non-negative numbers", in.sub->help);
+  }
+  auto loans = in.service().List(in.who, q);
+  const std::string detail = loans.ok() ? std::to_string(loans->size()) + " loans" : "";
+  if (int rc = in.Finish("borrows", loans.status(), detail); rc != kExitOk) return rc;
+  if (in.json()) {
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+    for (const auto& b : *loans) items->add(BorrowJson(b, false));
+    PrintItems(items);
+    return kExitOk;
+  }
+  for (const auto& b : *loans) {
+    std::string documents;
+    for (const auto& i : b.items) documents += (documents.empty() ? "" : ",") + i.archive_number;
+    std::printf("%s  %-17s %-12s %-12s due %-20s %s\n", b.id.c_str(), b.state.c_str(),
+                b.borrower.c_str(), b.kind.c_str(), b.due_at.empty() ? "-" : b.due_at.c_str(),
+                documents.c_str());
+  }
+  std::printf("(%zu loans)\n", loans->size());
+  return kExitOk;
+}
+
+int RunRegister(const Invocation& in) {
+  const std::string format = in.args->Get("--format");
+  if (format != "csv" && format != "pdf") return Usage("--format must be csv or pdf", in.sub->help);
+  auto rows = in.service().Register(in.who);
+  if (!rows.ok()) return in.Finish("register", rows.status());
+  std::string content;
+  if (format == "csv") {
+    content = vault::RegisterCsv(*rows);
+  } else {
+    auto pdf = vault::RegisterPdf(*rows, "借阅登记簿", vault::FormatUtc(in.clock->Now()),
+                                  in.setup->watermark->font_file());
+    if (!pdf.ok()) return in.Finish("register", pdf.status());
+    content = std::move(pdf).value();
+  }
+  auto out = OutputFile::Create(in.args->Get("--output"));
+  if (!out.ok()) return Fail(out.status());
+  Status s = (*out)->Write(reinterpret_cast<const uint8_t*>(content.data()), content.size());
+  if (!s.ok()) return Fail(s);
+  if (int rc = in.Finish("register", Status::Ok(),
+                         format + ", " + std::to_string(rows->size()) + " rows");
+      rc != kExitOk) {
+    return rc;
+  }
+  if (s = (*out)->Commit(); !s.ok()) return Fail(s);
+  if (in.args->Get("--output") != "-") {
+    std::printf("wrote the register (%zu rows, %s) to %s\n", rows->size(), format.c_str(),
+                in.args->Get("--output").c_str());
+  }
+  return kExitOk;
+}
+
+int RunSchedule(const Invocation& in) {
+  auto report = in.service().RunSchedule();
+  std::string detail;
+  if (report.ok()) {
+    detail = std::to_string(report->overdue) + " overdue, " +
+             std::to_string(report->notifications) + " notifications";
+  }
+  if (int rc = in.Finish("schedule", report.status(), detail); rc != kExitOk) return rc;
+  if (in.json()) {
+    auto o = Obj();
+    o->set("on_loan", static_cast<Poco::Int64>(report->on_loan));
+    o->set("overdue", static_cast<Poco::Int64>(report->overdue));
+    o->set("suspended", static_cast<Poco::Int64>(report->suspended));
+    o->set("escalated", static_cast<Poco::Int64>(report->escalated));
+    o->set("notifications", static_cast<Poco::Int64>(report->notifications));
+    std::printf("%s\n", Stringify(o).c_str());
+  } else {
+    std::printf(
+        "on loan %lld, newly overdue %lld, suspended %lld, escalated %lld, notifications %lld\n",
+        static_cast<long long>(report->on_loan), static_cast<long long>(report->overdue),
+        static_cast<long long>(report->suspended), static_cast<long long>(report->escalated),
+        static_cast<long long>(report->notifications));
+  }
+  return kExitOk;
+}
+
+int RunNotifications(const Invocation& in) {
+  int64_t after = 0;
+  if (!vault::ParseCount(in.args->Get("--after", "0"), &after)) {
+    return Usage("--after must be a notification id", in.sub->help);
+  }
+  auto notes = in.service().Notifications(in.who, after, 500);
+  if (int rc = in.Finish("notifications", notes.status()); rc != kExitOk) return rc;
+  if (in.json()) {
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+    for (const auto& n : *notes) {
+      auto o = Obj();
+      o->set("id", static_cast<Poco::Int64>(n.id));
+      o->set("borrow", n.borrow_id);
+      o->set("kind", n.kind);
+      o->set("created_at", n.created_at);
+      o->set("message", n.message);
+      items->add(o);
+    }
+    PrintItems(items);
+    return kExitOk;
+  }
+  for (const auto& n : *notes) {
+    std::printf("%-5lld %s  %-15s %s  %s\n", static_cast<long long>(n.id), n.created_at.c_str(),
+                n.kind.c_str(), n.borrow_id.c_str(), n.message.c_str());
+  }
+  return kExitOk;
+}
+
+int RunIncidents(const Invocation& in) {
+  auto incidents = in.service().Incidents(in.who);
+  if (int rc = in.Finish("incidents", incidents.status()); rc != kExitOk) return rc;
+  if (in.json()) {
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+    for (const auto& i : *incidents) {
+      auto o = Obj();
+      o->set("id", static_cast<Poco::Int64>(i.id));
+      o->set("borrow", i.borrow_id);
+      o->set("document", i.document_id);
+      o->set("at", i.at);
+      o->set("kind", i.kind);
+      o->set("detail", i.detail);
+      o->set("evidence", i.evidence_artifact);
+      items->add(o);
+    }
+    PrintItems(items);
+    return kExitOk;
+  }
+  for (const auto& i : *incidents) {
+    std::printf("%-5lld %s  %-19s %s  %s  %s\n", static_cast<long long>(i.id), i.at.c_str(),
+                i.kind.c_str(), i.borrow_id.c_str(), i.document_id.c_str(), i.detail.c_str());
+  }
+  return kExitOk;
+}
+
+int RunApprove(const Invocation& in) {
+  return Transition(in, in.id(), in.service().Approve(in.who, in.id(), in.args->Get("--note")));
+}
+int RunReject(const Invocation& in) {
+  return Transition(in, in.id(), in.service().Reject(in.who, in.id(), in.args->Get("--reason")));
+}
+int RunWithdraw(const Invocation& in) {
+  return Transition(in, in.id(), in.service().Withdraw(in.who, in.id()));
+}
+int RunRenew(const Invocation& in) {
+  return Transition(in, in.id(), in.service().Renew(in.who, in.id()));
+}
+int RunRevoke(const Invocation& in) {
+  return Transition(in, in.id(), in.service().Revoke(in.who, in.id(), in.args->Get("--reason")));
+}
+
+constexpr size_t kMany = 1000;
+
+const std::vector<Subcommand>& Subcommands() {
+  static const std::vector<Subcommand> kSubcommands = {
+      {"request",
+       "borrow.request",
+       "usage: vaultctl borrow request DOC [DOC...] --as USER --purpose TEXT [--period P7D]\n"
+       "                               [--kind electronic|paper|reading_room] [--json]\n"
+       "  Asks to borrow the documents (ids or archive numbers) and prints the loan\n"
+       "  id and state. --period: ISO 8601, at most the rule's max_period (default:\n"
+       "  the rule's default_period); --kind defaults to electronic.\n",
+       {{"--as", "--purpose", "--period", "--kind"}, {"--json"}},
+       {"--as", "--purpose"},
+       1,
+       kMany,
+       RunRequest},
+      {"approve",
+       "borrow.approve",
+       "usage: vaultctl borrow approve ID --as USER [--note TEXT] [--json]\n"
+       "  Approves the step of the chain the loan waits for; USER must be the\n"
+       "  approver that step names, and never the borrower.\n",
+       {{"--as", "--note"}, {"--json"}},
+       {"--as"},
+       1,
+       1,
+       RunApprove},
+      {"reject",
+       "borrow.reject",
+       "usage: vaultctl borrow reject ID --as USER --reason TEXT [--json]\n"
+       "  Refuses a request (or a renewal, which leaves the loan as it was).\n",
+       {{"--as", "--reason"}, {"--json"}},
+       {"--as", "--reason"},
+       1,
+       1,
+       RunReject},
+      {"withdraw",
+       "borrow.withdraw",
+       "usage: vaultctl borrow withdraw ID --as USER [--json]\n"
+       "  The borrower takes back a request not yet issued, or a renewal request.\n",
+       {{"--as"}, {"--json"}},
+       {"--as"},
+       1,
+       1,
+       RunWithdraw},
+      {"issue",
+       "borrow.issue",
+       "usage: vaultctl borrow issue ID --as USER [--pages N,N,...] [--json]\n"
+       "  Hands an approved loan out. Electronic loans get a stamped copy per\n"
+       "  document (an export bound to the loan); paper and reading-room loans\n"
+       "  need the page count of each document handed over, in item order.\n",
+       {{"--as", "--pages"}, {"--json"}},
+       {"--as"},
+       1,
+       1,
+       RunIssue},
+      {"renew",
+       "borrow.renew",
+       "usage: vaultctl borrow renew ID --as USER [--json]\n"
+       "  The borrower asks for a renewal (approved like the loan, if the rule has\n"
+       "  an approval chain).\n",
+       {{"--as"}, {"--json"}},
+       {"--as"},
+       1,
+       1,
+       RunRenew},
+      {"recall",
+       "borrow.recall",
+       "usage: vaultctl borrow recall ID --as USER [--within P1D] [--json]\n"
+       "  Brings the due time forward to now + --within (default: the policy's\n"
+       "  recall_period), never later than it was.\n",
+       {{"--as", "--within"}, {"--json"}},
+       {"--as"},
+       1,
+       1,
+       RunRecall},
+      {"revoke",
+       "borrow.revoke",
+       "usage: vaultctl borrow revoke ID --as USER --reason TEXT [--json]\n"
+       "  Ends an open loan at once.\n",
+       {{"--as", "--reason"}, {"--json"}},
+       {"--as", "--reason"},
+       1,
+       1,
+       RunRevoke},
+      {"return",
+       "borrow.return",
+       "usage: vaultctl borrow return ID --as USER (--file PATH | --pages N | "
+       "--declare-destroyed)\n"
+       "                              [--document DOC] [--json]\n"
+       "  Records what came back: the electronic copy (its SHA-256 is compared\n"
+       "  with the issued copy's; a difference is kept as evidence and listed\n"
+       "  under incidents), a page count, or a declaration that the copy was\n"
+       "  destroyed. --document names the item when the loan has several.\n",
+       {{"--as", "--file", "--pages", "--document"}, {"--declare-destroyed", "--json"}},
+       {"--as"},
+       1,
+       1,
+       RunReturn},
+      {"copy",
+       "borrow.copy",
+       "usage: vaultctl borrow copy ID --as USER -o OUT.pdf [--document DOC]\n"
+       "  Writes the borrower's issued copy, the same bytes every time, while the\n"
+       "  loan runs and is not past due. OUT appears only when complete.\n",
+       {{"--as", "--output", "--document"}, {}},
+       {"--as", "--output"},
+       1,
+       1,
+       RunCopy},
+      {"show",
+       "borrow.read",
+       "usage: vaultctl borrow show ID --as USER [--json]\n"
+       "  A loan with its items and history, if USER may see it.\n",
+       {{"--as"}, {"--json"}},
+       {"--as"},
+       1,
+       1,
+       RunShow},
+      {"list",
+       "borrow.list",
+       "usage: vaultctl borrow list --as USER [--state S] [--pending] [--all] [--limit N]\n"
+       "                            [--offset N] [--json]\n"
+       "  USER's own loans; --pending: requests waiting for USER's approval;\n"
+       "  --all: everyone's (archive admins, auditors).\n",
+       {{"--as", "--state", "--limit", "--offset"}, {"--pending", "--all", "--json"}},
+       {"--as"},
+       0,
+       0,
+       RunList},
+      {"register",
+       "borrow.register",
+       "usage: vaultctl borrow register --as USER --format csv|pdf -o OUT\n"
+       "  The borrow register (借阅登记) with its Chinese columns, as CSV (UTF-8\n"
+       "  with a byte-order mark) or as a landscape A4 PDF.\n",
+       {{"--as", "--format", "--output"}, {}},
+       {"--as", "--format", "--output"},
+       0,
+       0,
+       RunRegister},
+      {"schedule",
+       "borrow.schedule",
+       "usage: vaultctl borrow schedule [--json]\n"
+       "  One scheduler pass, as vaultd runs periodically: overdue transitions,\n"
+       "  suspensions, escalations and reminders. A second pass at the same time\n"
+       "  changes nothing.\n",
+       {{}, {"--json"}},
+       {},
+       0,
+       0,
+       RunSchedule},
+      {"notifications",
+       "notification.list",
+       "usage: vaultctl borrow notifications --as USER [--after ID] [--json]\n"
+       "  USER's notification outbox (approvals needed, reminders, overdue, ...),\n"
+       "  oldest first, at most 500 at a time: --after the last id shown for more.\n",
+       {{"--as", "--after"}, {"--json"}},
+       {"--as"},
+       0,
+       0,
+       RunNotifications},
+      {"incidents",
+       "incident.list",
+       "usage: vaultctl borrow incidents --as USER [--json]\n"
+       "  Altered returns and page-count mismatches (archive admins, auditors).\n",
+       {{"--as"}, {"--json"}},
+       {"--as"},
+       0,
+       0,
+       RunIncidents},
+  };
+  return kSubcommands;
+}
+
+const Subcommand* FindSubcommand(const std::string& name) {
+  for (const Subcommand& s : Subcommands()) {
+    if (name == s.name) return &s;
+  }
+  return nullptr;
+}
+
+// The required options missing from `a`, e.g. "--as, -o"; empty when all
+// are there.
+std::string MissingOptions(const Subcommand& sub, const Args& a) {
+  std::string missing;
+  for (const std::string& opt : sub.required) {
+    if (a.Get(opt).empty()) {
+      missing += (missing.empty() ? "" : ", ") + (opt == "--output" ? std::string("-o") : opt);
+    }
+  }
+  return missing;
+}
+
+}  // namespace
+
+int CmdBorrow(const GlobalOptions& g, const std::vector<std::string>& argv) {
+  if (argv.empty()) return Usage("borrow needs a subcommand", kBorrowHelp);
+  if (argv[0] == "--help" || argv[0] == "-h") {
+    std::fputs(kBorrowHelp, stdout);
+    return kExitOk;
+  }
+  const Subcommand* sub = FindSubcommand(argv[0]);
+  if (!sub) return Usage("unknown borrow subcommand '" + argv[0] + "'", kBorrowHelp);
+  ArgSpec spec = sub->spec;
+  spec.value_options.insert("--policies");
+  auto parsed = ParseArgs(std::vector<std::string>(argv.begin() + 1, argv.end()), spec);
+  if (!parsed.ok()) return Usage(parsed.status().message(), sub->help);
+  const Args& a = *parsed;
+  if (a.Has("--help")) {
+    std::fputs(sub->help, stdout);
+    return kExitOk;
+  }
+  if (a.positional.size() < sub->min_positional || a.positional.size() > sub->max_positional) {
+    return Usage(std::string("wrong number of arguments for borrow ") + sub->name, sub->help);
+  }
+  if (std::string missing = MissingOptions(*sub, a); !missing.empty()) {
+    return Usage(std::string("borrow ") + sub->name + " needs " + missing, sub->help);
+  }
+  auto lv = vault::LocalVault::Open(g.config);
+  if (!lv.ok()) return Fail(lv.status());
+  const vault::Clock* clock = g.config.clock ? g.config.clock : vault::SystemClock();
+  auto setup = NewBorrowSetup(**lv, a.Get("--policies"), clock);
+  if (!setup.ok()) return Fail(setup.status());
+  Invocation in{sub, &a, lv->get(), setup->get(), vault::Subject{}, clock};
+  if (const std::string as = a.Get("--as"); !as.empty()) {
+    // The subject vaultd would build from this user's login; a disabled
+    // account is refused as vaultd refuses its sessions.
+    auto user = (*lv)->identity().GetUser(as);
+    if (!user.ok()) return Fail(user.status());
+    if (user->disabled) {
+      Status s(StatusCode::kPermissionDenied, "auth.disabled", as + " is disabled");
+      (void)RecordAs(**lv, sub->action, a.positional.empty() ? sub->name : a.positional[0], as, s,
+                     "");
+      return Fail(s);
+    }
+    in.who = vault::Subject{user->username,  user->role,      user->department,
+                            user->clearance, user->customers, false};
+  }
+  return sub->run(in);
+}
+
+}  // namespace vaultctl
