@@ -41,6 +41,8 @@ const std::vector<Route>& RouteTable() {
       {"GET", "/api/v1/borrows/{id}/copy", HandleBorrowCopy},
       {"GET", "/api/v1/notifications", HandleListNotifications},
       {"GET", "/api/v1/incidents", HandleListIncidents},
+      {"GET", "/api/v1/keys/signing.pem", HandleSigningKeyPem},
+      {"GET", "/api/v1/keys/signing.pub", HandleSigningKeyMinisign},
   };
   return kRoutes;
 }

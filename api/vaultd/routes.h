@@ -77,5 +77,8 @@ void HandleReturnBorrow(Exchange& ex, const PathParams& p);
 void HandleBorrowCopy(Exchange& ex, const PathParams& p);
 void HandleListNotifications(Exchange& ex, const PathParams& p);
 void HandleListIncidents(Exchange& ex, const PathParams& p);
+// handlers_keys.cc
+void HandleSigningKeyPem(Exchange& ex, const PathParams& p);
+void HandleSigningKeyMinisign(Exchange& ex, const PathParams& p);
 
 }  // namespace vaultd

@@ -117,11 +117,15 @@ const std::map<std::string, std::map<std::string, int>> kOtherRoutes = {
     {"GET /api/v1/borrows/{id}/copy", {{"admin", 404}, {"archive_admin", 404}, {"dept_manager", 404}, {"staff", 404}, {"legal", 404}, {"auditor", 404}}},
     {"GET /api/v1/notifications", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
     {"GET /api/v1/incidents", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
+    // Public keys: anyone, with or without an account.
+    {"GET /api/v1/keys/signing.pem", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
+    {"GET /api/v1/keys/signing.pub", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
 };
 
 // Without a valid token: expected status per route.
 const std::map<std::string, int> kAnonymous = {
     {"GET /healthz", 200}, {"GET /metrics", 200}, {"POST /api/v1/sessions", 201},
+    {"GET /api/v1/keys/signing.pem", 200}, {"GET /api/v1/keys/signing.pub", 200},
 };
 
 int Status(char c) { return c == '2' ? 200 : c == '3' ? 403 : 404; }

@@ -8,11 +8,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <set>
 #include <thread>
 
 #include "tests/api/vaultd_fixture.h"
 #include "vault/crypto/sha256.h"
+#include "vault/keys/minisign.h"
 
 namespace vault {
 namespace {
@@ -396,6 +399,35 @@ TEST_F(VaultdTest, PagingCountsOnlyVisibleDocuments) {
   }
   EXPECT_EQ(seen.size(), 5u);
   EXPECT_EQ(offset, 4);
+}
+
+// Auditors fetch the certificate-signing key without an account and verify
+// a signature made by the vault with openssl and minisign.
+TEST_F(VaultdTest, TheSigningKeyIsPublishedForOpensslAndMinisign) {
+  Reply pem = Call("GET", "/api/v1/keys/signing.pem");
+  Reply pub = Call("GET", "/api/v1/keys/signing.pub");
+  ASSERT_EQ(pem.status, 200);
+  ASSERT_EQ(pub.status, 200);
+  EXPECT_EQ(pem.body.rfind("-----BEGIN PUBLIC KEY-----", 0), 0u);
+  EXPECT_EQ(pub.body.rfind("untrusted comment: minisign public key", 0), 0u);
+  auto signer = std::move(Signer::FromKeyRing(lv_->keys(), "certificate")).value();
+  const std::string doc = R"({"certificate":"test","签发":"vault"})";
+  const Signer::Signature raw = signer->Sign(doc);
+  const std::string d = dir_.path();
+  auto write = [&](const std::string& name, const std::string& bytes) {
+    std::ofstream out(d + "/" + name, std::ios::binary);
+    out << bytes;
+  };
+  write("c.json", doc);
+  write("c.json.sig", std::string(reinterpret_cast<const char*>(raw.data()), raw.size()));
+  write("c.json.minisig", MinisignSignature(*signer, doc, "test"));
+  write("signing.pem", pem.body);
+  write("vault.pub", pub.body);
+  EXPECT_EQ(std::system(("openssl pkeyutl -verify -pubin -inkey " + d + "/signing.pem -rawin -in " + d +
+                         "/c.json -sigfile " + d + "/c.json.sig >/dev/null 2>&1")
+                            .c_str()),
+            0);
+  EXPECT_EQ(std::system(("minisign -Vm " + d + "/c.json -p " + d + "/vault.pub >/dev/null 2>&1").c_str()), 0);
 }
 
 }  // namespace

@@ -466,12 +466,16 @@ StatusOr<int64_t> BorrowStore::AddNotifications(const std::vector<Notification>&
   Session& s = *session_;
   int64_t added = 0;
   Status st = InTransaction(s, [&]() -> Status {
+    // One prepared statement, executed per row with the bound values
+    // changed in place (a fresh prepare per row was a quarter of a pass).
+    Notification cur;
+    Statement q(s);
+    q << "INSERT OR IGNORE INTO notifications (recipient, borrow_id, kind, dedupe_key, created_at, message) "
+         "VALUES (?,?,?,?,?,?)",
+        use(cur.recipient), use(cur.borrow_id), use(cur.kind), use(cur.dedupe_key), use(cur.created_at),
+        use(cur.message);
     for (const Notification& n : notes) {
-      Statement q(s);
-      q << "INSERT OR IGNORE INTO notifications (recipient, borrow_id, kind, dedupe_key, created_at, message) "
-           "VALUES (?,?,?,?,?,?)",
-          bind(n.recipient), bind(n.borrow_id), bind(n.kind), bind(n.dedupe_key), bind(n.created_at),
-          bind(n.message);
+      cur = n;
       added += static_cast<int64_t>(q.execute());
     }
     return Status::Ok();
