@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Runs every benchmark script in bench/ (all *.sh except this one) in turn.
-# Each script prints its table and rewrites its own section of
-# docs/benchmarks.md. Environment variables (VAULTCTL, BENCH_SIZE_MIB,
-# BENCH_RSS_MIB, BENCH_RUNS, BENCH_DIR, BENCH_DOC) are passed through.
+# Runs every benchmark script in bench/ (all *.sh except this one, e.g.
+# borrow.sh) in turn. Each script prints its table and rewrites its own
+# section of docs/benchmarks.md. Environment variables (VAULTCTL, BUILD,
+# BENCH_SIZE_MIB, BENCH_RSS_MIB, BENCH_RUNS, BENCH_EXPORT_*, BENCH_BORROW_*,
+# BENCH_DIR, BENCH_DOC) are passed through. The scripts build nothing: build
+# vaultctl, vaultd and the bench_* targets first.
 # Benchmarks are never run as timed unit tests; run this by hand on a quiet
 # machine, against a real disk.
 set -euo pipefail
