@@ -312,7 +312,9 @@ StatusOr<FixityReport> Vault::Verify(const std::string& id_or_number) {
   } else {
     VAULT_ASSIGN_OR_RETURN(versions, opt_.metadata->AllVersions());
   }
+  VAULT_ASSIGN_OR_RETURN(std::set<std::string> destroyed, opt_.metadata->DestroyedDocumentIds());
   for (const VersionRecord& v : versions) {
+    if (destroyed.count(v.document_id)) continue;  // a ghost: destroyed on purpose, with a certificate
     auto it = numbers.find(v.document_id);
     if (it == numbers.end()) {
       auto doc = opt_.metadata->GetDocument(v.document_id);

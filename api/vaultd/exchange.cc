@@ -44,7 +44,7 @@ int HttpStatusFor(const Status& s) {
       {"request.method_not_allowed", 405},
       {"export.rate_limited", 429}, {"export.not_pdf", 415},   {"export.unsupported_type", 415},
       {"export.unreadable", 422},   {"export.encrypted", 422}, {"export.no_pages", 422},
-      {"borrow.bad_duration", 400}, {"borrow.return_too_large", 413},
+      {"borrow.bad_duration", 400}, {"borrow.return_too_large", 413}, {"document.destroyed", 410},
   };
   auto special = kByReason.find(s.reason());
   if (special != kByReason.end()) return special->second;
@@ -272,6 +272,16 @@ bool Exchange::LoadDocument(const std::string& id, const std::string& action, va
     return false;
   }
   if (action == "document.content" || action == "document.export") {
+    // A destroyed record is gone for good: 410 with its certificate.
+    auto cert = ctx_.destructions->CertificateOfDestroyed(doc->id);
+    if (!cert.ok() || !cert->empty()) {
+      Status gone = cert.ok() ? vault::FailedPreconditionError("document.destroyed",
+                                                               "the document was destroyed; certificate " + *cert)
+                              : cert.status();
+      Audit(action, doc->archive_number, gone);
+      Error(gone);
+      return false;
+    }
     // A loan of this document past its due time ends the borrower's access
     // to its content at once, whatever the role would otherwise allow.
     Status loan = ctx_.borrows->CheckContentAccess(subject_.username, doc->id);

@@ -74,6 +74,7 @@ struct Ctx {
   vault::Exporter* exporter;          // the one export path
   ConcurrencyGate* exports;           // caps concurrent exports
   vault::BorrowService* borrows;      // the loan lifecycle
+  vault::DestructionService* destructions;  // holds, destruction, certificates
 };
 
 int HttpStatusFor(const vault::Status& s);

@@ -130,6 +130,12 @@ class VaultdApp : public Poco::Util::ServerApplication {
         ss << bj.rdbuf();
         opts.borrowing_json = ss.str();
       }
+      std::ifstream rj(dir + "/retention.json");
+      if (rj) {
+        std::stringstream ss;
+        ss << rj.rdbuf();
+        opts.retention_json = ss.str();
+      }
     }
     opts.borrow_schedule_seconds = config().getInt("vaultd.borrow_schedule_seconds", 60);
     opts.max_concurrent_exports = config().getInt("vaultd.max_concurrent_exports", 2);

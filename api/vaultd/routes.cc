@@ -43,6 +43,16 @@ const std::vector<Route>& RouteTable() {
       {"GET", "/api/v1/incidents", HandleListIncidents},
       {"GET", "/api/v1/keys/signing.pem", HandleSigningKeyPem},
       {"GET", "/api/v1/keys/signing.pub", HandleSigningKeyMinisign},
+      {"POST", "/api/v1/destructions", HandleCreateDestruction},
+      {"GET", "/api/v1/destructions/{id}", HandleGetDestruction},
+      {"POST", "/api/v1/destructions/{id}/approve", HandleApproveDestruction},
+      {"POST", "/api/v1/destructions/{id}/execute", HandleExecuteDestruction},
+      {"GET", "/api/v1/certificates", HandleListCertificates},
+      {"GET", "/api/v1/certificates/{file}", HandleGetCertificateFile},
+      {"GET", "/api/v1/holds", HandleListHolds},
+      {"POST", "/api/v1/holds", HandleCreateHold},
+      {"POST", "/api/v1/holds/{id}/release", HandleReleaseHold},
+      {"GET", "/api/v1/retention/due", HandleRetentionDue},
   };
   return kRoutes;
 }

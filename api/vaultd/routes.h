@@ -80,5 +80,16 @@ void HandleListIncidents(Exchange& ex, const PathParams& p);
 // handlers_keys.cc
 void HandleSigningKeyPem(Exchange& ex, const PathParams& p);
 void HandleSigningKeyMinisign(Exchange& ex, const PathParams& p);
+// handlers_destructions.cc
+void HandleCreateDestruction(Exchange& ex, const PathParams& p);
+void HandleGetDestruction(Exchange& ex, const PathParams& p);
+void HandleApproveDestruction(Exchange& ex, const PathParams& p);
+void HandleExecuteDestruction(Exchange& ex, const PathParams& p);
+void HandleListCertificates(Exchange& ex, const PathParams& p);
+void HandleGetCertificateFile(Exchange& ex, const PathParams& p);
+void HandleListHolds(Exchange& ex, const PathParams& p);
+void HandleCreateHold(Exchange& ex, const PathParams& p);
+void HandleReleaseHold(Exchange& ex, const PathParams& p);
+void HandleRetentionDue(Exchange& ex, const PathParams& p);
 
 }  // namespace vaultd

@@ -24,6 +24,7 @@
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
 #include "vault/borrow/default_borrowing.h"
+#include "vault/retention/default_retention.h"
 #include "vault/export/default_watermark.h"
 #include "vault/keys/signer.h"
 
@@ -75,6 +76,29 @@ vault::Status VaultServer::Start() {
   deps.audit = &vault_->audit();
   deps.clock = vault::SystemClock();
   borrows_ = std::make_unique<vault::BorrowService>(deps);
+  auto retention = vault::RetentionPolicy::FromJson(options_.retention_json.empty() ? vault::kDefaultRetentionJson
+                                                                                   : options_.retention_json);
+  if (!retention.ok()) return retention.status();
+  retention_ = std::move(retention).value();
+  auto cert_signer = vault::Signer::FromKeyRing(vault_->keys(), "certificate");
+  if (!cert_signer.ok()) return cert_signer.status();
+  certificate_signer_ = std::move(cert_signer).value();
+  vault::DestructionService::Deps dd;
+  dd.vault = &vault_->vault();
+  dd.blobs = &vault_->blobs();
+  dd.store = &vault_->destructions();
+  dd.roles = policy_;
+  dd.retention = retention_.get();
+  dd.identity = &vault_->identity();
+  dd.audit = &vault_->audit();
+  dd.signer = certificate_signer_.get();
+  dd.clock = vault::SystemClock();
+  destructions_ = std::make_unique<vault::DestructionService>(dd);
+  // A destruction a crash interrupted is finished before anything else.
+  if (vault::Status resumed = destructions_->Resume(); !resumed.ok()) {
+    std::fprintf(stderr, "vaultd: resuming an interrupted destruction failed [%s]: %s\n", resumed.reason().c_str(),
+                 resumed.message().c_str());
+  }
   try {
     const Poco::Net::SocketAddress address(options_.listen_host, options_.port);
     Poco::Net::ServerSocket socket;
@@ -102,7 +126,7 @@ vault::Status VaultServer::Start() {
     stopping_ = false;
     auto ctx = std::make_shared<Ctx>(
         Ctx{vault_, policy_, &metrics_, &options_, logins_.get(), connections_.get(), &stopping_, exporter_.get(),
-            exports_gate_.get(), borrows_.get()});
+            exports_gate_.get(), borrows_.get(), destructions_.get()});
     // Our own pool, so Stop() can wait for every worker, including one that
     // took a connection off the queue just as the server stopped.
     pool_ = std::make_unique<Poco::ThreadPool>(2, options_.max_threads + 4, 60);

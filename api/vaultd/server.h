@@ -16,6 +16,7 @@
 
 #include "vault/base/status.h"
 #include "vault/borrow/borrow_service.h"
+#include "vault/destruction/destruction_service.h"
 #include "vault/export/exporter.h"
 #include "vault/local/local_vault.h"
 #include "vault/policy/policy_engine.h"
@@ -54,6 +55,8 @@ struct ServerOptions {
   std::string watermark_json;
   // policies/borrowing.json; empty: the built-in default.
   std::string borrowing_json;
+  // policies/retention.json; empty: the built-in default.
+  std::string retention_json;
   // How often the loan scheduler runs (overdue, reminders, suspension;
   // 0: never, tests call RunSchedule()).
   long borrow_schedule_seconds = 60;
@@ -97,6 +100,7 @@ class VaultServer {
   vault::Status WriteCheckpointIfChanged();
   // The loan lifecycle, after Start().
   vault::BorrowService* borrows() { return borrows_.get(); }
+  vault::DestructionService* destructions() { return destructions_.get(); }
 
  private:
   vault::LocalVault* vault_;
@@ -116,6 +120,9 @@ class VaultServer {
   std::unique_ptr<vault::Exporter> exporter_;
   std::unique_ptr<vault::BorrowPolicy> borrow_policy_;
   std::unique_ptr<vault::BorrowService> borrows_;
+  std::unique_ptr<vault::RetentionPolicy> retention_;
+  std::unique_ptr<vault::Signer> certificate_signer_;
+  std::unique_ptr<vault::DestructionService> destructions_;
   std::unique_ptr<Poco::Timer> borrow_timer_;
   void OnBorrowTimer(Poco::Timer& timer);
   uint16_t port_ = 0;

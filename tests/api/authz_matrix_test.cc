@@ -120,6 +120,18 @@ const std::map<std::string, std::map<std::string, int>> kOtherRoutes = {
     // Public keys: anyone, with or without an account.
     {"GET /api/v1/keys/signing.pem", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
     {"GET /api/v1/keys/signing.pub", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
+    // Destruction: a request for a record still under retention is refused
+    // (409) for the one role that may ask; {id} and {file} name nothing.
+    {"POST /api/v1/destructions", {{"admin", 403}, {"archive_admin", 409}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"GET /api/v1/destructions/{id}", {{"admin", 404}, {"archive_admin", 404}, {"dept_manager", 404}, {"staff", 404}, {"legal", 404}, {"auditor", 404}}},
+    {"POST /api/v1/destructions/{id}/approve", {{"admin", 403}, {"archive_admin", 404}, {"dept_manager", 403}, {"staff", 403}, {"legal", 404}, {"auditor", 403}}},
+    {"POST /api/v1/destructions/{id}/execute", {{"admin", 403}, {"archive_admin", 404}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"GET /api/v1/certificates", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 200}, {"auditor", 200}}},
+    {"GET /api/v1/certificates/{file}", {{"admin", 403}, {"archive_admin", 404}, {"dept_manager", 403}, {"staff", 403}, {"legal", 404}, {"auditor", 404}}},
+    {"GET /api/v1/holds", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 200}, {"auditor", 403}}},
+    {"POST /api/v1/holds", {{"admin", 403}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 201}, {"auditor", 403}}},
+    {"POST /api/v1/holds/{id}/release", {{"admin", 403}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 404}, {"auditor", 403}}},
+    {"GET /api/v1/retention/due", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
 };
 
 // Without a valid token: expected status per route.
@@ -246,6 +258,20 @@ class AuthzMatrixTest : public ::testing::Test {
       if (route == "POST /api/v1/borrows/{id}/return") return Call("POST", path, token, R"({"declared_destroyed":true})");
       return Call(method, path, token);
     }
+    if (route == "POST /api/v1/destructions") {
+      return Call("POST", path, token,
+                  R"({"documents":[")" + docs_.at(dept + "/" + level) +
+                      R"("],"reason":"retention_expired","reference":"矩阵"})");
+    }
+    if (route.find("/api/v1/destructions/{id}") != std::string::npos) {
+      path.replace(path.find("{id}"), 4, "XH0000000000NOPE");
+      return Call(method, path, token, method == "POST" ? R"({"witness":"监销人"})" : "");
+    }
+    if (route == "GET /api/v1/certificates/{file}") return Call("GET", "/api/v1/certificates/CERT-999999.json", token);
+    if (route == "POST /api/v1/holds") {
+      return Call("POST", path, token, R"({"scope":"customer","target":"C999","reason":"矩阵"})");
+    }
+    if (route == "POST /api/v1/holds/{id}/release") return Call("POST", "/api/v1/holds/999999/release", token);
     size_t id = path.find("{id}");
     if (id != std::string::npos) path.replace(id, 4, docs_.at(dept + "/" + level));
     if (route == "POST /api/v1/documents/{id}/versions") {

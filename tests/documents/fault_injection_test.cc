@@ -42,6 +42,7 @@ class CommitFailingStore : public MetadataStore {
   StatusOr<ArtifactRecord> GetArtifact(const std::string& id) override { return inner_->GetArtifact(id); }
   StatusOr<WrappedKey> GetArtifactKey(const std::string& id) override { return inner_->GetArtifactKey(id); }
   StatusOr<std::vector<ArtifactRecord>> AllArtifacts() override { return inner_->AllArtifacts(); }
+  StatusOr<std::set<std::string>> DestroyedDocumentIds() override { return inner_->DestroyedDocumentIds(); }
 
  private:
   MetadataStore* inner_;

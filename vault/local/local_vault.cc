@@ -116,6 +116,7 @@ StatusOr<std::unique_ptr<LocalVault>> LocalVault::Open(const LocalVaultConfig& c
                                                            config.clock, config.login_policy));
   VAULT_ASSIGN_OR_RETURN(v->exports_, ExportLedger::Open((data / "metadata.db").string()));
   VAULT_ASSIGN_OR_RETURN(v->borrows_, BorrowStore::Open((data / "metadata.db").string()));
+  VAULT_ASSIGN_OR_RETURN(v->destructions_, DestructionStore::Open((data / "metadata.db").string()));
   VaultOptions opt;
   opt.blobs = v->blobs_.get();
   opt.metadata = v->metadata_.get();

@@ -17,6 +17,7 @@
 
 #include "vault/audit/audit_log.h"
 #include "vault/borrow/borrow_store.h"
+#include "vault/destruction/destruction_store.h"
 #include "vault/export/export_ledger.h"
 #include "vault/identity/identity_store.h"
 #include "vault/vault.h"
@@ -55,6 +56,7 @@ class LocalVault {
   IdentityStore& identity() { return *identity_; }
   ExportLedger& exports() { return *exports_; }
   BorrowStore& borrows() { return *borrows_; }
+  DestructionStore& destructions() { return *destructions_; }
 
  private:
   LocalVault() = default;
@@ -66,6 +68,7 @@ class LocalVault {
   std::unique_ptr<IdentityStore> identity_;
   std::unique_ptr<ExportLedger> exports_;
   std::unique_ptr<BorrowStore> borrows_;
+  std::unique_ptr<DestructionStore> destructions_;
 };
 
 // True when `path` is `dir` or inside it (after resolving symlinks and ..).

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,8 @@ class MetadataStore {
   virtual StatusOr<ArtifactRecord> GetArtifact(const std::string& id) = 0;
   virtual StatusOr<WrappedKey> GetArtifactKey(const std::string& id) = 0;
   virtual StatusOr<std::vector<ArtifactRecord>> AllArtifacts() = 0;
+  // Documents destroyed (ghosts): their versions have neither keys nor blobs.
+  virtual StatusOr<std::set<std::string>> DestroyedDocumentIds() = 0;
 
   // Key rotation support. Artifacts' keys appear as rows with version 0.
   virtual StatusOr<std::vector<KeyRow>> KeysNotWrappedBy(const std::string& kek_id, size_t limit) = 0;

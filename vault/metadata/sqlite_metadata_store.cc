@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <mutex>
+#include <set>
 #include <sstream>
 
 #include "vault/base/hex.h"
@@ -477,6 +478,17 @@ StatusOr<std::vector<ArtifactRecord>> SqliteMetadataStore::AllArtifacts() {
   }
 }
 
+StatusOr<std::set<std::string>> SqliteMetadataStore::DestroyedDocumentIds() {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    std::vector<std::string> ids;
+    *session_ << "SELECT document_id FROM destroyed_documents", into(ids), now;
+    return std::set<std::string>(ids.begin(), ids.end());
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
 StatusOr<std::vector<KeyRow>> SqliteMetadataStore::KeysNotWrappedBy(const std::string& kek_id,
                                                                     size_t limit) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -484,6 +496,7 @@ StatusOr<std::vector<KeyRow>> SqliteMetadataStore::KeysNotWrappedBy(const std::s
     Statement st(*session_);
     st << "SELECT document_id, version, kek_id, wrapped FROM wrapped_keys WHERE kek_id <> ? "
           "UNION ALL SELECT id AS document_id, 0 AS version, kek_id, wrapped FROM artifacts WHERE kek_id <> ? "
+          "AND wrapped <> '' "
           "ORDER BY document_id, version LIMIT "
        << limit,
         bind(kek_id), bind(kek_id);
@@ -530,7 +543,7 @@ StatusOr<int64_t> SqliteMetadataStore::CountKeysWrappedBy(const std::string& kek
   try {
     Poco::Int64 n = 0;
     *session_ << "SELECT (SELECT COUNT(*) FROM wrapped_keys WHERE kek_id = ?) + "
-                 "(SELECT COUNT(*) FROM artifacts WHERE kek_id = ?)",
+                 "(SELECT COUNT(*) FROM artifacts WHERE kek_id = ? AND wrapped <> '')",
         bind(kek_id), bind(kek_id), into(n), now;
     return static_cast<int64_t>(n);
   } catch (const Poco::Exception& e) {
@@ -544,7 +557,7 @@ Status SqliteMetadataStore::MarkKekDestroyed(const std::string& kek_id, const st
   return InTransaction(s, [&]() -> Status {
     Poco::Int64 in_use = 0;
     s << "SELECT (SELECT COUNT(*) FROM wrapped_keys WHERE kek_id = ?) + "
-         "(SELECT COUNT(*) FROM artifacts WHERE kek_id = ?)",
+         "(SELECT COUNT(*) FROM artifacts WHERE kek_id = ? AND wrapped <> '')",
         bind(kek_id), bind(kek_id), into(in_use), now;
     if (in_use > 0) {
       return FailedPreconditionError("key.still_in_use",

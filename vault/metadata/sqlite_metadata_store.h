@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "vault/metadata/metadata_store.h"
@@ -44,6 +45,7 @@ class SqliteMetadataStore : public MetadataStore {
   StatusOr<ArtifactRecord> GetArtifact(const std::string& id) override;
   StatusOr<WrappedKey> GetArtifactKey(const std::string& id) override;
   StatusOr<std::vector<ArtifactRecord>> AllArtifacts() override;
+  StatusOr<std::set<std::string>> DestroyedDocumentIds() override;
   StatusOr<std::vector<KeyRow>> KeysNotWrappedBy(const std::string& kek_id, size_t limit) override;
   Status UpdateWrappedKeys(const std::vector<KeyRow>& rows) override;
   StatusOr<int64_t> CountKeysWrappedBy(const std::string& kek_id) override;

@@ -130,7 +130,8 @@ std::vector<FileExtent> FileExtents(int fd) {
   return out;
 }
 
-StatusOr<OverwriteReport> OverwriteAndRemove(const std::string& path, const std::vector<std::string>& passes) {
+StatusOr<OverwriteReport> OverwriteAndRemove(const std::string& path, const std::vector<std::string>& passes,
+                                             const std::function<void(size_t pass)>& after_pass) {
   if (passes.empty()) return InvalidArgumentError("overwrite.bad_pattern", "at least one overwrite pass is needed");
   std::vector<PatternSource> sources;
   for (const auto& p : passes) {
@@ -160,6 +161,7 @@ StatusOr<OverwriteReport> OverwriteAndRemove(const std::string& path, const std:
     if (::fdatasync(f.fd) != 0) return Io("fdatasync after pass " + std::to_string(i + 1));
     r.synced = true;
     report.passes.push_back(r);
+    if (after_pass) after_pass(i);
   }
   // Read the last pattern back from the device, not the page cache.
   (void)::posix_fadvise(f.fd, 0, 0, POSIX_FADV_DONTNEED);

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,8 @@ std::vector<FileExtent> FileExtents(int fd);
 // written. Errors: overwrite.io (with errno text), overwrite.verify_failed
 // (the read-back differed; the file is left in place, renamed), and
 // overwrite.bad_pattern.
-StatusOr<OverwriteReport> OverwriteAndRemove(const std::string& path, const std::vector<std::string>& passes);
+// `after_pass` (optional) runs after each synced pass (fault-injection tests).
+StatusOr<OverwriteReport> OverwriteAndRemove(const std::string& path, const std::vector<std::string>& passes,
+                                             const std::function<void(size_t pass)>& after_pass = nullptr);
 
 }  // namespace vault

@@ -1,0 +1,114 @@
+// Destruction end to end through vaultd: a customer's erasure request,
+// approved by legal (a second person) with a witness, executed; the
+// certificate files fetched over HTTP verify with openssl and minisign
+// against the keys the server publishes, and fail after one changed byte;
+// the blob is gone and the content routes answer 410 with the certificate.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <boost/filesystem.hpp>
+#include <cstdlib>
+#include <fstream>
+
+#include "tests/api/vaultd_fixture.h"
+#include "tests/support/pdf_fixtures.h"
+
+namespace vault {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::Reply;
+
+class VaultdDestructionTest : public testing::VaultdTest {};
+
+TEST_F(VaultdDestructionTest, AnErasureRequestDestroysTheRecordWithAVerifiableCertificate) {
+  const std::string archivist = Login("archivist"), lawyer = Login("legal1");
+  const std::string blob = lv_->blobs().PathOf(lv_->vault().Versions(south_.id)->at(0).blob_name);
+  ASSERT_TRUE(boost::filesystem::exists(blob));
+  // Under retention, an ordinary request is refused; a customer request goes on.
+  Reply early = Call("POST", "/api/v1/destructions", archivist,
+                     R"({"documents":[")" + south_.id + R"("],"reason":"retention_expired","reference":"纪要"})");
+  EXPECT_EQ(early.status, 409);
+  EXPECT_EQ(early.error_code(), "destruction.protected");
+  Reply req = Call("POST", "/api/v1/destructions", archivist,
+                   R"({"documents":[")" + south_.id + R"("],"reason":"customer_request","reference":"客户来函"})");
+  ASSERT_EQ(req.status, 201) << req.body;
+  const std::string id = req.json()->getValue<std::string>("id");
+  EXPECT_EQ(req.json()->getValue<std::string>("state"), "requested");
+  EXPECT_EQ(Call("POST", "/api/v1/destructions/" + id + "/approve", archivist, R"({"witness":"王监销"})").status, 403)
+      << "not the requester";
+  Reply approved = Call("POST", "/api/v1/destructions/" + id + "/approve", lawyer, R"({"witness":"王监销"})");
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  Reply done = Call("POST", "/api/v1/destructions/" + id + "/execute", archivist);
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(done.json()->getValue<std::string>("state"), "completed");
+  const std::string cert = done.json()->getValue<std::string>("certificate");
+  ASSERT_EQ(cert.rfind("CERT-", 0), 0u);
+  EXPECT_FALSE(boost::filesystem::exists(blob));
+  // The content routes answer 410 Gone, naming the certificate.
+  Reply gone = Call("GET", "/api/v1/documents/" + south_.id + "/content", archivist);
+  EXPECT_EQ(gone.status, 410);
+  EXPECT_EQ(gone.error_code(), "document.destroyed");
+  EXPECT_THAT(gone.body, HasSubstr(cert));
+  EXPECT_EQ(Call("POST", "/api/v1/documents/" + south_.id + "/exports", archivist).status, 410);
+  EXPECT_EQ(Call("GET", "/api/v1/documents/" + south_.id, archivist).status, 200) << "the ghost stays listed";
+  // Stock tools verify what the API serves, with the published keys.
+  const std::string auditor = Login("auditor1");
+  const std::string d = dir_.path();
+  auto fetch = [&](const std::string& path, const std::string& file) {
+    Reply r = Call("GET", path, auditor);
+    EXPECT_EQ(r.status, 200) << path << " " << r.body.substr(0, 300);
+    std::ofstream out(d + "/" + file, std::ios::binary);
+    out << r.body;
+    return r.body;
+  };
+  const std::string json = fetch("/api/v1/certificates/" + cert + ".json", "cert.json");
+  fetch("/api/v1/certificates/" + cert + ".sig", "cert.json.sig");
+  fetch("/api/v1/certificates/" + cert + ".minisig", "cert.json.minisig");
+  fetch("/api/v1/keys/signing.pem", "signing.pem");
+  fetch("/api/v1/keys/signing.pub", "vault.pub");
+  const std::string pdf = fetch("/api/v1/certificates/" + cert + ".pdf", "cert.pdf");
+  EXPECT_THAT(json, HasSubstr(south_.archive_number));
+  EXPECT_THAT(json, HasSubstr("王监销"));
+  const std::string openssl = "openssl pkeyutl -verify -pubin -inkey " + d + "/signing.pem -rawin -in " + d +
+                              "/cert.json -sigfile " + d + "/cert.json.sig >/dev/null 2>&1";
+  const std::string minisign = "minisign -Vm " + d + "/cert.json -p " + d + "/vault.pub >/dev/null 2>&1";
+  EXPECT_EQ(std::system(openssl.c_str()), 0);
+  EXPECT_EQ(std::system(minisign.c_str()), 0);
+  std::string changed = json;
+  changed[changed.size() / 3] ^= 1;
+  {
+    std::ofstream out(d + "/cert.json", std::ios::binary);
+    out << changed;
+  }
+  EXPECT_NE(std::system(openssl.c_str()), 0);
+  EXPECT_NE(std::system(minisign.c_str()), 0);
+  std::string text = testing::RunTool("pdftotext -raw {} -", pdf, d);
+  text.erase(std::remove_if(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c); }), text.end());
+  EXPECT_THAT(text, HasSubstr(cert));
+  EXPECT_THAT(text, HasSubstr(south_.archive_number));
+  Reply list = Call("GET", "/api/v1/certificates", auditor);
+  ASSERT_EQ(list.status, 200);
+  EXPECT_THAT(list.body, HasSubstr(cert));
+}
+
+TEST_F(VaultdDestructionTest, HoldsAreForLegalAndBlockDestruction) {
+  const std::string archivist = Login("archivist"), lawyer = Login("legal1");
+  EXPECT_EQ(Call("POST", "/api/v1/holds", archivist, R"({"scope":"customer","target":"C001","reason":"诉讼"})").status,
+            403);
+  Reply hold = Call("POST", "/api/v1/holds", lawyer, R"({"scope":"customer","target":"C001","reason":"2026民初123号"})");
+  ASSERT_EQ(hold.status, 201) << hold.body;
+  Reply req = Call("POST", "/api/v1/destructions", archivist,
+                   R"({"documents":[")" + east_.id + R"("],"reason":"customer_request","reference":"客户来函"})");
+  EXPECT_EQ(req.status, 409);
+  EXPECT_THAT(req.body, HasSubstr("legal hold"));
+  const std::string hold_id = std::to_string(hold.json()->getValue<int64_t>("id"));
+  EXPECT_EQ(Call("POST", "/api/v1/holds/" + hold_id + "/release", lawyer).status, 204);
+  EXPECT_EQ(Call("POST", "/api/v1/destructions", archivist,
+                 R"({"documents":[")" + east_.id + R"("],"reason":"customer_request","reference":"客户来函"})")
+                .status,
+            201);
+}
+
+}  // namespace
+}  // namespace vault

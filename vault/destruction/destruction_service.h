@@ -1,0 +1,108 @@
+// DestructionService: retention-expired (or requested) records destroyed
+// with four eyes, a witness, crypto-erase plus in-place overwrite, a ghost
+// record and a signed certificate (docs/destruction.md).
+//
+//   Request (destruction.request) -> Approve (destruction.approve, not the
+//   requester; legal for a customer request; names the witness) ->
+//   Execute (destruction.execute): preconditions checked again, then the
+//   journal steps snapshot -> erase keys -> overwrite blobs -> ghost ->
+//   certificate -> completed. Each step is recorded before the next starts
+//   and is idempotent, so Resume() after a crash finishes the destruction
+//   exactly once with exactly one certificate.
+//
+// Preconditions for every record: no active legal hold on it or its
+// customer, no open loan, not already destroyed or in another open
+// destruction, and retention expired unless the reason is a customer
+// request approved by legal.
+//
+// Thread-safety: one Execute/Resume at a time per destruction (the journal
+// is the lock); safe otherwise.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "vault/audit/audit_log.h"
+#include "vault/base/clock.h"
+#include "vault/destruction/destruction_store.h"
+#include "vault/identity/identity_store.h"
+#include "vault/keys/signer.h"
+#include "vault/policy/policy_engine.h"
+#include "vault/retention/retention_policy.h"
+#include "vault/storage/local_blob_store.h"
+#include "vault/vault.h"
+
+namespace vault {
+
+struct DestructionRequest {
+  std::vector<std::string> documents;  // ids or archive numbers
+  std::string reason;                  // retention_expired | customer_request | business_ended
+  std::string reference;               // e.g. the meeting minute or the customer's letter
+};
+
+// Why a record cannot be destroyed now (empty: it can).
+struct Protection {
+  std::string document_id, archive_number;
+  std::vector<std::string> reasons;  // e.g. "legal hold 3: 诉讼", "open loan", "retention until 2031-06-30"
+};
+
+class DestructionService {
+ public:
+  struct Deps {
+    Vault* vault = nullptr;
+    LocalBlobStore* blobs = nullptr;
+    DestructionStore* store = nullptr;
+    const PolicyEngine* roles = nullptr;
+    const RetentionPolicy* retention = nullptr;
+    IdentityStore* identity = nullptr;
+    AuditLog* audit = nullptr;
+    const Signer* signer = nullptr;  // purpose "certificate"
+    const Clock* clock = nullptr;
+    std::vector<std::string> passes = {"random", "random", "zeros"};
+    std::string organisation = "sales-vault";
+    std::function<void(const char*)> crash_point;  // fault-injection tests
+  };
+  explicit DestructionService(Deps deps) : d_(std::move(deps)) {}
+
+  StatusOr<Destruction> Request(const Subject& who, const DestructionRequest& request);
+  StatusOr<Destruction> Approve(const Subject& who, const std::string& id, const std::string& witness);
+  StatusOr<Destruction> Execute(const Subject& who, const std::string& id);
+  // Finishes every destruction a crash left executing.
+  Status Resume();
+  StatusOr<Destruction> Get(const Subject& who, const std::string& id);
+  // What stands in the way of destroying each record (data-subject preview).
+  StatusOr<std::vector<Protection>> Check(const std::vector<std::string>& documents, const std::string& reason,
+                                          bool legal_approved);
+
+  StatusOr<LegalHold> AddHold(const Subject& who, const std::string& scope, const std::string& target,
+                              const std::string& reason);
+  Status ReleaseHold(const Subject& who, int64_t id);
+
+  // The certificate of a destroyed document, or "" (for 410 answers).
+  StatusOr<std::string> CertificateOfDestroyed(const std::string& document_id);
+
+ private:
+  Status RunSteps(const std::string& id, const std::string& actor);
+  StatusOr<Certificate> MakeCertificate(const Destruction& d);
+  void Crash(const char* point) const {
+    if (d_.crash_point) d_.crash_point(point);
+  }
+  bool Can(const Subject& who, const char* action) const { return d_.roles->RoleMayEver(who.role, action); }
+  Deps d_;
+};
+
+// The canonical form of a JSON value (objects with sorted keys, no
+// whitespace, integers and strings only besides booleans), as signed.
+std::string CanonicalJsonOf(const std::string& json);
+
+}  // namespace vault
+
+#include "vault/destruction/certificate_pdf.h"
+
+namespace vault {
+// The human-readable view of a stored certificate (for cert.pdf), read back
+// from its signed JSON so the PDF never says more than the evidence.
+StatusOr<CertificateView> ViewOfCertificate(const Certificate& c);
+}  // namespace vault
