@@ -43,5 +43,6 @@ int CmdUser(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdDept(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdExport(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdBorrow(const GlobalOptions& g, const std::vector<std::string>& argv);
+int CmdCert(const GlobalOptions& g, const std::vector<std::string>& argv);
 
 }  // namespace vaultctl

@@ -31,7 +31,8 @@ const char kHelp[] =
     "  user add|set|passwd|disable|enable|list|assign|unassign   accounts for vaultd\n"
     "  dept add|list         departments\n"
     "  export ID --for USER -o OUT.pdf   a stamped, traceable copy\n"
-    "  borrow request|approve|reject|withdraw|issue|renew|recall|revoke|return|copy|\n"
+    "  cert list | verify --chain | get ID --out DIR\n"
+    "                                   destruction certificates (docs/certificates.md)\n"    "  borrow request|approve|reject|withdraw|issue|renew|recall|revoke|return|copy|\n"
     "         show|list|register|schedule|notifications|incidents   loans (借阅) as a vault user\n"
     "\n"
     "Run `vaultctl COMMAND --help` for a command's options.\n"
@@ -98,6 +99,7 @@ int main(int argc, char** argv) {
   if (cmd == "dept") return CmdDept(g, rest);
   if (cmd == "export") return CmdExport(g, rest);
   if (cmd == "borrow") return CmdBorrow(g, rest);
+  if (cmd == "cert") return CmdCert(g, rest);
   std::fprintf(stderr, "vaultctl: unknown command '%s'\n\n%s", cmd.c_str(), kHelp);
   return kExitUsage;
 }

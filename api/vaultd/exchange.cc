@@ -271,6 +271,15 @@ bool Exchange::LoadDocument(const std::string& id, const std::string& action, va
     Error(st);
     return false;
   }
+  if (action == "document.version") {
+    // No new version of a record that is destroyed or being destroyed.
+    Status usable = ctx_.destructions->CheckUsable(doc->id);
+    if (!usable.ok()) {
+      Audit(action, doc->archive_number, usable);
+      Error(usable);
+      return false;
+    }
+  }
   if (action == "document.content" || action == "document.export") {
     // A destroyed record is gone for good: 410 with its certificate.
     auto cert = ctx_.destructions->CertificateOfDestroyed(doc->id);
@@ -280,6 +289,12 @@ bool Exchange::LoadDocument(const std::string& id, const std::string& action, va
                               : cert.status();
       Audit(action, doc->archive_number, gone);
       Error(gone);
+      return false;
+    }
+    Status usable = ctx_.destructions->CheckUsable(doc->id);  // being destroyed: 409
+    if (!usable.ok()) {
+      Audit(action, doc->archive_number, usable);
+      Error(usable);
       return false;
     }
     // A loan of this document past its due time ends the borrower's access

@@ -7,6 +7,9 @@
 #include "api/vaultd/routes.h"
 #include "vault/base/hex.h"
 #include "vault/base/parse.h"
+#include "vault/crypto/sha256.h"
+#include "vault/destruction/certificate_check.h"
+#include "vault/destruction/destruction_register.h"
 
 namespace vaultd {
 
@@ -143,6 +146,7 @@ void HandleGetCertificateFile(Exchange& ex, const PathParams& p) {
     body = c->json;
   } else if (kind == "sig") {
     auto sig = vault::HexDecode(c->signature);
+    if (!sig) return ex.Error(vault::DataLossError("certificate.malformed", "the stored signature is malformed"));
     body.assign(sig->begin(), sig->end());
     type = "application/octet-stream";
   } else if (kind == "minisig") {
@@ -257,6 +261,197 @@ void HandleRetentionDue(Exchange& ex, const PathParams&) {
   }
   if (!ex.AuditOrFail("retention.read", "retention", std::to_string(items->size()) + " due")) return;
   ex.SendItems(items);
+}
+
+}  // namespace vaultd
+
+namespace vaultd {
+
+// POST /api/v1/certificates/verify {"certificate": "<cert.json>", "signature": "<hex of cert.json.sig>"}
+// -> {"signature_valid", "known", "certificate", "chain_intact", "chain_problems"}
+void HandleVerifyCertificate(Exchange& ex, const PathParams&) {
+  if (!ex.Authenticate("certificate.verify", "certificates") || !ex.Allowed("certificate.read", "certificates")) return;
+  std::string json, signature;
+  auto body = ex.JsonBody();
+  Status s = body.ok() ? Exchange::StringFields(*body, {{"certificate", &json}, {"signature", &signature}})
+                       : body.status();
+  if (!s.ok()) return ex.Error(s);
+  auto sig = vault::HexDecode(signature);
+  auto signer = vault::Signer::FromKeyRing(ex.ctx().vault->keys(), "certificate");
+  if (!signer.ok()) return ex.Error(signer.status());
+  auto& store = ex.ctx().vault->destructions();
+  auto certs = store.Certificates();
+  auto referenced = store.ReferencedCertificateIds();
+  if (!certs.ok() || !referenced.ok()) return ex.Error(certs.ok() ? referenced.status() : certs.status());
+  const std::string sha = vault::Sha256::HexOf(json);
+  bool valid = sig && vault::CertificateSignatureValid(json, std::string(sig->begin(), sig->end()),
+                                                       (*signer)->public_key());
+  std::string known;
+  for (const auto& c : *certs) {
+    if (c.sha256 == sha) known = c.id;
+    // Signed by an earlier key (before a rotation): its own recorded key.
+    auto pk = vault::HexDecode(c.public_key);
+    if (!valid && c.sha256 == sha && sig && pk && pk->size() == 32) {
+      vault::Signer::PublicKey key{};
+      std::copy(pk->begin(), pk->end(), key.begin());
+      valid = vault::CertificateSignatureValid(json, std::string(sig->begin(), sig->end()), key);
+    }
+  }
+  vault::ChainReport chain = vault::VerifyCertificateChain(*certs, *referenced);
+  if (!ex.AuditOrFail("certificate.verify", known.empty() ? "unknown" : known,
+                      std::string(valid ? "valid" : "invalid") + ", chain " + (chain.intact() ? "intact" : "broken"))) {
+    return;
+  }
+  auto o = Obj();
+  o->set("signature_valid", valid);
+  o->set("known", !known.empty());
+  o->set("certificate", known);
+  o->set("sha256", sha);
+  o->set("chain_intact", chain.intact());
+  Poco::JSON::Array::Ptr problems = new Poco::JSON::Array;
+  for (const auto& p : chain.problems) problems->add(p.certificate + ": " + p.problem);
+  o->set("chain_problems", problems);
+  ex.SendObject(200, o);
+}
+
+// GET /api/v1/destructions/register?format=csv|pdf (销毁清册)
+void HandleDestructionRegister(Exchange& ex, const PathParams&) {
+  if (!ex.Authenticate("destruction.register", "register") || !ex.Allowed("certificate.read", "register")) return;
+  std::string format = "csv";
+  for (const auto& kv : ex.query()) {
+    if (kv.first != "format" || (kv.second != "csv" && kv.second != "pdf")) {
+      return ex.Error(vault::InvalidArgumentError("request.bad_parameter", "format must be csv or pdf"));
+    }
+    format = kv.second;
+  }
+  auto done = ex.ctx().vault->destructions().Completed();
+  if (!done.ok()) return ex.Error(done.status());
+  static const std::map<std::string, std::string> kReasons = {{"retention_expired", "保管期满"},
+                                                              {"customer_request", "客户申请删除"},
+                                                              {"business_ended", "业务终止"}};
+  std::vector<vault::DestructionRegisterRow> rows;
+  for (const auto& d : *done) {
+    for (const auto& i : d.items) {
+      vault::DestructionRegisterRow r;
+      r.seq = std::to_string(rows.size() + 1);
+      r.archive_number = i.archive_number;
+      r.title = i.title;
+      r.quantity = std::to_string(i.versions) + " 版本";
+      auto reason = kReasons.find(d.reason);
+      r.reason = (reason == kReasons.end() ? d.reason : reason->second) + "（" + d.reference + "）";
+      r.destroyed_at = d.completed_at;
+      r.approvers = d.approved_by;
+      r.archivist = d.requested_by;
+      r.witness = d.witness;
+      rows.push_back(std::move(r));
+    }
+  }
+  std::string out;
+  if (format == "csv") {
+    out = vault::DestructionRegisterCsv(rows);
+  } else {
+    auto pdf = vault::DestructionRegisterPdf(rows, "销毁清册（时间均为 UTC）", vault::FormatUtc(vault::SystemClock()->Now()),
+                                             "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc");
+    if (!pdf.ok()) return ex.Error(pdf.status());
+    out = std::move(*pdf);
+  }
+  if (!ex.AuditOrFail("destruction.register", "register", format + ", " + std::to_string(rows.size()) + " rows")) return;
+  auto& resp = ex.resp();
+  resp.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
+  resp.setContentType(format == "csv" ? "text/csv; charset=utf-8" : "application/pdf");
+  resp.setContentLength64(static_cast<Poco::Int64>(out.size()));
+  resp.sendBuffer(out.data(), out.size());
+}
+
+// GET /api/v1/customers/{customer}/erasure: what a data subject's erasure
+// request would destroy, and what is protected and why.
+// POST /api/v1/customers/{customer}/erasure {"reference"}: a destruction
+// request (reason customer_request) for the erasable records only.
+namespace {
+struct ErasurePlan {
+  std::vector<std::string> erasable;
+  Poco::JSON::Array::Ptr json = new Poco::JSON::Array;
+};
+vault::StatusOr<ErasurePlan> PlanErasure(Exchange& ex, const std::string& customer) {
+  vault::DocumentFilter f;
+  f.customer_number = customer;
+  f.limit = 1000;
+  ErasurePlan plan;
+  for (;;) {
+    auto page = ex.vault().Search(f);
+    if (!page.ok()) return page.status();
+    std::vector<std::string> ids;
+    for (const auto& d : page->documents) ids.push_back(d.id);
+    VAULT_ASSIGN_OR_RETURN(auto checks, ex.ctx().destructions->Check(ids, "customer_request", true));
+    for (const auto& c : checks) {
+      auto o = Obj();
+      o->set("document", c.document_id);
+      o->set("archive_number", c.archive_number);
+      o->set("erasable", c.reasons.empty());
+      Poco::JSON::Array::Ptr why = new Poco::JSON::Array;
+      for (const auto& r : c.reasons) why->add(r);
+      o->set("protected_by", why);
+      plan.json->add(o);
+      if (c.reasons.empty()) plan.erasable.push_back(c.document_id);
+    }
+    if (static_cast<int64_t>(page->documents.size()) < f.limit) break;
+    f.offset += f.limit;
+  }
+  return plan;
+}
+}  // namespace
+
+void HandleErasurePreview(Exchange& ex, const PathParams& p) {
+  if (!ex.Authenticate("erasure.preview", p[0].substr(0, 64))) return;
+  if (!ex.ctx().policy->RoleMayEver(ex.subject().role, "destruction.request") &&
+      !ex.ctx().policy->RoleMayEver(ex.subject().role, "hold.manage")) {
+    Status denied(vault::StatusCode::kPermissionDenied, "access.denied", "not allowed");
+    ex.Audit("erasure.preview", p[0].substr(0, 64), denied);
+    return ex.Error(denied);
+  }
+  auto plan = PlanErasure(ex, p[0]);
+  if (!plan.ok()) return ex.Error(plan.status());
+  if (!ex.AuditOrFail("erasure.preview", p[0].substr(0, 64), std::to_string(plan->erasable.size()) + " erasable")) {
+    return;
+  }
+  auto o = Obj();
+  o->set("customer", p[0]);
+  o->set("records", plan->json);
+  ex.SendObject(200, o);
+}
+
+void HandleErasureRequest(Exchange& ex, const PathParams& p) {
+  if (!ex.Authenticate("destruction.request", p[0].substr(0, 64))) return;
+  if (!ex.ctx().policy->RoleMayEver(ex.subject().role, "destruction.request")) {
+    Status denied(vault::StatusCode::kPermissionDenied, "access.denied", "your role may not request destructions");
+    ex.Audit("destruction.request", p[0].substr(0, 64), denied);
+    return ex.Error(denied);
+  }
+  std::string reference;
+  auto body = ex.JsonBody();
+  Status s = body.ok() ? Exchange::StringFields(*body, {{"reference", &reference}}) : body.status();
+  if (!s.ok()) return ex.Error(s);
+  auto plan = PlanErasure(ex, p[0]);
+  if (!plan.ok()) return ex.Error(plan.status());
+  if (plan->erasable.empty()) {
+    Status none = vault::FailedPreconditionError("destruction.nothing_erasable",
+                                                 "every record of this customer is protected (see the preview)");
+    ex.Audit("destruction.request", p[0].substr(0, 64), none);
+    return ex.Error(none);
+  }
+  vault::DestructionRequest req;
+  req.documents = plan->erasable;
+  req.reason = "customer_request";
+  req.reference = reference;
+  auto d = ex.ctx().destructions->Request(ex.subject(), req);
+  if (!d.ok()) {
+    ex.Audit("destruction.request", p[0].substr(0, 64), d.status());
+    return ex.Error(d.status());
+  }
+  if (!ex.AuditOrFail("destruction.request", d->id, "erasure for customer " + p[0].substr(0, 64))) return;
+  auto o = DestructionJson(*d);
+  o->set("preview", plan->json);
+  ex.SendObject(201, o);
 }
 
 }  // namespace vaultd

@@ -44,15 +44,19 @@ const std::vector<Route>& RouteTable() {
       {"GET", "/api/v1/keys/signing.pem", HandleSigningKeyPem},
       {"GET", "/api/v1/keys/signing.pub", HandleSigningKeyMinisign},
       {"POST", "/api/v1/destructions", HandleCreateDestruction},
+      {"GET", "/api/v1/destructions/register", HandleDestructionRegister},
       {"GET", "/api/v1/destructions/{id}", HandleGetDestruction},
       {"POST", "/api/v1/destructions/{id}/approve", HandleApproveDestruction},
       {"POST", "/api/v1/destructions/{id}/execute", HandleExecuteDestruction},
       {"GET", "/api/v1/certificates", HandleListCertificates},
+      {"POST", "/api/v1/certificates/verify", HandleVerifyCertificate},
       {"GET", "/api/v1/certificates/{file}", HandleGetCertificateFile},
       {"GET", "/api/v1/holds", HandleListHolds},
       {"POST", "/api/v1/holds", HandleCreateHold},
       {"POST", "/api/v1/holds/{id}/release", HandleReleaseHold},
       {"GET", "/api/v1/retention/due", HandleRetentionDue},
+      {"GET", "/api/v1/customers/{customer}/erasure", HandleErasurePreview},
+      {"POST", "/api/v1/customers/{customer}/erasure", HandleErasureRequest},
   };
   return kRoutes;
 }

@@ -91,5 +91,9 @@ void HandleListHolds(Exchange& ex, const PathParams& p);
 void HandleCreateHold(Exchange& ex, const PathParams& p);
 void HandleReleaseHold(Exchange& ex, const PathParams& p);
 void HandleRetentionDue(Exchange& ex, const PathParams& p);
+void HandleVerifyCertificate(Exchange& ex, const PathParams& p);
+void HandleDestructionRegister(Exchange& ex, const PathParams& p);
+void HandleErasurePreview(Exchange& ex, const PathParams& p);
+void HandleErasureRequest(Exchange& ex, const PathParams& p);
 
 }  // namespace vaultd

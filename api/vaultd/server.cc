@@ -75,6 +75,7 @@ vault::Status VaultServer::Start() {
   deps.exporter = exporter_.get();
   deps.audit = &vault_->audit();
   deps.clock = vault::SystemClock();
+  deps.document_usable = [this](const std::string& id) { return destructions_->CheckUsable(id); };
   borrows_ = std::make_unique<vault::BorrowService>(deps);
   auto retention = vault::RetentionPolicy::FromJson(options_.retention_json.empty() ? vault::kDefaultRetentionJson
                                                                                    : options_.retention_json);

@@ -132,6 +132,12 @@ const std::map<std::string, std::map<std::string, int>> kOtherRoutes = {
     {"POST /api/v1/holds", {{"admin", 403}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 201}, {"auditor", 403}}},
     {"POST /api/v1/holds/{id}/release", {{"admin", 403}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 404}, {"auditor", 403}}},
     {"GET /api/v1/retention/due", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"POST /api/v1/certificates/verify", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 200}, {"auditor", 200}}},
+    {"GET /api/v1/destructions/register", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 200}, {"auditor", 200}}},
+    {"GET /api/v1/customers/{customer}/erasure", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 200}, {"auditor", 403}}},
+    // Every record of C001 is under retention except by a customer request:
+    // the archive admin's erasure request is created (201).
+    {"POST /api/v1/customers/{customer}/erasure", {{"admin", 403}, {"archive_admin", 201}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
 };
 
 // Without a valid token: expected status per route.
@@ -268,6 +274,13 @@ class AuthzMatrixTest : public ::testing::Test {
       return Call(method, path, token, method == "POST" ? R"({"witness":"监销人"})" : "");
     }
     if (route == "GET /api/v1/certificates/{file}") return Call("GET", "/api/v1/certificates/CERT-999999.json", token);
+    if (route == "POST /api/v1/certificates/verify") {
+      return Call("POST", path, token, R"({"certificate":"{}","signature":"00"})");
+    }
+    if (route.find("{customer}") != std::string::npos) {
+      path.replace(path.find("{customer}"), 10, "C001");
+      return Call(method, path, token, method == "POST" ? R"({"reference":"矩阵"})" : "");
+    }
     if (route == "POST /api/v1/holds") {
       return Call("POST", path, token, R"({"scope":"customer","target":"C999","reason":"矩阵"})");
     }

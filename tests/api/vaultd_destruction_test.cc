@@ -9,6 +9,7 @@
 #include <boost/filesystem.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 
 #include "tests/api/vaultd_fixture.h"
 #include "tests/support/pdf_fixtures.h"
@@ -90,6 +91,73 @@ TEST_F(VaultdDestructionTest, AnErasureRequestDestroysTheRecordWithAVerifiableCe
   Reply list = Call("GET", "/api/v1/certificates", auditor);
   ASSERT_EQ(list.status, 200);
   EXPECT_THAT(list.body, HasSubstr(cert));
+  // The verify route: the genuine file and signature, then a changed byte.
+  const std::string sig_hex = [&] {
+    std::string raw = Call("GET", "/api/v1/certificates/" + cert + ".sig", auditor).body;
+    static const char* kHex = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : raw) {
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+    return out;
+  }();
+  auto verify_body = [&](const std::string& file) {
+    Poco::JSON::Object o;
+    o.set("certificate", file);
+    o.set("signature", sig_hex);
+    std::ostringstream out;
+    o.stringify(out);
+    return out.str();
+  };
+  Reply ok = Call("POST", "/api/v1/certificates/verify", auditor, verify_body(json));
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_TRUE(ok.json()->getValue<bool>("signature_valid"));
+  EXPECT_TRUE(ok.json()->getValue<bool>("known"));
+  EXPECT_TRUE(ok.json()->getValue<bool>("chain_intact"));
+  Reply bad = Call("POST", "/api/v1/certificates/verify", auditor, verify_body(changed));
+  ASSERT_EQ(bad.status, 200);
+  EXPECT_FALSE(bad.json()->getValue<bool>("signature_valid"));
+  EXPECT_FALSE(bad.json()->getValue<bool>("known"));
+  // The destruction register (销毁清册).
+  Reply reg = Call("GET", "/api/v1/destructions/register?format=csv", auditor);
+  ASSERT_EQ(reg.status, 200);
+  EXPECT_THAT(reg.body, HasSubstr("监销人"));
+  EXPECT_THAT(reg.body, HasSubstr(south_.archive_number));
+  EXPECT_THAT(reg.body, HasSubstr("王监销"));
+}
+
+TEST_F(VaultdDestructionTest, AnErasurePreviewShowsWhatIsProtectedAndOnlyTheRestIsDestroyed) {
+  const std::string archivist = Login("archivist"), lawyer = Login("legal1");
+  // A hold on one of the customer's records.
+  Reply hold = Call("POST", "/api/v1/holds", lawyer,
+                    R"({"scope":"document","target":")" + south_.id + R"(","reason":"证据保全"})");
+  ASSERT_EQ(hold.status, 201) << hold.body;
+  Reply preview = Call("GET", "/api/v1/customers/C001/erasure", archivist);
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  auto records = preview.json()->getArray("records");
+  ASSERT_EQ(records->size(), 3u);
+  int erasable = 0;
+  for (size_t i = 0; i < records->size(); ++i) {
+    auto r = records->getObject(static_cast<unsigned>(i));
+    if (r->getValue<bool>("erasable")) {
+      ++erasable;
+    } else {
+      EXPECT_EQ(r->getValue<std::string>("document"), south_.id);
+      EXPECT_THAT(r->getArray("protected_by")->getElement<std::string>(0), HasSubstr("证据保全"));
+    }
+  }
+  EXPECT_EQ(erasable, 2);
+  Reply req = Call("POST", "/api/v1/customers/C001/erasure", archivist, R"({"reference":"客户删除申请 2026-11"})");
+  ASSERT_EQ(req.status, 201) << req.body;
+  const std::string id = req.json()->getValue<std::string>("id");
+  EXPECT_EQ(req.json()->getArray("items")->size(), 2u);
+  ASSERT_EQ(Call("POST", "/api/v1/destructions/" + id + "/approve", lawyer, R"({"witness":"监销人甲"})").status, 200);
+  Reply done = Call("POST", "/api/v1/destructions/" + id + "/execute", archivist);
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(Call("GET", "/api/v1/documents/" + east_.id + "/content", archivist).status, 410);
+  EXPECT_EQ(Call("GET", "/api/v1/documents/" + secret_.id + "/content", archivist).status, 410);
+  EXPECT_EQ(Call("GET", "/api/v1/documents/" + south_.id + "/content", archivist).status, 200) << "the held one stays";
 }
 
 TEST_F(VaultdDestructionTest, HoldsAreForLegalAndBlockDestruction) {

@@ -14,7 +14,10 @@
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_vault.h"
 #include "vault/base/hex.h"
+#include "vault/destruction/certificate_check.h"
 #include "vault/destruction/destruction_service.h"
+#include "vault/borrow/borrow_store.h"
+#include <sys/wait.h>
 #include "vault/keys/minisign.h"
 #include "vault/policy/default_roles.h"
 #include "vault/retention/default_retention.h"
@@ -272,6 +275,61 @@ TEST_P(DestructionCrashTest, ACrashAfterAnyStepFinishesExactlyOnceOnRestart) {
 INSTANTIATE_TEST_SUITE_P(Steps, DestructionCrashTest,
                          ::testing::Values("after_snapshot", "after_erase", "after_pass_1", "after_pass_2",
                                            "after_pass_3", "after_overwrite", "after_ghost", "after_certificate"));
+
+TEST_F(DestructionTest, ARecordOnLoanIsRefused) {
+  Borrow b;
+  b.id = "JYTESTLOAN0001";
+  b.borrower = "clerk";
+  b.borrower_department = "档案室";
+  b.purpose = "核对";
+  b.kind = "paper";
+  b.rule = "default";
+  b.state = "issued";
+  b.requested_at = b.issued_at = FormatUtc(clock_.Now());
+  b.due_at = FormatUtc(clock_.Now() + std::chrono::hours(24));
+  BorrowItem item;
+  item.document_id = old_;
+  item.archive_number = "x";
+  b.items.push_back(item);
+  ASSERT_TRUE(lv_->borrows().Insert(b).ok());
+  DestructionRequest r;
+  r.documents = {old_};
+  r.reason = "retention_expired";
+  r.reference = "纪要";
+  auto refused = service_->Request(As("archivist"), r);
+  EXPECT_EQ(refused.status().reason(), "destruction.protected");
+  EXPECT_NE(refused.status().message().find("open loan"), std::string::npos);
+  EXPECT_TRUE(lv_->destructions().Certificates()->empty());
+}
+
+TEST_F(DestructionTest, VaultctlDetectsADeletedCertificate) {
+  clock_.Advance(4 * kYear);  // both records past retention
+  for (const std::string& doc : {old_, fresh_}) {
+    Destruction d = Approved(doc);
+    ASSERT_TRUE(service_->Execute(As("archivist"), d.id).ok());
+  }
+  const std::string env = "VAULT_DATA=" + config_.data_dir + " VAULT_KEY_FILE=" + config_.key_file + " ";
+  const std::string verify = env + VAULT_VAULTCTL + std::string(" cert verify --chain >/dev/null 2>&1");
+  EXPECT_EQ(std::system(verify.c_str()), 0);
+  auto direct = VerifyCertificateChain(*lv_->destructions().Certificates(),
+                                       *lv_->destructions().ReferencedCertificateIds());
+  EXPECT_TRUE(direct.intact());
+  // Someone deletes the first certificate from the store.
+  ASSERT_EQ(std::system(("sqlite3 " + config_.data_dir + "/metadata.db \"DELETE FROM certificates WHERE seq = 1\"").c_str()), 0);
+  EXPECT_EQ(WEXITSTATUS(std::system(verify.c_str())), 3);
+  auto broken = VerifyCertificateChain(*lv_->destructions().Certificates(),
+                                       *lv_->destructions().ReferencedCertificateIds());
+  EXPECT_FALSE(broken.intact());
+}
+
+TEST_F(DestructionTest, DeletingTheNewestCertificateIsDetectedToo) {
+  Destruction d = Approved(old_);
+  ASSERT_TRUE(service_->Execute(As("archivist"), d.id).ok());
+  ASSERT_EQ(std::system(("sqlite3 " + config_.data_dir + "/metadata.db \"DELETE FROM certificates\"").c_str()), 0);
+  auto report = VerifyCertificateChain(*lv_->destructions().Certificates(),
+                                       *lv_->destructions().ReferencedCertificateIds());
+  ASSERT_FALSE(report.intact()) << "the completed destruction still names it";
+}
 
 }  // namespace
 }  // namespace vault

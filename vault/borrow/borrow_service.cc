@@ -163,6 +163,7 @@ StatusOr<Borrow> BorrowService::Request(const Subject& who, const BorrowRequest&
     if (!seen.insert(doc->id).second) {
       return InvalidArgumentError("borrow.duplicate_document", "a document is named twice");
     }
+    if (d_.document_usable) VAULT_RETURN_IF_ERROR(d_.document_usable(doc->id));
     const LoanRule& r = d_.policy->RuleFor(doc->meta.classification, doc->meta.doc_type, doc->meta.department);
     if (rule && rule->name != r.name) {
       return InvalidArgumentError("borrow.mixed_rules", "these documents fall under different loan rules (" +
@@ -319,6 +320,9 @@ StatusOr<Borrow> BorrowService::Issue(const Subject& who, const std::string& id,
   VAULT_ASSIGN_OR_RETURN(Borrow current, d_.store->Get(id));
   if (current.state != bs::kApproved) return BadState(current, "only an approved loan can be issued");
   std::vector<BorrowItem> issued = current.items;
+  if (d_.document_usable) {
+    for (const auto& item : issued) VAULT_RETURN_IF_ERROR(d_.document_usable(item.document_id));
+  }
   if (current.kind == "electronic") {
     VAULT_ASSIGN_OR_RETURN(User borrower, d_.identity->GetUser(current.borrower));
     for (BorrowItem& item : issued) {

@@ -22,6 +22,7 @@
 // Thread-safety: safe for concurrent use (the collaborators are).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -83,6 +84,8 @@ class BorrowService {
     Exporter* exporter = nullptr;
     AuditLog* audit = nullptr;  // the scheduler's transitions
     const Clock* clock = nullptr;
+    // Optional: refuses documents that are destroyed or being destroyed.
+    std::function<Status(const std::string& document_id)> document_usable;
   };
   explicit BorrowService(Deps deps) : d_(deps) {}
 

@@ -5,13 +5,17 @@
 #include <Poco/JSON/Parser.h>
 #include <sodium.h>
 #include <sys/statfs.h>
+#include <dirent.h>
 #include <unistd.h>
+
+#include <cstring>
 
 #include <algorithm>
 #include <fstream>
 #include <set>
 
 #include "vault/audit/canonical_json.h"
+#include "vault/documents/field_dictionary.h"
 #include "vault/base/hex.h"
 #include "vault/crypto/sha256.h"
 #include "vault/keys/minisign.h"
@@ -113,7 +117,8 @@ std::string CanonicalJsonOf(const std::string& json) {
 }
 
 StatusOr<std::vector<Protection>> DestructionService::Check(const std::vector<std::string>& documents,
-                                                            const std::string& reason, bool legal_approved) {
+                                                            const std::string& reason, bool legal_approved,
+                                                            const std::string& except_id) {
   std::vector<Protection> out;
   const TimePoint now = d_.clock->Now();
   for (const std::string& ref : documents) {
@@ -126,6 +131,8 @@ StatusOr<std::vector<Protection>> DestructionService::Check(const std::vector<st
     VAULT_ASSIGN_OR_RETURN(auto holds, d_.store->HoldsOn(doc.id, doc.meta.customer_number));
     for (const auto& h : holds) p.reasons.push_back("legal hold " + std::to_string(h.id) + ": " + h.reason);
     VAULT_ASSIGN_OR_RETURN(int64_t loans, d_.store->OpenLoans(doc.id));
+    VAULT_ASSIGN_OR_RETURN(std::string other, d_.store->OpenDestructionOf(doc.id, except_id));
+    if (!other.empty()) p.reasons.push_back("in destruction " + other);
     if (loans > 0) p.reasons.push_back("open loan");
     if (!(reason == "customer_request" && legal_approved)) {
       RetentionDecision r = d_.retention->Decide(doc, {});
@@ -146,7 +153,7 @@ StatusOr<Destruction> DestructionService::Request(const Subject& who, const Dest
     return InvalidArgumentError("destruction.bad_reason",
                                 "reason must be retention_expired, customer_request or business_ended");
   }
-  if (req.reference.empty() || req.reference.size() > 500) {
+  if (req.reference.empty() || req.reference.size() > 500 || !FieldDictionary::IsValidUtf8(req.reference)) {
     return InvalidArgumentError("destruction.reference_required", "give a reference (at most 500 bytes)");
   }
   if (req.documents.empty() || req.documents.size() > 1000) {
@@ -194,7 +201,7 @@ StatusOr<Destruction> DestructionService::Request(const Subject& who, const Dest
 StatusOr<Destruction> DestructionService::Approve(const Subject& who, const std::string& id,
                                                   const std::string& witness) {
   if (!Can(who, "destruction.approve")) return Denied("access.denied", "your role may not approve destructions");
-  if (witness.empty() || witness.size() > 200) {
+  if (witness.empty() || witness.size() > 200 || !FieldDictionary::IsValidUtf8(witness)) {
     return InvalidArgumentError("destruction.witness_required", "name the witness (监销人)");
   }
   const std::string at = FormatUtc(d_.clock->Now());
@@ -228,7 +235,7 @@ StatusOr<Destruction> DestructionService::Execute(const Subject& who, const std:
     // appeared since the request.
     std::vector<std::string> ids;
     for (const auto& i : d.items) ids.push_back(i.document_id);
-    VAULT_ASSIGN_OR_RETURN(auto checks, Check(ids, d.reason, d.reason == "customer_request"));
+    VAULT_ASSIGN_OR_RETURN(auto checks, Check(ids, d.reason, d.reason == "customer_request", d.id));
     for (const auto& p : checks) {
       if (!p.reasons.empty()) {
         return FailedPreconditionError("destruction.protected", p.archive_number + ": " + p.reasons.front());
@@ -241,12 +248,34 @@ StatusOr<Destruction> DestructionService::Execute(const Subject& who, const std:
 
 Status DestructionService::Resume() {
   VAULT_ASSIGN_OR_RETURN(std::vector<std::string> ids, d_.store->Unfinished());
-  for (const auto& id : ids) VAULT_RETURN_IF_ERROR(RunSteps(id, "resume"));
-  return Status::Ok();
+  Status first;
+  for (const auto& id : ids) {
+    Status s = RunSteps(id, "resume");  // one stuck destruction does not hold up the others
+    if (!s.ok() && first.ok()) first = s;
+  }
+  return first;
 }
 
 Status DestructionService::RunSteps(const std::string& id, const std::string& actor) {
+  std::lock_guard<std::mutex> lock(run_mu_);
+  try {
+    return RunStepsLocked(id, actor);
+  } catch (const Poco::Exception& e) {
+    return InternalError("destruction.failed", "destruction " + id + " stopped: " + e.displayText());
+  } catch (const std::exception& e) {
+    return InternalError("destruction.failed", "destruction " + id + " stopped: " + e.what());
+  }
+}
+
+Status DestructionService::RunStepsLocked(const std::string& id, const std::string& actor) {
   VAULT_ASSIGN_OR_RETURN(Destruction d, d_.store->Get(id));
+  // Each journal update names the step it expects: a step is never applied twice.
+  auto expect = [](Destruction& x, const char* step) -> Status {
+    if (x.step != step) {
+      return FailedPreconditionError("destruction.conflict", "the destruction moved on meanwhile (" + x.step + ")");
+    }
+    return Status::Ok();
+  };
   auto audit = [&](const std::string& action, const std::string& detail) -> Status {
     if (!d_.audit) return Status::Ok();
     AuditRecord r;
@@ -284,6 +313,7 @@ Status DestructionService::RunSteps(const std::string& id, const std::string& ac
     }
     const std::string at = FormatUtc(d_.clock->Now());
     VAULT_ASSIGN_OR_RETURN(d, d_.store->Update(id, [&](Destruction& x) -> Status {
+                             VAULT_RETURN_IF_ERROR(expect(x, step::kNone));
                              x.items = items;
                              x.state = "executing";
                              x.started_at = at;
@@ -302,6 +332,7 @@ Status DestructionService::RunSteps(const std::string& id, const std::string& ac
     VAULT_RETURN_IF_ERROR(d_.store->EraseKeys(docs, artifacts));
     Crash("after_erase");
     VAULT_ASSIGN_OR_RETURN(d, d_.store->Update(id, [&](Destruction& x) -> Status {
+                             VAULT_RETURN_IF_ERROR(expect(x, step::kSnapshotted));
                              x.step = step::kErased;
                              return Status::Ok();
                            }));
@@ -314,6 +345,15 @@ Status DestructionService::RunSteps(const std::string& id, const std::string& ac
     for (const auto& i : d.items) {
       for (const auto& blob : i.blobs) {
         const std::string path = d_.blobs->PathOf(blob);
+        // A crash between the rename and the unlink of an earlier run leaves
+        // a ".destroyed-*" file (already overwritten, its key erased): remove it.
+        const std::string dir = path.substr(0, path.rfind('/'));
+        if (auto* dh = ::opendir(dir.c_str())) {
+          while (auto* e = ::readdir(dh)) {
+            if (std::strncmp(e->d_name, ".destroyed-", 11) == 0) (void)::unlink((dir + "/" + e->d_name).c_str());
+          }
+          ::closedir(dh);
+        }
         if (::access(path.c_str(), F_OK) != 0) {
           ++already;  // removed by an earlier, interrupted run
           continue;
@@ -341,6 +381,7 @@ Status DestructionService::RunSteps(const std::string& id, const std::string& ac
     std::ostringstream js;
     summary->stringify(js);
     VAULT_ASSIGN_OR_RETURN(d, d_.store->Update(id, [&](Destruction& x) -> Status {
+                             VAULT_RETURN_IF_ERROR(expect(x, step::kErased));
                              x.step = step::kOverwritten;
                              x.passes = js.str();
                              return Status::Ok();
@@ -349,9 +390,20 @@ Status DestructionService::RunSteps(const std::string& id, const std::string& ac
     Crash("after_overwrite");
   }
   if (d.step == step::kOverwritten) {
+    // Nothing may have been added since the snapshot (a version or a copy
+    // would have escaped the erase and the overwrite): never certify then.
+    for (const auto& i : d.items) {
+      VAULT_ASSIGN_OR_RETURN(std::vector<VersionRecord> now_versions, d_.vault->Versions(i.document_id));
+      VAULT_ASSIGN_OR_RETURN(std::vector<std::string> now_artifacts, d_.store->ArtifactsOf(i.document_id));
+      if (static_cast<int64_t>(now_versions.size()) != i.versions || now_artifacts.size() != i.artifacts.size()) {
+        return DataLossError("destruction.changed_during", i.archive_number +
+                                                               " changed during its destruction; no certificate");
+      }
+    }
     const std::string at = FormatUtc(d_.clock->Now());
     for (const auto& i : d.items) VAULT_RETURN_IF_ERROR(d_.store->MarkDestroyed(i.document_id, id, at));
     VAULT_ASSIGN_OR_RETURN(d, d_.store->Update(id, [&](Destruction& x) -> Status {
+                             VAULT_RETURN_IF_ERROR(expect(x, step::kOverwritten));
                              x.step = step::kGhosted;
                              return Status::Ok();
                            }));
@@ -369,6 +421,7 @@ Status DestructionService::RunSteps(const std::string& id, const std::string& ac
     Crash("after_certificate");
     const std::string at = FormatUtc(d_.clock->Now());
     VAULT_ASSIGN_OR_RETURN(d, d_.store->Update(id, [&](Destruction& x) -> Status {
+                             VAULT_RETURN_IF_ERROR(expect(x, step::kGhosted));
                              x.step = step::kCertified;
                              x.certificate_id = cert.id;
                              x.state = "completed";
@@ -490,6 +543,19 @@ StatusOr<LegalHold> DestructionService::AddHold(const Subject& who, const std::s
 Status DestructionService::ReleaseHold(const Subject& who, int64_t id) {
   if (!Can(who, "hold.manage")) return Denied("access.denied", "only legal releases holds");
   return d_.store->ReleaseHold(id, who.username, FormatUtc(d_.clock->Now()));
+}
+
+Status DestructionService::CheckUsable(const std::string& document_id) {
+  VAULT_ASSIGN_OR_RETURN(std::string destroyed, d_.store->DestroyedBy(document_id));
+  if (!destroyed.empty()) return FailedPreconditionError("document.destroyed", "the document was destroyed");
+  VAULT_ASSIGN_OR_RETURN(std::string open, d_.store->OpenDestructionOf(document_id, ""));
+  if (!open.empty()) {
+    VAULT_ASSIGN_OR_RETURN(Destruction d, d_.store->Get(open));
+    if (d.state == "approved" || d.state == "executing") {
+      return FailedPreconditionError("document.being_destroyed", "the document is being destroyed (" + open + ")");
+    }
+  }
+  return Status::Ok();
 }
 
 StatusOr<std::string> DestructionService::CertificateOfDestroyed(const std::string& document_id) {

@@ -21,6 +21,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -73,24 +74,34 @@ class DestructionService {
   Status Resume();
   StatusOr<Destruction> Get(const Subject& who, const std::string& id);
   // What stands in the way of destroying each record (data-subject preview).
+  // `except_id`: a destruction not to count as "another" one.
   StatusOr<std::vector<Protection>> Check(const std::vector<std::string>& documents, const std::string& reason,
-                                          bool legal_approved);
+                                          bool legal_approved, const std::string& except_id = "");
 
   StatusOr<LegalHold> AddHold(const Subject& who, const std::string& scope, const std::string& target,
                               const std::string& reason);
   Status ReleaseHold(const Subject& who, int64_t id);
 
+  // Refuses (409 document.destroyed or document.being_destroyed) when the
+  // document is destroyed or in an approved or executing destruction: new
+  // versions and loans must not be made of it.
+  Status CheckUsable(const std::string& document_id);
   // The certificate of a destroyed document, or "" (for 410 answers).
   StatusOr<std::string> CertificateOfDestroyed(const std::string& document_id);
 
  private:
   Status RunSteps(const std::string& id, const std::string& actor);
+  Status RunStepsLocked(const std::string& id, const std::string& actor);
   StatusOr<Certificate> MakeCertificate(const Destruction& d);
   void Crash(const char* point) const {
     if (d_.crash_point) d_.crash_point(point);
   }
   bool Can(const Subject& who, const char* action) const { return d_.roles->RoleMayEver(who.role, action); }
   Deps d_;
+  // One execution at a time in this process: two executes of the same
+  // destruction (a retried request) never interleave their steps, and
+  // certificate numbers are allocated one after the other.
+  std::mutex run_mu_;
 };
 
 // The canonical form of a JSON value (objects with sorted keys, no

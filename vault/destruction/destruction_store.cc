@@ -443,4 +443,32 @@ StatusOr<std::vector<Certificate>> DestructionStore::Certificates() {
   }
 }
 
+StatusOr<std::vector<std::string>> DestructionStore::ReferencedCertificateIds() {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    std::vector<std::string> ids;
+    *session_ << "SELECT certificate_id FROM destructions WHERE state = 'completed' AND certificate_id <> ''",
+        into(ids), now;
+    return ids;
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
+StatusOr<std::vector<Destruction>> DestructionStore::Completed() {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    std::vector<std::string> ids;
+    *session_ << "SELECT id FROM destructions WHERE state = 'completed' ORDER BY completed_at, id", into(ids), now;
+    std::vector<Destruction> out;
+    for (const auto& id : ids) {
+      VAULT_ASSIGN_OR_RETURN(Destruction d, Load(id));
+      out.push_back(std::move(d));
+    }
+    return out;
+  } catch (const Poco::Exception& e) {
+    return DbError(e);
+  }
+}
+
 }  // namespace vault

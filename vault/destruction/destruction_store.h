@@ -61,6 +61,10 @@ class DestructionStore {
   StatusOr<Certificate> GetCertificate(const std::string& id);  // certificate.not_found
   StatusOr<Certificate> CertificateFor(const std::string& destruction_id);
   StatusOr<std::vector<Certificate>> Certificates();
+  // Certificate ids named by completed destructions.
+  StatusOr<std::vector<std::string>> ReferencedCertificateIds();
+  // Completed destructions, oldest first (the destruction register).
+  StatusOr<std::vector<Destruction>> Completed();
 
  private:
   explicit DestructionStore(std::unique_ptr<Poco::Data::Session> session);

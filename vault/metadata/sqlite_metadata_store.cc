@@ -526,7 +526,8 @@ Status SqliteMetadataStore::UpdateWrappedKeys(const std::vector<KeyRow>& rows) {
     for (const KeyRow& r : rows) {
       VAULT_RETURN_IF_ERROR(CheckKekAlive(s, r.key.kek_id));
       if (r.version == 0) {
-        s << "UPDATE artifacts SET kek_id = ?, wrapped = ? WHERE id = ?", bind(r.key.kek_id),
+        // Never brings back a key a destruction erased meanwhile.
+        s << "UPDATE artifacts SET kek_id = ?, wrapped = ? WHERE id = ? AND wrapped <> ''", bind(r.key.kek_id),
             bind(HexEncode(r.key.bytes.data(), r.key.bytes.size())), bind(r.document_id), now;
         continue;
       }

@@ -177,16 +177,16 @@ StatusOr<OverwriteReport> OverwriteAndRemove(const std::string& path, const std:
   const std::vector<FileExtent> after = FileExtents(f.fd);
   report.extents_known = !before.empty() || report.size == 0;
   report.same_extents = report.extents_known && before == after;
+  if (!same) {
+    // Left in place under its name: a retry overwrites it again.
+    return DataLossError("overwrite.verify_failed", "the last overwrite pass did not read back intact");
+  }
   // A random name first: the old name leaves the directory before the inode goes.
   uint8_t rnd[12];
   randombytes_buf(rnd, sizeof rnd);
   const std::string dir = Dir(path);
   const std::string renamed = dir + "/.destroyed-" + HexEncode(rnd, sizeof rnd);
   if (::rename(path.c_str(), renamed.c_str()) != 0) return Io("rename");
-  if (!same) {
-    return DataLossError("overwrite.verify_failed", "the last overwrite pass did not read back intact; the file is "
-                                                    "kept as " + renamed);
-  }
   if (::unlink(renamed.c_str()) != 0) return Io("unlink");
   Fd d;
   d.fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -57,8 +57,8 @@ std::vector<FileExtent> FileExtents(int fd);
 
 // Checks the pattern names (overwrite.bad_pattern) before anything is
 // written. Errors: overwrite.io (with errno text), overwrite.verify_failed
-// (the read-back differed; the file is left in place, renamed), and
-// overwrite.bad_pattern.
+// (the read-back differed; the file is left in place under its name, so a
+// retry overwrites it again), and overwrite.bad_pattern.
 // `after_pass` (optional) runs after each synced pass (fault-injection tests).
 StatusOr<OverwriteReport> OverwriteAndRemove(const std::string& path, const std::vector<std::string>& passes,
                                              const std::function<void(size_t pass)>& after_pass = nullptr);

@@ -1,0 +1,87 @@
+// vaultctl cert: destruction certificates for auditors (docs/certificates.md).
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "api/vaultctl/args.h"
+#include "api/vaultctl/commands.h"
+#include "vault/base/hex.h"
+#include "vault/destruction/certificate_check.h"
+#include "vault/keys/minisign.h"
+
+namespace vaultctl {
+namespace {
+
+const char kCertHelp[] =
+    "usage: vaultctl cert list\n"
+    "       vaultctl cert verify --chain     every stored certificate: its hash, its signature, the sequence\n"
+    "                                        and the previous-hash chain, and that every completed\n"
+    "                                        destruction's certificate is there (exit 0 intact, 3 broken)\n"
+    "       vaultctl cert get ID --out DIR    write ID.json, ID.json.sig, ID.json.minisig, signing.pem and\n"
+    "                                        vault.pub for openssl and minisign (docs/certificates.md)\n";
+
+bool Write(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  return static_cast<bool>(out);
+}
+
+}  // namespace
+
+int CmdCert(const GlobalOptions& g, const std::vector<std::string>& argv) {
+  auto parsed = ParseArgs(argv, {{"--out"}, {"--chain"}});
+  if (!parsed.ok() || parsed->positional.empty()) {
+    std::fputs(kCertHelp, parsed.ok() && parsed->Has("--help") ? stdout : stderr);
+    return parsed.ok() && parsed->Has("--help") ? kExitOk : kExitUsage;
+  }
+  const Args& a = *parsed;
+  const std::string sub = a.positional[0];
+  auto lv = vault::LocalVault::Open(g.config);
+  if (!lv.ok()) return Fail(lv.status());
+  auto& store = (*lv)->destructions();
+  if (sub == "list") {
+    auto certs = store.Certificates();
+    if (!certs.ok()) return Fail(certs.status());
+    for (const auto& c : *certs) {
+      std::printf("%s  %s  %s  sha256 %s\n", c.id.c_str(), c.created_at.c_str(), c.destruction_id.c_str(),
+                  c.sha256.c_str());
+    }
+    return kExitOk;
+  }
+  if (sub == "verify" && a.Has("--chain")) {
+    auto certs = store.Certificates();
+    auto referenced = store.ReferencedCertificateIds();
+    if (!certs.ok()) return Fail(certs.status());
+    if (!referenced.ok()) return Fail(referenced.status());
+    vault::ChainReport report = vault::VerifyCertificateChain(*certs, *referenced);
+    (void)Record(**lv, "certificate.verify", "chain", vault::Status::Ok());
+    if (report.intact()) {
+      std::printf("%lld certificates, chain intact\n", static_cast<long long>(report.certificates));
+      return kExitOk;
+    }
+    for (const auto& p : report.problems) std::printf("BROKEN %s: %s\n", p.certificate.c_str(), p.problem.c_str());
+    return kExitIntegrity;
+  }
+  if (sub == "get" && a.positional.size() == 2 && !a.Get("--out").empty()) {
+    auto c = store.GetCertificate(a.positional[1]);
+    if (!c.ok()) return Fail(c.status());
+    auto signer = vault::Signer::FromKeyRing((*lv)->keys(), "certificate");
+    if (!signer.ok()) return Fail(signer.status());
+    auto sig = vault::HexDecode(c->signature);
+    const std::string dir = a.Get("--out"), base = dir + "/" + c->id;
+    if (!sig || !Write(base + ".json", c->json) || !Write(base + ".json.sig", std::string(sig->begin(), sig->end())) ||
+        !Write(base + ".json.minisig", c->minisig) ||
+        !Write(dir + "/signing.pem", vault::Ed25519PublicKeyPem((*signer)->public_key())) ||
+        !Write(dir + "/vault.pub", vault::MinisignPublicKey((*signer)->public_key()))) {
+      std::fprintf(stderr, "vaultctl: error [io.write_failed]: cannot write to %s\n", dir.c_str());
+      return kExitOther;
+    }
+    (void)Record(**lv, "certificate.read", c->id, vault::Status::Ok());
+    std::printf("wrote %s.json, .json.sig, .json.minisig, signing.pem, vault.pub\n", base.c_str());
+    return kExitOk;
+  }
+  std::fputs(kCertHelp, stderr);
+  return kExitUsage;
+}
+
+}  // namespace vaultctl

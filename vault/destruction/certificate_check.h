@@ -1,0 +1,36 @@
+// Checking destruction certificates: one file against its signature, and
+// the whole stored chain (docs/certificates.md).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "vault/destruction/destruction.h"
+#include "vault/keys/signer.h"
+
+namespace vault {
+
+// Ed25519 over the exact bytes of cert.json.
+bool CertificateSignatureValid(const std::string& json, const std::string& raw_signature,
+                               const Signer::PublicKey& key);
+
+struct ChainProblem {
+  std::string certificate;  // the id concerned ("" for the chain as a whole)
+  std::string problem;      // e.g. "sequence 2 is missing", "signature does not verify"
+};
+
+struct ChainReport {
+  int64_t certificates = 0;
+  std::vector<ChainProblem> problems;
+  bool intact() const { return problems.empty(); }
+};
+
+// Walks `certs` in sequence order: each one's stored hash is the SHA-256 of
+// its JSON, its signature verifies with its recorded key, sequences run
+// 1..n without a gap, and each names the previous one's hash. `referenced`
+// are the certificate ids completed destructions name: one missing from
+// `certs` (a deleted last certificate, which the chain alone cannot show)
+// is a problem too.
+ChainReport VerifyCertificateChain(std::vector<Certificate> certs, const std::vector<std::string>& referenced);
+
+}  // namespace vault
