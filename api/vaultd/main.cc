@@ -130,6 +130,12 @@ class VaultdApp : public Poco::Util::ServerApplication {
         ss << bj.rdbuf();
         opts.borrowing_json = ss.str();
       }
+      std::ifstream dj(dir + "/destruction.json");
+      if (dj) {
+        std::stringstream ss;
+        ss << dj.rdbuf();
+        opts.destruction_json = ss.str();
+      }
       std::ifstream rj(dir + "/retention.json");
       if (rj) {
         std::stringstream ss;

@@ -25,6 +25,8 @@
 #include "api/vaultd/routes.h"
 #include "vault/borrow/default_borrowing.h"
 #include "vault/retention/default_retention.h"
+#include "vault/destruction/default_destruction.h"
+#include "vault/destruction/destruction_policy.h"
 #include "vault/export/default_watermark.h"
 #include "vault/keys/signer.h"
 
@@ -84,7 +86,11 @@ vault::Status VaultServer::Start() {
   auto cert_signer = vault::Signer::FromKeyRing(vault_->keys(), "certificate");
   if (!cert_signer.ok()) return cert_signer.status();
   certificate_signer_ = std::move(cert_signer).value();
+  auto passes = vault::DestructionPassesFromJson(options_.destruction_json.empty() ? vault::kDefaultDestructionJson
+                                                                                  : options_.destruction_json);
+  if (!passes.ok()) return passes.status();
   vault::DestructionService::Deps dd;
+  dd.passes = *passes;
   dd.vault = &vault_->vault();
   dd.blobs = &vault_->blobs();
   dd.store = &vault_->destructions();

@@ -57,6 +57,8 @@ struct ServerOptions {
   std::string borrowing_json;
   // policies/retention.json; empty: the built-in default.
   std::string retention_json;
+  // policies/destruction.json; empty: the built-in default.
+  std::string destruction_json;
   // How often the loan scheduler runs (overdue, reminders, suspension;
   // 0: never, tests call RunSchedule()).
   long borrow_schedule_seconds = 60;

@@ -13,6 +13,7 @@
 
 #include "tests/api/vaultd_fixture.h"
 #include "tests/support/pdf_fixtures.h"
+#include "vault/base/hex.h"
 
 namespace vault {
 namespace {
@@ -24,7 +25,19 @@ class VaultdDestructionTest : public testing::VaultdTest {};
 
 TEST_F(VaultdDestructionTest, AnErasureRequestDestroysTheRecordWithAVerifiableCertificate) {
   const std::string archivist = Login("archivist"), lawyer = Login("legal1");
+  const std::string marker = "E2E-PLAINTEXT-MARKER-53c1d9";
+  IngestRequest r;
+  r.meta.customer_number = "C001";
+  r.meta.doc_type = "contract";
+  r.meta.title = "marked contract";
+  r.meta.department = "华南销售部";
+  r.meta.classification = "internal";
+  StringSource src("contract body " + marker);
+  const DocumentRecord marked = std::move(lv_->vault().Ingest(r, src)).value();
   const std::string blob = lv_->blobs().PathOf(lv_->vault().Versions(south_.id)->at(0).blob_name);
+  auto wrapped = lv_->metadata().GetWrappedKey(marked.id, 1);
+  ASSERT_TRUE(wrapped.ok());
+  const std::string wrapped_hex = vault::HexEncode(wrapped->bytes.data(), wrapped->bytes.size());
   ASSERT_TRUE(boost::filesystem::exists(blob));
   // Under retention, an ordinary request is refused; a customer request goes on.
   Reply early = Call("POST", "/api/v1/destructions", archivist,
@@ -32,7 +45,8 @@ TEST_F(VaultdDestructionTest, AnErasureRequestDestroysTheRecordWithAVerifiableCe
   EXPECT_EQ(early.status, 409);
   EXPECT_EQ(early.error_code(), "destruction.protected");
   Reply req = Call("POST", "/api/v1/destructions", archivist,
-                   R"({"documents":[")" + south_.id + R"("],"reason":"customer_request","reference":"客户来函"})");
+                   R"({"documents":[")" + south_.id + R"(",")" + marked.id +
+                       R"("],"reason":"customer_request","reference":"客户来函"})");
   ASSERT_EQ(req.status, 201) << req.body;
   const std::string id = req.json()->getValue<std::string>("id");
   EXPECT_EQ(req.json()->getValue<std::string>("state"), "requested");
@@ -46,6 +60,14 @@ TEST_F(VaultdDestructionTest, AnErasureRequestDestroysTheRecordWithAVerifiableCe
   const std::string cert = done.json()->getValue<std::string>("certificate");
   ASSERT_EQ(cert.rfind("CERT-", 0), 0u);
   EXPECT_FALSE(boost::filesystem::exists(blob));
+  // Neither the content nor the data key is left in any file of the data
+  // directory (the fixture's content is this plain text).
+  for (auto& e : boost::filesystem::recursive_directory_iterator(config_.data_dir)) {
+    if (!boost::filesystem::is_regular_file(e.path())) continue;
+    const std::string bytes = testing::ReadFile(e.path().string());
+    EXPECT_EQ(bytes.find(marker), std::string::npos) << e.path();
+    EXPECT_EQ(bytes.find(wrapped_hex), std::string::npos) << e.path();
+  }
   // The content routes answer 410 Gone, naming the certificate.
   Reply gone = Call("GET", "/api/v1/documents/" + south_.id + "/content", archivist);
   EXPECT_EQ(gone.status, 410);

@@ -16,6 +16,8 @@
 #include "vault/base/hex.h"
 #include "vault/destruction/certificate_check.h"
 #include "vault/destruction/destruction_service.h"
+#include "vault/destruction/destruction_policy.h"
+#include "vault/destruction/default_destruction.h"
 #include "vault/borrow/borrow_store.h"
 #include <sys/wait.h>
 #include "vault/keys/minisign.h"
@@ -329,6 +331,22 @@ TEST_F(DestructionTest, DeletingTheNewestCertificateIsDetectedToo) {
   auto report = VerifyCertificateChain(*lv_->destructions().Certificates(),
                                        *lv_->destructions().ReferencedCertificateIds());
   ASSERT_FALSE(report.intact()) << "the completed destruction still names it";
+}
+
+TEST(DestructionPolicyTest, TheShippedPassesLoadAndBadOnesAreRefused) {
+  auto shipped = DestructionPassesFromJson(kDefaultDestructionJson);
+  ASSERT_TRUE(shipped.ok()) << shipped.status().ToString();
+  EXPECT_EQ(*shipped, (std::vector<std::string>{"random", "random", "zeros"}));
+  EXPECT_EQ(DestructionPassesFromJson(R"({"version":1,"passes":["random","stripes"]})").status().reason(),
+            "destruction.policy_invalid");
+  EXPECT_EQ(DestructionPassesFromJson(R"({"version":1,"passes":[]})").status().reason(), "destruction.policy_invalid");
+  EXPECT_EQ(DestructionPassesFromJson(R"({"version":1,"passes":["zeros"],"pases":[]})").status().reason(),
+            "destruction.policy_invalid");
+  EXPECT_EQ(DestructionPassesFromJson(R"({"version":2,"passes":["zeros"]})").status().reason(),
+            "destruction.policy_invalid");
+  auto custom = DestructionPassesFromJson(R"({"version":1,"passes":["0x55","0xaa","random"]})");
+  ASSERT_TRUE(custom.ok());
+  EXPECT_EQ(custom->size(), 3u);
 }
 
 }  // namespace

@@ -104,6 +104,15 @@ std::string Dir(const std::string& path) {
 
 }  // namespace
 
+Status CheckOverwritePatterns(const std::vector<std::string>& passes) {
+  if (passes.empty()) return InvalidArgumentError("overwrite.bad_pattern", "at least one overwrite pass is needed");
+  for (const auto& p : passes) {
+    auto s = PatternSource::For(p);
+    if (!s.ok()) return s.status();
+  }
+  return Status::Ok();
+}
+
 std::vector<FileExtent> FileExtents(int fd) {
   std::vector<FileExtent> out;
   constexpr unsigned kMax = 512;

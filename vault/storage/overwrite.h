@@ -59,6 +59,9 @@ std::vector<FileExtent> FileExtents(int fd);
 // written. Errors: overwrite.io (with errno text), overwrite.verify_failed
 // (the read-back differed; the file is left in place under its name, so a
 // retry overwrites it again), and overwrite.bad_pattern.
+// overwrite.bad_pattern unless every name is a pattern OverwriteAndRemove takes.
+Status CheckOverwritePatterns(const std::vector<std::string>& passes);
+
 // `after_pass` (optional) runs after each synced pass (fault-injection tests).
 StatusOr<OverwriteReport> OverwriteAndRemove(const std::string& path, const std::vector<std::string>& passes,
                                              const std::function<void(size_t pass)>& after_pass = nullptr);
