@@ -455,3 +455,89 @@ void HandleErasureRequest(Exchange& ex, const PathParams& p) {
 }
 
 }  // namespace vaultd
+
+#include <Poco/DateTime.h>
+#include <Poco/Path.h>
+#include <Poco/Zip/Compress.h>
+
+#include "api/vaultctl/json_output.h"
+
+namespace vaultd {
+
+// GET /api/v1/customers/{customer}/export: everything the vault holds about
+// a customer (a data subject's access request) as a ZIP: metadata.json with
+// every record's metadata, and a stamped copy of each exportable record
+// for the caller (each one an export in the ledger, like any other copy).
+void HandleCustomerExport(Exchange& ex, const PathParams& p) {
+  const std::string customer = p[0].substr(0, 64);
+  if (!ex.Authenticate("customer.export", customer)) return;
+  if (!ex.ctx().policy->RoleMayEver(ex.subject().role, "destruction.request") &&
+      !ex.ctx().policy->RoleMayEver(ex.subject().role, "hold.manage")) {
+    Status denied(vault::StatusCode::kPermissionDenied, "access.denied", "not allowed");
+    ex.Audit("customer.export", customer, denied);
+    return ex.Error(denied);
+  }
+  vault::DocumentFilter f;
+  f.customer_number = customer;
+  f.limit = 1000;
+  auto page = ex.vault().Search(f);
+  if (!page.ok()) return ex.Error(page.status());
+  if (page->documents.empty()) {
+    return ex.Error(vault::NotFoundError("customer.not_found", "no records of this customer"));
+  }
+  ConcurrencyGate::Slot slot(*ex.ctx().exports);
+  if (!slot.held()) {
+    return ex.Error(vault::UnavailableError("export.busy", "too many exports at once; retry shortly"));
+  }
+  std::ostringstream zip_bytes;
+  Poco::Zip::Compress zip(zip_bytes, true);
+  Poco::JSON::Array::Ptr records = new Poco::JSON::Array;
+  int copies = 0;
+  for (const auto& d : page->documents) {
+    auto meta = vaultctl::DocumentJson(d);
+    vault::ExportRequest req;
+    req.document = d.id;
+    req.username = ex.subject().username;
+    req.display_name = ex.display_name();
+    req.department = ex.subject().department;
+    auto exported = ex.ctx().destructions->CheckUsable(d.id).ok() ? ex.ctx().exporter->Export(req)
+                                                                  : vault::StatusOr<vault::ExportResult>(
+                                                                        vault::FailedPreconditionError(
+                                                                            "document.destroyed", "destroyed"));
+    if (exported.ok()) {
+      const std::string name = "copies/" + d.archive_number + "-" + exported->record.code + ".pdf";
+      std::istringstream in(exported->pdf);
+      zip.addFile(in, Poco::DateTime(), Poco::Path(name, Poco::Path::PATH_UNIX), Poco::Zip::ZipCommon::CM_STORE);
+      meta->set("copy", name);
+      meta->set("export_code", exported->record.code);
+      ++copies;
+    } else {
+      meta->set("copy", "");
+      meta->set("not_exported", exported.status().reason());
+    }
+    records->add(meta);
+  }
+  Poco::JSON::Object::Ptr index = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  index->set("customer", customer);
+  index->set("generated_at", vault::FormatUtc(vault::SystemClock()->Now()));
+  index->set("generated_for", ex.subject().username);
+  index->set("records", records);
+  std::ostringstream js;
+  index->stringify(js, 2);
+  std::istringstream meta_in(js.str());
+  zip.addFile(meta_in, Poco::DateTime(), Poco::Path("metadata.json", Poco::Path::PATH_UNIX));
+  zip.close();
+  const std::string out = zip_bytes.str();
+  if (!ex.AuditOrFail("customer.export", customer,
+                      std::to_string(page->documents.size()) + " records, " + std::to_string(copies) + " copies")) {
+    return;
+  }
+  auto& resp = ex.resp();
+  resp.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
+  resp.setContentType("application/zip");
+  resp.setContentLength64(static_cast<Poco::Int64>(out.size()));
+  resp.set("Content-Disposition", "attachment; filename=\"customer-" + customer + ".zip\"");
+  resp.sendBuffer(out.data(), out.size());
+}
+
+}  // namespace vaultd

@@ -56,6 +56,7 @@ const std::vector<Route>& RouteTable() {
       {"POST", "/api/v1/holds/{id}/release", HandleReleaseHold},
       {"GET", "/api/v1/retention/due", HandleRetentionDue},
       {"GET", "/api/v1/customers/{customer}/erasure", HandleErasurePreview},
+      {"GET", "/api/v1/customers/{customer}/export", HandleCustomerExport},
       {"POST", "/api/v1/customers/{customer}/erasure", HandleErasureRequest},
   };
   return kRoutes;

@@ -95,5 +95,6 @@ void HandleVerifyCertificate(Exchange& ex, const PathParams& p);
 void HandleDestructionRegister(Exchange& ex, const PathParams& p);
 void HandleErasurePreview(Exchange& ex, const PathParams& p);
 void HandleErasureRequest(Exchange& ex, const PathParams& p);
+void HandleCustomerExport(Exchange& ex, const PathParams& p);
 
 }  // namespace vaultd

@@ -135,6 +135,8 @@ const std::map<std::string, std::map<std::string, int>> kOtherRoutes = {
     {"POST /api/v1/certificates/verify", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 200}, {"auditor", 200}}},
     {"GET /api/v1/destructions/register", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 200}, {"auditor", 200}}},
     {"GET /api/v1/customers/{customer}/erasure", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 200}, {"auditor", 403}}},
+    // A customer with no records: 404 for the roles that may export one.
+    {"GET /api/v1/customers/{customer}/export", {{"admin", 403}, {"archive_admin", 404}, {"dept_manager", 403}, {"staff", 403}, {"legal", 404}, {"auditor", 403}}},
     // Every record of C001 is under retention except by a customer request:
     // the archive admin's erasure request is created (201).
     {"POST /api/v1/customers/{customer}/erasure", {{"admin", 403}, {"archive_admin", 201}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
@@ -276,6 +278,9 @@ class AuthzMatrixTest : public ::testing::Test {
     if (route == "GET /api/v1/certificates/{file}") return Call("GET", "/api/v1/certificates/CERT-999999.json", token);
     if (route == "POST /api/v1/certificates/verify") {
       return Call("POST", path, token, R"({"certificate":"{}","signature":"00"})");
+    }
+    if (route == "GET /api/v1/customers/{customer}/export") {
+      return Call("GET", "/api/v1/customers/C404/export", token);
     }
     if (route.find("{customer}") != std::string::npos) {
       path.replace(path.find("{customer}"), 10, "C001");

@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <Poco/Zip/ZipArchive.h>
+
 #include <boost/filesystem.hpp>
 #include <cstdlib>
 #include <fstream>
@@ -198,6 +200,31 @@ TEST_F(VaultdDestructionTest, HoldsAreForLegalAndBlockDestruction) {
                  R"({"documents":[")" + east_.id + R"("],"reason":"customer_request","reference":"客户来函"})")
                 .status,
             201);
+}
+
+TEST_F(VaultdDestructionTest, ACustomersRecordsExportAsAZipOfMetadataAndStampedCopies) {
+  const std::string lawyer = Login("legal1");
+  IngestRequest r;
+  r.meta.customer_number = "C001";
+  r.meta.doc_type = "contract";
+  r.meta.title = "客户合同 PDF";
+  r.meta.department = "华南销售部";
+  r.meta.classification = "internal";
+  StringSource src(testing::MakePdf({{}}));
+  ASSERT_TRUE(lv_->vault().Ingest(r, src).ok());
+  Reply zip = Call("GET", "/api/v1/customers/C001/export", lawyer);
+  ASSERT_EQ(zip.status, 200) << zip.body.substr(0, 200);
+  std::istringstream in(zip.body);
+  Poco::Zip::ZipArchive archive(in);
+  std::vector<std::string> names;
+  for (auto it = archive.headerBegin(); it != archive.headerEnd(); ++it) names.push_back(it->first);
+  ASSERT_NE(std::find(names.begin(), names.end(), "metadata.json"), names.end());
+  int copies = 0;
+  for (const auto& n : names) copies += n.rfind("copies/", 0) == 0;
+  EXPECT_EQ(copies, 1) << "the PDF gets a stamped copy; the plain-text fixtures cannot be exported";
+  EXPECT_EQ(lv_->exports().CountSince("legal1", "2000-01-01T00:00:00Z").value(), 1) << "the copy is in the ledger";
+  EXPECT_EQ(Call("GET", "/api/v1/customers/C404/export", lawyer).status, 404);
+  EXPECT_EQ(Call("GET", "/api/v1/customers/C001/export", Login("staff_s")).status, 403);
 }
 
 }  // namespace
