@@ -74,20 +74,6 @@ struct Subcommand {
   int (*run)(const Invocation&);
 };
 
-// The contents of DIR/NAME; `fallback` when DIR is empty or an optional file
-// is absent; an error when a required one cannot be read.
-StatusOr<std::string> PolicyFile(const std::string& dir, const std::string& name,
-                                 const char* fallback, bool required) {
-  if (dir.empty()) return std::string(fallback);
-  std::ifstream in(dir + "/" + name);
-  if (!in) {
-    if (!required) return std::string(fallback);
-    return vault::FailedPreconditionError("config.policies", "cannot read " + dir + "/" + name);
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // The service and what it is built from, wired as VaultServer::Start does.
 struct BorrowSetup {
@@ -182,64 +168,6 @@ std::string WaitingFor(const vault::Borrow& b) {
                                                               : "";
 }
 
-// The loan as vaultd's /api/v1/borrows answers it.
-Poco::JSON::Object::Ptr BorrowJson(const vault::Borrow& b, bool with_events) {
-  auto o = Obj();
-  o->set("id", b.id);
-  o->set("state", b.state);
-  o->set("borrower", b.borrower);
-  o->set("department", b.borrower_department);
-  o->set("purpose", b.purpose);
-  o->set("kind", b.kind);
-  o->set("period", vault::FormatIsoDuration(b.period));
-  o->set("rule", b.rule);
-  Poco::JSON::Array::Ptr chain = new Poco::JSON::Array;
-  for (const auto& s : b.chain) chain->add(s);
-  o->set("approval_chain", chain);
-  o->set("waiting_for", WaitingFor(b));
-  o->set("renewals", b.renewals);
-  o->set("requested_at", b.requested_at);
-  o->set("approved_at", b.approved_at);
-  o->set("issued_at", b.issued_at);
-  o->set("due_at", b.due_at);
-  o->set("closed_at", b.closed_at);
-  o->set("suspended", b.suspended);
-  o->set("note", b.note);
-  Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-  for (const auto& i : b.items) {
-    auto it = Obj();
-    it->set("document", i.document_id);
-    it->set("archive_number", i.archive_number);
-    it->set("title", i.title);
-    it->set("classification", i.classification);
-    it->set("version", static_cast<Poco::UInt64>(i.version));
-    it->set("export_id", i.export_id);
-    it->set("issued_sha256", i.issued_sha256);
-    it->set("issued_pages", static_cast<Poco::Int64>(i.issued_pages));
-    it->set("returned_sha256", i.returned_sha256);
-    it->set("returned_pages", static_cast<Poco::Int64>(i.returned_pages));
-    it->set("result", i.result);
-    it->set("returned_at", i.returned_at);
-    items->add(it);
-  }
-  o->set("items", items);
-  if (with_events) {
-    Poco::JSON::Array::Ptr events = new Poco::JSON::Array;
-    for (const auto& e : b.events) {
-      auto ev = Obj();
-      ev->set("at", e.at);
-      ev->set("actor", e.actor);
-      ev->set("action", e.action);
-      ev->set("from", e.from_state);
-      ev->set("to", e.to_state);
-      ev->set("round", e.round);
-      ev->set("detail", e.detail);
-      events->add(ev);
-    }
-    o->set("events", events);
-  }
-  return o;
-}
 
 void PrintItems(const Poco::JSON::Array::Ptr& items) {
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object();

@@ -27,21 +27,6 @@ const char kExportHelp[] =
     "  --policies DIR: roles.json and watermark.json as vaultd uses them\n"
     "  (default: the built-in policies).\n";
 
-// The contents of DIR/NAME; `fallback` when DIR is empty; an error when
-// DIR is given but the file cannot be read (roles.json) or is absent and
-// optional (watermark.json falls back).
-vault::StatusOr<std::string> PolicyFile(const std::string& dir, const std::string& name, const char* fallback,
-                                        bool required) {
-  if (dir.empty()) return std::string(fallback);
-  std::ifstream in(dir + "/" + name);
-  if (!in) {
-    if (!required) return std::string(fallback);
-    return vault::FailedPreconditionError("config.policies", "cannot read " + dir + "/" + name);
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 }  // namespace
 

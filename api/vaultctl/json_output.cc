@@ -111,4 +111,64 @@ std::string Stringify(const Poco::JSON::Object::Ptr& obj) {
   return out.str();
 }
 
+Poco::JSON::Object::Ptr BorrowJson(const vault::Borrow& b, bool with_events) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("id", b.id);
+  o->set("state", b.state);
+  o->set("borrower", b.borrower);
+  o->set("department", b.borrower_department);
+  o->set("purpose", b.purpose);
+  o->set("kind", b.kind);
+  o->set("period", vault::FormatIsoDuration(b.period));
+  o->set("rule", b.rule);
+  Poco::JSON::Array::Ptr chain = new Poco::JSON::Array;
+  for (const auto& s : b.chain) chain->add(s);
+  o->set("approval_chain", chain);
+  const bool pending = b.state == vault::borrow_state::kRequested || b.state == vault::borrow_state::kRenewalRequested;
+  o->set("waiting_for", pending && b.step < static_cast<int>(b.chain.size()) ? b.chain[static_cast<size_t>(b.step)]
+                                                                             : std::string());
+  o->set("renewals", b.renewals);
+  o->set("requested_at", b.requested_at);
+  o->set("approved_at", b.approved_at);
+  o->set("issued_at", b.issued_at);
+  o->set("due_at", b.due_at);
+  o->set("closed_at", b.closed_at);
+  o->set("suspended", b.suspended);
+  o->set("note", b.note);
+  Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+  for (const auto& i : b.items) {
+    Poco::JSON::Object::Ptr it = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    it->set("document", i.document_id);
+    it->set("archive_number", i.archive_number);
+    it->set("title", i.title);
+    it->set("classification", i.classification);
+    it->set("version", static_cast<Poco::UInt64>(i.version));
+    it->set("export_id", i.export_id);
+    it->set("issued_sha256", i.issued_sha256);
+    it->set("issued_pages", static_cast<Poco::Int64>(i.issued_pages));
+    it->set("returned_sha256", i.returned_sha256);
+    it->set("returned_pages", static_cast<Poco::Int64>(i.returned_pages));
+    it->set("result", i.result);
+    it->set("returned_at", i.returned_at);
+    items->add(it);
+  }
+  o->set("items", items);
+  if (with_events) {
+    Poco::JSON::Array::Ptr events = new Poco::JSON::Array;
+    for (const auto& e : b.events) {
+      Poco::JSON::Object::Ptr ev = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      ev->set("at", e.at);
+      ev->set("actor", e.actor);
+      ev->set("action", e.action);
+      ev->set("from", e.from_state);
+      ev->set("to", e.to_state);
+      ev->set("round", e.round);
+      ev->set("detail", e.detail);
+      events->add(ev);
+    }
+    o->set("events", events);
+  }
+  return o;
+}
+
 }  // namespace vaultctl

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "vault/audit/audit_log.h"
+#include "vault/borrow/borrow.h"
 #include "vault/identity/identity_store.h"
 #include "vault/vault.h"
 
@@ -17,6 +18,8 @@ Poco::JSON::Object::Ptr FixityJson(const vault::FixityReport& r);
 Poco::JSON::Object::Ptr AuditEventJson(const vault::AuditEvent& e);
 Poco::JSON::Object::Ptr UserJson(const vault::User& u);
 Poco::JSON::Object::Ptr DepartmentJson(const vault::Department& d);
+// A loan as vaultd and vaultctl print it (events only when asked).
+Poco::JSON::Object::Ptr BorrowJson(const vault::Borrow& b, bool with_events);
 std::string Stringify(const Poco::JSON::Object::Ptr& obj);
 
 }  // namespace vaultctl

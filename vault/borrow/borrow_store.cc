@@ -142,28 +142,9 @@ void WriteIncidents(Session& s, const std::vector<BorrowIncident>& incidents) {
   }
 }
 
-// Runs `body` in BEGIN IMMEDIATE ... COMMIT, rolling back on failure.
 template <typename Fn>
 Status InTransaction(Session& s, Fn body) {
-  try {
-    s << "BEGIN IMMEDIATE", now;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
-  Status status;
-  try {
-    status = body();
-    if (status.ok()) s << "COMMIT", now;
-  } catch (const Poco::Exception& e) {
-    status = DbError(e);
-  }
-  if (!status.ok()) {
-    try {
-      s << "ROLLBACK", now;
-    } catch (const Poco::Exception&) {
-    }
-  }
-  return status;
+  return sqlite::InTransaction(s, "borrow.db_error", "borrow store", body);
 }
 
 std::string Placeholders(size_t n) {

@@ -34,25 +34,7 @@ std::vector<std::string> Split(const std::string& s) {
 
 template <typename Fn>
 Status InTransaction(Session& s, Fn body) {
-  try {
-    s << "BEGIN IMMEDIATE", now;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
-  Status status;
-  try {
-    status = body();
-    if (status.ok()) s << "COMMIT", now;
-  } catch (const Poco::Exception& e) {
-    status = DbError(e);
-  }
-  if (!status.ok()) {
-    try {
-      s << "ROLLBACK", now;
-    } catch (const Poco::Exception&) {
-    }
-  }
-  return status;
+  return sqlite::InTransaction(s, "destruction.db_error", "destruction store", body);
 }
 
 constexpr char kColumns[] =

@@ -120,29 +120,9 @@ void InsertVersionRow(Session& s, const VersionRecord& v, const WrappedKey& key)
       bind(HexEncode(key.bytes.data(), key.bytes.size())), now;
 }
 
-// Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back on any failure.
 template <typename Fn>
 Status InTransaction(Session& s, Fn body) {
-  try {
-    s << "BEGIN IMMEDIATE", now;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
-  Status status;
-  try {
-    status = body();
-    if (status.ok()) s << "COMMIT", now;
-  } catch (const Poco::Exception& e) {
-    status = DbError(e);
-  }
-  if (!status.ok()) {
-    try {
-      s << "ROLLBACK", now;
-    } catch (const Poco::Exception&) {
-      // The transaction is already gone; nothing was committed.
-    }
-  }
-  return status;
+  return sqlite::InTransaction(s, "metadata.db_error", "metadata", body);
 }
 
 std::string EscapeLike(const std::string& word) {

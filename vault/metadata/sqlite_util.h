@@ -39,6 +39,33 @@ std::vector<std::string> SplitList(const std::string& joined);
 // UNAVAILABLE with a stable reason, e.g. DbError("audit.db_error", "audit log", e).
 Status DbError(const char* reason, const char* what, const Poco::Exception& e);
 
+// Runs `body` (returning Status) inside BEGIN IMMEDIATE ... COMMIT, rolling
+// back on any failure; database errors become DbError(reason, what, ...).
+template <typename Fn>
+Status InTransaction(Poco::Data::Session& s, const char* reason, const char* what, Fn body) {
+  using Poco::Data::Keywords::now;
+  try {
+    s << "BEGIN IMMEDIATE", now;
+  } catch (const Poco::Exception& e) {
+    return DbError(reason, what, e);
+  }
+  Status status;
+  try {
+    status = body();
+    if (status.ok()) s << "COMMIT", now;
+  } catch (const Poco::Exception& e) {
+    status = DbError(reason, what, e);
+  }
+  if (!status.ok()) {
+    try {
+      s << "ROLLBACK", now;
+    } catch (const Poco::Exception&) {
+      // The transaction is already gone; nothing was committed.
+    }
+  }
+  return status;
+}
+
 // Builds "<base> AND col = ? AND ..." with its parameters, for queries whose
 // filters are optional. Values are always bound, never spliced into SQL.
 class WhereClause {
