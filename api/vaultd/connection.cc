@@ -7,7 +7,11 @@
 #include <Poco/Exception.h>
 #include <Poco/Timestamp.h>
 
+#include <chrono>
+
 #include "api/vaultd/connections.h"
+#include "api/vaultd/request_framing.h"
+#include "api/vaultd/waiting_room.h"
 #include "api/vaultd/exchange.h"
 #include "vault/base/hex.h"
 #include "vault/crypto/secret_key.h"
@@ -66,16 +70,17 @@ void RejectBadHead(Ctx& ctx, Poco::Net::StreamSocket& socket) {
 
 void SendInternalError(Poco::Net::HTTPServerResponseImpl& resp) {
   std::string body = "{\"error\":{\"code\":\"internal\",\"message\":\"internal error\"}}";
-  resp.setStatus(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR);
+  resp.setStatusAndReason(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR);
   resp.setContentType("application/json");
   resp.setContentLength64(static_cast<Poco::Int64>(body.size()));
   resp.setKeepAlive(false);
   resp.sendBuffer(body.data(), body.size());
 }
 
-void Serve(Ctx& ctx, Poco::Net::HTTPServerRequestImpl& req, Poco::Net::HTTPServerResponseImpl& resp) {
+void Serve(Ctx& ctx, const ConnectionRef& conn, Poco::Net::HTTPServerRequestImpl& req,
+           Poco::Net::HTTPServerResponseImpl& resp) {
   try {
-    Exchange(ctx, req, resp).Serve();
+    Exchange(ctx, conn, req, resp).Serve();
   } catch (const std::exception&) {
     ctx.metrics->errors++;
     if (resp.sent()) {
@@ -91,55 +96,101 @@ void Serve(Ctx& ctx, Poco::Net::HTTPServerRequestImpl& req, Poco::Net::HTTPServe
   }
 }
 
+// Poco's server session, with how many bytes of the next request it has
+// already read from the socket (pipelining): those cannot go back to the
+// waiting room, which only sees what the kernel holds. It leaves the socket
+// open when it ends (Poco's would close it): the connection outlives the
+// session when it is parked, and an error answer may still be written.
+class ServerSession : public Poco::Net::HTTPServerSession {
+ public:
+  using Poco::Net::HTTPServerSession::HTTPServerSession;
+  ~ServerSession() override {
+    try {
+      detachSocket();
+    } catch (...) {
+      // Nothing attached.
+    }
+  }
+  int Buffered() const { return buffered(); }
+};
+
+enum class After { kClose, kPark };
+
+After ServeRequests(Ctx& ctx, Poco::Net::HTTPServerParams::Ptr params, ClientConnection& c) {
+  Connections& registry = *ctx.connections;
+  Poco::Net::StreamSocket& socket = c.socket;
+  if (!c.rejection.ok()) {
+    // The waiting room found the queued head malformed or ambiguous.
+    RejectUnparsable(ctx, socket, "400 Bad Request", c.rejection.reason(), c.rejection.message());
+    return After::kClose;
+  }
+  const auto head_timeout = std::chrono::seconds(ctx.options->request_head_timeout_seconds);
+  try {
+    ServerSession session(socket, params);
+    for (;;) {
+      bool keep_alive = false;
+      {
+        registry.SetBusy(c.id, true);
+        // The whole head (TLS handshake included) by its deadline, however
+        // the client paces it: the watchdog cuts the socket otherwise.
+        registry.SetReadDeadline(c.id, std::chrono::steady_clock::now() + head_timeout);
+        Poco::Net::HTTPServerResponseImpl resp(session);
+        Poco::Net::HTTPServerRequestImpl req(resp, session, params.get());  // reads the head
+        registry.ClearReadDeadline(c.id);
+        if (req.getVersion() != Poco::Net::HTTPMessage::HTTP_1_1 &&
+            req.getVersion() != Poco::Net::HTTPMessage::HTTP_1_0) {
+          RejectUnparsable(ctx, socket, "505 HTTP Version Not Supported", "request.bad_version",
+                           "only HTTP/1.0 and HTTP/1.1 are served");
+          return After::kClose;
+        }
+        if (vault::Status framing = CheckParsedFraming(req); !framing.ok()) {
+          RejectUnparsable(ctx, socket, "400 Bad Request", framing.reason(), framing.message());
+          return After::kClose;
+        }
+        resp.setDate(Poco::Timestamp());
+        resp.setVersion(req.getVersion());
+        resp.setKeepAlive(params->getKeepAlive() && req.getKeepAlive() && session.canKeepAlive());
+        // 100 Continue is sent by the handler, once it authenticated and
+        // authorized the caller (Exchange::Body).
+        Serve(ctx, ConnectionRef{&registry, c.id}, req, resp);
+        keep_alive = params->getKeepAlive() && resp.getKeepAlive() && session.canKeepAlive();
+      }  // the response is flushed here, before the connection counts as idle
+      registry.ClearReadDeadline(c.id);
+      registry.SetBusy(c.id, false);
+      if (!keep_alive || ctx.stopping->load()) return After::kClose;
+      // A pipelined request already read into the session is served here;
+      // otherwise the connection waits in the room, not on this worker.
+      if (session.Buffered() > 0 || (c.tls && socket.available() > 0)) continue;
+      return After::kPark;
+    }
+  } catch (const Poco::Net::NoMessageException&) {
+    return After::kClose;  // the client closed the connection
+  } catch (const Poco::Net::MessageException&) {
+    RejectBadHead(ctx, socket);
+  } catch (const Poco::SyntaxException&) {
+    RejectBadHead(ctx, socket);  // e.g. Content-Length: x
+  } catch (const Poco::Exception&) {
+    // Network errors (reset, timeout, watchdog, TLS failure) end the connection.
+  }
+  return After::kClose;
+}
+
 }  // namespace
 
-VaultConnection::VaultConnection(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params,
-                                 std::shared_ptr<Ctx> ctx)
-    : Poco::Net::TCPServerConnection(socket), params_(std::move(params)), ctx_(std::move(ctx)) {}
-
-void VaultConnection::run() {
-  Ctx& ctx = *ctx_;
-  Connections& registry = *ctx.connections;
-  const uint64_t id = registry.Add(socket());
-  struct Deregister {
-    Connections& registry;
-    uint64_t id;
-    ~Deregister() { registry.Remove(id); }
-  } deregister{registry, id};
+void ServeConnection(Ctx& ctx, const Poco::Net::HTTPServerParams::Ptr& params, WaitingRoom& room,
+                     std::unique_ptr<ClientConnection> c) {
+  After after = After::kClose;
   try {
-    Poco::Net::HTTPServerSession session(socket(), params_);
-    while (!ctx.stopping->load() && session.hasMoreRequests()) {
-      try {
-        {
-          Poco::Net::HTTPServerResponseImpl resp(session);
-          Poco::Net::HTTPServerRequestImpl req(resp, session, params_.get());  // reads the head
-          if (req.getVersion() != Poco::Net::HTTPMessage::HTTP_1_1 &&
-              req.getVersion() != Poco::Net::HTTPMessage::HTTP_1_0) {
-            RejectUnparsable(ctx, socket(), "505 HTTP Version Not Supported", "request.bad_version",
-                             "only HTTP/1.0 and HTTP/1.1 are served");
-            break;
-          }
-          registry.SetBusy(id, true);
-          resp.setDate(Poco::Timestamp());
-          resp.setVersion(req.getVersion());
-          resp.setKeepAlive(params_->getKeepAlive() && req.getKeepAlive() && session.canKeepAlive());
-          if (req.getExpectContinue() && resp.getStatus() == HTTPResponse::HTTP_OK) resp.sendContinue();
-          Serve(ctx, req, resp);
-          session.setKeepAlive(params_->getKeepAlive() && resp.getKeepAlive() && session.canKeepAlive());
-        }  // the response is flushed here, before the connection counts as idle
-        registry.SetBusy(id, false);
-      } catch (const Poco::Net::NoMessageException&) {
-        break;  // the client closed an idle connection
-      } catch (const Poco::Net::MessageException&) {
-        RejectBadHead(ctx, socket());
-        break;
-      } catch (const Poco::SyntaxException&) {
-        RejectBadHead(ctx, socket());  // e.g. Content-Length: x
-        break;
-      }
-    }
-  } catch (const Poco::Exception&) {
-    // Network errors (reset, timeout, TLS failure) end the connection.
+    after = ServeRequests(ctx, params, *c);
+  } catch (const std::exception&) {
+    after = After::kClose;
+  }
+  ctx.connections->ClearReadDeadline(c->id);
+  ctx.connections->SetBusy(c->id, false);
+  if (after == After::kPark) {
+    room.Park(std::move(c));
+  } else {
+    room.Close(std::move(c));
   }
 }
 

@@ -1,42 +1,27 @@
-// VaultConnection: vaultd's own HTTP/1.1 connection loop over Poco's
-// request and response classes, in place of Poco's HTTPServerConnection, so
-// that (1) a request whose head cannot be parsed (a huge header, too many
-// fields, a bad request line) still gets a JSON error with a stable code and
-// is audited, and (2) shutdown is ours to bound (see Connections).
+// ServeConnection: vaultd's HTTP/1.1 request loop over Poco's request and
+// response classes, run by a worker on a connection whose request is ready
+// (see WaitingRoom), in place of Poco's HTTPServerConnection, so that
+// (1) a request whose head cannot be parsed or is ambiguously framed still
+// gets a JSON error with a stable code and is audited; (2) the head and the
+// body are read under deadlines the watchdog enforces; (3) a keep-alive
+// connection goes back to the waiting room between requests instead of
+// holding the worker; and (4) shutdown is ours to bound (see Connections).
 #pragma once
 
 #include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/TCPServerConnection.h>
-#include <Poco/Net/TCPServerConnectionFactory.h>
 
 #include <memory>
+
+#include "api/vaultd/client_connection.h"
 
 namespace vaultd {
 
 struct Ctx;
+class WaitingRoom;
 
-class VaultConnection : public Poco::Net::TCPServerConnection {
- public:
-  VaultConnection(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params,
-                  std::shared_ptr<Ctx> ctx);
-  void run() override;
-
- private:
-  Poco::Net::HTTPServerParams::Ptr params_;
-  std::shared_ptr<Ctx> ctx_;
-};
-
-class VaultConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
- public:
-  VaultConnectionFactory(Poco::Net::HTTPServerParams::Ptr params, std::shared_ptr<Ctx> ctx)
-      : params_(std::move(params)), ctx_(std::move(ctx)) {}
-  Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
-    return new VaultConnection(socket, params_, ctx_);
-  }
-
- private:
-  Poco::Net::HTTPServerParams::Ptr params_;
-  std::shared_ptr<Ctx> ctx_;
-};
+// Serves requests on `c` while they are buffered, then parks it in `room`
+// (keep-alive) or closes it.
+void ServeConnection(Ctx& ctx, const Poco::Net::HTTPServerParams::Ptr& params, WaitingRoom& room,
+                     std::unique_ptr<ClientConnection> c);
 
 }  // namespace vaultd

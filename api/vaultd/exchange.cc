@@ -5,9 +5,12 @@
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/StreamSocket.h>
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 
 #include "api/vaultctl/json_output.h"
+#include "api/vaultd/connections.h"
 #include "api/vaultd/routes.h"
 #include "vault/base/hex.h"
 #include "vault/crypto/secret_key.h"
@@ -34,6 +37,43 @@ std::string Bounded(const std::string& in) {
     out = out.substr(0, cut) + "...";
   }
   return out;
+}
+
+// Splits the raw path at its slashes, then decodes each segment, so that an
+// encoded slash (%2F) stays inside its segment instead of becoming a
+// separator; it is refused outright, like "//", "." and "..", which no route
+// uses and which proxies and file systems read differently.
+Status DecodePath(const std::string& raw, std::vector<std::string>* segments) {
+  if (raw.empty() || raw[0] != '/') return vault::InvalidArgumentError("request.bad_path", "the path must start with '/'");
+  size_t pos = 1;
+  while (pos <= raw.size()) {
+    size_t slash = raw.find('/', pos);
+    if (slash == std::string::npos) slash = raw.size();
+    const std::string encoded = raw.substr(pos, slash - pos);
+    const bool last = slash == raw.size();
+    if (encoded.empty()) {
+      if (last) break;  // one trailing slash
+      return vault::InvalidArgumentError("request.bad_path", "empty path segments ('//') are not allowed");
+    }
+    std::string segment;
+    try {
+      Poco::URI::decode(encoded, segment);
+    } catch (const Poco::Exception&) {
+      return vault::InvalidArgumentError("request.bad_path", "the path is not valid URL encoding");
+    }
+    for (unsigned char c : segment) {
+      if (c < 0x20 || c == 0x7f) return vault::InvalidArgumentError("request.bad_path", "control characters in the path");
+      if (c == '/' || c == '\\') {
+        return vault::InvalidArgumentError("request.bad_path", "encoded slashes are not allowed in a path segment");
+      }
+    }
+    if (segment == "." || segment == "..") {
+      return vault::InvalidArgumentError("request.bad_path", "'.' and '..' are not allowed in paths");
+    }
+    segments->push_back(std::move(segment));
+    pos = slash + 1;
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -77,8 +117,9 @@ void AbortConnection(Poco::Net::HTTPServerRequest& req) {
   }
 }
 
-Exchange::Exchange(Ctx& ctx, Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp)
-    : ctx_(ctx), req_(req), resp_(resp) {
+Exchange::Exchange(Ctx& ctx, const ConnectionRef& conn, Poco::Net::HTTPServerRequest& req,
+                   Poco::Net::HTTPServerResponse& resp)
+    : ctx_(ctx), req_(req), resp_(resp), conn_(conn) {
   uint8_t rnd[8];
   vault::RandomBytes(rnd, sizeof rnd);
   request_id_ = vault::HexEncode(rnd, sizeof rnd);
@@ -106,23 +147,9 @@ void Exchange::Serve() {
   } catch (const Poco::Exception&) {
     return Reject(vault::InvalidArgumentError("request.bad_query", "the query string is not valid URL encoding"));
   }
-  std::string raw_path = req_.getURI().substr(0, req_.getURI().find('?'));
-  std::string path;
-  try {
-    Poco::URI::decode(raw_path, path);
-  } catch (const Poco::Exception&) {
-    return Reject(vault::InvalidArgumentError("request.bad_path", "the path is not valid URL encoding"));
-  }
-  for (unsigned char c : path) {
-    if (c < 0x20 || c == 0x7f) {
-      return Reject(vault::InvalidArgumentError("request.bad_path", "control characters in the path"));
-    }
-  }
-  std::vector<std::string> segments = SplitPath(path);
-  for (const auto& s : segments) {
-    if (s == ".." || s == ".") {
-      return Reject(vault::InvalidArgumentError("request.bad_path", "'.' and '..' are not allowed in paths"));
-    }
+  std::vector<std::string> segments;
+  if (Status path = DecodePath(req_.getURI().substr(0, req_.getURI().find('?')), &segments); !path.ok()) {
+    return Reject(path);
   }
   PathParams params;
   std::string allowed;
@@ -147,7 +174,7 @@ void Exchange::Reject(const Status& s) {
 }
 
 void Exchange::SendJson(int status, const std::string& body) {
-  resp_.setStatus(static_cast<HTTPResponse::HTTPStatus>(status));
+  resp_.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(status));
   resp_.setContentType("application/json; charset=utf-8");
   resp_.setContentLength64(static_cast<Poco::Int64>(body.size()));
   resp_.sendBuffer(body.data(), body.size());
@@ -165,7 +192,7 @@ void Exchange::SendItems(const Poco::JSON::Array::Ptr& items) {
 }
 
 void Exchange::NoContent() {
-  resp_.setStatus(HTTPResponse::HTTP_NO_CONTENT);
+  resp_.setStatusAndReason(HTTPResponse::HTTP_NO_CONTENT);
   resp_.setContentLength(0);
   resp_.send();
 }
@@ -182,7 +209,9 @@ void Exchange::Error(const Status& s) {
   Poco::JSON::Object::Ptr body = new Poco::JSON::Object();
   body->set("error", err);
   if (status == 401) resp_.set("WWW-Authenticate", "Bearer");
-  if (status == 503 && (s.reason() == "auth.busy" || s.reason() == "export.busy")) resp_.set("Retry-After", "1");
+  if (status == 503 && (s.reason() == "auth.busy" || s.reason() == "export.busy" || s.reason() == "request.busy")) {
+    resp_.set("Retry-After", "1");
+  }
   SendObject(status, body);
 }
 
@@ -310,13 +339,34 @@ bool Exchange::LoadDocument(const std::string& id, const std::string& action, va
   return true;
 }
 
+std::istream& Exchange::Body() {
+  if (!body_started_) {
+    body_started_ = true;
+    const int64_t declared = req_.hasContentLength() ? std::max<int64_t>(0, req_.getContentLength64())
+                                                     : static_cast<int64_t>(kMaxJsonBody);
+    const int64_t rate = std::max<int64_t>(1024, ctx_.options->min_body_bytes_per_second);
+    const auto allowed = std::chrono::seconds(ctx_.options->request_head_timeout_seconds + declared / rate);
+    conn_.registry->SetReadDeadline(conn_.id, std::chrono::steady_clock::now() + allowed);
+    if (req_.getExpectContinue() && !resp_.sent()) resp_.sendContinue();
+  }
+  return req_.stream();
+}
+
+Status Exchange::TakeLargeBodySlot() {
+  if (!req_.hasContentLength() || req_.getContentLength64() <= (1 << 20) || large_body_slot_) return Status::Ok();
+  auto slot = std::make_unique<ConcurrencyGate::Slot>(*ctx_.large_bodies);
+  if (!slot->held()) return vault::UnavailableError("request.busy", "too many large uploads at once; try again shortly");
+  large_body_slot_ = std::move(slot);
+  return Status::Ok();
+}
+
 vault::StatusOr<Poco::JSON::Object::Ptr> Exchange::JsonBody() {
   if (req_.getContentLength64() > static_cast<Poco::Int64>(kMaxJsonBody)) {
     return vault::ResourceExhaustedError("request.too_large", "JSON body over 64 KiB");
   }
   std::string body;
   char buf[4096];
-  auto& in = req_.stream();
+  auto& in = Body();
   while (in && body.size() <= kMaxJsonBody) {
     in.read(buf, sizeof buf);
     body.append(buf, static_cast<size_t>(in.gcount()));

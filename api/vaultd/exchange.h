@@ -14,6 +14,8 @@
 #include <Poco/URI.h>
 
 #include <atomic>
+#include <istream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -75,13 +77,21 @@ struct Ctx {
   ConcurrencyGate* exports;           // caps concurrent exports
   vault::BorrowService* borrows;      // the loan lifecycle
   vault::DestructionService* destructions;  // holds, destruction, certificates
+  ConcurrencyGate* large_bodies;            // caps bodies over 1 MiB read at once
+};
+
+// The connection a request arrived on, for the deadline of its body.
+struct ConnectionRef {
+  Connections* registry;
+  uint64_t id;
 };
 
 int HttpStatusFor(const vault::Status& s);
 
 class Exchange {
  public:
-  Exchange(Ctx& ctx, Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp);
+  Exchange(Ctx& ctx, const ConnectionRef& conn, Poco::Net::HTTPServerRequest& req,
+           Poco::Net::HTTPServerResponse& resp);
 
   // Parses the request line, finds the route and runs its handler.
   void Serve();
@@ -124,6 +134,15 @@ class Exchange {
   static vault::Resource ResourceOf(const vault::DocumentRecord& d);
 
   // --- request bodies ------------------------------------------------------
+  // The body stream, for handlers that read it themselves. Call it only
+  // after the caller is authenticated and authorized: it sends 100 Continue
+  // to a client waiting for one, and starts the body's deadline (the whole
+  // body at vaultd.min_body_bytes_per_second after a grace period, or the
+  // watchdog cuts the connection).
+  std::istream& Body();
+  // Bodies over 1 MiB take a slot (vaultd.max_concurrent_large_bodies) for
+  // the rest of the request; 503 request.busy when none is free.
+  vault::Status TakeLargeBodySlot();
   // A JSON object body of at most 64 KiB (request.bad_json, request.too_large,
   // request.truncated).
   vault::StatusOr<Poco::JSON::Object::Ptr> JsonBody();
@@ -146,6 +165,9 @@ class Exchange {
   std::string token_;
   std::string display_name_;
   bool keep_alive_ = false;  // what Poco decided before we looked at the body
+  ConnectionRef conn_;
+  bool body_started_ = false;
+  std::unique_ptr<ConcurrencyGate::Slot> large_body_slot_;
 };
 
 // Cuts a connection whose response is already under way, so the client sees

@@ -7,7 +7,9 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <memory>
 
+#include "api/vaultd/body_source.h"
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
 #include "api/vaultctl/json_output.h"
@@ -221,11 +223,7 @@ void HandleReturnBorrow(Exchange& ex, const PathParams& p) {
     in.document = kv.second;
   }
   auto& req = ex.req();
-  struct Wiped {
-    std::string data;
-    ~Wiped() { sodium_memzero(data.data(), data.size()); }
-  } file;
-  vault::StringSource source("");
+  std::unique_ptr<RequestBody> file;
   if (req.getContentType().rfind("application/json", 0) == 0) {
     auto body = ex.JsonBody();
     if (!body.ok()) return ex.Error(body.status());
@@ -253,14 +251,12 @@ void HandleReturnBorrow(Exchange& ex, const PathParams& p) {
       ex.Audit("borrow.return", p[0].substr(0, 64), big);
       return ex.Error(big);  // the unread body closes the connection
     }
-    file.data.resize(static_cast<size_t>(length));
-    req.stream().read(file.data.data(), length);
-    if (req.stream().gcount() != length) {
-      return ex.Error(vault::InvalidArgumentError("request.truncated", "the body is shorter than its Content-Length"));
-    }
-    source = vault::StringSource(file.data);  // the service reads it once and wipes its own copy
+    if (Status slot = ex.TakeLargeBodySlot(); !slot.ok()) return ex.Error(slot);
+    // Streamed: the service checks the loan and its borrower before it
+    // reads a byte, and its copy grows only as bytes arrive.
+    file = std::make_unique<RequestBody>(ex, length);
     in.kind = vault::ReturnInput::Kind::kFile;
-    in.file = &source;
+    in.file = file.get();
   }
   Finish(ex, "borrow.return", p[0], ex.ctx().borrows->Return(ex.subject(), p[0], in));
 }

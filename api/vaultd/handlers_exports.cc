@@ -2,6 +2,7 @@
 // leaked copy back to its export.
 #include <Poco/JSON/Object.h>
 
+#include "api/vaultd/body_source.h"
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
 #include "vault/crypto/sha256.h"
@@ -143,10 +144,16 @@ void HandleTraceFile(Exchange& ex, const PathParams&) {
   if (length > ex.ctx().options->max_upload_bytes) {
     return ex.Error(vault::ResourceExhaustedError("upload.too_large", "the file exceeds the size limit"));
   }
-  std::string pdf(static_cast<size_t>(length), '\0');
-  req.stream().read(pdf.data(), length);
-  if (req.stream().gcount() != length) {
-    return ex.Error(vault::InvalidArgumentError("request.truncated", "the body is shorter than its Content-Length"));
+  if (Status slot = ex.TakeLargeBodySlot(); !slot.ok()) return ex.Error(slot);
+  // Grown as bytes arrive, never allocated from the declared length alone.
+  std::string pdf;
+  RequestBody body(ex, length);
+  uint8_t buf[64 * 1024];
+  for (;;) {
+    auto n = body.Read(buf, sizeof buf);
+    if (!n.ok()) return ex.Error(n.status());
+    if (*n == 0) break;
+    pdf.append(reinterpret_cast<const char*>(buf), *n);
   }
   ex.resp().setKeepAlive(false);
   vault::ExportLedger& ledger = ex.ctx().vault->exports();

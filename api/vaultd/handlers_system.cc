@@ -1,6 +1,7 @@
 // GET /healthz and GET /metrics (Prometheus text format); no authentication.
 #include <sstream>
 
+#include "api/vaultd/connections.h"
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
 
@@ -23,6 +24,14 @@ void HandleMetrics(Exchange& ex, const PathParams&) {
   counter("vaultd_audit_failures_total", "Audit events that could not be written.", m.audit_failures.load());
   counter("vaultd_logins_refused_busy_total", "Logins refused because too many were being checked.",
           m.logins_refused_busy.load());
+  counter("vaultd_connections_refused_total", "Connections refused by the per-client or global limit.",
+          m.connections_refused.load());
+  counter("vaultd_connections_evicted_total", "Idle connections closed to make room for new ones.",
+          m.connections_evicted.load());
+  counter("vaultd_request_timeouts_total", "Connections closed because a request head or body was late.",
+          m.head_timeouts.load());
+  out << "# HELP vaultd_connections_open Open client connections.\n# TYPE vaultd_connections_open gauge\n"
+      << "vaultd_connections_open " << ex.ctx().connections->size() << "\n";
   std::string body = out.str();
   ex.resp().setContentType("text/plain; version=0.0.4");
   ex.resp().setContentLength64(static_cast<Poco::Int64>(body.size()));

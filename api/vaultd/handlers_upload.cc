@@ -141,7 +141,8 @@ class MultipartUpload : public Poco::Net::PartHandler {
     if (req.getContentLength64() > ex_.ctx().options->max_upload_bytes + 65536) {
       return vault::ResourceExhaustedError("upload.too_large", "the upload exceeds the size limit");
     }
-    CountingBuf counter(req.stream());
+    VAULT_RETURN_IF_ERROR(ex_.TakeLargeBodySlot());
+    CountingBuf counter(ex_.Body());
     std::istream body(&counter);
     counter_ = &counter;
     try {

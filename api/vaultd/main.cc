@@ -117,6 +117,12 @@ class VaultdApp : public Poco::Util::ServerApplication {
     opts.port = static_cast<uint16_t>(port_number);
     opts.max_threads = config().getInt("vaultd.max_threads", 16);
     opts.max_queued = config().getInt("vaultd.max_queued", 64);
+    opts.max_connections = config().getInt("vaultd.max_connections", 4096);
+    opts.max_connections_per_client = config().getInt("vaultd.max_connections_per_client", 128);
+    opts.request_head_timeout_seconds = config().getInt("vaultd.request_head_timeout_seconds", 10);
+    opts.keep_alive_timeout_seconds = config().getInt("vaultd.keep_alive_timeout_seconds", 15);
+    opts.min_body_bytes_per_second = config().getInt64("vaultd.min_body_bytes_per_second", 16 * 1024);
+    opts.max_concurrent_large_bodies = config().getInt("vaultd.max_concurrent_large_bodies", 8);
     opts.max_upload_bytes = config().getInt64("vaultd.max_upload_bytes", 512ll << 20);
     opts.checkpoint_interval_seconds = config().getInt("vaultd.checkpoint_interval_seconds", 3600);
     opts.tls_certificate_file = config().getString("vaultd.tls_certificate", "");

@@ -2,12 +2,10 @@
 
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/TCPServer.h>
 #include <Poco/Net/NetSSL.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
-#include <Poco/ThreadPool.h>
 #include <Poco/Timer.h>
 
 #include <algorithm>
@@ -17,12 +15,15 @@
 #include <mutex>
 #include <thread>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "api/vaultd/connection.h"
 #include "api/vaultd/connections.h"
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
+#include "api/vaultd/waiting_room.h"
+#include "api/vaultd/worker_pool.h"
 #include "vault/borrow/default_borrowing.h"
 #include "vault/retention/default_retention.h"
 #include "vault/destruction/default_destruction.h"
@@ -31,6 +32,24 @@
 #include "vault/keys/signer.h"
 
 namespace vaultd {
+
+namespace {
+
+// Each open connection is a descriptor: make room for max_connections and
+// the vault's own files, up to the hard limit.
+void RaiseDescriptorLimit(int max_connections) {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+  const rlim_t want = static_cast<rlim_t>(max_connections) * 2 + 256;
+  if (lim.rlim_cur >= want) return;
+  lim.rlim_cur = lim.rlim_max == RLIM_INFINITY ? want : std::min(want, lim.rlim_max);
+  if (setrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur < want) {
+    std::fprintf(stderr, "vaultd: warning: the descriptor limit (%llu) is below what %d connections need\n",
+                 static_cast<unsigned long long>(lim.rlim_cur), max_connections);
+  }
+}
+
+}  // namespace
 
 VaultServer::VaultServer(vault::LocalVault* vault, const vault::PolicyEngine* policy, ServerOptions options)
     : vault_(vault), policy_(policy), options_(std::move(options)) {}
@@ -117,28 +136,48 @@ vault::Status VaultServer::Start() {
           options_.tls_certificate_file, "", Poco::Net::Context::VERIFY_NONE, 9, false,
           "HIGH:!aNULL:!MD5:!RC4:!3DES");
       context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-      socket = Poco::Net::SecureServerSocket(address, 64, context);
+      socket = Poco::Net::SecureServerSocket(address, 1024, context);
     } else {
-      socket = Poco::Net::ServerSocket(address);
+      socket = Poco::Net::ServerSocket(address, 1024);
     }
     port_ = socket.address().port();
+    RaiseDescriptorLimit(options_.max_connections);
     Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams();
-    params->setMaxThreads(options_.max_threads);
-    params->setMaxQueued(options_.max_queued);
     params->setKeepAlive(true);
-    params->setTimeout(Poco::Timespan(15, 0));  // slow clients do not pin workers for long
+    // Poco counts this down only in hasMoreRequests(), which vaultd does not
+    // call (the waiting room decides when the next request is there); its
+    // default 0 would mean "no keep-alive" to canKeepAlive().
+    params->setMaxKeepAliveRequests(1 << 30);
+    // A backstop per read; the deadlines for a whole head or body are the
+    // watchdog's (see WaitingRoom).
+    params->setTimeout(Poco::Timespan(15, 0));
     logins_ = std::make_unique<ConcurrencyGate>(std::max(1, options_.max_concurrent_logins));
     exports_gate_ = std::make_unique<ConcurrencyGate>(std::max(1, options_.max_concurrent_exports));
+    large_bodies_ = std::make_unique<ConcurrencyGate>(std::max(1, options_.max_concurrent_large_bodies));
     connections_ = std::make_unique<Connections>();
     stopping_ = false;
-    auto ctx = std::make_shared<Ctx>(
-        Ctx{vault_, policy_, &metrics_, &options_, logins_.get(), connections_.get(), &stopping_, exporter_.get(),
-            exports_gate_.get(), borrows_.get(), destructions_.get()});
-    // Our own pool, so Stop() can wait for every worker, including one that
-    // took a connection off the queue just as the server stopped.
-    pool_ = std::make_unique<Poco::ThreadPool>(2, options_.max_threads + 4, 60);
-    server_ = std::make_unique<Poco::Net::TCPServer>(new VaultConnectionFactory(params, ctx), *pool_, socket, params);
-    server_->start();
+    auto ctx = std::make_shared<Ctx>(Ctx{vault_, policy_, &metrics_, &options_, logins_.get(), connections_.get(),
+                                         &stopping_, exporter_.get(), exports_gate_.get(), borrows_.get(),
+                                         destructions_.get(), large_bodies_.get()});
+    WaitingRoom::Options room;
+    room.max_connections = std::max(16, options_.max_connections);
+    room.max_connections_per_client = std::max(0, options_.max_connections_per_client);
+    room.head_timeout = std::chrono::seconds(std::max(1L, options_.request_head_timeout_seconds));
+    room.keep_alive_timeout = std::chrono::seconds(std::max(1L, options_.keep_alive_timeout_seconds));
+    room.tls = tls;
+    // The room is created before the workers it feeds; the workers hand
+    // connections back to it. Both are stopped in Stop(), workers last.
+    workers_ = std::make_unique<WorkerPool>(
+        std::max(1, options_.max_threads),
+        [this, ctx, params](std::unique_ptr<ClientConnection> c) {
+          ServeConnection(*ctx, params, *room_, std::move(c));
+        },
+        [this](std::unique_ptr<ClientConnection> c) { room_->Close(std::move(c)); });
+    room_ = std::make_unique<WaitingRoom>(socket, connections_.get(), &metrics_, room,
+                                          [this](std::unique_ptr<ClientConnection> c) {
+                                            workers_->Submit(std::move(c));
+                                          });
+    room_->Start();
     if (options_.checkpoint_interval_seconds > 0) {
       checkpoints_ = std::make_unique<Poco::Timer>(options_.checkpoint_interval_seconds * 1000,
                                                    options_.checkpoint_interval_seconds * 1000);
@@ -197,18 +236,19 @@ void VaultServer::Stop() {
     borrow_timer_->stop();  // waits for a pass under way
     borrow_timer_.reset();
   }
-  if (!server_) return;
+  if (!room_) return;
   // From now on every request is answered 503 and its connection closed.
   stopping_ = true;
-  server_->stop();  // no new connections; queued ones are dropped
-  // Idle keep-alive connections close at once; requests under way get the
-  // grace period, then their sockets are shut down (their clients see a
-  // short body, never a complete-looking one) and their handlers unwind.
+  // No new connections; parked (idle) ones close at once. Requests under
+  // way get the grace period, then their sockets are shut down (their
+  // clients see a short body, never a complete-looking one) and their
+  // handlers unwind.
+  room_->Stop();
   connections_->ShutdownIdle();
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options_.shutdown_grace_seconds);
   while (!connections_->WaitEmpty(std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(50)))) {
     if (std::chrono::steady_clock::now() >= deadline) break;
-    connections_->ShutdownIdle();  // a request that just finished leaves its connection idle
+    connections_->ShutdownIdle();  // queued for a worker, or just finished
   }
   if (!connections_->WaitEmpty(std::chrono::steady_clock::now())) {
     std::fprintf(stderr, "vaultd: requests still running after %ld s; cutting them\n",
@@ -218,10 +258,9 @@ void VaultServer::Stop() {
   while (!connections_->WaitEmpty(std::chrono::steady_clock::now() + std::chrono::milliseconds(20))) {
     connections_->ShutdownAll();
   }
-  while (server_->currentConnections() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  server_.reset();
-  pool_->joinAll();  // a worker that dequeued a connection late sees stopping_ and returns
-  pool_.reset();
+  workers_->Stop();  // queued connections are dropped; every worker has returned
+  workers_.reset();
+  room_.reset();
 }
 
 }  // namespace vaultd

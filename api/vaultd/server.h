@@ -22,11 +22,7 @@
 #include "vault/policy/policy_engine.h"
 
 namespace Poco {
-class ThreadPool;
 class Timer;
-namespace Net {
-class TCPServer;
-}
 }  // namespace Poco
 
 namespace vaultd {
@@ -34,8 +30,27 @@ namespace vaultd {
 struct ServerOptions {
   std::string listen_host = "127.0.0.1";
   uint16_t port = 8640;  // 0: pick a free port (tests)
+  // Workers: threads that serve requests. Connections that have not sent a
+  // complete request wait in the waiting room, not on a worker.
   int max_threads = 16;
-  int max_queued = 64;
+  int max_queued = 64;  // unused since the waiting room; kept for old configs
+  // Open connections at most; at the limit the longest-idle one is closed
+  // to make room (the process's descriptor limit is raised to fit).
+  int max_connections = 4096;
+  // Connections one client address may hold (0: no limit, e.g. behind a
+  // load balancer whose address every connection shares).
+  int max_connections_per_client = 128;
+  // The whole request head must arrive within this, counted from the
+  // connection opening or from the first byte after a keep-alive pause.
+  long request_head_timeout_seconds = 10;
+  // An idle keep-alive connection is closed after this.
+  long keep_alive_timeout_seconds = 15;
+  // A request body must arrive at this average rate at least (after the
+  // head timeout as a grace period), or the connection is cut.
+  int64_t min_body_bytes_per_second = 16 * 1024;
+  // Bodies over 1 MiB (uploads, returned copies, traced PDFs) read at once;
+  // more get 503 request.busy.
+  int max_concurrent_large_bodies = 8;
   int64_t max_upload_bytes = 512ll << 20;
   // Signed audit checkpoints are written this often when the log has grown
   // (0: only on demand).
@@ -72,6 +87,9 @@ struct Metrics {
   std::atomic<int64_t> audit_failures{0};
   std::atomic<int64_t> rejected{0};  // unroutable or malformed requests
   std::atomic<int64_t> logins_refused_busy{0};
+  std::atomic<int64_t> connections_refused{0};  // per-client or global limit
+  std::atomic<int64_t> connections_evicted{0};  // idle ones closed to make room
+  std::atomic<int64_t> head_timeouts{0};        // head or body not in time
 };
 
 // One route of the API, for documentation and coverage checks.
@@ -82,6 +100,8 @@ struct RouteInfo {
 
 class ConcurrencyGate;
 class Connections;
+class WaitingRoom;
+class WorkerPool;
 
 class VaultServer {
  public:
@@ -110,11 +130,12 @@ class VaultServer {
   ServerOptions options_;
   Metrics metrics_;
   void OnCheckpointTimer(Poco::Timer& timer);
-  std::unique_ptr<Poco::ThreadPool> pool_;  // declared before server_: outlives it
-  std::unique_ptr<Poco::Net::TCPServer> server_;
+  std::unique_ptr<WorkerPool> workers_;  // declared before room_: outlives it
+  std::unique_ptr<WaitingRoom> room_;
   std::unique_ptr<Poco::Timer> checkpoints_;
   std::unique_ptr<ConcurrencyGate> logins_;
   std::unique_ptr<ConcurrencyGate> exports_gate_;
+  std::unique_ptr<ConcurrencyGate> large_bodies_;
   std::unique_ptr<Connections> connections_;
   std::atomic<bool> stopping_{false};
   std::unique_ptr<vault::WatermarkPolicy> watermark_;

@@ -1,0 +1,34 @@
+// ClientConnection: one accepted client socket, as it moves between the
+// waiting room (no complete request yet) and a worker (serving requests).
+// Owned by exactly one of them at a time; not thread-safe.
+#pragma once
+
+#include <Poco/Net/StreamSocket.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "vault/base/status.h"
+
+namespace vaultd {
+
+struct ClientConnection {
+  using Clock = std::chrono::steady_clock;
+
+  Poco::Net::StreamSocket socket;
+  std::string client;  // the peer's address, for the audit log and per-client limits
+  uint64_t id = 0;     // in the Connections registry
+  bool tls = false;
+  // Set by the waiting room when the queued head is malformed or ambiguous:
+  // the worker answers it with this error and closes.
+  vault::Status rejection;
+
+  // Waiting-room bookkeeping.
+  Clock::time_point parked_at;
+  Clock::time_point deadline;  // closed when it passes with no complete request
+  bool has_bytes = false;      // part of a request is queued
+  int wakeups = 0;             // arrivals of bytes since parked
+};
+
+}  // namespace vaultd
