@@ -10,14 +10,23 @@ JOBS=${JOBS:-2}
 
 bash scripts/deps.sh
 
+# ccache (from Debian, installed by deps.sh) makes a rebuild of unchanged
+# files nearly free; paths relative to the checkout, so another clone of the
+# same code hits the same cache.
+LAUNCHER=()
+if command -v ccache >/dev/null; then
+  export CCACHE_BASEDIR=$ROOT
+  LAUNCHER=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
+
 echo "== release build =="
-cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release "${LAUNCHER[@]}" >/dev/null
 cmake --build build/release -j"$JOBS"
 echo "== release tests =="
 (cd build/release && ctest --output-on-failure -j"$JOBS")
 
 echo "== ASan+UBSan build =="
-cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DVAULT_SANITIZE=ON >/dev/null
+cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DVAULT_SANITIZE=ON "${LAUNCHER[@]}" >/dev/null
 cmake --build build/asan -j"$JOBS"
 echo "== ASan+UBSan tests =="
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
