@@ -205,12 +205,14 @@ Status Vault::ReadVersion(const VersionRecord& v, ByteSink& sink) {
   return Status::Ok();
 }
 
-StatusOr<ArtifactRecord> Vault::SealArtifact(const std::string& kind, ByteSource& content) {
+StatusOr<ArtifactRecord> Vault::SealArtifact(const std::string& kind, const std::string& document_id,
+                                             ByteSource& content) {
   const std::string id = NewDocumentId();
   VAULT_ASSIGN_OR_RETURN(SealedVersion sealed, SealVersion(id, 0, content));
   ArtifactRecord a;
   a.id = id;
   a.kind = kind;
+  a.document_id = document_id;
   a.blob_name = sealed.record.blob_name;
   a.size = sealed.record.size;
   a.blob_size = sealed.record.blob_size;

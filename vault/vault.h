@@ -106,8 +106,10 @@ class Vault {
   // Artifacts: sealed copies the vault keeps beside the documents (a loan's
   // issued copy, a returned copy kept as evidence). Each gets its own data
   // key, wrapped like a version's; nothing is stored unless both the blob
-  // and its row are.
-  StatusOr<ArtifactRecord> SealArtifact(const std::string& kind, ByteSource& content);
+  // and its row are. `document_id` names the record it was made from, so
+  // that record's destruction finds it even if nothing else links to it.
+  StatusOr<ArtifactRecord> SealArtifact(const std::string& kind, const std::string& document_id,
+                                        ByteSource& content);
   StatusOr<ArtifactRecord> GetArtifact(const std::string& id);
   // Streams an artifact's plaintext; the SHA-256 is checked against the
   // recorded one at the end (blob.hash_mismatch).

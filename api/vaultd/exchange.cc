@@ -286,57 +286,61 @@ bool Exchange::LoadDocument(const std::string& id, const std::string& action, va
     Error(doc.status());
     return false;
   }
+  Status access = CheckDocument(*doc, action);
+  if (!access.ok()) {
+    Error(access);
+    return false;
+  }
+  *out = std::move(*doc);
+  return true;
+}
+
+Status Exchange::CheckDocument(const vault::DocumentRecord& doc, const std::string& action) {
   const vault::TimePoint now = vault::SystemClock()->Now();
-  vault::Decision d = ctx_.policy->Decide(subject_, action, ResourceOf(*doc), now);
+  vault::Decision d = ctx_.policy->Decide(subject_, action, ResourceOf(doc), now);
   if (!d.allowed) {
     // Whoever may not even see the metadata learns nothing, not even that
     // the document exists; the reason goes to the audit log only.
-    bool visible = ctx_.policy->Decide(subject_, "document.metadata", ResourceOf(*doc), now).allowed;
+    bool visible = ctx_.policy->Decide(subject_, "document.metadata", ResourceOf(doc), now).allowed;
     Status st = visible ? Status(StatusCode::kPermissionDenied, "access.denied", "not allowed")
                         : vault::NotFoundError("document.not_found", "no such document");
-    Audit(action, doc->archive_number, Status(StatusCode::kPermissionDenied, "access.denied", ""),
+    Audit(action, doc.archive_number, Status(StatusCode::kPermissionDenied, "access.denied", ""),
           d.rule + ": " + d.reason);
     if (!visible) ctx_.metrics->denied++;  // Error() counts the 403s
-    Error(st);
-    return false;
+    return st;
   }
   if (action == "document.version") {
     // No new version of a record that is destroyed or being destroyed.
-    Status usable = ctx_.destructions->CheckUsable(doc->id);
+    Status usable = ctx_.destructions->CheckUsable(doc.id);
     if (!usable.ok()) {
-      Audit(action, doc->archive_number, usable);
-      Error(usable);
-      return false;
+      Audit(action, doc.archive_number, usable);
+      return usable;
     }
   }
   if (action == "document.content" || action == "document.export") {
     // A destroyed record is gone for good: 410 with its certificate.
-    auto cert = ctx_.destructions->CertificateOfDestroyed(doc->id);
+    auto cert = ctx_.destructions->CertificateOfDestroyed(doc.id);
     if (!cert.ok() || !cert->empty()) {
       Status gone = cert.ok() ? vault::FailedPreconditionError("document.destroyed",
                                                                "the document was destroyed; certificate " + *cert)
                               : cert.status();
-      Audit(action, doc->archive_number, gone);
-      Error(gone);
-      return false;
+      Audit(action, doc.archive_number, gone);
+      return gone;
     }
-    Status usable = ctx_.destructions->CheckUsable(doc->id);  // being destroyed: 409
+    Status usable = ctx_.destructions->CheckUsable(doc.id);  // being destroyed: 409
     if (!usable.ok()) {
-      Audit(action, doc->archive_number, usable);
-      Error(usable);
-      return false;
+      Audit(action, doc.archive_number, usable);
+      return usable;
     }
     // A loan of this document past its due time ends the borrower's access
     // to its content at once, whatever the role would otherwise allow.
-    Status loan = ctx_.borrows->CheckContentAccess(subject_.username, doc->id);
+    Status loan = ctx_.borrows->CheckContentAccess(subject_.username, doc.id);
     if (!loan.ok()) {
-      Audit(action, doc->archive_number, loan);
-      Error(loan);
-      return false;
+      Audit(action, doc.archive_number, loan);
+      return loan;
     }
   }
-  *out = std::move(*doc);
-  return true;
+  return Status::Ok();
 }
 
 std::istream& Exchange::Body() {

@@ -131,6 +131,11 @@ class Exchange {
   // Authenticate + resolve + decide for one document. A caller who may not
   // even see the document's metadata gets 404, as if it did not exist.
   bool LoadDocument(const std::string& id, const std::string& action, vault::DocumentRecord* out);
+  // LoadDocument's decision for a document already in hand, without
+  // answering: the policy engine (document.not_found for a record the
+  // caller may not even see), then for content and exports: destroyed,
+  // being destroyed, an overdue loan. Every refusal is audited.
+  vault::Status CheckDocument(const vault::DocumentRecord& doc, const std::string& action);
   static vault::Resource ResourceOf(const vault::DocumentRecord& d);
 
   // --- request bodies ------------------------------------------------------

@@ -77,6 +77,9 @@ struct ServerOptions {
   // How often the loan scheduler runs (overdue, reminders, suspension;
   // 0: never, tests call RunSchedule()).
   long borrow_schedule_seconds = 60;
+  // Records read per page by a customer's ZIP export (every page is read;
+  // tests make it small to exercise the paging).
+  int64_t customer_export_page_size = 1000;
 };
 
 struct Metrics {

@@ -28,7 +28,7 @@ constexpr char kPassword[] = "a long enough password";
 // Expected status per role for a document route: two strings of three
 // statuses (public, internal, confidential), for a document of the caller's
 // own department and of another one. Staff look after customer C001.
-// 2 = 200/201, 3 = 403, 4 = 404.
+// 2 = 200/201, 3 = 403, 4 = 404, 9 = 409.
 struct DocRow {
   const char* own;
   const char* other;
@@ -71,6 +71,15 @@ const std::map<std::string, DocTable> kDocumentRoutes = {
       {"staff", {"224", "444"}},
       {"legal", {"222", "222"}},
       {"auditor", {"333", "333"}}}},  // sees metadata, never content
+    // Asking to borrow is scoped like seeing the record: a record one may
+    // not see answers 404, exactly like a missing one.
+    {"POST /api/v1/borrows",
+     {{"admin", {"333", "333"}},
+      {"archive_admin", {"222", "222"}},
+      {"dept_manager", {"224", "444"}},  // clearance internal
+      {"staff", {"224", "444"}},
+      {"legal", {"222", "222"}},
+      {"auditor", {"333", "333"}}}},
     {"POST /api/v1/documents",
      {{"admin", {"333", "333"}},
       {"archive_admin", {"222", "222"}},
@@ -99,10 +108,9 @@ const std::map<std::string, std::map<std::string, int>> kOtherRoutes = {
     {"GET /api/v1/audit/checkpoints", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
     {"POST /api/v1/sessions", {{"admin", 201}, {"archive_admin", 201}, {"dept_manager", 201}, {"staff", 201}, {"legal", 201}, {"auditor", 201}}},
     {"DELETE /api/v1/sessions/current", {{"admin", 204}, {"archive_admin", 204}, {"dept_manager", 204}, {"staff", 204}, {"legal", 204}, {"auditor", 204}}},
-    // Loans: a request for the caller's own department's public document;
-    // the {id} routes name a loan that does not exist (404 when the role
-    // may act on loans at all, 403 when it may never).
-    {"POST /api/v1/borrows", {{"admin", 403}, {"archive_admin", 201}, {"dept_manager", 201}, {"staff", 201}, {"legal", 201}, {"auditor", 403}}},
+    // Loans: the {id} routes name a loan that does not exist (404 when the
+    // role may act on loans at all, 403 when it may never); requests are in
+    // the document table above, a pending loan in kPendingLoanRoutes below.
     {"GET /api/v1/borrows", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
     {"GET /api/v1/borrows/register", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
     {"GET /api/v1/borrows/{id}", {{"admin", 404}, {"archive_admin", 404}, {"dept_manager", 404}, {"staff", 404}, {"legal", 404}, {"auditor", 404}}},
@@ -148,7 +156,37 @@ const std::map<std::string, int> kAnonymous = {
     {"GET /api/v1/keys/signing.pem", 200}, {"GET /api/v1/keys/signing.pub", 200},
 };
 
-int Status(char c) { return c == '2' ? 200 : c == '3' ? 403 : 404; }
+// A pending loan of a document of each department and level, asked for by
+// a legal reviewer of the callers' department (华南销售部): who sees it and
+// who may approve its first step (the manager's). The manager's step
+// belongs to the department owning the record, and the manager must be
+// cleared for it; legal's own step on a confidential loan comes second
+// (409 borrow.not_your_step).
+const std::map<std::string, DocTable> kPendingLoanRoutes = {
+    {"GET /api/v1/borrows/{id}",
+     {{"admin", {"444", "444"}},
+      {"archive_admin", {"222", "222"}},  // borrow.manage
+      {"dept_manager", {"224", "444"}},
+      {"staff", {"444", "444"}},
+      {"legal", {"442", "442"}},  // a step of the confidential chain
+      {"auditor", {"222", "222"}}}},  // borrow.read
+    {"POST /api/v1/borrows/{id}/approve",
+     {{"admin", {"444", "444"}},
+      {"archive_admin", {"444", "444"}},
+      {"dept_manager", {"224", "444"}},
+      {"staff", {"444", "444"}},
+      {"legal", {"449", "449"}},
+      {"auditor", {"444", "444"}}}},
+    {"POST /api/v1/borrows/{id}/reject",
+     {{"admin", {"444", "444"}},
+      {"archive_admin", {"444", "444"}},
+      {"dept_manager", {"224", "444"}},
+      {"staff", {"444", "444"}},
+      {"legal", {"449", "449"}},
+      {"auditor", {"444", "444"}}}},
+};
+
+int Status(char c) { return c == '2' ? 200 : c == '3' ? 403 : c == '9' ? 409 : 404; }
 
 class AuthzMatrixTest : public ::testing::Test {
  protected:
@@ -170,6 +208,13 @@ class AuthzMatrixTest : public ::testing::Test {
       ASSERT_TRUE(lv_->identity().AddUser(u).ok());
     }
     ASSERT_TRUE(lv_->identity().AssignCustomer("u_staff", "C001").ok());
+    NewUser lender;
+    lender.username = "lender";
+    lender.role = "legal";
+    lender.department = "华南销售部";
+    lender.clearance = "confidential";
+    lender.password = kPassword;
+    ASSERT_TRUE(lv_->identity().AddUser(lender).ok());
     NewUser target;
     target.username = "target";
     target.role = "staff";
@@ -197,7 +242,8 @@ class AuthzMatrixTest : public ::testing::Test {
   void TearDown() override { server_->Stop(); }
 
   int Call(const std::string& method, const std::string& path, const std::string& token,
-           const std::string& body = "", const std::string& content_type = "application/json") {
+           const std::string& body = "", const std::string& content_type = "application/json",
+           std::string* answer = nullptr) {
     Poco::Net::HTTPClientSession s("127.0.0.1", server_->port());
     Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     if (!token.empty()) req.set("Authorization", "Bearer " + token);
@@ -208,8 +254,30 @@ class AuthzMatrixTest : public ::testing::Test {
     s.sendRequest(req) << body;
     Poco::Net::HTTPResponse resp;
     std::string ignored;
-    Poco::StreamCopier::copyToString(s.receiveResponse(resp), ignored);
+    Poco::StreamCopier::copyToString(s.receiveResponse(resp), answer ? *answer : ignored);
     return resp.getStatus();
+  }
+
+  // A new pending loan of `dept`/`level` asked for by "lender"; its id.
+  std::string Lend(const std::string& dept, const std::string& level) {
+    std::string body;
+    const std::string token = std::move(lv_->identity().Login("lender", kPassword)).value().token;
+    int st = Call("POST", "/api/v1/borrows", token,
+                  R"({"documents":[")" + docs_.at(dept + "/" + level) + R"("],"purpose":"矩阵","kind":"electronic"})",
+                  "application/json", &body);
+    EXPECT_EQ(st, 201) << body;
+    const std::string key = "\"id\":\"";
+    size_t at = body.find(key);
+    if (at == std::string::npos) return "";
+    at += key.size();
+    return body.substr(at, body.find('"', at) - at);
+  }
+
+  // Closes the lender's loan so the next Lend of the document may start
+  // (a rejected one is closed already; the next Lend checks it worked).
+  void Withdraw(const std::string& id) {
+    const std::string token = std::move(lv_->identity().Login("lender", kPassword)).value().token;
+    Call("POST", "/api/v1/borrows/" + id + "/withdraw", token);
   }
 
   std::string Login(const std::string& role) {
@@ -316,7 +384,7 @@ class AuthzMatrixTest : public ::testing::Test {
 TEST_F(AuthzMatrixTest, EveryRouteHasRowsInTheTable) {
   for (const auto& r : vaultd::VaultServer::Routes()) {
     std::string key = r.method + " " + r.pattern;
-    EXPECT_TRUE(kDocumentRoutes.count(key) || kOtherRoutes.count(key))
+    EXPECT_TRUE(kDocumentRoutes.count(key) || kOtherRoutes.count(key) || kPendingLoanRoutes.count(key))
         << key << " has no rows in the authorization matrix";
   }
 }
@@ -339,7 +407,33 @@ TEST_F(AuthzMatrixTest, DocumentRoutesByRoleDepartmentAndClassification) {
       }
     }
   }
-  EXPECT_EQ(checked, 6 * 6 * 2 * 3);
+  EXPECT_EQ(checked, static_cast<int>(kDocumentRoutes.size()) * 6 * 2 * 3);
+}
+
+TEST_F(AuthzMatrixTest, PendingLoanRoutesByRoleDepartmentAndClassification) {
+  int checked = 0;
+  for (const auto& [route, table] : kPendingLoanRoutes) {
+    for (const auto& role : kRoles) {
+      const DocRow& row = table.at(role);
+      for (int own = 0; own < 2; ++own) {
+        for (size_t i = 0; i < kLevels.size(); ++i) {
+          const std::string dept = own == 0 ? "华南销售部" : "华东销售部";
+          const std::string id = Lend(dept, kLevels[i]);
+          std::string path = route.substr(route.find(' ') + 1);
+          path.replace(path.find("{id}"), 4, id);
+          const std::string method = route.substr(0, route.find(' '));
+          std::string answer;
+          const bool reject = route.find("/reject") != std::string::npos;
+          int got = Call(method, path, Login(role), reject ? R"({"reason":"矩阵"})" : "", "application/json", &answer);
+          EXPECT_EQ(got, Status((own == 0 ? row.own : row.other)[i]))
+              << route << " as " << role << " on " << dept << "/" << kLevels[i] << ": " << answer.substr(0, 200);
+          Withdraw(id);
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(checked, static_cast<int>(kPendingLoanRoutes.size()) * 6 * 2 * 3);
 }
 
 TEST_F(AuthzMatrixTest, OtherRoutesByRole) {

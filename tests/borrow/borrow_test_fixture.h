@@ -1,11 +1,12 @@
 // A real vault (SQLite file, local blobs, keys) with the loan service over
 // it, a fake clock, and the people of a small archive office:
-//   zhangsan (张三)  staff, 华南销售部, cleared for confidential
-//   lisi             staff, 华南销售部, internal clearance
+//   zhangsan (张三)  staff, 华南销售部, cleared for confidential, customer C009
+//   lisi             staff, 华南销售部, internal clearance, customer C009
 //   wang, wang2      dept_manager, 华南销售部
 //   zhao             dept_manager, 华东销售部
 //   legal1           legal;  admin1 archive_admin;  audit1 auditor
-// Documents of 华东销售部: an internal contract (rule "contract"), a
+// Documents of 华南销售部 (a loan is scoped like seeing the record, so the
+// borrowers' own department) for C009: an internal contract (rule "contract"), a
 // confidential NDA (rule "confidential": manager then legal), and a public
 // quotation (rule "default").
 #pragma once
@@ -47,6 +48,8 @@ class BorrowFixture : public ::testing::Test {
     AddUser("legal1", "legal", "法务部", "confidential", "法务");
     AddUser("admin1", "archive_admin", "档案室", "confidential", "档案管理员");
     AddUser("audit1", "auditor", "审计部", "confidential", "审计");
+    ASSERT_TRUE(lv_->identity().AssignCustomer("zhangsan", "C009").ok());
+    ASSERT_TRUE(lv_->identity().AssignCustomer("lisi", "C009").ok());
     contract_ = Ingest("华东年度框架合同", "contract", "internal", MakePdf({{}, {}}));
     nda_ = Ingest("华东保密协议", "nda", "confidential", MakePdf({{}}));
     quote_ = Ingest("华东报价单", "quotation", "public", MakePdf({{}}));
@@ -80,12 +83,12 @@ class BorrowFixture : public ::testing::Test {
   }
 
   std::string Ingest(const std::string& title, const std::string& type, const std::string& level,
-                     const std::string& bytes) {
+                     const std::string& bytes, const std::string& department = "华南销售部") {
     IngestRequest r;
     r.meta.customer_number = "C009";
     r.meta.doc_type = type;
     r.meta.title = title;
-    r.meta.department = "华东销售部";
+    r.meta.department = department;
     r.meta.classification = level;
     StringSource src(bytes);
     return std::move(lv_->vault().Ingest(r, src)).value().id;

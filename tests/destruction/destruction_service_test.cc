@@ -304,6 +304,102 @@ TEST_F(DestructionTest, ARecordOnLoanIsRefused) {
   EXPECT_TRUE(lv_->destructions().Certificates()->empty());
 }
 
+// A loan of old_ by `borrower`, written directly (as one made earlier).
+Borrow LoanOf(const std::string& doc, const std::string& borrower, const std::string& state, TimePoint now) {
+  Borrow b;
+  b.id = "JYTEST" + borrower.substr(0, 4) + state.substr(0, 4);
+  b.borrower = borrower;
+  b.borrower_department = "档案室";
+  b.purpose = "核对";
+  b.kind = "paper";
+  b.rule = "default";
+  b.state = state;
+  b.requested_at = FormatUtc(now);
+  if (state == "issued") {
+    b.issued_at = b.requested_at;
+    b.due_at = FormatUtc(now + std::chrono::hours(24));
+  }
+  BorrowItem item;
+  item.document_id = doc;
+  item.archive_number = "x";
+  b.items.push_back(item);
+  return b;
+}
+
+TEST_F(DestructionTest, PendingRequestOfSomeoneWhoCannotSeeTheRecordDoesNotBlockDestruction) {
+  // clerk is staff of 档案室: the record (华南销售部) is not theirs to see.
+  ASSERT_TRUE(lv_->borrows().Insert(LoanOf(old_, "clerk", "requested", clock_.Now())).ok());
+  DestructionRequest r;
+  r.documents = {old_};
+  r.reason = "retention_expired";
+  r.reference = "纪要";
+  auto d = service_->Request(As("archivist"), r);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  ASSERT_TRUE(service_->Approve(As("archivist2"), d->id, "王监销").ok());
+  auto done = service_->Execute(As("archivist"), d->id);
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_EQ(done->state, "completed");
+}
+
+TEST_F(DestructionTest, PendingRequestOfSomeoneWhoSeesTheRecordStillBlocksDestruction) {
+  NewUser u;
+  u.username = "south_clerk";
+  u.role = "staff";
+  u.department = "华南销售部";
+  u.clearance = "internal";
+  u.password = "a long enough password";
+  ASSERT_TRUE(lv_->identity().AddUser(u).ok());
+  ASSERT_TRUE(lv_->identity().AssignCustomer("south_clerk", "C100").ok());
+  ASSERT_TRUE(lv_->borrows().Insert(LoanOf(old_, "south_clerk", "requested", clock_.Now())).ok());
+  DestructionRequest r;
+  r.documents = {old_};
+  r.reason = "retention_expired";
+  r.reference = "纪要";
+  auto refused = service_->Request(As("archivist"), r);
+  EXPECT_EQ(refused.status().reason(), "destruction.protected");
+  EXPECT_NE(refused.status().message().find("open loan"), std::string::npos);
+}
+
+TEST_F(DestructionTest, HoldPlacedBetweenCheckAndFirstStepStopsExecution) {
+  Destruction d = Approved(old_);
+  Open([this](const char* point) {
+    if (std::string(point) == "after_check") {
+      ASSERT_TRUE(service_->AddHold(As("lawyer"), "document", old_, "2026民初7号诉讼").ok());
+    }
+  });
+  auto refused = service_->Execute(As("archivist"), d.id);
+  EXPECT_EQ(refused.status().reason(), "destruction.protected");
+  EXPECT_NE(refused.status().message().find("legal hold"), std::string::npos) << refused.status().ToString();
+  EXPECT_EQ(lv_->destructions().Get(d.id)->state, "approved");
+  StringSink still;
+  EXPECT_TRUE(lv_->vault().ReadContent(old_, 0, still).ok()) << "content untouched";
+  EXPECT_TRUE(lv_->destructions().Certificates()->empty());
+}
+
+TEST_F(DestructionTest, LoanPlacedBetweenCheckAndFirstStepStopsExecution) {
+  Destruction d = Approved(old_);
+  Open([this](const char* point) {
+    if (std::string(point) == "after_check") {
+      ASSERT_TRUE(lv_->borrows().Insert(LoanOf(old_, "clerk", "issued", clock_.Now())).ok());
+    }
+  });
+  auto refused = service_->Execute(As("archivist"), d.id);
+  EXPECT_EQ(refused.status().reason(), "destruction.protected");
+  EXPECT_NE(refused.status().message().find("open loan"), std::string::npos) << refused.status().ToString();
+  StringSink still;
+  EXPECT_TRUE(lv_->vault().ReadContent(old_, 0, still).ok()) << "content untouched";
+}
+
+TEST_F(DestructionTest, LoanOfARecordWhoseDestructionStartedIsRefused) {
+  Destruction d = Approved(old_);
+  Status late;
+  Open([&](const char* point) {
+    if (std::string(point) == "after_snapshot") late = lv_->borrows().Insert(LoanOf(old_, "clerk", "issued", clock_.Now()));
+  });
+  ASSERT_TRUE(service_->Execute(As("archivist"), d.id).ok());
+  EXPECT_EQ(late.reason(), "document.being_destroyed") << late.ToString();
+}
+
 TEST_F(DestructionTest, VaultctlDetectsADeletedCertificate) {
   clock_.Advance(4 * kYear);  // both records past retention
   for (const std::string& doc : {old_, fresh_}) {

@@ -119,7 +119,7 @@ TEST_F(FaultInjectionTest, FailedArtifactCommitRemovesTheBlob) {
   CommitFailingStore failing(metadata_.get());
   auto v = MakeVault(&failing);
   StringSource src("a returned copy");
-  EXPECT_EQ(v->SealArtifact("return_evidence", src).status().reason(), "metadata.db_error");
+  EXPECT_EQ(v->SealArtifact("return_evidence", "", src).status().reason(), "metadata.db_error");
   ExpectNothingStored(*v);
 }
 

@@ -171,7 +171,7 @@ TEST(RotationTest, ArtifactsRotateWithTheDocumentsAndAreTracked) {
   auto lv = std::move(LocalVault::Open(config)).value();
   const std::string content = testing::PseudoRandom(200000, 9);
   StringSource src(content);
-  auto artifact = lv->vault().SealArtifact("return_evidence", src);
+  auto artifact = lv->vault().SealArtifact("return_evidence", "", src);
   ASSERT_TRUE(artifact.ok()) << artifact.status().ToString();
   EXPECT_EQ(artifact->size, content.size());
   std::string old_kek = lv->keys().PrimaryId();

@@ -91,6 +91,9 @@ struct Borrow {
   bool escalated = false;  // overdue past escalate_after; the manager was told
   std::string note;
   int64_t revision = 0;
+  // While an electronic loan is being issued: "<token> <time>" of the one
+  // Issue call allowed to stamp its copies (BorrowService::Issue); "" else.
+  std::string issue_claim;
   std::vector<BorrowItem> items;
   std::vector<BorrowEvent> events;  // oldest first
   // Written by BorrowStore::Update with the row; not read back.

@@ -32,7 +32,7 @@ StatusOr<Seconds> ParseIsoDuration(const std::string& text);
 std::string FormatIsoDuration(Seconds d);
 
 // Approval steps, in chain order.
-//   "dept_manager": a dept_manager of the borrower's department
+//   "dept_manager": a dept_manager of the department owning the records
 //   "legal": any user with the legal role
 //   "archive_admin": any archive_admin
 struct LoanRule {

@@ -92,8 +92,20 @@ const LoanRule* BorrowService::RuleNamed(const std::string& name) const {
 
 bool BorrowService::MayApproveStep(const Subject& who, const Borrow& b, const std::string& step) const {
   if (who.username == b.borrower || !Can(who, "borrow.approve")) return false;
-  if (step == "dept_manager") return who.role == "dept_manager" && who.department == b.borrower_department;
-  return who.role == step;
+  if (step == "dept_manager" ? who.role != "dept_manager" : who.role != step) return false;
+  // An approver sees what they approve: each record as it is now (one
+  // reclassified since the request needs an approver cleared for its new
+  // level), decided like seeing it. The manager's step belongs to the
+  // department that owns the records, not to the borrower's.
+  const TimePoint now = d_.clock->Now();
+  for (const BorrowItem& item : b.items) {
+    auto doc = d_.vault->Get(item.document_id);
+    if (!doc.ok()) return false;
+    if (step == "dept_manager" && who.department != doc->meta.department) return false;
+    const Resource res{doc->meta.department, doc->meta.classification, doc->meta.customer_number};
+    if (!d_.roles->Decide(who, "borrow.approve", res, now).allowed) return false;
+  }
+  return true;
 }
 
 void BorrowService::Notify(const std::string& recipient, const Borrow& b, const std::string& kind,
@@ -188,6 +200,19 @@ StatusOr<Borrow> BorrowService::Request(const Subject& who, const BorrowRequest&
     item.department = doc->meta.department;
     item.version = doc->current_version;
     b.items.push_back(std::move(item));
+  }
+  // The manager's step belongs to the department owning the records: one
+  // request cannot wait for two departments (only vault-wide roles can see
+  // records of several departments at all).
+  if (std::find(rule->approval_chain.begin(), rule->approval_chain.end(), "dept_manager") !=
+      rule->approval_chain.end()) {
+    for (const BorrowItem& item : b.items) {
+      if (item.department != b.items.front().department) {
+        return InvalidArgumentError("borrow.mixed_departments",
+                                    "these documents belong to different departments, whose managers approve "
+                                    "separately; request them separately");
+      }
+    }
   }
   if (std::find(rule->kinds.begin(), rule->kinds.end(), req.kind) == rule->kinds.end()) {
     return InvalidArgumentError("borrow.kind_not_allowed", "rule " + rule->name + " does not allow " + req.kind +
@@ -320,29 +345,7 @@ StatusOr<Borrow> BorrowService::Issue(const Subject& who, const std::string& id,
   VAULT_ASSIGN_OR_RETURN(Borrow current, d_.store->Get(id));
   if (current.state != bs::kApproved) return BadState(current, "only an approved loan can be issued");
   std::vector<BorrowItem> issued = current.items;
-  if (d_.document_usable) {
-    for (const auto& item : issued) VAULT_RETURN_IF_ERROR(d_.document_usable(item.document_id));
-  }
-  if (current.kind == "electronic") {
-    VAULT_ASSIGN_OR_RETURN(User borrower, d_.identity->GetUser(current.borrower));
-    for (BorrowItem& item : issued) {
-      ExportRequest er;
-      er.document = item.document_id;
-      er.version = item.version;  // the version asked for and approved, not a newer one
-      er.borrow_id = current.id;
-      er.username = borrower.username;
-      er.display_name = borrower.display_name;
-      er.department = borrower.department;
-      VAULT_ASSIGN_OR_RETURN(ExportResult exported, d_.exporter->Export(er));
-      StringSource copy(std::move(exported.pdf));
-      VAULT_ASSIGN_OR_RETURN(ArtifactRecord artifact, d_.vault->SealArtifact("borrow_copy", copy));
-      item.version = exported.record.version;
-      item.export_id = exported.record.export_id;
-      item.copy_artifact = artifact.id;
-      item.issued_sha256 = exported.record.output_sha256;
-      item.issued_pages = exported.record.pages;
-    }
-  } else {
+  if (current.kind != "electronic") {
     if (pages.size() != issued.size() && !(current.kind == "reading_room" && pages.empty())) {
       return InvalidArgumentError("borrow.pages_required",
                                   "give the page count of each document handed over (" +
@@ -355,12 +358,34 @@ StatusOr<Borrow> BorrowService::Issue(const Subject& who, const std::string& id,
       issued[i].issued_pages = pages[i];
     }
   }
+  if (d_.document_usable) {
+    for (const auto& item : issued) VAULT_RETURN_IF_ERROR(d_.document_usable(item.document_id));
+  }
+  // An electronic loan is stamped once: the call that claims the issue in
+  // the loan's own transaction makes the copies; any other call meanwhile
+  // is refused before it stamps anything (two issues at once once made two
+  // exports and two sealed copies, one of them linked to nothing).
+  std::string claim;
+  if (current.kind == "electronic") {
+    VAULT_ASSIGN_OR_RETURN(claim, ClaimIssue(id));
+    auto made = MakeCopies(current, &issued);
+    if (!made.ok()) {
+      ReleaseIssue(id, claim);
+      return made;
+    }
+  }
   const TimePoint now = d_.clock->Now();
   const std::string at = FormatUtc(now);
   auto result = d_.store->Update(id, [&](Borrow& b) -> Status {
-    // Withdrawn or revoked while the copies were being made: the sealed
-    // copies stay as artifacts but the loan is not issued.
+    // Withdrawn or revoked while the copies were being made, or the claim
+    // went stale and another issue took over: this call's copies are not
+    // the loan's. They stay sealed under the record's id, so its
+    // destruction still finds them.
     if (b.state != bs::kApproved) return BadState(b, "only an approved loan can be issued");
+    if (b.issue_claim != claim) {
+      return FailedPreconditionError("borrow.issue_in_progress", "another issue of this loan took over");
+    }
+    b.issue_claim.clear();
     b.items = issued;
     b.state = bs::kIssued;
     b.issued_at = at;
@@ -377,6 +402,63 @@ StatusOr<Borrow> BorrowService::Issue(const Subject& who, const std::string& id,
     Notify(result->borrower, *result, "issued", "issued", "借阅 " + result->id + " 已借出，应还时间 " + result->due_at);
   }
   return result;
+}
+
+StatusOr<std::string> BorrowService::ClaimIssue(const std::string& id) {
+  uint8_t rnd[16];
+  randombytes_buf(rnd, sizeof rnd);
+  std::string token;
+  for (uint8_t r : rnd) token += "0123456789abcdef"[r >> 4], token += "0123456789abcdef"[r & 15];
+  const TimePoint now = d_.clock->Now();
+  const std::string claim = token + " " + FormatUtc(now);
+  auto claimed = d_.store->Update(id, [&](Borrow& b) -> Status {
+    if (b.state != bs::kApproved) return BadState(b, "only an approved loan can be issued");
+    if (!b.issue_claim.empty()) {
+      // A claim left by a crashed or hung issue ends after a while, so the
+      // loan is not stuck; the late caller then loses at its final write.
+      TimePoint since;
+      const std::string at = b.issue_claim.substr(b.issue_claim.find(' ') + 1);
+      if (ParseUtc(at, &since) && now - since < kIssueClaimLifetime) {
+        return FailedPreconditionError("borrow.issue_in_progress",
+                                       "the loan is being issued since " + at + "; try again shortly");
+      }
+    }
+    b.issue_claim = claim;
+    return Status::Ok();
+  });
+  if (!claimed.ok()) return claimed.status();
+  return claim;
+}
+
+void BorrowService::ReleaseIssue(const std::string& id, const std::string& claim) {
+  // Best effort: a claim that stays ends by itself (kIssueClaimLifetime).
+  (void)d_.store->Update(id, [&](Borrow& b) -> Status {
+    if (b.issue_claim != claim) return FailedPreconditionError("borrow.issue_in_progress", "claim taken over");
+    b.issue_claim.clear();
+    return Status::Ok();
+  });
+}
+
+Status BorrowService::MakeCopies(const Borrow& loan, std::vector<BorrowItem>* items) {
+  VAULT_ASSIGN_OR_RETURN(User borrower, d_.identity->GetUser(loan.borrower));
+  for (BorrowItem& item : *items) {
+    ExportRequest er;
+    er.document = item.document_id;
+    er.version = item.version;  // the version asked for and approved, not a newer one
+    er.borrow_id = loan.id;
+    er.username = borrower.username;
+    er.display_name = borrower.display_name;
+    er.department = borrower.department;
+    VAULT_ASSIGN_OR_RETURN(ExportResult exported, d_.exporter->Export(er));
+    StringSource copy(std::move(exported.pdf));
+    VAULT_ASSIGN_OR_RETURN(ArtifactRecord artifact, d_.vault->SealArtifact("borrow_copy", item.document_id, copy));
+    item.version = exported.record.version;
+    item.export_id = exported.record.export_id;
+    item.copy_artifact = artifact.id;
+    item.issued_sha256 = exported.record.output_sha256;
+    item.issued_pages = exported.record.pages;
+  }
+  return Status::Ok();
 }
 
 StatusOr<Borrow> BorrowService::Renew(const Subject& who, const std::string& id) {
@@ -525,7 +607,7 @@ StatusOr<Borrow> BorrowService::Return(const Subject& who, const std::string& id
     } else {
       result_kind = "altered";
       StringSource src(copy.data);
-      VAULT_ASSIGN_OR_RETURN(ArtifactRecord artifact, d_.vault->SealArtifact("return_evidence", src));
+      VAULT_ASSIGN_OR_RETURN(ArtifactRecord artifact, d_.vault->SealArtifact("return_evidence", document_id, src));
       evidence = artifact.id;
       detail = "returned copy sha256 " + returned_sha256 + " differs from the issued " + target->issued_sha256 +
                " (" + std::to_string(copy.data.size()) + " bytes kept as evidence " + artifact.id + ")";

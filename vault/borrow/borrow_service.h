@@ -14,10 +14,14 @@
 // Who may do what: the role policy (policies/roles.json) names the actions
 // borrow.request, borrow.approve, borrow.manage (issue, recall, revoke,
 // return on someone's behalf) and borrow.read (see every loan, the
-// register, incidents); a document may be borrowed only if the role's
-// borrow.request grant covers it (else it is "not found"); an approval step
-// is for the role it names (a dept_manager of the borrower's department,
-// legal, an archive_admin), never for the borrower.
+// register, incidents). A loan is scoped like seeing the record:
+// borrow.request and borrow.approve are decided per record with its
+// department, customer and classification, so a record the caller may not
+// see answers exactly like a missing one (document.not_found) and a loan of
+// it is invisible to them. An approval step is for the role it names (a
+// dept_manager of the department owning the records, legal, an
+// archive_admin), never for the borrower, and only for an approver whose
+// borrow.approve grant covers every record of the loan as it is now.
 //
 // Thread-safety: safe for concurrent use (the collaborators are).
 #pragma once
@@ -139,6 +143,16 @@ class BorrowService {
   const LoanRule* RuleNamed(const std::string& name) const;
   bool Can(const Subject& who, const char* action) const;
   Status StillAllowed(const Subject& who, const std::string& document_id);
+  // The issue claim of an approved loan (borrow.issue_in_progress while a
+  // fresh one is held); released on failure, cleared by the final write.
+  StatusOr<std::string> ClaimIssue(const std::string& id);
+  void ReleaseIssue(const std::string& id, const std::string& claim);
+  // Stamps and seals the copy of each item of an electronic loan.
+  Status MakeCopies(const Borrow& loan, std::vector<BorrowItem>* items);
+
+  // How long an issue claim holds off other issues of the loan: far longer
+  // than stamping takes, short enough that a crash does not strand a loan.
+  static constexpr Seconds kIssueClaimLifetime{15 * 60};
 
   Deps d_;
 };

@@ -19,7 +19,7 @@ namespace {
 
 constexpr char kBorrowColumns[] =
     "id, borrower, borrower_department, purpose, kind, period_seconds, rule, chain, step, round, renewals, state, "
-    "resume_state, requested_at, approved_at, issued_at, due_at, closed_at, suspended, escalated, note, revision";
+    "resume_state, requested_at, approved_at, issued_at, due_at, closed_at, suspended, escalated, note, revision, issue_claim";
 constexpr char kItemColumns[] =
     "borrow_id, position, document_id, archive_number, title, classification, doc_type, department, version, "
     "export_id, copy_artifact, issued_sha256, issued_pages, returned_sha256, returned_pages, evidence_artifact, "
@@ -67,6 +67,7 @@ Borrow BorrowFromRow(RecordSet& rs) {
   b.escalated = sqlite::Int(rs, "escalated") != 0;
   b.note = sqlite::Text(rs, "note");
   b.revision = sqlite::Int(rs, "revision");
+  b.issue_claim = sqlite::Text(rs, "issue_claim");
   return b;
 }
 
@@ -97,18 +98,18 @@ void WriteBorrow(Session& s, const Borrow& b, bool insert) {
   Poco::Int64 suspended = b.suspended, escalated = b.escalated, revision = b.revision;
   std::string chain = Join(b.chain);
   if (insert) {
-    s << "INSERT INTO borrows (" << kBorrowColumns << ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    s << "INSERT INTO borrows (" << kBorrowColumns << ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         bind(b.id), bind(b.borrower), bind(b.borrower_department), bind(b.purpose), bind(b.kind), bind(period),
         bind(b.rule), bind(chain), bind(step), bind(round), bind(renewals), bind(b.state), bind(b.resume_state),
         bind(b.requested_at), bind(b.approved_at), bind(b.issued_at), bind(b.due_at), bind(b.closed_at),
-        bind(suspended), bind(escalated), bind(b.note), bind(revision), now;
+        bind(suspended), bind(escalated), bind(b.note), bind(revision), bind(b.issue_claim), now;
   } else {
     s << "UPDATE borrows SET step = ?, round = ?, renewals = ?, state = ?, resume_state = ?, approved_at = ?, "
          "issued_at = ?, due_at = ?, closed_at = ?, suspended = ?, escalated = ?, note = ?, period_seconds = ?, "
-         "revision = ? WHERE id = ?",
+         "revision = ?, issue_claim = ? WHERE id = ?",
         bind(step), bind(round), bind(renewals), bind(b.state), bind(b.resume_state), bind(b.approved_at),
         bind(b.issued_at), bind(b.due_at), bind(b.closed_at), bind(suspended), bind(escalated), bind(b.note),
-        bind(period), bind(revision), bind(b.id), now;
+        bind(period), bind(revision), bind(b.issue_claim), bind(b.id), now;
   }
   for (const BorrowItem& i : b.items) {
     Poco::Int64 position = i.position, version = i.version, issued_pages = i.issued_pages;
@@ -187,6 +188,18 @@ Status BorrowStore::Insert(const Borrow& b) {
           bind(b.borrower), bind(document_id), into(open), now;
       if (open > 0) {
         return AlreadyExistsError("borrow.already_open", "you already have an open loan of " + i.archive_number);
+      }
+      // The other half of DestructionStore::UpdateWithFacts: a destruction
+      // whose execution started (or finished) after the caller's usability
+      // check would not see this loan, so none is made.
+      Poco::Int64 gone = 0;
+      s << "SELECT (SELECT COUNT(*) FROM destroyed_documents WHERE document_id = ?) + (SELECT COUNT(*) FROM "
+           "destructions d JOIN destruction_items t ON t.destruction_id = d.id WHERE t.document_id = ? AND "
+           "d.state = 'executing')",
+          bind(document_id), bind(document_id), into(gone), now;
+      if (gone > 0) {
+        return FailedPreconditionError("document.being_destroyed",
+                                       i.archive_number + " is being destroyed or was destroyed");
       }
     }
     WriteBorrow(s, b, true);

@@ -51,6 +51,20 @@ struct LegalHold {
   std::string reason, created_by, created_at, released_by, released_at;
 };
 
+// An open loan (requested .. overdue) that includes a record.
+struct OpenLoan {
+  std::string borrow_id, borrower, state;
+};
+
+// What the database says, at one moment, could stand in the way of
+// destroying one record; DestructionService turns it into reasons.
+struct RecordFacts {
+  std::string destroyed_by;       // the destruction that destroyed it, or ""
+  std::vector<LegalHold> holds;   // active, on the record or its customer
+  std::vector<OpenLoan> loans;    // open loans including the record
+  std::string other_destruction;  // another open destruction including it, or ""
+};
+
 struct Certificate {
   std::string id;  // CERT-000001
   int64_t seq = 0;

@@ -116,6 +116,44 @@ std::string CanonicalJsonOf(const std::string& json) {
   return out;
 }
 
+std::vector<std::string> DestructionService::ReasonsFrom(const DocumentRecord& doc, const RecordFacts& f,
+                                                         const std::string& reason, bool legal_approved,
+                                                         TimePoint now) const {
+  std::vector<std::string> reasons;
+  if (!f.destroyed_by.empty()) reasons.push_back("already destroyed (" + f.destroyed_by + ")");
+  for (const auto& h : f.holds) reasons.push_back("legal hold " + std::to_string(h.id) + ": " + h.reason);
+  if (!f.other_destruction.empty()) reasons.push_back("in destruction " + f.other_destruction);
+  for (const OpenLoan& loan : f.loans) {
+    if (LoanProtects(loan, doc, now)) {
+      reasons.push_back("open loan");
+      break;
+    }
+  }
+  if (!(reason == "customer_request" && legal_approved)) {
+    RetentionDecision r = d_.retention->Decide(doc, {});
+    if (!d_.retention->Expired(r, now)) {
+      reasons.push_back(r.permanent ? "retention: permanent"
+                                    : r.event_pending ? "retention: waits for its event (" + r.reason + ")"
+                                                      : "retention until " + r.due_at + " (" + r.reason + ")");
+    }
+  }
+  return reasons;
+}
+
+bool DestructionService::LoanProtects(const OpenLoan& loan, const DocumentRecord& doc, TimePoint now) const {
+  // A copy or the original is out: it must come back first.
+  if (loan.state != "requested" && loan.state != "approved") return true;
+  // A request waits only for someone who may see the record: a request by
+  // anyone else (made before borrowing was scoped, or before the requester
+  // moved or lost clearance) could never be issued and must not let them
+  // hold a record they cannot see back from destruction.
+  auto user = d_.identity->GetUser(loan.borrower);
+  if (!user.ok() || user->disabled) return false;
+  const Subject borrower{user->username, user->role, user->department, user->clearance, user->customers, false};
+  const Resource res{doc.meta.department, doc.meta.classification, doc.meta.customer_number};
+  return d_.roles->Decide(borrower, "borrow.request", res, now).allowed;
+}
+
 StatusOr<std::vector<Protection>> DestructionService::Check(const std::vector<std::string>& documents,
                                                             const std::string& reason, bool legal_approved,
                                                             const std::string& except_id) {
@@ -126,22 +164,8 @@ StatusOr<std::vector<Protection>> DestructionService::Check(const std::vector<st
     Protection p;
     p.document_id = doc.id;
     p.archive_number = doc.archive_number;
-    VAULT_ASSIGN_OR_RETURN(std::string destroyed, d_.store->DestroyedBy(doc.id));
-    if (!destroyed.empty()) p.reasons.push_back("already destroyed (" + destroyed + ")");
-    VAULT_ASSIGN_OR_RETURN(auto holds, d_.store->HoldsOn(doc.id, doc.meta.customer_number));
-    for (const auto& h : holds) p.reasons.push_back("legal hold " + std::to_string(h.id) + ": " + h.reason);
-    VAULT_ASSIGN_OR_RETURN(int64_t loans, d_.store->OpenLoans(doc.id));
-    VAULT_ASSIGN_OR_RETURN(std::string other, d_.store->OpenDestructionOf(doc.id, except_id));
-    if (!other.empty()) p.reasons.push_back("in destruction " + other);
-    if (loans > 0) p.reasons.push_back("open loan");
-    if (!(reason == "customer_request" && legal_approved)) {
-      RetentionDecision r = d_.retention->Decide(doc, {});
-      if (!d_.retention->Expired(r, now)) {
-        p.reasons.push_back(r.permanent ? "retention: permanent"
-                                        : r.event_pending ? "retention: waits for its event (" + r.reason + ")"
-                                                          : "retention until " + r.due_at + " (" + r.reason + ")");
-      }
-    }
+    VAULT_ASSIGN_OR_RETURN(RecordFacts facts, d_.store->FactsOf(doc.id, doc.meta.customer_number, except_id));
+    p.reasons = ReasonsFrom(doc, facts, reason, legal_approved, now);
     out.push_back(std::move(p));
   }
   return out;
@@ -241,6 +265,10 @@ StatusOr<Destruction> DestructionService::Execute(const Subject& who, const std:
         return FailedPreconditionError("destruction.protected", p.archive_number + ": " + p.reasons.front());
       }
     }
+    // The check above is only the early, cheap refusal: a hold or a loan
+    // may still arrive now. The snapshot step checks again inside its own
+    // transaction, and that check is the one that counts.
+    Crash("after_check");
   }
   VAULT_RETURN_IF_ERROR(RunSteps(id, who.username));
   return d_.store->Get(id);
@@ -291,7 +319,10 @@ Status DestructionService::RunStepsLocked(const std::string& id, const std::stri
   if (d.step == step::kNone) {
     // Snapshot: what is about to go, with the hashes the certificate needs.
     std::vector<DestructionItem> items = d.items;
+    std::vector<DocumentRecord> docs;
     for (DestructionItem& item : items) {
+      VAULT_ASSIGN_OR_RETURN(DocumentRecord doc, d_.vault->Get(item.document_id));
+      docs.push_back(std::move(doc));
       VAULT_ASSIGN_OR_RETURN(std::vector<VersionRecord> versions, d_.vault->Versions(item.document_id));
       item.versions = static_cast<int64_t>(versions.size());
       item.bytes = 0;
@@ -311,9 +342,26 @@ Status DestructionService::RunStepsLocked(const std::string& id, const std::stri
         if (rec.ok()) item.blobs.push_back(rec->blob_name);
       }
     }
-    const std::string at = FormatUtc(d_.clock->Now());
-    VAULT_ASSIGN_OR_RETURN(d, d_.store->Update(id, [&](Destruction& x) -> Status {
+    const TimePoint now = d_.clock->Now();
+    const std::string at = FormatUtc(now);
+    // The preconditions and the first step in one transaction: a hold or a
+    // loan written before it commits is seen here; one written after finds
+    // the record executing (BorrowStore::Insert refuses it).
+    VAULT_ASSIGN_OR_RETURN(d, d_.store->UpdateWithFacts(id, [&](Destruction& x,
+                                                                const std::vector<RecordFacts>& facts) -> Status {
                              VAULT_RETURN_IF_ERROR(expect(x, step::kNone));
+                             if (x.state != "approved") {
+                               return FailedPreconditionError("destruction.bad_state",
+                                                              "the destruction is " + x.state + ", not approved");
+                             }
+                             for (size_t i = 0; i < docs.size() && i < facts.size(); ++i) {
+                               auto reasons = ReasonsFrom(docs[i], facts[i], x.reason,
+                                                          x.reason == "customer_request", now);
+                               if (!reasons.empty()) {
+                                 return FailedPreconditionError("destruction.protected",
+                                                                docs[i].archive_number + ": " + reasons.front());
+                               }
+                             }
                              x.items = items;
                              x.state = "executing";
                              x.started_at = at;

@@ -11,9 +11,11 @@
 //   exactly once with exactly one certificate.
 //
 // Preconditions for every record: no active legal hold on it or its
-// customer, no open loan, not already destroyed or in another open
-// destruction, and retention expired unless the reason is a customer
-// request approved by legal.
+// customer, no open loan (a request counts only while its borrower may see
+// the record), not already destroyed or in another open destruction, and
+// retention expired unless the reason is a customer request approved by
+// legal. Execution checks them again inside the transaction of its first
+// step, so nothing can slip in between the check and the erase.
 //
 // Thread-safety: one Execute/Resume at a time per destruction (the journal
 // is the lock); safe otherwise.
@@ -93,6 +95,12 @@ class DestructionService {
   Status RunSteps(const std::string& id, const std::string& actor);
   Status RunStepsLocked(const std::string& id, const std::string& actor);
   StatusOr<Certificate> MakeCertificate(const Destruction& d);
+  // Why `doc` cannot be destroyed now, from facts read by the store.
+  std::vector<std::string> ReasonsFrom(const DocumentRecord& doc, const RecordFacts& facts, const std::string& reason,
+                                       bool legal_approved, TimePoint now) const;
+  // Whether an open loan holds the record back: always once issued; a
+  // request only while its borrower may still see the record.
+  bool LoanProtects(const OpenLoan& loan, const DocumentRecord& doc, TimePoint now) const;
   void Crash(const char* point) const {
     if (d_.crash_point) d_.crash_point(point);
   }

@@ -175,14 +175,48 @@ StatusOr<std::vector<LegalHold>> DestructionStore::HoldsOn(const std::string& do
   }
 }
 
-StatusOr<int64_t> DestructionStore::OpenLoans(const std::string& document_id) {
+RecordFacts DestructionStore::LoadFacts(const std::string& document_id, const std::string& customer,
+                                        const std::string& except_id) {
+  RecordFacts f;
+  Session& s = *session_;
+  std::vector<std::string> destroyed;
+  s << "SELECT destruction_id FROM destroyed_documents WHERE document_id = ?", bind(document_id), into(destroyed),
+      now;
+  if (!destroyed.empty()) f.destroyed_by = destroyed.front();
+  {
+    Statement st(s);
+    st << "SELECT * FROM legal_holds WHERE released_at = '' AND ((scope = 'document' AND target = ?) OR "
+          "(scope = 'customer' AND target = ?)) ORDER BY id",
+        bind(document_id), bind(customer);
+    st.execute();
+    RecordSet rs(st);
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) f.holds.push_back(HoldFromRow(rs));
+  }
+  {
+    Statement st(s);
+    st << "SELECT b.id, b.borrower, b.state FROM borrows b JOIN borrow_items i ON i.borrow_id = b.id "
+          "WHERE i.document_id = ? AND b.state IN ('requested', 'approved', 'issued', 'overdue', "
+          "'renewal_requested') ORDER BY b.id",
+        bind(document_id);
+    st.execute();
+    RecordSet rs(st);
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+      f.loans.push_back({sqlite::Text(rs, "id"), sqlite::Text(rs, "borrower"), sqlite::Text(rs, "state")});
+    }
+  }
+  std::vector<std::string> others;
+  s << "SELECT d.id FROM destructions d JOIN destruction_items i ON i.destruction_id = d.id WHERE "
+       "i.document_id = ? AND d.id <> ? AND d.state IN ('requested', 'approved', 'executing')",
+      bind(document_id), bind(except_id), into(others), now;
+  if (!others.empty()) f.other_destruction = others.front();
+  return f;
+}
+
+StatusOr<RecordFacts> DestructionStore::FactsOf(const std::string& document_id, const std::string& customer,
+                                               const std::string& except_id) {
   std::lock_guard<std::mutex> lock(mu_);
   try {
-    Poco::Int64 n = 0;
-    *session_ << "SELECT COUNT(*) FROM borrows b JOIN borrow_items i ON i.borrow_id = b.id WHERE i.document_id = ? "
-                 "AND b.state IN ('requested', 'approved', 'issued', 'overdue', 'renewal_requested')",
-        bind(document_id), into(n), now;
-    return static_cast<int64_t>(n);
+    return LoadFacts(document_id, customer, except_id);
   } catch (const Poco::Exception& e) {
     return DbError(e);
   }
@@ -264,6 +298,23 @@ StatusOr<Destruction> DestructionStore::Update(const std::string& id,
   return result;
 }
 
+StatusOr<Destruction> DestructionStore::UpdateWithFacts(
+    const std::string& id, const std::function<Status(Destruction&, const std::vector<RecordFacts>&)>& change) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Destruction result;
+  Status st = InTransaction(*session_, [&]() -> Status {
+    VAULT_ASSIGN_OR_RETURN(Destruction d, Load(id));
+    std::vector<RecordFacts> facts;
+    for (const DestructionItem& i : d.items) facts.push_back(LoadFacts(i.document_id, i.customer, d.id));
+    VAULT_RETURN_IF_ERROR(change(d, facts));
+    WriteDestruction(*session_, d, false);
+    result = std::move(d);
+    return Status::Ok();
+  });
+  VAULT_RETURN_IF_ERROR(st);
+  return result;
+}
+
 StatusOr<std::vector<std::string>> DestructionStore::Unfinished() {
   std::lock_guard<std::mutex> lock(mu_);
   try {
@@ -318,13 +369,15 @@ Status DestructionStore::EraseKeys(const std::vector<std::string>& document_ids,
 StatusOr<std::vector<std::string>> DestructionStore::ArtifactsOf(const std::string& document_id) {
   std::lock_guard<std::mutex> lock(mu_);
   try {
-    std::vector<std::string> copies, evidence;
-    *session_ << "SELECT copy_artifact FROM borrow_items WHERE document_id = ? AND copy_artifact <> ''",
-        bind(document_id), into(copies), now;
-    *session_ << "SELECT evidence_artifact FROM borrow_items WHERE document_id = ? AND evidence_artifact <> ''",
-        bind(document_id), into(evidence), now;
-    copies.insert(copies.end(), evidence.begin(), evidence.end());
-    return copies;
+    // By the record's id first: a copy sealed by an issue that lost a race,
+    // or by one interrupted before its loan was written, has no loan link.
+    std::vector<std::string> ids;
+    *session_ << "SELECT id FROM artifacts WHERE document_id = ? UNION "
+                 "SELECT copy_artifact FROM borrow_items WHERE document_id = ? AND copy_artifact <> '' UNION "
+                 "SELECT evidence_artifact FROM borrow_items WHERE document_id = ? AND evidence_artifact <> '' "
+                 "ORDER BY 1",
+        bind(document_id), bind(document_id), bind(document_id), into(ids), now;
+    return ids;
   } catch (const Poco::Exception& e) {
     return DbError(e);
   }

@@ -33,13 +33,22 @@ class DestructionStore {
   StatusOr<std::vector<LegalHold>> Holds(bool active_only);
   // Active holds on a document or its customer.
   StatusOr<std::vector<LegalHold>> HoldsOn(const std::string& document_id, const std::string& customer);
-  // Open loans (requested .. overdue) that include the document.
-  StatusOr<int64_t> OpenLoans(const std::string& document_id);
+  // Everything that could protect a record now (holds on it or on
+  // `customer`, open loans, another open destruction than `except_id`,
+  // whether it is destroyed), read in one go.
+  StatusOr<RecordFacts> FactsOf(const std::string& document_id, const std::string& customer,
+                                const std::string& except_id);
 
   Status Insert(const Destruction& d);
   StatusOr<Destruction> Get(const std::string& id);  // destruction.not_found
   // Load, change, write back in one transaction (as BorrowStore::Update).
   StatusOr<Destruction> Update(const std::string& id, const std::function<Status(Destruction&)>& change);
+  // As Update, with the facts of each item (in item order) read inside the
+  // same BEGIN IMMEDIATE transaction: a hold or a loan written by anyone
+  // (another connection, another process) is either seen by `change` or
+  // committed only after it. The start of an execution goes through here.
+  StatusOr<Destruction> UpdateWithFacts(
+      const std::string& id, const std::function<Status(Destruction&, const std::vector<RecordFacts>&)>& change);
   StatusOr<std::vector<std::string>> Unfinished();  // executing, not completed
   // Another open destruction (not completed) that includes the document.
   StatusOr<std::string> OpenDestructionOf(const std::string& document_id, const std::string& except_id);
@@ -48,7 +57,9 @@ class DestructionStore {
   // documents and the keys of the artifacts, then checkpoints the WAL with
   // TRUNCATE. Idempotent.
   Status EraseKeys(const std::vector<std::string>& document_ids, const std::vector<std::string>& artifact_ids);
-  // Artifacts (loan copies, returned evidence) made from a document.
+  // Artifacts (loan copies, returned evidence) made from a document: those
+  // sealed with its id and those a loan item links to (older artifacts
+  // carry no document id), whether or not a loan still names them.
   StatusOr<std::vector<std::string>> ArtifactsOf(const std::string& document_id);
 
   Status MarkDestroyed(const std::string& document_id, const std::string& destruction_id, const std::string& at);
@@ -69,6 +80,7 @@ class DestructionStore {
  private:
   explicit DestructionStore(std::unique_ptr<Poco::Data::Session> session);
   StatusOr<Destruction> Load(const std::string& id);
+  RecordFacts LoadFacts(const std::string& document_id, const std::string& customer, const std::string& except_id);
   std::mutex mu_;
   std::unique_ptr<Poco::Data::Session> session_;
 };

@@ -40,6 +40,7 @@ struct KeyRow {
 struct ArtifactRecord {
   std::string id;    // 32 hex digits
   std::string kind;  // e.g. "borrow_copy", "return_evidence"
+  std::string document_id;  // the record it was made from ("" for artifacts older than migration 10)
   std::string blob_name;
   uint64_t size = 0;
   uint64_t blob_size = 0;

@@ -304,6 +304,15 @@ const std::vector<Migration>& SqliteMigrations() {
                 previous_sha256 TEXT NOT NULL,
                 created_at TEXT NOT NULL))",
        }},
+      {10,
+       "artifacts carry the document they were made from (a destruction finds every copy of a record); "
+       "the issue claim of a loan (one Issue stamps its copies)",
+       {
+           "ALTER TABLE artifacts ADD COLUMN document_id TEXT NOT NULL DEFAULT ''",
+           "CREATE INDEX artifacts_by_document ON artifacts(document_id)",
+           // One Issue at a time per loan: the claim of the call stamping its copies.
+           "ALTER TABLE borrows ADD COLUMN issue_claim TEXT NOT NULL DEFAULT ''",
+       }},
   };
   return kMigrations;
 }

@@ -386,11 +386,12 @@ StatusOr<SearchPage> SqliteMetadataStore::Search(const DocumentFilter& f) {
 }
 
 namespace {
-constexpr char kArtifactColumns[] = "id, kind, blob_name, size, blob_size, sha256, created_at";
+constexpr char kArtifactColumns[] = "id, kind, document_id, blob_name, size, blob_size, sha256, created_at";
 ArtifactRecord ArtifactFromRow(RecordSet& rs) {
   ArtifactRecord a;
   a.id = Str(rs, "id");
   a.kind = Str(rs, "kind");
+  a.document_id = Str(rs, "document_id");
   a.blob_name = Str(rs, "blob_name");
   a.size = static_cast<uint64_t>(Int(rs, "size"));
   a.blob_size = static_cast<uint64_t>(Int(rs, "blob_size"));
@@ -405,9 +406,9 @@ Status SqliteMetadataStore::InsertArtifact(const ArtifactRecord& a, const Wrappe
   Session& s = *session_;
   return InTransaction(s, [&]() -> Status {
     VAULT_RETURN_IF_ERROR(CheckKekAlive(s, key.kek_id));
-    s << "INSERT INTO artifacts (id, kind, blob_name, size, blob_size, sha256, kek_id, wrapped, created_at) "
-         "VALUES (?,?,?,?,?,?,?,?,?)",
-        bind(a.id), bind(a.kind), bind(a.blob_name), bind(static_cast<Poco::Int64>(a.size)),
+    s << "INSERT INTO artifacts (id, kind, document_id, blob_name, size, blob_size, sha256, kek_id, wrapped, "
+         "created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        bind(a.id), bind(a.kind), bind(a.document_id), bind(a.blob_name), bind(static_cast<Poco::Int64>(a.size)),
         bind(static_cast<Poco::Int64>(a.blob_size)), bind(a.sha256), bind(key.kek_id),
         bind(HexEncode(key.bytes.data(), key.bytes.size())), bind(a.created_at), now;
     return Status::Ok();

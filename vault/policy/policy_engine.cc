@@ -56,6 +56,10 @@ StatusOr<std::unique_ptr<PolicyEngine>> PolicyEngine::FromJson(const std::string
   return e;
 }
 
+bool PolicyEngine::IsDocumentScoped(const std::string& action) {
+  return action.rfind("document.", 0) == 0 || action == "borrow.request" || action == "borrow.approve";
+}
+
 int PolicyEngine::Level(const std::string& classification) const {
   auto it = std::find(levels_.begin(), levels_.end(), classification);
   return it == levels_.end() ? -1 : static_cast<int>(it - levels_.begin());
@@ -72,9 +76,10 @@ Decision PolicyEngine::Decide(const Subject& s, const std::string& action, const
     if (s.suspended && action.rfind("document.", 0) == 0) {
       return {false, rule, "access suspended (overdue loan)"};
     }
-    // Scope and classification constrain documents (and asking to borrow
-    // one); audit logs, registers, users and keys are vault-wide resources.
-    if (action.rfind("document.", 0) != 0 && action != "borrow.request") return {true, rule, "granted"};
+    // Scope and classification constrain documents, and lending them: a
+    // loan is scoped like seeing the record, for the borrower and for every
+    // approver. Audit logs, registers, users and keys are vault-wide.
+    if (!IsDocumentScoped(action)) return {true, rule, "granted"};
     if (g.scope == Scope::kDepartment || g.scope == Scope::kDepartmentAndCustomers) {
       if (r.department.empty() || r.department != s.department) {
         return {false, rule, "outside the subject's department"};

@@ -59,6 +59,10 @@ class PolicyEngine {
   // Whether any grant of `role` names `action` (before resource checks).
   bool RoleMayEver(const std::string& role, const std::string& action) const;
 
+  // Whether scope and classification constrain `action` (document.*,
+  // borrow.request, borrow.approve): Decide needs the document's Resource.
+  static bool IsDocumentScoped(const std::string& action);
+
  private:
   enum class Scope { kAll, kDepartment, kDepartmentAndCustomers };
   struct Grant {
