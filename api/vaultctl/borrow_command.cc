@@ -322,9 +322,11 @@ int RunReturn(const Invocation& in) {
 
 int RunCopy(const Invocation& in) {
   const std::string path = in.args->Get("--output");
-  auto out = OutputFile::Create(path);
+  auto out = OutputFile::Create(path, OutputOptions{in.args->Has("--follow-symlinks")});
   if (!out.ok()) return Fail(out.status());
-  auto item = in.service().Copy(in.who, in.id(), in.args->Get("--document"), **out);
+  auto item = WriteVerified(**out, [&](vault::ByteSink& sink) {
+    return in.service().Copy(in.who, in.id(), in.args->Get("--document"), sink);
+  });
   // Recorded before the file appears; unrecorded, it is discarded (as `get`).
   const std::string detail =
       item.ok() ? item->archive_number + " sha256 " + item->issued_sha256 : "";
@@ -402,7 +404,7 @@ int RunRegister(const Invocation& in) {
     if (!pdf.ok()) return in.Finish("register", pdf.status());
     content = std::move(pdf).value();
   }
-  auto out = OutputFile::Create(in.args->Get("--output"));
+  auto out = OutputFile::Create(in.args->Get("--output"), OutputOptions{in.args->Has("--follow-symlinks")});
   if (!out.ok()) return Fail(out.status());
   Status s = (*out)->Write(reinterpret_cast<const uint8_t*>(content.data()), content.size());
   if (!s.ok()) return Fail(s);
@@ -616,9 +618,12 @@ const std::vector<Subcommand>& Subcommands() {
       {"copy",
        "borrow.copy",
        "usage: vaultctl borrow copy ID --as USER -o OUT.pdf [--document DOC]\n"
+       "                              [--follow-symlinks]\n"
        "  Writes the borrower's issued copy, the same bytes every time, while the\n"
-       "  loan runs and is not past due. OUT appears only when complete.\n",
-       {{"--as", "--output", "--document"}, {}},
+       "  loan runs and is not past due. OUT appears only when complete; a device\n"
+       "  or FIFO is written in place after the copy authenticated, a symbolic\n"
+       "  link is refused unless --follow-symlinks is given.\n",
+       {{"--as", "--output", "--document"}, {"--follow-symlinks"}},
        {"--as", "--output"},
        1,
        1,
@@ -645,10 +650,11 @@ const std::vector<Subcommand>& Subcommands() {
        RunList},
       {"register",
        "borrow.register",
-       "usage: vaultctl borrow register --as USER --format csv|pdf -o OUT\n"
+       "usage: vaultctl borrow register --as USER --format csv|pdf -o OUT [--follow-symlinks]\n"
        "  The borrow register (借阅登记) with its Chinese columns, as CSV (UTF-8\n"
-       "  with a byte-order mark) or as a landscape A4 PDF.\n",
-       {{"--as", "--format", "--output"}, {}},
+       "  with a byte-order mark) or as a landscape A4 PDF. A symbolic link at OUT\n"
+       "  is refused unless --follow-symlinks is given.\n",
+       {{"--as", "--format", "--output"}, {"--follow-symlinks"}},
        {"--as", "--format", "--output"},
        0,
        0,

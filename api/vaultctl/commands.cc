@@ -96,9 +96,12 @@ const char kAddVersionHelp[] =
     "  Stores FILE as the next version of document ID (id or archive number).\n";
 
 const char kGetHelp[] =
-    "usage: vaultctl get ID [--version N] -o OUT\n"
+    "usage: vaultctl get ID [--version N] -o OUT [--follow-symlinks]\n"
     "  Decrypts a version (default: current) to OUT. OUT appears (by rename) only after\n"
     "  every chunk authenticated; on an integrity failure it is not created (exit 3).\n"
+    "  A character device, FIFO or socket at OUT is never replaced: the whole version\n"
+    "  is authenticated first, then decrypted again into it. A symbolic link at OUT is\n"
+    "  refused unless --follow-symlinks is given.\n"
     "  With \"-o -\" bytes stream to stdout as chunks authenticate: a failure exits 3 but\n"
     "  what was already written cannot be taken back.\n";
 
@@ -277,7 +280,9 @@ int CmdAddVersion(const GlobalOptions& g, const std::vector<std::string>& argv) 
 
 int CmdGet(const GlobalOptions& g, const std::vector<std::string>& argv) {
   Args a;
-  if (int rc = Parse(argv, {{"--version", "--output"}, {}}, kGetHelp, a); rc >= 0) return rc;
+  if (int rc = Parse(argv, {{"--version", "--output"}, {"--follow-symlinks"}}, kGetHelp, a); rc >= 0) {
+    return rc;
+  }
   if (a.positional.size() != 1) return Usage("get needs exactly one ID", kGetHelp);
   if (a.Get("--output").empty()) return Usage("get needs -o OUT", kGetHelp);
   uint32_t version = 0;
@@ -290,9 +295,11 @@ int CmdGet(const GlobalOptions& g, const std::vector<std::string>& argv) {
   }
   auto lv = OpenVault(g);
   if (!lv.ok()) return Fail(lv.status());
-  auto out = OutputFile::Create(a.Get("--output"));
+  auto out = OutputFile::Create(a.Get("--output"), OutputOptions{a.Has("--follow-symlinks")});
   if (!out.ok()) return Fail(out.status());
-  auto v = (*lv)->vault().ReadContent(a.positional[0], version, **out);
+  auto v = WriteVerified(**out, [&](vault::ByteSink& sink) {
+    return (*lv)->vault().ReadContent(a.positional[0], version, sink);
+  });
   // The read is recorded before the output appears; if it cannot be
   // recorded, the output is discarded. On failure `out` is destroyed, which
   // deletes the partial output.

@@ -118,6 +118,59 @@ check "version 1 still readable" cmp -s "$WORK/quote.txt" "$WORK/v1.out"
 V get C-0042_BJ_0001 -o "$WORK/v2.out"
 check "current version is version 2" cmp -s "$WORK/v2.txt" "$WORK/v2.out"
 
+# --- output that is not a regular file -------------------------------------------
+# A device, FIFO or socket is written in place, never renamed over (running
+# as root, `get -o /dev/null` once left a regular file of plaintext there).
+head -c 200000 /dev/urandom >"$WORK/special-in"
+sid=$(V put "$WORK/special-in" --customer C003 --type HT --title special --json | json_field id)
+mkfifo "$WORK/fifo"
+timeout 60 cat "$WORK/fifo" >"$WORK/fifo.out" &
+reader=$!
+expect_exit 0 "get into a FIFO with a reader" timeout 60 "$VAULTCTL" get "$sid" -o "$WORK/fifo"
+wait "$reader" || true
+check "the FIFO reader got every byte" cmp -s "$WORK/special-in" "$WORK/fifo.out"
+check "the FIFO is still a FIFO after get" test "$(stat -c %F "$WORK/fifo")" = fifo
+sblob=$(blob_of "$sid")
+cp "$sblob" "$WORK/sblob.bak"
+printf '\x5a' | dd of="$sblob" bs=1 seek=$(($(stat -c %s "$sblob") - 1)) conv=notrunc status=none
+timeout 60 cat "$WORK/fifo" >"$WORK/fifo.out" &
+reader=$!
+expect_exit 3 "get of a version with a tampered last chunk into a FIFO" \
+  timeout 60 "$VAULTCTL" get "$sid" -o "$WORK/fifo"
+wait "$reader" || true
+check "nothing reached the FIFO before the whole version authenticated" test ! -s "$WORK/fifo.out"
+cp "$WORK/sblob.bak" "$sblob"
+device_ok=no
+if mknod "$WORK/null" c 1 3 2>/dev/null; then
+  expect_exit 0 "get into a character device" V get "$sid" -o "$WORK/null"
+  check "the character device is still a character device" \
+    test "$(stat -c %F "$WORK/null")" = "character special file"
+  [[ "$(stat -c %F "$WORK/null")" == "character special file" ]] && device_ok=yes
+else
+  device_ok=yes  # not root: the original failure (replacing /dev/null) cannot happen
+fi
+if [[ $device_ok == yes ]]; then
+  expect_exit 0 "get -o /dev/null" V get "$sid" -o /dev/null
+  check "/dev/null is still a character device" test "$(stat -c %F /dev/null)" = "character special file"
+else
+  not_ok "get -o /dev/null skipped: this build replaces device nodes"
+fi
+printf 'original\n' >"$WORK/link-target"
+ln -s "$WORK/link-target" "$WORK/link"
+expect_exit 4 "get into a symbolic link is refused" V get "$sid" -o "$WORK/link"
+check "the refusal names the symlink" grep -q "cli.output_is_symlink" "$WORK/err"
+check "the symlink is still a symlink" test -L "$WORK/link"
+check "the symlink's target is unchanged" test "$(cat "$WORK/link-target")" = original
+ln -s "$WORK/nowhere" "$WORK/dangling"
+expect_exit 4 "get into a dangling symbolic link is refused" V get "$sid" -o "$WORK/dangling"
+check "nothing was created where the dangling link points" test ! -e "$WORK/nowhere"
+expect_exit 0 "get --follow-symlinks writes what the link names" \
+  V get "$sid" -o "$WORK/link" --follow-symlinks
+check "the link target holds the content" cmp -s "$WORK/special-in" "$WORK/link-target"
+check "the followed symlink is still a symlink" test -L "$WORK/link"
+rm -f "$WORK/fifo" "$WORK/fifo.out" "$WORK/null" "$WORK/link" "$WORK/link-target" "$WORK/dangling" \
+  "$WORK/special-in" "$WORK/sblob.bak"
+
 # --- integrity failures ---------------------------------------------------------
 expect_exit 0 "verify on an intact vault" V verify
 head -c 300000 /dev/urandom >"$WORK/victim"
