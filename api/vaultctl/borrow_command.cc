@@ -16,6 +16,7 @@
 #include "api/vaultctl/commands.h"
 #include "api/vaultctl/file_streams.h"
 #include "api/vaultctl/json_output.h"
+#include "vault/base/printable.h"
 #include "vault/base/parse.h"
 #include "vault/borrow/borrow_register.h"
 #include "vault/borrow/borrow_service.h"
@@ -185,7 +186,7 @@ void PrintLoanLine(const vault::Borrow& b) {
 
 void PrintLoan(const vault::Borrow& b) {
   auto row = [](const char* name, const std::string& value) {
-    if (!value.empty()) std::printf("%-14s %s\n", name, value.c_str());
+    if (!value.empty()) std::printf("%-14s %s\n", name, vault::EscapeControl(value).c_str());
   };
   row("id:", b.id);
   row("state:", b.state + " (" + vault::StateLabel(b.state) + ")" +
@@ -207,7 +208,7 @@ void PrintLoan(const vault::Borrow& b) {
   std::printf("items:\n");
   for (const auto& i : b.items) {
     std::printf("  %-24s v%-3u %s  %s\n", i.archive_number.c_str(), i.version,
-                i.classification.c_str(), i.title.c_str());
+                i.classification.c_str(), vault::EscapeControl(i.title).c_str());
     if (!i.issued_sha256.empty()) std::printf("      issued sha256 %s\n", i.issued_sha256.c_str());
     if (i.issued_pages > 0)
       std::printf("      issued %lld pages\n", static_cast<long long>(i.issued_pages));
@@ -218,9 +219,9 @@ void PrintLoan(const vault::Borrow& b) {
   }
   std::printf("history:\n");
   for (const auto& e : b.events) {
-    std::printf("  %s  %-12s %-9s %s -> %s  %s\n", e.at.c_str(), e.actor.c_str(), e.action.c_str(),
-                e.from_state.empty() ? "-" : e.from_state.c_str(), e.to_state.c_str(),
-                e.detail.c_str());
+    std::printf("  %s  %-12s %-9s %s -> %s  %s\n", e.at.c_str(), vault::EscapeControl(e.actor).c_str(),
+                e.action.c_str(), e.from_state.empty() ? "-" : e.from_state.c_str(), e.to_state.c_str(),
+                vault::EscapeControl(e.detail).c_str());
   }
 }
 
@@ -470,7 +471,7 @@ int RunNotifications(const Invocation& in) {
   }
   for (const auto& n : *notes) {
     std::printf("%-5lld %s  %-15s %s  %s\n", static_cast<long long>(n.id), n.created_at.c_str(),
-                n.kind.c_str(), n.borrow_id.c_str(), n.message.c_str());
+                n.kind.c_str(), n.borrow_id.c_str(), vault::EscapeControl(n.message).c_str());
   }
   return kExitOk;
 }
@@ -496,7 +497,7 @@ int RunIncidents(const Invocation& in) {
   }
   for (const auto& i : *incidents) {
     std::printf("%-5lld %s  %-19s %s  %s  %s\n", static_cast<long long>(i.id), i.at.c_str(),
-                i.kind.c_str(), i.borrow_id.c_str(), i.document_id.c_str(), i.detail.c_str());
+                i.kind.c_str(), i.borrow_id.c_str(), i.document_id.c_str(), vault::EscapeControl(i.detail).c_str());
   }
   return kExitOk;
 }

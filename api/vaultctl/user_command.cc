@@ -9,6 +9,7 @@
 #include "api/vaultctl/args.h"
 #include "api/vaultctl/commands.h"
 #include "api/vaultctl/json_output.h"
+#include "vault/base/printable.h"
 #include "vault/identity/identity_store.h"
 
 namespace vaultctl {
@@ -134,7 +135,8 @@ int CmdUser(const GlobalOptions& g, const std::vector<std::string>& argv) {
     } else {
       for (const auto& u : *users) {
         std::printf("%-16s %-14s %-12s %-14s %s%s\n", u.username.c_str(), u.role.c_str(),
-                    u.clearance.c_str(), u.department.c_str(), u.display_name.c_str(),
+                    u.clearance.c_str(), vault::EscapeControl(u.department).c_str(),
+                    vault::EscapeControl(u.display_name).c_str(),
                     u.disabled ? "  (disabled)" : "");
       }
     }

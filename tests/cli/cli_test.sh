@@ -468,6 +468,16 @@ expect_exit 0 "the audit log of everything above verifies" V audit verify
 V audit list --action document.read_content >"$WORK/out"
 check "content reads are audited" grep -q "document.read_content" "$WORK/out"
 check "failed reads are audited with their reason" grep -q "document.not_found" "$WORK/out"
+# A newline in client text (here $USER and a document id) once printed a
+# forged row in `audit list`.
+USER=$'mallory\n     1 2026-01-01T00:00:00Z vaultctl:root  document.destroy' \
+  expect_exit 2 "a get of an id with a newline, by a user with a newline, is not found" \
+  V get $'C9\n     2 2026-01-01T00:00:00Z vaultctl:root  forged row' -o "$WORK/x"
+V audit list --action document.read_content >"$WORK/audit-text"
+events=$(V audit list --action document.read_content --json | grep -o '"seq":' | wc -l)
+check "audit list prints exactly one line per event ($events)" test "$(wc -l <"$WORK/audit-text")" = "$events"
+check "the newline in the user name shows escaped" grep -q 'vaultctl:mallory\\n     1' "$WORK/audit-text"
+check "the newline in the object shows escaped" grep -q 'C9\\n     2' "$WORK/audit-text"
 expect_exit 0 "write a signed checkpoint" V audit checkpoint --out "$WORK/cp"
 check "openssl verifies the checkpoint signature" \
   openssl pkeyutl -verify -pubin -inkey "$WORK/cp/audit-signing.pem" -rawin \
@@ -484,6 +494,14 @@ check "openssl rejects a checkpoint with one flipped bit" \
 sqlite3 "$VAULT_DATA/metadata.db" "UPDATE audit_events SET actor = 'someone-else' WHERE seq = 3"
 expect_exit 3 "an edited audit row is detected" V audit verify
 check "verify names the tampered event" grep -q "event 3" "$WORK/out"
+# A row written raw into the database (as before fields were escaped) is
+# still printed on one line, without the terminal escape.
+sqlite3 "$VAULT_DATA/metadata.db" \
+  "UPDATE audit_events SET detail = 'old' || char(10) || '     1 forged' || char(27) || '[2K' WHERE seq = 4"
+V audit list --limit 10 >"$WORK/audit-text"
+check "a raw newline in a stored row does not add a line" test "$(wc -l <"$WORK/audit-text")" = 10
+check "no control character reaches the terminal" bash -c "! LC_ALL=C grep -q '[[:cntrl:]]' '$WORK/audit-text'"
+check "the stored escape shows as text" grep -q 'old\\n     1 forged\\x1b\[2K' "$WORK/audit-text"
 
 echo "cli: $passed passed, $failed failed"
 [[ $failed == 0 ]]
