@@ -62,6 +62,11 @@ struct ServerOptions {
   // How often the loan scheduler runs (overdue, reminders, suspension;
   // 0: never, tests call RunSchedule()).
   long borrow_schedule_seconds = 60;
+  // Lets one admin grant admin, archive_admin or legal alone (proposer may
+  // approve; a new account or PATCH gets the role at once). Off by default:
+  // those grants need a second admin. Reported by /healthz and audited at
+  // every start (vaultd.single_admin_role_grants).
+  bool single_admin_role_grants = false;
 };
 
 struct Metrics {

@@ -31,7 +31,7 @@ using testing::VaultdTest;
 using testing::VaultdUploadTest;
 
 TEST_F(VaultdTest, HealthAndMetrics) {
-  EXPECT_EQ(Call("GET", "/healthz").body, "{\"status\":\"ok\"}");
+  EXPECT_EQ(Call("GET", "/healthz").body, "{\"status\":\"ok\",\"details\":{\"single_admin_role_grants\":false}}");
   Reply m = Call("GET", "/metrics");
   EXPECT_EQ(m.status, 200);
   EXPECT_THAT(m.body, HasSubstr("# TYPE vaultd_requests_total counter"));

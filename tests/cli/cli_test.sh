@@ -307,6 +307,8 @@ adduser() {  # adduser NAME ROLE DEPARTMENT DISPLAY
 adduser zhaoliu dept_manager 华东销售部 赵六
 adduser qianqi archive_admin 档案室 钱七
 adduser sunba legal 法务部 孙八
+check "a privileged role set by vaultctl is audited as the host operator's bypass of four eyes" \
+  bash -c "'$VAULTCTL' audit list --action role_grant.host_operator | grep -q 'sunba.*legal set by the host operator'"
 expect_exit 0 "user enable" V user enable zhangsan
 expect_exit 0 "borrow --help" V borrow --help
 for sub in request approve reject withdraw issue renew recall revoke return copy show list register schedule \

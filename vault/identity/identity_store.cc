@@ -154,7 +154,7 @@ StatusOr<std::string> IdentityStore::HashPassword(const std::string& password) c
 StatusOr<User> IdentityStore::AddUser(const NewUser& u) {
   std::vector<std::string> errors;
   if (!ValidUsername(u.username)) errors.push_back("username: 2-64 of a-z, 0-9, '.', '_', '-'");
-  if (!IsKnownRole(u.role)) {
+  if (!IsKnownRole(u.role) && u.role != kNoRole) {
     errors.push_back("role: one of admin, archive_admin, dept_manager, staff, legal, auditor");
   }
   if (!ValidText(u.department, 100)) errors.push_back("department: required, at most 100 characters");

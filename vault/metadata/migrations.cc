@@ -304,6 +304,21 @@ const std::vector<Migration>& SqliteMigrations() {
                 previous_sha256 TEXT NOT NULL,
                 created_at TEXT NOT NULL))",
        }},
+      {10,
+       "role grants: privileged roles need a second admin's approval (four eyes)",
+       {
+           R"(CREATE TABLE role_grants (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                username TEXT NOT NULL,
+                role TEXT NOT NULL,
+                from_role TEXT NOT NULL,
+                state TEXT NOT NULL,
+                proposed_by TEXT NOT NULL,
+                proposed_at TEXT NOT NULL,
+                decided_by TEXT NOT NULL DEFAULT '',
+                decided_at TEXT NOT NULL DEFAULT ''))",
+           "CREATE INDEX role_grants_by_state ON role_grants(state, id)",
+       }},
   };
   return kMigrations;
 }
