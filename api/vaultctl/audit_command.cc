@@ -12,6 +12,7 @@
 #include "api/vaultctl/commands.h"
 #include "api/vaultctl/json_output.h"
 #include "vault/audit/signed_note.h"
+#include "vault/base/printable.h"
 #include "vault/base/parse.h"
 
 namespace vaultctl {
@@ -134,11 +135,15 @@ int CmdAudit(const GlobalOptions& g, const std::vector<std::string>& argv) {
       o->set("items", items);
       std::printf("%s\n", Stringify(o).c_str());
     } else {
+      // One event per line, whatever its fields hold: events written before
+      // the log escaped its fields may still carry a newline or an escape
+      // sequence, which would forge a row or drive the terminal.
+      const auto P = [](const std::string& s) { return vault::EscapeControl(s); };
       for (const auto& e : *events) {
-        std::printf("%6lld %s %-22s %-20s %-24s %s%s%s\n", static_cast<long long>(e.seq), e.time.c_str(),
-                    e.record.actor.c_str(), e.record.action.c_str(), e.record.object.c_str(),
-                    e.record.outcome.c_str(), e.record.detail.empty() ? "" : " ",
-                    e.record.detail.c_str());
+        std::printf("%6lld %s %-22s %-20s %-24s %s%s%s\n", static_cast<long long>(e.seq), P(e.time).c_str(),
+                    P(e.record.actor).c_str(), P(e.record.action).c_str(), P(e.record.object).c_str(),
+                    P(e.record.outcome).c_str(), e.record.detail.empty() ? "" : " ",
+                    P(e.record.detail).c_str());
       }
     }
     return kExitOk;

@@ -16,6 +16,7 @@
 #include "api/vaultctl/commands.h"
 #include "api/vaultctl/file_streams.h"
 #include "api/vaultctl/json_output.h"
+#include "vault/base/printable.h"
 #include "vault/base/parse.h"
 #include "vault/borrow/borrow_register.h"
 #include "vault/borrow/borrow_service.h"
@@ -185,7 +186,7 @@ void PrintLoanLine(const vault::Borrow& b) {
 
 void PrintLoan(const vault::Borrow& b) {
   auto row = [](const char* name, const std::string& value) {
-    if (!value.empty()) std::printf("%-14s %s\n", name, value.c_str());
+    if (!value.empty()) std::printf("%-14s %s\n", name, vault::EscapeControl(value).c_str());
   };
   row("id:", b.id);
   row("state:", b.state + " (" + vault::StateLabel(b.state) + ")" +
@@ -207,7 +208,7 @@ void PrintLoan(const vault::Borrow& b) {
   std::printf("items:\n");
   for (const auto& i : b.items) {
     std::printf("  %-24s v%-3u %s  %s\n", i.archive_number.c_str(), i.version,
-                i.classification.c_str(), i.title.c_str());
+                i.classification.c_str(), vault::EscapeControl(i.title).c_str());
     if (!i.issued_sha256.empty()) std::printf("      issued sha256 %s\n", i.issued_sha256.c_str());
     if (i.issued_pages > 0)
       std::printf("      issued %lld pages\n", static_cast<long long>(i.issued_pages));
@@ -218,9 +219,9 @@ void PrintLoan(const vault::Borrow& b) {
   }
   std::printf("history:\n");
   for (const auto& e : b.events) {
-    std::printf("  %s  %-12s %-9s %s -> %s  %s\n", e.at.c_str(), e.actor.c_str(), e.action.c_str(),
-                e.from_state.empty() ? "-" : e.from_state.c_str(), e.to_state.c_str(),
-                e.detail.c_str());
+    std::printf("  %s  %-12s %-9s %s -> %s  %s\n", e.at.c_str(), vault::EscapeControl(e.actor).c_str(),
+                e.action.c_str(), e.from_state.empty() ? "-" : e.from_state.c_str(), e.to_state.c_str(),
+                vault::EscapeControl(e.detail).c_str());
   }
 }
 
@@ -322,9 +323,11 @@ int RunReturn(const Invocation& in) {
 
 int RunCopy(const Invocation& in) {
   const std::string path = in.args->Get("--output");
-  auto out = OutputFile::Create(path);
+  auto out = OutputFile::Create(path, OutputOptions{in.args->Has("--follow-symlinks")});
   if (!out.ok()) return Fail(out.status());
-  auto item = in.service().Copy(in.who, in.id(), in.args->Get("--document"), **out);
+  auto item = WriteVerified(**out, [&](vault::ByteSink& sink) {
+    return in.service().Copy(in.who, in.id(), in.args->Get("--document"), sink);
+  });
   // Recorded before the file appears; unrecorded, it is discarded (as `get`).
   const std::string detail =
       item.ok() ? item->archive_number + " sha256 " + item->issued_sha256 : "";
@@ -402,7 +405,7 @@ int RunRegister(const Invocation& in) {
     if (!pdf.ok()) return in.Finish("register", pdf.status());
     content = std::move(pdf).value();
   }
-  auto out = OutputFile::Create(in.args->Get("--output"));
+  auto out = OutputFile::Create(in.args->Get("--output"), OutputOptions{in.args->Has("--follow-symlinks")});
   if (!out.ok()) return Fail(out.status());
   Status s = (*out)->Write(reinterpret_cast<const uint8_t*>(content.data()), content.size());
   if (!s.ok()) return Fail(s);
@@ -468,7 +471,7 @@ int RunNotifications(const Invocation& in) {
   }
   for (const auto& n : *notes) {
     std::printf("%-5lld %s  %-15s %s  %s\n", static_cast<long long>(n.id), n.created_at.c_str(),
-                n.kind.c_str(), n.borrow_id.c_str(), n.message.c_str());
+                n.kind.c_str(), n.borrow_id.c_str(), vault::EscapeControl(n.message).c_str());
   }
   return kExitOk;
 }
@@ -494,7 +497,7 @@ int RunIncidents(const Invocation& in) {
   }
   for (const auto& i : *incidents) {
     std::printf("%-5lld %s  %-19s %s  %s  %s\n", static_cast<long long>(i.id), i.at.c_str(),
-                i.kind.c_str(), i.borrow_id.c_str(), i.document_id.c_str(), i.detail.c_str());
+                i.kind.c_str(), i.borrow_id.c_str(), i.document_id.c_str(), vault::EscapeControl(i.detail).c_str());
   }
   return kExitOk;
 }
@@ -616,9 +619,12 @@ const std::vector<Subcommand>& Subcommands() {
       {"copy",
        "borrow.copy",
        "usage: vaultctl borrow copy ID --as USER -o OUT.pdf [--document DOC]\n"
+       "                              [--follow-symlinks]\n"
        "  Writes the borrower's issued copy, the same bytes every time, while the\n"
-       "  loan runs and is not past due. OUT appears only when complete.\n",
-       {{"--as", "--output", "--document"}, {}},
+       "  loan runs and is not past due. OUT appears only when complete; a device\n"
+       "  or FIFO is written in place after the copy authenticated, a symbolic\n"
+       "  link is refused unless --follow-symlinks is given.\n",
+       {{"--as", "--output", "--document"}, {"--follow-symlinks"}},
        {"--as", "--output"},
        1,
        1,
@@ -645,10 +651,11 @@ const std::vector<Subcommand>& Subcommands() {
        RunList},
       {"register",
        "borrow.register",
-       "usage: vaultctl borrow register --as USER --format csv|pdf -o OUT\n"
+       "usage: vaultctl borrow register --as USER --format csv|pdf -o OUT [--follow-symlinks]\n"
        "  The borrow register (借阅登记) with its Chinese columns, as CSV (UTF-8\n"
-       "  with a byte-order mark) or as a landscape A4 PDF.\n",
-       {{"--as", "--format", "--output"}, {}},
+       "  with a byte-order mark) or as a landscape A4 PDF. A symbolic link at OUT\n"
+       "  is refused unless --follow-symlinks is given.\n",
+       {{"--as", "--format", "--output"}, {"--follow-symlinks"}},
        {"--as", "--format", "--output"},
        0,
        0,

@@ -11,6 +11,7 @@
 #include "api/vaultctl/args.h"
 #include "api/vaultctl/file_streams.h"
 #include "api/vaultctl/json_output.h"
+#include "vault/base/printable.h"
 #include "vault/base/parse.h"
 
 namespace vaultctl {
@@ -47,26 +48,31 @@ vault::StatusOr<std::unique_ptr<vault::LocalVault>> OpenVault(const GlobalOption
 }
 
 
+// Stored text is printed through EscapeControl: a control character in it
+// (a file name, a reason) must not forge lines or drive the terminal.
 void PrintDocument(const vault::DocumentRecord& d) {
+  const auto P = [](const std::string& s) { return vault::EscapeControl(s); };
   std::printf("id:              %s\n", d.id.c_str());
   std::printf("archive number:  %s\n", d.archive_number.c_str());
-  std::printf("title:           %s\n", d.meta.title.c_str());
-  std::printf("customer:        %s %s\n", d.meta.customer_number.c_str(), d.meta.customer_name.c_str());
+  std::printf("title:           %s\n", P(d.meta.title).c_str());
+  std::printf("customer:        %s %s\n", P(d.meta.customer_number).c_str(), P(d.meta.customer_name).c_str());
   std::printf("type:            %s (%s)\n", d.meta.doc_type.c_str(), d.type_code.c_str());
   std::printf("classification:  %s\n", d.meta.classification.c_str());
-  if (!d.meta.department.empty()) std::printf("department:      %s\n", d.meta.department.c_str());
-  if (!d.meta.product_line.empty()) std::printf("product line:    %s\n", d.meta.product_line.c_str());
-  if (!d.meta.region.empty()) std::printf("region/channel:  %s\n", d.meta.region.c_str());
+  if (!d.meta.department.empty()) std::printf("department:      %s\n", P(d.meta.department).c_str());
+  if (!d.meta.product_line.empty()) std::printf("product line:    %s\n", P(d.meta.product_line).c_str());
+  if (!d.meta.region.empty()) std::printf("region/channel:  %s\n", P(d.meta.region).c_str());
   if (!d.meta.business_stage.empty()) std::printf("stage:           %s\n", d.meta.business_stage.c_str());
   if (!d.meta.retention_class.empty()) std::printf("retention:       %s\n", d.meta.retention_class.c_str());
   if (!d.meta.tags.empty()) {
     std::string tags;
     for (const auto& t : d.meta.tags) tags += (tags.empty() ? "" : ", ") + t;
-    std::printf("tags:            %s\n", tags.c_str());
+    std::printf("tags:            %s\n", P(tags).c_str());
   }
-  for (const auto& kv : d.meta.fields) std::printf("%-16s %s\n", (kv.first + ":").c_str(), kv.second.c_str());
+  for (const auto& kv : d.meta.fields) {
+    std::printf("%-16s %s\n", P(kv.first + ":").c_str(), P(kv.second).c_str());
+  }
   std::printf("version:         %u\n", d.current_version);
-  std::printf("created:         %s by %s\n", d.created_at.c_str(), d.created_by.c_str());
+  std::printf("created:         %s by %s\n", d.created_at.c_str(), P(d.created_by).c_str());
 }
 
 const char kInitHelp[] =
@@ -96,9 +102,12 @@ const char kAddVersionHelp[] =
     "  Stores FILE as the next version of document ID (id or archive number).\n";
 
 const char kGetHelp[] =
-    "usage: vaultctl get ID [--version N] -o OUT\n"
+    "usage: vaultctl get ID [--version N] -o OUT [--follow-symlinks]\n"
     "  Decrypts a version (default: current) to OUT. OUT appears (by rename) only after\n"
     "  every chunk authenticated; on an integrity failure it is not created (exit 3).\n"
+    "  A character device, FIFO or socket at OUT is never replaced: the whole version\n"
+    "  is authenticated first, then decrypted again into it. A symbolic link at OUT is\n"
+    "  refused unless --follow-symlinks is given.\n"
     "  With \"-o -\" bytes stream to stdout as chunks authenticate: a failure exits 3 but\n"
     "  what was already written cannot be taken back.\n";
 
@@ -277,7 +286,9 @@ int CmdAddVersion(const GlobalOptions& g, const std::vector<std::string>& argv) 
 
 int CmdGet(const GlobalOptions& g, const std::vector<std::string>& argv) {
   Args a;
-  if (int rc = Parse(argv, {{"--version", "--output"}, {}}, kGetHelp, a); rc >= 0) return rc;
+  if (int rc = Parse(argv, {{"--version", "--output"}, {"--follow-symlinks"}}, kGetHelp, a); rc >= 0) {
+    return rc;
+  }
   if (a.positional.size() != 1) return Usage("get needs exactly one ID", kGetHelp);
   if (a.Get("--output").empty()) return Usage("get needs -o OUT", kGetHelp);
   uint32_t version = 0;
@@ -290,9 +301,11 @@ int CmdGet(const GlobalOptions& g, const std::vector<std::string>& argv) {
   }
   auto lv = OpenVault(g);
   if (!lv.ok()) return Fail(lv.status());
-  auto out = OutputFile::Create(a.Get("--output"));
+  auto out = OutputFile::Create(a.Get("--output"), OutputOptions{a.Has("--follow-symlinks")});
   if (!out.ok()) return Fail(out.status());
-  auto v = (*lv)->vault().ReadContent(a.positional[0], version, **out);
+  auto v = WriteVerified(**out, [&](vault::ByteSink& sink) {
+    return (*lv)->vault().ReadContent(a.positional[0], version, sink);
+  });
   // The read is recorded before the output appears; if it cannot be
   // recorded, the output is discarded. On failure `out` is destroyed, which
   // deletes the partial output.
@@ -338,7 +351,7 @@ int CmdLs(const GlobalOptions& g, const std::vector<std::string>& argv) {
   }
   for (const auto& d : page->documents) {
     std::printf("%-24s %-13s v%-3u %s  %s\n", d.archive_number.c_str(), d.meta.classification.c_str(),
-                d.current_version, d.created_at.substr(0, 10).c_str(), d.meta.title.c_str());
+                d.current_version, d.created_at.substr(0, 10).c_str(), vault::EscapeControl(d.meta.title).c_str());
   }
   std::printf("(%zu of %lld)\n", page->documents.size(), static_cast<long long>(page->total));
   return kExitOk;
@@ -366,7 +379,7 @@ int CmdShow(const GlobalOptions& g, const std::vector<std::string>& argv) {
   std::printf("versions:\n");
   for (const auto& v : *versions) {
     std::printf("  v%-3u %s  %12llu bytes  sha256 %s  %s\n", v.version, v.created_at.c_str(),
-                static_cast<unsigned long long>(v.size), v.sha256.c_str(), v.reason.c_str());
+                static_cast<unsigned long long>(v.size), v.sha256.c_str(), vault::EscapeControl(v.reason).c_str());
   }
   return kExitOk;
 }

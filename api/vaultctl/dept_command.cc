@@ -8,6 +8,7 @@
 #include "api/vaultctl/args.h"
 #include "api/vaultctl/commands.h"
 #include "api/vaultctl/json_output.h"
+#include "vault/base/printable.h"
 #include "vault/identity/identity_store.h"
 
 namespace vaultctl {
@@ -55,7 +56,8 @@ int CmdDept(const GlobalOptions& g, const std::vector<std::string>& argv) {
     std::printf("%s\n", Stringify(o).c_str());
   } else {
     for (const auto& d : *depts) {
-      std::printf("%-20s %4lld users  %s\n", d.name.c_str(), static_cast<long long>(d.users), d.display_name.c_str());
+      std::printf("%-20s %4lld users  %s\n", vault::EscapeControl(d.name).c_str(), static_cast<long long>(d.users),
+                vault::EscapeControl(d.display_name).c_str());
     }
   }
   return kExitOk;

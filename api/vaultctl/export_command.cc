@@ -20,18 +20,20 @@ namespace {
 
 const char kExportHelp[] =
     "usage: vaultctl export ID --for USER -o OUT.pdf [--version N] [--policies DIR]\n"
+    "                      [--follow-symlinks]\n"
     "  Writes a copy of the document stamped with USER's name, id and\n"
     "  department and a new export code, records it in the export ledger and\n"
     "  prints the code. USER must be a vault user (vaultctl user list) whom\n"
     "  the role policy allows to export the document, as vaultd would.\n"
     "  --policies DIR: roles.json and watermark.json as vaultd uses them\n"
-    "  (default: the built-in policies).\n";
+    "  (default: the built-in policies).\n"
+    "  A symbolic link at OUT is refused unless --follow-symlinks is given.\n";
 
 
 }  // namespace
 
 int CmdExport(const GlobalOptions& g, const std::vector<std::string>& argv) {
-  auto parsed = ParseArgs(argv, {{"--for", "--output", "--version", "--policies"}, {}});
+  auto parsed = ParseArgs(argv, {{"--for", "--output", "--version", "--policies"}, {"--follow-symlinks"}});
   if (!parsed.ok()) {
     std::fprintf(stderr, "vaultctl: %s\n\n%s", parsed.status().message().c_str(), kExportHelp);
     return kExitUsage;
@@ -90,7 +92,7 @@ int CmdExport(const GlobalOptions& g, const std::vector<std::string>& argv) {
   auto result = exporter.Export(req);
   const std::string object = result.ok() ? result->record.archive_number : req.document;
   if (int rc = Finish(**lv, "document.export", object, result.status()); rc != kExitOk) return rc;
-  auto out = OutputFile::Create(a.Get("--output"));
+  auto out = OutputFile::Create(a.Get("--output"), OutputOptions{a.Has("--follow-symlinks")});
   if (!out.ok()) return Fail(out.status());
   vault::Status s = (*out)->Write(reinterpret_cast<const uint8_t*>(result->pdf.data()), result->pdf.size());
   if (s.ok()) s = (*out)->Commit();

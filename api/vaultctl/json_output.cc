@@ -105,6 +105,20 @@ Poco::JSON::Object::Ptr UserJson(const vault::User& u) {
   return o;
 }
 
+Poco::JSON::Object::Ptr RoleGrantJson(const vault::RoleGrant& g) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("id", static_cast<Poco::Int64>(g.id));
+  o->set("username", g.username);
+  o->set("role", g.role);
+  o->set("from_role", g.from_role);
+  o->set("state", g.state);
+  o->set("proposed_by", g.proposed_by);
+  o->set("proposed_at", g.proposed_at);
+  o->set("decided_by", g.decided_by);
+  o->set("decided_at", g.decided_at);
+  return o;
+}
+
 std::string Stringify(const Poco::JSON::Object::Ptr& obj) {
   std::ostringstream out;
   obj->stringify(out);

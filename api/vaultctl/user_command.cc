@@ -9,6 +9,7 @@
 #include "api/vaultctl/args.h"
 #include "api/vaultctl/commands.h"
 #include "api/vaultctl/json_output.h"
+#include "vault/base/printable.h"
 #include "vault/identity/identity_store.h"
 
 namespace vaultctl {
@@ -25,9 +26,29 @@ const char kUserHelp[] =
     "       vaultctl user list [--json]\n"
     "       vaultctl user assign NAME CUSTOMER    (staff see only their customers' records)\n"
     "       vaultctl user unassign NAME CUSTOMER\n"
-    "  ROLE: admin, archive_admin, dept_manager, staff, legal, auditor.\n"
+    "  ROLE: admin, archive_admin, dept_manager, staff, legal, auditor. vaultd grants\n"
+    "  admin, archive_admin and legal only with a second admin's approval; vaultctl,\n"
+    "  run by the host operator, sets them at once and audits that as\n"
+    "  role_grant.host_operator (docs/authorization.md).\n"
     "  The password is read from the first line of standard input; it never\n"
     "  appears on the command line, in the audit log or in any error message.\n";
+
+// vaultctl runs on the host with the master key and the database in reach:
+// four eyes cannot bind that operator (who could edit the database too), so
+// a privileged role set here takes effect at once. It is audited as such, so
+// the bypass is never silent.
+vault::Status RecordHostGrant(vault::LocalVault& lv, const vault::User& u) {
+  if (!vault::NeedsFourEyes(u.role)) return vault::Status::Ok();
+  vault::AuditRecord r;
+  r.actor = Actor();
+  r.role = "cli";
+  r.action = "role_grant.host_operator";
+  r.object = u.username;
+  r.outcome = "ok";
+  r.client = "cli";
+  r.detail = "role " + u.role + " set by the host operator with vaultctl, without a second admin";
+  return lv.audit().Append(r).status();
+}
 
 std::string ReadPasswordLine() {
   std::string line;
@@ -82,6 +103,7 @@ int CmdUser(const GlobalOptions& g, const std::vector<std::string>& argv) {
     auto user = ids.AddUser(u);
     std::fill(u.password.begin(), u.password.end(), '\0');
     if (int rc = Finish(**lv, "user.add", a.positional[1], user.status()); rc != kExitOk) return rc;
+    if (vault::Status s = RecordHostGrant(**lv, *user); !s.ok()) return Fail(s);
     std::printf("added user %s (%s, %s, %s)\n", user->username.c_str(), user->role.c_str(),
                 user->department.c_str(), user->clearance.c_str());
     return kExitOk;
@@ -102,6 +124,9 @@ int CmdUser(const GlobalOptions& g, const std::vector<std::string>& argv) {
     c.display_name = a.Get("--display-name");
     auto user = ids.UpdateUser(a.positional[1], c);
     if (int rc = Finish(**lv, "user.update", a.positional[1], user.status()); rc != kExitOk) return rc;
+    if (!c.role.empty()) {
+      if (vault::Status s = RecordHostGrant(**lv, *user); !s.ok()) return Fail(s);
+    }
     std::printf("user %s is now %s, %s, %s\n", user->username.c_str(), user->role.c_str(),
                 user->department.c_str(), user->clearance.c_str());
     return kExitOk;
@@ -134,7 +159,8 @@ int CmdUser(const GlobalOptions& g, const std::vector<std::string>& argv) {
     } else {
       for (const auto& u : *users) {
         std::printf("%-16s %-14s %-12s %-14s %s%s\n", u.username.c_str(), u.role.c_str(),
-                    u.clearance.c_str(), u.department.c_str(), u.display_name.c_str(),
+                    u.clearance.c_str(), vault::EscapeControl(u.department).c_str(),
+                    vault::EscapeControl(u.display_name).c_str(),
                     u.disabled ? "  (disabled)" : "");
       }
     }

@@ -13,6 +13,7 @@
 #include "api/vaultd/connections.h"
 #include "api/vaultd/routes.h"
 #include "vault/base/hex.h"
+#include "vault/base/printable.h"
 #include "vault/crypto/secret_key.h"
 
 namespace vaultd {
@@ -25,14 +26,14 @@ namespace {
 
 constexpr size_t kMaxJsonBody = 64 * 1024;
 
-// Audit fields that come from the client (a path segment, a name in a body)
-// are cut to 128 bytes on a UTF-8 boundary, control characters replaced, so
-// nobody can write large or misleading rows into the log.
-std::string Bounded(const std::string& in) {
-  std::string out;
-  for (unsigned char c : in) out += (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c);
-  if (out.size() > 128) {
-    size_t cut = 128;
+// Audit fields that come from the client (a login name, a path segment, a
+// name in a body) are cut to `max` bytes on a UTF-8 boundary, with control
+// characters escaped visibly (\n, \x1b), so nobody can write large or
+// misleading rows into the log.
+std::string Bounded(const std::string& in, size_t max = 128) {
+  std::string out = vault::EscapeControl(in);
+  if (out.size() > max) {
+    size_t cut = max;
     while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
     out = out.substr(0, cut) + "...";
   }
@@ -218,7 +219,8 @@ void Exchange::Error(const Status& s) {
 bool Exchange::Audit(const std::string& action, const std::string& object, const Status& outcome,
                      const std::string& detail) {
   vault::AuditRecord r;
-  r.actor = subject_.username.empty() ? "-" : subject_.username;
+  // The actor of a login is the name the client typed.
+  r.actor = subject_.username.empty() ? "-" : Bounded(subject_.username);
   r.role = subject_.role.empty() ? "-" : subject_.role;
   r.action = action;
   r.object = Bounded(object);
@@ -229,7 +231,7 @@ bool Exchange::Audit(const std::string& action, const std::string& object, const
                   : "error";
   r.client = client_;
   r.request_id = request_id_;
-  r.detail = detail.empty() ? (outcome.ok() ? "" : outcome.reason()) : detail;
+  r.detail = detail.empty() ? (outcome.ok() ? "" : outcome.reason()) : Bounded(detail, 512);
   auto appended = ctx_.vault->audit().Append(r);
   if (appended.ok()) return true;
   ctx_.metrics->audit_failures++;

@@ -45,12 +45,32 @@ void HandleCreateUser(Exchange& ex, const PathParams&) {
                                                  {"clearance", &u.clearance},
                                                  {"password", &u.password}});
   if (!parsed.ok()) return ex.Error(parsed);
+  // A privileged role is not given by one admin: the account starts with no
+  // role in effect and the role is proposed for a second admin to approve.
+  const bool single_admin = ex.ctx().options->single_admin_role_grants;
+  const std::string requested = u.role;
+  const bool four_eyes = vault::NeedsFourEyes(requested) && !single_admin;
+  if (four_eyes) u.role = vault::kNoRole;
   auto user = ex.ctx().vault->identity().AddUser(u);
   std::fill(u.password.begin(), u.password.end(), '\0');
-  ex.Audit("user.add", u.username.empty() ? "-" : u.username, user.status(),
-           user.ok() ? "role " + user->role + ", department " + user->department : "");
+  std::string detail;
+  if (user.ok()) {
+    detail = "role " + user->role + ", department " + user->department;
+    if (vault::NeedsFourEyes(requested) && single_admin) detail += " (single-admin role grants)";
+  }
+  ex.Audit("user.add", u.username.empty() ? "-" : u.username, user.status(), detail);
   if (!user.ok()) return ex.Error(user.status());
-  ex.SendObject(201, vaultctl::UserJson(*user));
+  Poco::JSON::Object::Ptr o = vaultctl::UserJson(*user);
+  if (four_eyes) {
+    auto g = ex.ctx().vault->role_grants().Propose(ex.subject().username, user->username, requested);
+    ex.Audit("role_grant.propose", user->username, g.status(),
+             g.ok() ? "grant " + std::to_string(g->id) + ": " + user->username + " " + g->from_role + " -> " + g->role +
+                          ", proposed by " + g->proposed_by
+                    : "");
+    if (!g.ok()) return ex.Error(g.status());
+    o->set("pending_role_grant", vaultctl::RoleGrantJson(*g));
+  }
+  ex.SendObject(201, o);
 }
 
 // PATCH /api/v1/users/{name}: {"role", "department", "clearance",
@@ -70,6 +90,12 @@ void HandleUpdateUser(Exchange& ex, const PathParams& p) {
     // The last way back in would be vaultctl on the server.
     return ex.Error(Status(vault::StatusCode::kFailedPrecondition, "user.self_demotion",
                            "an admin cannot change their own role"));
+  }
+  if (!c.role.empty() && vault::NeedsFourEyes(c.role) && !ex.ctx().options->single_admin_role_grants) {
+    Status four_eyes = vault::FailedPreconditionError(
+        "role_grant.required", c.role + " is granted by two admins: propose it with POST /api/v1/role-grants");
+    ex.Audit("user.update", username, four_eyes, "role " + c.role + " refused: " + four_eyes.reason());
+    return ex.Error(four_eyes);
   }
   auto user = ex.ctx().vault->identity().UpdateUser(username, c);
   std::string detail;

@@ -19,6 +19,8 @@ void HandleLogin(Exchange& ex, const PathParams&) {
   if (!u.isString() || !p.isString()) {
     return ex.Error(vault::InvalidArgumentError("request.bad_type", "username and password must be strings"));
   }
+  // Audited as typed, escaped and bounded by Exchange::Audit: a newline in
+  // it must not start a row of its own in the log.
   std::string username = u.convert<std::string>();
   if (username.size() > 64) username.resize(64);  // audit only a bounded name
   ex.SetActorName(username);

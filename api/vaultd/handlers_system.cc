@@ -7,7 +7,12 @@
 
 namespace vaultd {
 
-void HandleHealthz(Exchange& ex, const PathParams&) { ex.SendJson(200, "{\"status\":\"ok\"}"); }
+// The details name the settings that weaken a control, so monitoring sees them.
+void HandleHealthz(Exchange& ex, const PathParams&) {
+  const bool single_admin = ex.ctx().options->single_admin_role_grants;
+  ex.SendJson(200, std::string("{\"status\":\"ok\",\"details\":{\"single_admin_role_grants\":") +
+                       (single_admin ? "true" : "false") + "}}");
+}
 
 void HandleMetrics(Exchange& ex, const PathParams&) {
   const Metrics& m = *ex.ctx().metrics;

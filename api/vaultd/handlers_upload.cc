@@ -68,10 +68,11 @@ class CountingBuf : public std::streambuf {
 // Status, so the ingest aborts and removes its blob.
 class LimitedStreamSource : public vault::ByteSource {
  public:
-  // `truncated` tells, when the part ends, whether the request body ended
-  // before its announced length (then the content is incomplete).
-  LimitedStreamSource(std::istream& in, std::string first, int64_t limit, std::function<bool()> truncated)
-      : in_(in), pending_(std::move(first)), limit_(limit), truncated_(std::move(truncated)) {}
+  // `ended_early`, asked when the part ends, says whether it ended because
+  // the request body ran out rather than at a boundary (then the content is
+  // incomplete): its error, or Ok.
+  LimitedStreamSource(std::istream& in, std::string first, int64_t limit, std::function<Status()> ended_early)
+      : in_(in), pending_(std::move(first)), limit_(limit), ended_early_(std::move(ended_early)) {}
   vault::StatusOr<size_t> Read(uint8_t* buf, size_t max) override {
     size_t n = 0;
     if (!pending_.empty()) {
@@ -82,9 +83,10 @@ class LimitedStreamSource : public vault::ByteSource {
       try {
         in_.read(reinterpret_cast<char*>(buf), static_cast<std::streamsize>(max));
         n = static_cast<size_t>(in_.gcount());
-        if (n == 0 && (in_.bad() || truncated_())) {
+        if (n == 0 && in_.bad()) {
           return vault::InvalidArgumentError("request.truncated", "the body is shorter than its Content-Length");
         }
+        if (n == 0) VAULT_RETURN_IF_ERROR(ended_early_());
       } catch (const std::exception&) {
         return vault::InvalidArgumentError("request.truncated", "the upload ended early or is malformed");
       }
@@ -105,7 +107,7 @@ class LimitedStreamSource : public vault::ByteSource {
   std::istream& in_;
   std::string pending_;
   int64_t limit_;
-  std::function<bool()> truncated_;
+  std::function<Status()> ended_early_;
   int64_t total_ = 0;
 };
 
@@ -202,8 +204,19 @@ class MultipartUpload : public Poco::Net::PartHandler {
     if (first.empty()) return vault::InvalidArgumentError("upload.empty", "the file is empty");
     const int64_t announced = ex_.req().getContentLength64();
     CountingBuf* counter = counter_;
-    LimitedStreamSource source(stream, std::move(first), ex_.ctx().options->max_upload_bytes,
-                               [counter, announced] { return counter && counter->ended() && counter->count() < announced; });
+    // Poco's multipart reader ends a part both at its boundary and at the end
+    // of the body; only the boundary proves the file complete. A body cut
+    // just before its closing boundary has its full Content-Length, so the
+    // length alone once let a truncated file be stored as complete.
+    auto ended_early = [counter, announced]() -> Status {
+      if (!counter || !counter->ended()) return Status::Ok();
+      if (counter->count() < announced) {
+        return vault::InvalidArgumentError("request.truncated", "the body is shorter than its Content-Length");
+      }
+      return vault::InvalidArgumentError("upload.truncated",
+                                         "the multipart body ended before the closing boundary of the file part");
+    };
+    LimitedStreamSource source(stream, std::move(first), ex_.ctx().options->max_upload_bytes, ended_early);
     Status s = store_(form_.get("metadata", ""), filename, source);
     if (s.ok()) {
       stored_ = true;

@@ -152,6 +152,11 @@ class VaultdApp : public Poco::Util::ServerApplication {
     opts.borrow_schedule_seconds = config().getInt("vaultd.borrow_schedule_seconds", 60);
     opts.max_concurrent_exports = config().getInt("vaultd.max_concurrent_exports", 2);
     opts.shutdown_grace_seconds = config().getInt("vaultd.shutdown_grace_seconds", 30);
+    opts.single_admin_role_grants = config().getBool("vaultd.single_admin_role_grants", false);
+    if (opts.single_admin_role_grants) {
+      std::cerr << "vaultd: warning: vaultd.single_admin_role_grants = true: one admin alone grants "
+                   "admin, archive_admin and legal (no four-eyes check)\n";
+    }
     vaultd::VaultServer server(lv->get(), policy->get(), opts);
     vault::Status st = server.Start();
     if (!st.ok()) {

@@ -58,6 +58,10 @@ void HandleDisableUser(Exchange& ex, const PathParams& p);
 void HandleEnableUser(Exchange& ex, const PathParams& p);
 void HandleListDepartments(Exchange& ex, const PathParams& p);
 void HandleCreateDepartment(Exchange& ex, const PathParams& p);
+void HandleProposeRoleGrant(Exchange& ex, const PathParams& p);
+void HandleApproveRoleGrant(Exchange& ex, const PathParams& p);
+void HandleRejectRoleGrant(Exchange& ex, const PathParams& p);
+void HandleListRoleGrants(Exchange& ex, const PathParams& p);
 // handlers_audit.cc
 void HandleListAudit(Exchange& ex, const PathParams& p);
 void HandleListCheckpoints(Exchange& ex, const PathParams& p);

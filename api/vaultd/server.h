@@ -80,6 +80,11 @@ struct ServerOptions {
   // Records read per page by a customer's ZIP export (every page is read;
   // tests make it small to exercise the paging).
   int64_t customer_export_page_size = 1000;
+  // Lets one admin grant admin, archive_admin or legal alone (proposer may
+  // approve; a new account or PATCH gets the role at once). Off by default:
+  // those grants need a second admin. Reported by /healthz and audited at
+  // every start (vaultd.single_admin_role_grants).
+  bool single_admin_role_grants = false;
 };
 
 struct Metrics {

@@ -100,6 +100,11 @@ const std::map<std::string, std::map<std::string, int>> kOtherRoutes = {
     // 404: allowed, and no such export; 403: not allowed to trace.
     {"GET /api/v1/trace/{code}", {{"admin", 403}, {"archive_admin", 404}, {"dept_manager", 403}, {"staff", 403}, {"legal", 404}, {"auditor", 404}}},
     {"POST /api/v1/trace", {{"admin", 403}, {"archive_admin", 404}, {"dept_manager", 403}, {"staff", 403}, {"legal", 404}, {"auditor", 404}}},
+    // 404: allowed, and no such grant.
+    {"GET /api/v1/role-grants", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"POST /api/v1/role-grants", {{"admin", 201}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"POST /api/v1/role-grants/{id}/approve", {{"admin", 404}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"POST /api/v1/role-grants/{id}/reject", {{"admin", 404}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
     {"GET /api/v1/departments", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
     {"POST /api/v1/departments", {{"admin", 201}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
     {"POST /api/v1/users/{name}/disable", {{"admin", 204}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
@@ -358,6 +363,13 @@ class AuthzMatrixTest : public ::testing::Test {
       return Call("POST", path, token, R"({"scope":"customer","target":"C999","reason":"矩阵"})");
     }
     if (route == "POST /api/v1/holds/{id}/release") return Call("POST", "/api/v1/holds/999999/release", token);
+    if (route == "POST /api/v1/role-grants") {
+      return Call("POST", path, token, R"({"username":"target","role":"legal"})");
+    }
+    if (route.find("/api/v1/role-grants/{id}") != std::string::npos) {
+      path.replace(path.find("{id}"), 4, "999999");
+      return Call(method, path, token);
+    }
     size_t id = path.find("{id}");
     if (id != std::string::npos) path.replace(id, 4, docs_.at(dept + "/" + level));
     if (route == "POST /api/v1/documents/{id}/versions") {

@@ -6,6 +6,7 @@
 
 #include <Poco/Net/StreamSocket.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -203,6 +204,47 @@ TEST_F(VaultdTest, ClientControlledAuditFieldsAreBounded) {
   ASSERT_EQ(events->size(), 1u);
   EXPECT_LE(events->front().record.object.size(), 131u);
   EXPECT_EQ(events->front().record.object.substr(0, 10), "aaaaaaaaaa");
+}
+
+// A login name or a reason holding a newline once became a forged row of
+// `vaultctl audit list`: every stored field is now one line of visible text.
+TEST_F(VaultdTest, NewlinesInLoginNameOrDetailCannotForgeAuditRows) {
+  Reply login = Call("POST", "/api/v1/sessions", "",
+                     R"({"username":"mallory\n    99 2026-01-01T00:00:00Z admin1 user.add\u001b[2K","password":"x"})");
+  EXPECT_EQ(login.status, 401);
+  EXPECT_EQ(login.error_code(), "auth.failed");
+  std::string legal = Login("legal1");
+  Call("POST", "/api/v1/holds", legal,
+       R"({"scope":"document","target":")" + south_.archive_number +
+           R"(","reason":"court order\n    98 2026-01-01T00:00:00Z admin1 hold.release"})");
+  AuditFilter f;
+  f.limit = 1000;
+  auto events = lv_->audit().List(f);
+  ASSERT_TRUE(events.ok());
+  bool saw_login = false, saw_hold = false;
+  for (const auto& e : *events) {
+    const AuditRecord& r = e.record;
+    for (const std::string* field : {&r.actor, &r.role, &r.action, &r.object, &r.outcome, &r.client,
+                                     &r.request_id, &r.detail}) {
+      EXPECT_EQ(std::count_if(field->begin(), field->end(),
+                              [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }),
+                0)
+          << "event " << e.seq << " field: " << *field;
+    }
+    if (r.action == "session.create" && r.actor.rfind("mallory", 0) == 0) {
+      saw_login = true;
+      EXPECT_THAT(r.actor, HasSubstr("mallory\\n    99"));
+      EXPECT_THAT(r.actor, HasSubstr("\\x1b[2K"));
+      EXPECT_EQ(r.detail, "auth.failed");
+    }
+    if (r.action == "hold.create" && r.outcome == "ok") {
+      saw_hold = true;
+      EXPECT_EQ(r.detail, "court order\\n    98 2026-01-01T00:00:00Z admin1 hold.release");
+    }
+  }
+  EXPECT_TRUE(saw_login);
+  EXPECT_TRUE(saw_hold);
+  EXPECT_TRUE(lv_->audit().Verify()->ok);
 }
 
 TEST_F(VaultdTest, AnUnreadBodyIsNeverParsedAsTheNextRequest) {

@@ -31,7 +31,7 @@ using testing::VaultdTest;
 using testing::VaultdUploadTest;
 
 TEST_F(VaultdTest, HealthAndMetrics) {
-  EXPECT_EQ(Call("GET", "/healthz").body, "{\"status\":\"ok\"}");
+  EXPECT_EQ(Call("GET", "/healthz").body, "{\"status\":\"ok\",\"details\":{\"single_admin_role_grants\":false}}");
   Reply m = Call("GET", "/metrics");
   EXPECT_EQ(m.status, 200);
   EXPECT_THAT(m.body, HasSubstr("# TYPE vaultd_requests_total counter"));
@@ -295,6 +295,30 @@ TEST_F(VaultdUploadTest, BodyShorterThanContentLengthIsRefused) {
   EXPECT_EQ(upload.rfind("HTTP/1.1 400", 0), 0u) << upload.substr(0, 200);
   ExpectNothingNewStored();
   EXPECT_EQ(Call("GET", "/healthz").status, 200);
+}
+
+// The whole announced body arrives, but it stops before the file part's
+// closing boundary: the file may be cut anywhere, so it is not stored.
+TEST_F(VaultdUploadTest, MultipartWithoutClosingBoundaryIsRefusedAsTruncated) {
+  std::string archivist = Login("archivist");
+  const std::string closing = "\r\n--vaultBoundary7MA4YWxkTrZu0gW--\r\n";
+  for (size_t size : {5000u, 200000u}) {
+    std::string full = Multipart(kMeta, testing::PseudoRandom(size, 4), "cut.pdf");
+    ASSERT_EQ(full.substr(full.size() - closing.size()), closing);
+    const std::string no_closing = full.substr(0, full.size() - closing.size());
+    for (const std::string& body :
+         {no_closing, no_closing + "\r\n", no_closing + "\r\n--vaultBoundary7MA4YWxkTrZu0gW",
+          no_closing.substr(0, no_closing.size() - 1000)}) {
+      Reply r = Upload(archivist, body);
+      EXPECT_EQ(r.status, 400) << size << ": " << r.body;
+      if (r.status == 400) {
+        EXPECT_EQ(r.error_code(), "upload.truncated") << size << ", " << body.size();
+      }
+    }
+  }
+  ExpectNothingNewStored();
+  // The same body with its closing boundary is stored.
+  EXPECT_EQ(Upload(archivist, Multipart(kMeta, "complete", "whole.pdf")).status, 201);
 }
 
 TEST_F(VaultdUploadTest, StaffMayNotUpload) {

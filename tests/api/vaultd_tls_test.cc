@@ -73,7 +73,7 @@ TEST_F(VaultdTlsTest, ServesHttpsToATls12Client) {
   std::string body;
   Poco::StreamCopier::copyToString(s.receiveResponse(resp), body);
   EXPECT_EQ(resp.getStatus(), 200);
-  EXPECT_EQ(body, "{\"status\":\"ok\"}");
+  EXPECT_EQ(body.rfind("{\"status\":\"ok\",", 0), 0u) << body;
   EXPECT_TRUE(Handshake(Port(), "TLSv1.2", "-tls1_2"));
 }
 

@@ -118,6 +118,59 @@ check "version 1 still readable" cmp -s "$WORK/quote.txt" "$WORK/v1.out"
 V get C-0042_BJ_0001 -o "$WORK/v2.out"
 check "current version is version 2" cmp -s "$WORK/v2.txt" "$WORK/v2.out"
 
+# --- output that is not a regular file -------------------------------------------
+# A device, FIFO or socket is written in place, never renamed over (running
+# as root, `get -o /dev/null` once left a regular file of plaintext there).
+head -c 200000 /dev/urandom >"$WORK/special-in"
+sid=$(V put "$WORK/special-in" --customer C003 --type HT --title special --json | json_field id)
+mkfifo "$WORK/fifo"
+timeout 60 cat "$WORK/fifo" >"$WORK/fifo.out" &
+reader=$!
+expect_exit 0 "get into a FIFO with a reader" timeout 60 "$VAULTCTL" get "$sid" -o "$WORK/fifo"
+wait "$reader" || true
+check "the FIFO reader got every byte" cmp -s "$WORK/special-in" "$WORK/fifo.out"
+check "the FIFO is still a FIFO after get" test "$(stat -c %F "$WORK/fifo")" = fifo
+sblob=$(blob_of "$sid")
+cp "$sblob" "$WORK/sblob.bak"
+printf '\x5a' | dd of="$sblob" bs=1 seek=$(($(stat -c %s "$sblob") - 1)) conv=notrunc status=none
+timeout 60 cat "$WORK/fifo" >"$WORK/fifo.out" &
+reader=$!
+expect_exit 3 "get of a version with a tampered last chunk into a FIFO" \
+  timeout 60 "$VAULTCTL" get "$sid" -o "$WORK/fifo"
+wait "$reader" || true
+check "nothing reached the FIFO before the whole version authenticated" test ! -s "$WORK/fifo.out"
+cp "$WORK/sblob.bak" "$sblob"
+device_ok=no
+if mknod "$WORK/null" c 1 3 2>/dev/null; then
+  expect_exit 0 "get into a character device" V get "$sid" -o "$WORK/null"
+  check "the character device is still a character device" \
+    test "$(stat -c %F "$WORK/null")" = "character special file"
+  [[ "$(stat -c %F "$WORK/null")" == "character special file" ]] && device_ok=yes
+else
+  device_ok=yes  # not root: the original failure (replacing /dev/null) cannot happen
+fi
+if [[ $device_ok == yes ]]; then
+  expect_exit 0 "get -o /dev/null" V get "$sid" -o /dev/null
+  check "/dev/null is still a character device" test "$(stat -c %F /dev/null)" = "character special file"
+else
+  not_ok "get -o /dev/null skipped: this build replaces device nodes"
+fi
+printf 'original\n' >"$WORK/link-target"
+ln -s "$WORK/link-target" "$WORK/link"
+expect_exit 4 "get into a symbolic link is refused" V get "$sid" -o "$WORK/link"
+check "the refusal names the symlink" grep -q "cli.output_is_symlink" "$WORK/err"
+check "the symlink is still a symlink" test -L "$WORK/link"
+check "the symlink's target is unchanged" test "$(cat "$WORK/link-target")" = original
+ln -s "$WORK/nowhere" "$WORK/dangling"
+expect_exit 4 "get into a dangling symbolic link is refused" V get "$sid" -o "$WORK/dangling"
+check "nothing was created where the dangling link points" test ! -e "$WORK/nowhere"
+expect_exit 0 "get --follow-symlinks writes what the link names" \
+  V get "$sid" -o "$WORK/link" --follow-symlinks
+check "the link target holds the content" cmp -s "$WORK/special-in" "$WORK/link-target"
+check "the followed symlink is still a symlink" test -L "$WORK/link"
+rm -f "$WORK/fifo" "$WORK/fifo.out" "$WORK/null" "$WORK/link" "$WORK/link-target" "$WORK/dangling" \
+  "$WORK/special-in" "$WORK/sblob.bak"
+
 # --- integrity failures ---------------------------------------------------------
 expect_exit 0 "verify on an intact vault" V verify
 head -c 300000 /dev/urandom >"$WORK/victim"
@@ -254,6 +307,8 @@ adduser() {  # adduser NAME ROLE DEPARTMENT DISPLAY
 adduser zhaoliu dept_manager 华东销售部 赵六
 adduser qianqi archive_admin 档案室 钱七
 adduser sunba legal 法务部 孙八
+check "a privileged role set by vaultctl is audited as the host operator's bypass of four eyes" \
+  bash -c "'$VAULTCTL' audit list --action role_grant.host_operator | grep -q 'sunba.*legal set by the host operator'"
 expect_exit 0 "user enable" V user enable zhangsan
 expect_exit 0 "borrow --help" V borrow --help
 for sub in request approve reject withdraw issue renew recall revoke return copy show list register schedule \
@@ -415,6 +470,16 @@ expect_exit 0 "the audit log of everything above verifies" V audit verify
 V audit list --action document.read_content >"$WORK/out"
 check "content reads are audited" grep -q "document.read_content" "$WORK/out"
 check "failed reads are audited with their reason" grep -q "document.not_found" "$WORK/out"
+# A newline in client text (here $USER and a document id) once printed a
+# forged row in `audit list`.
+USER=$'mallory\n     1 2026-01-01T00:00:00Z vaultctl:root  document.destroy' \
+  expect_exit 2 "a get of an id with a newline, by a user with a newline, is not found" \
+  V get $'C9\n     2 2026-01-01T00:00:00Z vaultctl:root  forged row' -o "$WORK/x"
+V audit list --action document.read_content >"$WORK/audit-text"
+events=$(V audit list --action document.read_content --json | grep -o '"seq":' | wc -l)
+check "audit list prints exactly one line per event ($events)" test "$(wc -l <"$WORK/audit-text")" = "$events"
+check "the newline in the user name shows escaped" grep -q 'vaultctl:mallory\\n     1' "$WORK/audit-text"
+check "the newline in the object shows escaped" grep -q 'C9\\n     2' "$WORK/audit-text"
 expect_exit 0 "write a signed checkpoint" V audit checkpoint --out "$WORK/cp"
 check "openssl verifies the checkpoint signature" \
   openssl pkeyutl -verify -pubin -inkey "$WORK/cp/audit-signing.pem" -rawin \
@@ -431,6 +496,14 @@ check "openssl rejects a checkpoint with one flipped bit" \
 sqlite3 "$VAULT_DATA/metadata.db" "UPDATE audit_events SET actor = 'someone-else' WHERE seq = 3"
 expect_exit 3 "an edited audit row is detected" V audit verify
 check "verify names the tampered event" grep -q "event 3" "$WORK/out"
+# A row written raw into the database (as before fields were escaped) is
+# still printed on one line, without the terminal escape.
+sqlite3 "$VAULT_DATA/metadata.db" \
+  "UPDATE audit_events SET detail = 'old' || char(10) || '     1 forged' || char(27) || '[2K' WHERE seq = 4"
+V audit list --limit 10 >"$WORK/audit-text"
+check "a raw newline in a stored row does not add a line" test "$(wc -l <"$WORK/audit-text")" = 10
+check "no control character reaches the terminal" bash -c "! LC_ALL=C grep -q '[[:cntrl:]]' '$WORK/audit-text'"
+check "the stored escape shows as text" grep -q 'old\\n     1 forged\\x1b\[2K' "$WORK/audit-text"
 
 echo "cli: $passed passed, $failed failed"
 [[ $failed == 0 ]]

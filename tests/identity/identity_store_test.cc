@@ -5,6 +5,11 @@
 
 #include <Poco/Data/Session.h>
 
+#include <atomic>
+#include <map>
+#include <thread>
+#include <vector>
+
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_vault.h"
 #include "vault/local/local_vault.h"
@@ -77,6 +82,41 @@ TEST_F(IdentityStoreTest, LockoutAfterPolicyCountThenExpires) {
   EXPECT_EQ(store_->Login("zhangsan", "bad password 2").status().reason(), "auth.failed");
   EXPECT_EQ(store_->Login("zhangsan", "bad password 3").status().reason(), "auth.locked");
   // Even the right password is refused while locked.
+  EXPECT_EQ(store_->Login("zhangsan", "correct horse battery").status().reason(), "auth.locked");
+  clock_.Advance(std::chrono::minutes(11));
+  EXPECT_TRUE(store_->Login("zhangsan", "correct horse battery").ok());
+}
+
+// 16 wrong passwords sent at once, from two connections to the same
+// database file (as vaultd and another process would), once left the account
+// unlocked: each guess raised a count it had read before its Argon2id check.
+TEST_F(IdentityStoreTest, ParallelWrongPasswordsLockLikeSequentialOnes) {
+  LoginPolicy policy;
+  policy.max_failures = 3;
+  policy.lockout = std::chrono::minutes(10);
+  policy.argon2_opslimit = 1;
+  policy.argon2_memlimit = 8u << 20;
+  auto other = IdentityStore::Open(config_.data_dir + "/metadata.db", &clock_, policy);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  constexpr int kGuesses = 16;
+  std::atomic<int> ready{0};
+  std::vector<std::string> reasons(kGuesses);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kGuesses; ++i) {
+    IdentityStore* store = i % 2 ? other->get() : store_.get();
+    threads.emplace_back([&, store, i] {
+      ready.fetch_add(1);
+      while (ready.load() < kGuesses) std::this_thread::yield();
+      reasons[i] = store->Login("zhangsan", "wrong password " + std::to_string(i)).status().reason();
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::map<std::string, int> counts;
+  for (const auto& r : reasons) ++counts[r];
+  // Sequentially: max_failures - 1 plain failures, then locked.
+  EXPECT_EQ(counts["auth.failed"], 2);
+  EXPECT_EQ(counts["auth.locked"], kGuesses - 2);
+  EXPECT_EQ(counts.size(), 2u);
   EXPECT_EQ(store_->Login("zhangsan", "correct horse battery").status().reason(), "auth.locked");
   clock_.Advance(std::chrono::minutes(11));
   EXPECT_TRUE(store_->Login("zhangsan", "correct horse battery").ok());

@@ -9,6 +9,7 @@
 #include "vault/audit/canonical_json.h"
 #include "vault/audit/signed_note.h"
 #include "vault/base/hex.h"
+#include "vault/base/printable.h"
 #include "vault/crypto/sha256.h"
 #include "vault/metadata/sqlite_prepared.h"
 #include "vault/metadata/sqlite_util.h"
@@ -41,6 +42,23 @@ AuditEvent EventFromRow(RecordSet& rs) {
   e.record.detail = Str(rs, "detail");
   e.prev_hash = Str(rs, "prev_hash");
   e.hash = Str(rs, "hash");
+  return e;
+}
+
+// Every field is escaped before it is hashed and stored: callers put client
+// text (a login name, a path segment, a reason) into records, and a newline
+// in one once printed a forged row in `vaultctl audit list`. Escaping is
+// idempotent, so records that are already clean are stored unchanged.
+AuditRecord Escaped(const AuditRecord& r) {
+  AuditRecord e;
+  e.actor = EscapeControl(r.actor);
+  e.role = EscapeControl(r.role);
+  e.action = EscapeControl(r.action);
+  e.object = EscapeControl(r.object);
+  e.outcome = EscapeControl(r.outcome);
+  e.client = EscapeControl(r.client);
+  e.request_id = EscapeControl(r.request_id);
+  e.detail = EscapeControl(r.detail);
   return e;
 }
 
@@ -89,7 +107,7 @@ struct AuditLog::PendingAppend {
 
 StatusOr<AuditEvent> AuditLog::Append(const AuditRecord& record) {
   auto mine = std::make_shared<PendingAppend>();
-  mine->record = record;
+  mine->record = Escaped(record);
   std::unique_lock<std::mutex> lock(queue_mu_);
   queue_.push_back(mine);
   WaitUntilWritten(lock, *mine);
@@ -101,7 +119,7 @@ Status AuditLog::AppendAll(const std::vector<AuditRecord>& records) {
   std::vector<std::shared_ptr<PendingAppend>> mine;
   for (const AuditRecord& r : records) {
     mine.push_back(std::make_shared<PendingAppend>());
-    mine.back()->record = r;
+    mine.back()->record = Escaped(r);
   }
   std::unique_lock<std::mutex> lock(queue_mu_);
   // Queued together under the lock, so one leader takes them all into one

@@ -39,7 +39,9 @@ namespace sqlite {
 class PreparedCache;
 }
 
-// What a caller records. Never put secrets or content in any field.
+// What a caller records. Never put secrets or content in any field. Append
+// stores every field through EscapeControl() (vault/base/printable.h), so no
+// field of a stored event holds a newline or another control character.
 struct AuditRecord {
   std::string actor;
   std::string role;

@@ -154,7 +154,7 @@ StatusOr<std::string> IdentityStore::HashPassword(const std::string& password) c
 StatusOr<User> IdentityStore::AddUser(const NewUser& u) {
   std::vector<std::string> errors;
   if (!ValidUsername(u.username)) errors.push_back("username: 2-64 of a-z, 0-9, '.', '_', '-'");
-  if (!IsKnownRole(u.role)) {
+  if (!IsKnownRole(u.role) && u.role != kNoRole) {
     errors.push_back("role: one of admin, archive_admin, dept_manager, staff, legal, auditor");
   }
   if (!ValidText(u.department, 100)) errors.push_back("department: required, at most 100 characters");
@@ -276,30 +276,51 @@ StatusOr<LoginResult> IdentityStore::Login(const std::string& username, const st
   }
   // Argon2id runs outside the lock: logins must not serialize on it.
   bool ok = crypto_pwhash_str_verify(row->password_hash.c_str(), password.data(), password.size()) == 0;
+  // The failure count is read, raised and turned into a lock inside one
+  // write transaction (BEGIN IMMEDIATE), on the row as it is now, not as it
+  // was before the slow check above: parallel wrong guesses (threads here, or
+  // another process on the same database) once overwrote each other's counts
+  // and 16 of them did not lock the account. A guess that finds the account
+  // locked meanwhile is refused uncounted, as it would be sequentially.
+  const Poco::Int64 id = row->user.id;
+  Status outcome = Status::Ok();
+  LoginResult result;
   std::lock_guard<std::mutex> lock(mu_);
-  try {
-    const Poco::Int64 id = row->user.id;
+  Status st = sqlite::InTransaction(*session_, "identity.db_error", "identity", [&]() -> Status {
+    Poco::Int64 failures = 0;
+    Poco::Int64 locked_until = 0;
+    Statement q(*session_);
+    q << "SELECT failed_logins, locked_until FROM users WHERE id = ?", bind(id), into(failures),
+        into(locked_until);
+    if (q.execute() == 0) {
+      outcome = failed;  // deleted meanwhile
+      return Status::Ok();
+    }
+    if (locked_until > now_s) {
+      outcome = Status(StatusCode::kUnauthenticated, "auth.locked",
+                       "too many failed logins; try again later or ask an administrator");
+      return Status::Ok();
+    }
     if (!ok) {
-      Poco::Int64 failures = row->failed + 1;
-      Poco::Int64 locked_until = 0;
+      failures += 1;
+      locked_until = 0;
       if (failures >= policy_.max_failures) {
         locked_until = now_s + policy_.lockout.count();
         failures = 0;
       }
       *session_ << "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", bind(failures),
           bind(locked_until), bind(id), now;
-      if (locked_until) {
-        return Status(StatusCode::kUnauthenticated, "auth.locked",
-                      "too many failed logins; the account is locked for a while");
-      }
-      return failed;
+      outcome = locked_until ? Status(StatusCode::kUnauthenticated, "auth.locked",
+                                      "too many failed logins; the account is locked for a while")
+                             : failed;
+      return Status::Ok();
     }
     if (row->user.disabled) {
-      return Status(StatusCode::kPermissionDenied, "auth.disabled", "this account is disabled");
+      outcome = Status(StatusCode::kPermissionDenied, "auth.disabled", "this account is disabled");
+      return Status::Ok();
     }
     uint8_t raw[kTokenBytes];
     RandomBytes(raw, sizeof raw);
-    LoginResult result;
     result.token = HexEncode(raw, sizeof raw);
     sodium_memzero(raw, sizeof raw);
     const int64_t expires = now_s + policy_.token_lifetime.count();
@@ -309,10 +330,11 @@ StatusOr<LoginResult> IdentityStore::Login(const std::string& username, const st
     *session_ << "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?,?,?,?)",
         bind(Sha256::HexOf(result.token)), bind(id), bind(FormatUtc(clock_->Now())),
         bind(Poco::Int64{expires}), now;
-    return result;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  if (!outcome.ok()) return outcome;
+  return result;
 }
 
 StatusOr<User> IdentityStore::Authenticate(const std::string& token) {

@@ -33,6 +33,9 @@ class PreparedCache;
 
 // Roles from ../shared/MISSION.md.
 bool IsKnownRole(const std::string& role);
+// The role of an account created while its requested role waits for a
+// second admin (role_grants.h); the policy engine grants it nothing.
+inline constexpr char kNoRole[] = "none";
 
 struct User {
   int64_t id = 0;
@@ -91,7 +94,8 @@ class IdentityStore {
                                                        LoginPolicy policy = {});
   ~IdentityStore();
 
-  // user.invalid (name, role, clearance, weak password), user.exists.
+  // user.invalid (name, role, clearance, weak password), user.exists. The
+  // role may be kNoRole.
   StatusOr<User> AddUser(const NewUser& user);
   StatusOr<User> GetUser(const std::string& username);
   StatusOr<std::vector<User>> ListUsers();

@@ -114,6 +114,7 @@ StatusOr<std::unique_ptr<LocalVault>> LocalVault::Open(const LocalVaultConfig& c
   VAULT_ASSIGN_OR_RETURN(v->audit_, AuditLog::Open((data / "metadata.db").string(), config.clock));
   VAULT_ASSIGN_OR_RETURN(v->identity_, IdentityStore::Open((data / "metadata.db").string(),
                                                            config.clock, config.login_policy));
+  VAULT_ASSIGN_OR_RETURN(v->role_grants_, RoleGrants::Open((data / "metadata.db").string(), config.clock));
   VAULT_ASSIGN_OR_RETURN(v->exports_, ExportLedger::Open((data / "metadata.db").string()));
   VAULT_ASSIGN_OR_RETURN(v->borrows_, BorrowStore::Open((data / "metadata.db").string()));
   VAULT_ASSIGN_OR_RETURN(v->destructions_, DestructionStore::Open((data / "metadata.db").string()));

@@ -20,6 +20,7 @@
 #include "vault/destruction/destruction_store.h"
 #include "vault/export/export_ledger.h"
 #include "vault/identity/identity_store.h"
+#include "vault/identity/role_grants.h"
 #include "vault/vault.h"
 #include "vault/metadata/sqlite_metadata_store.h"
 #include "vault/storage/local_blob_store.h"
@@ -54,6 +55,7 @@ class LocalVault {
   KeyRing& keys() { return *keys_; }
   AuditLog& audit() { return *audit_; }
   IdentityStore& identity() { return *identity_; }
+  RoleGrants& role_grants() { return *role_grants_; }
   ExportLedger& exports() { return *exports_; }
   BorrowStore& borrows() { return *borrows_; }
   DestructionStore& destructions() { return *destructions_; }
@@ -66,6 +68,7 @@ class LocalVault {
   std::unique_ptr<Vault> vault_;
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<IdentityStore> identity_;
+  std::unique_ptr<RoleGrants> role_grants_;
   std::unique_ptr<ExportLedger> exports_;
   std::unique_ptr<BorrowStore> borrows_;
   std::unique_ptr<DestructionStore> destructions_;

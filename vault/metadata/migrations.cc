@@ -313,6 +313,21 @@ const std::vector<Migration>& SqliteMigrations() {
            // One Issue at a time per loan: the claim of the call stamping its copies.
            "ALTER TABLE borrows ADD COLUMN issue_claim TEXT NOT NULL DEFAULT ''",
        }},
+      {11,
+       "role grants: privileged roles need a second admin's approval (four eyes)",
+       {
+           R"(CREATE TABLE role_grants (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                username TEXT NOT NULL,
+                role TEXT NOT NULL,
+                from_role TEXT NOT NULL,
+                state TEXT NOT NULL,
+                proposed_by TEXT NOT NULL,
+                proposed_at TEXT NOT NULL,
+                decided_by TEXT NOT NULL DEFAULT '',
+                decided_at TEXT NOT NULL DEFAULT ''))",
+           "CREATE INDEX role_grants_by_state ON role_grants(state, id)",
+       }},
   };
   return kMigrations;
 }
