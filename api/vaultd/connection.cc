@@ -11,7 +11,6 @@
 
 #include "api/vaultd/connections.h"
 #include "api/vaultd/request_framing.h"
-#include "api/vaultd/waiting_room.h"
 #include "api/vaultd/exchange.h"
 #include "vault/base/hex.h"
 #include "vault/crypto/secret_key.h"
@@ -177,21 +176,16 @@ After ServeRequests(Ctx& ctx, Poco::Net::HTTPServerParams::Ptr params, ClientCon
 
 }  // namespace
 
-void ServeConnection(Ctx& ctx, const Poco::Net::HTTPServerParams::Ptr& params, WaitingRoom& room,
-                     std::unique_ptr<ClientConnection> c) {
+bool ServeConnection(Ctx& ctx, const Poco::Net::HTTPServerParams::Ptr& params, ClientConnection& c) {
   After after = After::kClose;
   try {
-    after = ServeRequests(ctx, params, *c);
+    after = ServeRequests(ctx, params, c);
   } catch (const std::exception&) {
     after = After::kClose;
   }
-  ctx.connections->ClearReadDeadline(c->id);
-  ctx.connections->SetBusy(c->id, false);
-  if (after == After::kPark) {
-    room.Park(std::move(c));
-  } else {
-    room.Close(std::move(c));
-  }
+  ctx.connections->ClearReadDeadline(c.id);
+  ctx.connections->SetBusy(c.id, false);
+  return after == After::kPark;
 }
 
 }  // namespace vaultd

@@ -17,11 +17,10 @@
 namespace vaultd {
 
 struct Ctx;
-class WaitingRoom;
 
-// Serves requests on `c` while they are buffered, then parks it in `room`
-// (keep-alive) or closes it.
-void ServeConnection(Ctx& ctx, const Poco::Net::HTTPServerParams::Ptr& params, WaitingRoom& room,
-                     std::unique_ptr<ClientConnection> c);
+// Serves requests on `c` while they are buffered. True when the connection
+// is to wait for its next request in the waiting room (keep-alive), false
+// when it is to be closed.
+bool ServeConnection(Ctx& ctx, const Poco::Net::HTTPServerParams::Ptr& params, ClientConnection& c);
 
 }  // namespace vaultd

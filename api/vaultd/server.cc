@@ -23,7 +23,6 @@
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
 #include "api/vaultd/waiting_room.h"
-#include "api/vaultd/worker_pool.h"
 #include "vault/borrow/default_borrowing.h"
 #include "vault/retention/default_retention.h"
 #include "vault/destruction/default_destruction.h"
@@ -170,22 +169,15 @@ vault::Status VaultServer::Start() {
                                          &stopping_, exporter_.get(), exports_gate_.get(), borrows_.get(),
                                          destructions_.get(), large_bodies_.get()});
     WaitingRoom::Options room;
+    room.workers = std::max(1, options_.max_threads);
     room.max_connections = std::max(16, options_.max_connections);
     room.max_connections_per_client = std::max(0, options_.max_connections_per_client);
     room.head_timeout = std::chrono::seconds(std::max(1L, options_.request_head_timeout_seconds));
     room.keep_alive_timeout = std::chrono::seconds(std::max(1L, options_.keep_alive_timeout_seconds));
     room.tls = tls;
-    // The room is created before the workers it feeds; the workers hand
-    // connections back to it. Both are stopped in Stop(), workers last.
-    workers_ = std::make_unique<WorkerPool>(
-        std::max(1, options_.max_threads),
-        [this, ctx, params](std::unique_ptr<ClientConnection> c) {
-          ServeConnection(*ctx, params, *room_, std::move(c));
-        },
-        [this](std::unique_ptr<ClientConnection> c) { room_->Close(std::move(c)); });
     room_ = std::make_unique<WaitingRoom>(socket, connections_.get(), &metrics_, room,
-                                          [this](std::unique_ptr<ClientConnection> c) {
-                                            workers_->Submit(std::move(c));
+                                          [ctx, params](ClientConnection& c) {
+                                            return ServeConnection(*ctx, params, c);
                                           });
     room_->Start();
     if (options_.checkpoint_interval_seconds > 0) {
@@ -253,7 +245,7 @@ void VaultServer::Stop() {
   // way get the grace period, then their sockets are shut down (their
   // clients see a short body, never a complete-looking one) and their
   // handlers unwind.
-  room_->Stop();
+  room_->StopAccepting();
   connections_->ShutdownIdle();
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options_.shutdown_grace_seconds);
   while (!connections_->WaitEmpty(std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(50)))) {
@@ -268,8 +260,7 @@ void VaultServer::Stop() {
   while (!connections_->WaitEmpty(std::chrono::steady_clock::now() + std::chrono::milliseconds(20))) {
     connections_->ShutdownAll();
   }
-  workers_->Stop();  // queued connections are dropped; every worker has returned
-  workers_.reset();
+  room_->Join();  // every worker has returned
   room_.reset();
 }
 

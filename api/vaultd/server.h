@@ -109,7 +109,6 @@ struct RouteInfo {
 class ConcurrencyGate;
 class Connections;
 class WaitingRoom;
-class WorkerPool;
 
 class VaultServer {
  public:
@@ -138,8 +137,7 @@ class VaultServer {
   ServerOptions options_;
   Metrics metrics_;
   void OnCheckpointTimer(Poco::Timer& timer);
-  std::unique_ptr<WorkerPool> workers_;  // declared before room_: outlives it
-  std::unique_ptr<WaitingRoom> room_;
+  std::unique_ptr<WaitingRoom> room_;  // accepts, parks and serves connections
   std::unique_ptr<Poco::Timer> checkpoints_;
   std::unique_ptr<ConcurrencyGate> logins_;
   std::unique_ptr<ConcurrencyGate> exports_gate_;

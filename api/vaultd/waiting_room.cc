@@ -10,23 +10,21 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
 
 #include "api/vaultd/server.h"
 
 namespace vaultd {
 namespace {
 
-using Clock = ClientConnection::Clock;
-
 // A request head that arrives in more pieces than this is refused: peeking
 // re-reads what is queued, so a client sending a byte per packet must not
-// make the room's thread do quadratic work.
+// make the workers do quadratic work.
 constexpr int kMaxWakeups = 512;
 constexpr auto kScanInterval = std::chrono::milliseconds(100);
+constexpr uint64_t kStopId = 0;  // connection ids start at 1
 
-// Plain-HTTP answers the room writes itself, without a worker: best effort,
-// never blocking (the client may not be reading).
+// Plain-HTTP answers written without a worker: best effort, never blocking
+// (the client may not be reading).
 void SendAndForget(ClientConnection& c, const char* status_line, const char* code, const char* message) {
   if (c.tls) return;
   const std::string body = std::string("{\"error\":{\"code\":\"") + code + "\",\"message\":\"" + message + "\"}}";
@@ -36,68 +34,68 @@ void SendAndForget(ClientConnection& c, const char* status_line, const char* cod
   (void)::send(c.socket.impl()->sockfd(), bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
+int FdOf(const ClientConnection& c) { return c.socket.impl()->sockfd(); }
+
 }  // namespace
 
 WaitingRoom::WaitingRoom(Poco::Net::ServerSocket listener, Connections* registry, Metrics* metrics,
-                         Options options, Dispatch dispatch)
+                         Options options, Serve serve)
     : listener_(std::move(listener)),
       registry_(registry),
       metrics_(metrics),
       options_(std::move(options)),
-      dispatch_(std::move(dispatch)),
-      peek_(options_.framing.max_head_bytes + options_.framing.max_waited_body_bytes + 1) {}
+      serve_(std::move(serve)) {}
 
-WaitingRoom::~WaitingRoom() { Stop(); }
+WaitingRoom::~WaitingRoom() {
+  StopAccepting();
+  Join();
+}
 
 void WaitingRoom::Start() {
   epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
-  wake_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  stop_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   epoll_event ev{};
-  ev.events = EPOLLIN;
-  ev.data.fd = wake_;
-  ::epoll_ctl(epoll_, EPOLL_CTL_ADD, wake_, &ev);
-  ev.data.fd = listener_.impl()->sockfd();
-  ::epoll_ctl(epoll_, EPOLL_CTL_ADD, ev.data.fd, &ev);
-  thread_ = std::thread([this] { Run(); });
+  ev.events = EPOLLIN;  // level-triggered and never read: wakes every worker
+  ev.data.u64 = kStopId;
+  ::epoll_ctl(epoll_, EPOLL_CTL_ADD, stop_fd_, &ev);
+  gatekeeper_ = std::thread([this] { Gatekeeper(); });
+  for (int i = 0; i < std::max(1, options_.workers); ++i) workers_.emplace_back([this] { Worker(); });
 }
 
-void WaitingRoom::Stop() {
-  if (!thread_.joinable()) return;
+void WaitingRoom::StopAccepting() {
+  if (!gatekeeper_.joinable()) return;
   stop_ = true;
   uint64_t one = 1;
-  (void)!::write(wake_, &one, sizeof one);
-  thread_.join();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    closed_ = true;
-    for (auto& c : returned_) Close(std::move(c));
-    returned_.clear();
-  }
-  for (auto& kv : parked_) {
-    ::epoll_ctl(epoll_, EPOLL_CTL_DEL, kv.first, nullptr);
-    registry_->Remove(kv.second->id);
-  }
-  parked_.clear();
+  (void)!::write(stop_fd_, &one, sizeof one);
+  gatekeeper_.join();
   try {
     listener_.close();
   } catch (const Poco::Exception&) {
     // already closed
   }
-  ::close(wake_);
-  ::close(epoll_);
-}
-
-void WaitingRoom::Park(std::unique_ptr<ClientConnection> c) {
+  std::vector<std::unique_ptr<ClientConnection>> parked;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!closed_ && !stop_) {
-      returned_.push_back(std::move(c));
-      uint64_t one = 1;
-      (void)!::write(wake_, &one, sizeof one);
-      return;
+    closed_ = true;
+    for (auto& kv : entries_) {
+      if (!kv.second.held) parked.push_back(std::move(kv.second.conn));
     }
+    entries_.clear();  // a held one is closed by its worker, which sees closed_
   }
-  Close(std::move(c));
+  for (auto& c : parked) {
+    ::epoll_ctl(epoll_, EPOLL_CTL_DEL, FdOf(*c), nullptr);
+    Close(std::move(c));
+  }
+}
+
+void WaitingRoom::Join() {
+  for (auto& t : workers_) t.join();
+  workers_.clear();
+  if (epoll_ >= 0) {
+    ::close(stop_fd_);
+    ::close(epoll_);
+    epoll_ = stop_fd_ = -1;
+  }
 }
 
 void WaitingRoom::Close(std::unique_ptr<ClientConnection> c) {
@@ -106,23 +104,41 @@ void WaitingRoom::Close(std::unique_ptr<ClientConnection> c) {
   c.reset();  // the last reference closes the descriptor
 }
 
-void WaitingRoom::Run() {
-  std::vector<epoll_event> events(256);
+void WaitingRoom::Park(std::unique_ptr<ClientConnection> c) {
+  const uint64_t id = c->id;
+  const int fd = FdOf(*c);
+  {
+    // Registered under the lock, so that nobody evicts or expires the entry
+    // before its descriptor is in the epoll set.
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!closed_) {
+      Entry& e = entries_[id];
+      e.conn = std::move(c);
+      e.held = false;
+      e.pending = 0;
+      epoll_event ev{};
+      // Edge-triggered: peeking leaves the bytes queued, so level-triggered
+      // readiness would fire again at once; an edge comes with each
+      // arrival. Bytes already queued are reported when the descriptor is
+      // added.
+      ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
+      ev.data.u64 = id;
+      if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev) != 0) {
+        c = std::move(e.conn);
+        entries_.erase(id);
+      }
+    }
+  }
+  if (c) Close(std::move(c));  // the room is closed, or epoll refused it
+}
+
+void WaitingRoom::Gatekeeper() {
+  const int listen_fd = listener_.impl()->sockfd();
   Clock::time_point last_scan = Clock::now();
   while (!stop_) {
-    const int n = ::epoll_wait(epoll_, events.data(), static_cast<int>(events.size()),
-                               static_cast<int>(kScanInterval.count()));
-    for (int i = 0; i < n && !stop_; ++i) {
-      const int fd = events[static_cast<size_t>(i)].data.fd;
-      if (fd == wake_) {
-        uint64_t count;
-        (void)!::read(wake_, &count, sizeof count);
-        TakeReturned();
-      } else if (fd == listener_.impl()->sockfd()) {
-        Accept();
-      } else {
-        OnReadable(fd, events[static_cast<size_t>(i)].events);
-      }
+    pollfd fds[2] = {{listen_fd, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
+    if (::poll(fds, 2, static_cast<int>(kScanInterval.count())) > 0 && (fds[0].revents & POLLIN) && !stop_) {
+      Accept();
     }
     const Clock::time_point now = Clock::now();
     if (now - last_scan >= kScanInterval) {
@@ -161,122 +177,147 @@ void WaitingRoom::Accept() {
     }
     c->parked_at = Clock::now();
     c->deadline = c->parked_at + options_.head_timeout;
-    Watch(std::move(c));
+    Park(std::move(c));
   }
 }
 
 bool WaitingRoom::EvictOldestIdle() {
-  int victim = -1;
-  Clock::time_point oldest = Clock::time_point::max();
-  for (const auto& kv : parked_) {
-    if (!kv.second->has_bytes && kv.second->parked_at < oldest) {
-      oldest = kv.second->parked_at;
-      victim = kv.first;
+  std::unique_ptr<ClientConnection> victim;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto oldest = entries_.end();
+    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+      if (it->second.held || it->second.conn->has_bytes) continue;
+      if (oldest == entries_.end() || it->second.conn->parked_at < oldest->second.conn->parked_at) oldest = it;
     }
+    if (oldest == entries_.end()) return false;
+    victim = std::move(oldest->second.conn);
+    entries_.erase(oldest);
   }
-  if (victim < 0) return false;
   metrics_->connections_evicted++;
-  auto it = parked_.find(victim);
-  std::unique_ptr<ClientConnection> c = std::move(it->second);
-  Unwatch(victim);
-  Close(std::move(c));
+  ::epoll_ctl(epoll_, EPOLL_CTL_DEL, FdOf(*victim), nullptr);
+  Close(std::move(victim));
   return true;
 }
 
-void WaitingRoom::TakeReturned() {
-  std::vector<std::unique_ptr<ClientConnection>> back;
+void WaitingRoom::Expire(Clock::time_point now) {
+  std::vector<std::unique_ptr<ClientConnection>> overdue;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    back.swap(returned_);
+    for (auto it = entries_.begin(); it != entries_.end();) {
+      if (!it->second.held && it->second.conn->deadline <= now) {
+        overdue.push_back(std::move(it->second.conn));
+        it = entries_.erase(it);
+      } else {
+        ++it;
+      }
+    }
   }
-  const Clock::time_point now = Clock::now();
-  for (auto& c : back) {
-    c->parked_at = now;
-    c->deadline = now + options_.keep_alive_timeout;
+  for (auto& c : overdue) {
+    ::epoll_ctl(epoll_, EPOLL_CTL_DEL, FdOf(*c), nullptr);
+    if (c->has_bytes) {
+      metrics_->head_timeouts++;
+      SendAndForget(*c, "408 Request Timeout", "request.head_timeout", "the request did not arrive in time");
+    }
+    Close(std::move(c));
+  }
+}
+
+void WaitingRoom::Worker() {
+  epoll_event ev{};
+  std::vector<char> peek(options_.framing.max_head_bytes + options_.framing.max_waited_body_bytes + 1);
+  while (!stop_) {
+    // One event at a time, so the others stay with the workers still waiting.
+    const int n = ::epoll_wait(epoll_, &ev, 1, -1);
+    if (n <= 0 || ev.data.u64 == kStopId) continue;
+    OnEvent(ev.data.u64, ev.events, peek);
+  }
+}
+
+void WaitingRoom::OnEvent(uint64_t id, uint32_t events, std::vector<char>& peek) {
+  std::unique_ptr<ClientConnection> c;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = entries_.find(id);
+    if (it == entries_.end()) return;  // closed meanwhile
+    if (it->second.held) {
+      // Another worker is looking at it: it will look again.
+      it->second.pending |= events;
+      return;
+    }
+    c = std::move(it->second.conn);
+    it->second.held = true;
+    it->second.pending = 0;
+  }
+  for (;;) {
+    const Verdict v = Evaluate(*c, events, peek);
+    if (v == Verdict::kWait) {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = entries_.find(id);
+      if (it == entries_.end()) break;  // the room closed: close it below
+      if (it->second.pending != 0) {
+        events = it->second.pending;  // bytes arrived while we looked
+        it->second.pending = 0;
+        continue;
+      }
+      it->second.conn = std::move(c);
+      it->second.held = false;
+      return;
+    }
+    ::epoll_ctl(epoll_, EPOLL_CTL_DEL, FdOf(*c), nullptr);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      entries_.erase(id);
+    }
+    if (v == Verdict::kClose) break;
+    if (!serve_(*c) || stop_) break;
+    // Keep-alive: wait for the next request in the room, not on this worker.
+    c->parked_at = Clock::now();
+    c->deadline = c->parked_at + options_.keep_alive_timeout;
     c->has_bytes = false;
     c->wakeups = 0;
-    Watch(std::move(c));
+    c->rejection = vault::Status::Ok();
+    return Park(std::move(c));
   }
+  ::epoll_ctl(epoll_, EPOLL_CTL_DEL, FdOf(*c), nullptr);
+  Close(std::move(c));
 }
 
-void WaitingRoom::Watch(std::unique_ptr<ClientConnection> c) {
-  const int fd = c->socket.impl()->sockfd();
-  epoll_event ev{};
-  // Edge-triggered: peeking leaves the bytes queued, so level-triggered
-  // readiness would fire again at once; an edge comes with each arrival.
-  ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
-  ev.data.fd = fd;
-  if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev) != 0) {
-    Close(std::move(c));
-    return;
-  }
-  parked_[fd] = std::move(c);
-}
-
-void WaitingRoom::Unwatch(int fd) {
-  ::epoll_ctl(epoll_, EPOLL_CTL_DEL, fd, nullptr);
-  parked_.erase(fd);
-}
-
-void WaitingRoom::OnReadable(int fd, uint32_t events) {
-  auto it = parked_.find(fd);
-  if (it == parked_.end()) return;
-  ClientConnection& c = *it->second;
-  auto take = [&] {
-    std::unique_ptr<ClientConnection> out = std::move(it->second);
-    Unwatch(fd);
-    return out;
-  };
-  if (events & (EPOLLERR | EPOLLHUP)) return Close(take());
-  if (c.tls) return dispatch_(take());  // the worker reads the head under the watchdog
+WaitingRoom::Verdict WaitingRoom::Evaluate(ClientConnection& c, uint32_t events, std::vector<char>& peek) {
+  if (events & (EPOLLERR | EPOLLHUP)) return Verdict::kClose;
+  if (c.tls) return Verdict::kServe;  // the worker reads the head under the watchdog
+  const int fd = FdOf(c);
   int queued = 0;
-  if (::ioctl(fd, FIONREAD, &queued) != 0) return Close(take());
+  if (::ioctl(fd, FIONREAD, &queued) != 0) return Verdict::kClose;
   if (queued <= 0) {
-    if (events & EPOLLRDHUP) Close(take());  // closed by the client
-    return;
+    char probe;
+    const ssize_t r = ::recv(fd, &probe, 1, MSG_PEEK | MSG_DONTWAIT);
+    return r == 0 ? Verdict::kClose : Verdict::kWait;  // 0: closed by the client
   }
   if (!c.has_bytes) {
     c.has_bytes = true;
     c.deadline = std::min(c.deadline, Clock::now() + options_.head_timeout);
   }
-  const ssize_t got = ::recv(fd, peek_.data(), std::min(peek_.size(), static_cast<size_t>(queued)),
-                             MSG_PEEK | MSG_DONTWAIT);
-  if (got <= 0) return;
-  QueuedRequest q = CheckQueuedRequest(std::string_view(peek_.data(), static_cast<size_t>(got)), options_.framing);
+  const ssize_t got =
+      ::recv(fd, peek.data(), std::min(peek.size(), static_cast<size_t>(queued)), MSG_PEEK | MSG_DONTWAIT);
+  if (got <= 0) return Verdict::kWait;
+  QueuedRequest q = CheckQueuedRequest(std::string_view(peek.data(), static_cast<size_t>(got)), options_.framing);
   if (q.state == QueuedRequest::State::kIncomplete && ++c.wakeups > kMaxWakeups) {
     q.state = QueuedRequest::State::kRejected;
     q.error = vault::InvalidArgumentError("request.bad_header", "the request head arrived in too many pieces");
   }
   switch (q.state) {
     case QueuedRequest::State::kIncomplete:
-      // The client sent part of a request and will send no more: a worker
-      // answers what it can (request.truncated, request.bad_header).
-      if (events & EPOLLRDHUP) dispatch_(take());
-      return;
+      // A client that sent part of a request and will send no more gets
+      // what a worker can answer (request.truncated, request.bad_header).
+      return (events & EPOLLRDHUP) ? Verdict::kServe : Verdict::kWait;
     case QueuedRequest::State::kReady:
-      return dispatch_(take());
+      return Verdict::kServe;
     case QueuedRequest::State::kRejected:
-      c.rejection = q.error;
-      return dispatch_(take());  // the worker answers and audits it
+      c.rejection = q.error;  // the worker answers and audits it
+      return Verdict::kServe;
   }
-}
-
-void WaitingRoom::Expire(Clock::time_point now) {
-  std::vector<int> overdue;
-  for (const auto& kv : parked_) {
-    if (kv.second->deadline <= now) overdue.push_back(kv.first);
-  }
-  for (int fd : overdue) {
-    auto it = parked_.find(fd);
-    std::unique_ptr<ClientConnection> c = std::move(it->second);
-    Unwatch(fd);
-    if (c->has_bytes) {
-      metrics_->head_timeouts++;
-      SendAndForget(*c, "408 Request Timeout", "request.head_timeout",
-                    "the request did not arrive in time");
-    }
-    Close(std::move(c));
-  }
+  return Verdict::kWait;
 }
 
 }  // namespace vaultd
