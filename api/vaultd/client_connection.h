@@ -7,8 +7,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 
+#include "api/vaultd/server_session.h"
 #include "vault/base/status.h"
 
 namespace vaultd {
@@ -20,6 +22,9 @@ struct ClientConnection {
   std::string client;  // the peer's address, for the audit log and per-client limits
   uint64_t id = 0;     // in the Connections registry
   bool tls = false;
+  // Poco's session over the socket, made at the first request and kept
+  // while the connection lives (declared after `socket`: destroyed first).
+  std::unique_ptr<ServerSession> session;
   // Set by the waiting room when the queued head is malformed or ambiguous:
   // the worker answers it with this error and closes.
   vault::Status rejection;

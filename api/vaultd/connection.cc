@@ -11,6 +11,7 @@
 
 #include "api/vaultd/connections.h"
 #include "api/vaultd/request_framing.h"
+#include "api/vaultd/server_session.h"
 #include "api/vaultd/exchange.h"
 #include "vault/base/hex.h"
 #include "vault/crypto/secret_key.h"
@@ -95,24 +96,6 @@ void Serve(Ctx& ctx, const ConnectionRef& conn, Poco::Net::HTTPServerRequestImpl
   }
 }
 
-// Poco's server session, with how many bytes of the next request it has
-// already read from the socket (pipelining): those cannot go back to the
-// waiting room, which only sees what the kernel holds. It leaves the socket
-// open when it ends (Poco's would close it): the connection outlives the
-// session when it is parked, and an error answer may still be written.
-class ServerSession : public Poco::Net::HTTPServerSession {
- public:
-  using Poco::Net::HTTPServerSession::HTTPServerSession;
-  ~ServerSession() override {
-    try {
-      detachSocket();
-    } catch (...) {
-      // Nothing attached.
-    }
-  }
-  int Buffered() const { return buffered(); }
-};
-
 enum class After { kClose, kPark };
 
 After ServeRequests(Ctx& ctx, Poco::Net::HTTPServerParams::Ptr params, ClientConnection& c) {
@@ -125,7 +108,8 @@ After ServeRequests(Ctx& ctx, Poco::Net::HTTPServerParams::Ptr params, ClientCon
   }
   const auto head_timeout = std::chrono::seconds(ctx.options->request_head_timeout_seconds);
   try {
-    ServerSession session(socket, params);
+    if (!c.session) c.session = std::make_unique<ServerSession>(socket, params);
+    ServerSession& session = *c.session;
     for (;;) {
       bool keep_alive = false;
       {

@@ -5,11 +5,11 @@
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 
 #include "api/vaultd/server.h"
 
@@ -239,7 +239,7 @@ void WaitingRoom::OnEvent(uint64_t id, uint32_t events, std::vector<char>& peek)
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = entries_.find(id);
-    if (it == entries_.end()) return;  // closed meanwhile
+    if (it == entries_.end()) return;  // closed, or being served
     if (it->second.held) {
       // Another worker is looking at it: it will look again.
       it->second.pending |= events;
@@ -264,20 +264,36 @@ void WaitingRoom::OnEvent(uint64_t id, uint32_t events, std::vector<char>& peek)
       it->second.held = false;
       return;
     }
-    ::epoll_ctl(epoll_, EPOLL_CTL_DEL, FdOf(*c), nullptr);
+    if (v == Verdict::kClose) break;
+    // Served here. The descriptor stays in the epoll set (no syscalls to
+    // remove and add it per request); events while it is served find no
+    // entry and are dropped, and the look below, after the response, sees
+    // whatever they announced.
     {
       std::lock_guard<std::mutex> lock(mu_);
       entries_.erase(id);
     }
-    if (v == Verdict::kClose) break;
     if (!serve_(*c) || stop_) break;
-    // Keep-alive: wait for the next request in the room, not on this worker.
+    // Keep-alive: the next request is waited for in the room, not on this
+    // worker. Registered as held first, then looked at once: a request that
+    // arrived during the response is served at once.
     c->parked_at = Clock::now();
     c->deadline = c->parked_at + options_.keep_alive_timeout;
     c->has_bytes = false;
     c->wakeups = 0;
     c->rejection = vault::Status::Ok();
-    return Park(std::move(c));
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (closed_) break;
+      Entry& e = entries_[id];
+      e.held = true;
+      e.pending = 0;
+    }
+    events = EPOLLIN;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    entries_.erase(id);
   }
   ::epoll_ctl(epoll_, EPOLL_CTL_DEL, FdOf(*c), nullptr);
   Close(std::move(c));
@@ -285,22 +301,17 @@ void WaitingRoom::OnEvent(uint64_t id, uint32_t events, std::vector<char>& peek)
 
 WaitingRoom::Verdict WaitingRoom::Evaluate(ClientConnection& c, uint32_t events, std::vector<char>& peek) {
   if (events & (EPOLLERR | EPOLLHUP)) return Verdict::kClose;
-  if (c.tls) return Verdict::kServe;  // the worker reads the head under the watchdog
   const int fd = FdOf(c);
-  int queued = 0;
-  if (::ioctl(fd, FIONREAD, &queued) != 0) return Verdict::kClose;
-  if (queued <= 0) {
-    char probe;
-    const ssize_t r = ::recv(fd, &probe, 1, MSG_PEEK | MSG_DONTWAIT);
-    return r == 0 ? Verdict::kClose : Verdict::kWait;  // 0: closed by the client
-  }
+  // One peek shows what is queued (up to the largest request waited for);
+  // for TLS, whether anything is (its bytes are encrypted).
+  const ssize_t got = ::recv(fd, peek.data(), c.tls ? 1 : peek.size(), MSG_PEEK | MSG_DONTWAIT);
+  if (got == 0) return Verdict::kClose;  // closed by the client
+  if (got < 0) return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? Verdict::kWait : Verdict::kClose;
+  if (c.tls) return Verdict::kServe;  // the worker reads the head under the watchdog
   if (!c.has_bytes) {
     c.has_bytes = true;
     c.deadline = std::min(c.deadline, Clock::now() + options_.head_timeout);
   }
-  const ssize_t got =
-      ::recv(fd, peek.data(), std::min(peek.size(), static_cast<size_t>(queued)), MSG_PEEK | MSG_DONTWAIT);
-  if (got <= 0) return Verdict::kWait;
   QueuedRequest q = CheckQueuedRequest(std::string_view(peek.data(), static_cast<size_t>(got)), options_.framing);
   if (q.state == QueuedRequest::State::kIncomplete && ++c.wakeups > kMaxWakeups) {
     q.state = QueuedRequest::State::kRejected;
