@@ -6,9 +6,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <cstdio>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -20,10 +18,8 @@
 #include "vault/base/parse.h"
 #include "vault/borrow/borrow_register.h"
 #include "vault/borrow/borrow_service.h"
-#include "vault/borrow/default_borrowing.h"
-#include "vault/export/default_watermark.h"
 #include "vault/keys/signer.h"
-#include "vault/policy/default_roles.h"
+#include "vault/policy/policy_set.h"
 
 namespace vaultctl {
 namespace {
@@ -78,9 +74,7 @@ struct Subcommand {
 
 // The service and what it is built from, wired as VaultServer::Start does.
 struct BorrowSetup {
-  std::unique_ptr<vault::PolicyEngine> roles;
-  std::unique_ptr<vault::BorrowPolicy> policy;
-  std::unique_ptr<vault::WatermarkPolicy> watermark;
+  std::unique_ptr<vault::PolicySet> policies;
   std::unique_ptr<vault::Signer> signer;
   std::unique_ptr<vault::Exporter> exporter;
   std::unique_ptr<vault::BorrowService> service;
@@ -89,23 +83,15 @@ struct BorrowSetup {
 StatusOr<std::unique_ptr<BorrowSetup>> NewBorrowSetup(vault::LocalVault& lv, const std::string& dir,
                                                       const vault::Clock* clock) {
   auto setup = std::make_unique<BorrowSetup>();
-  VAULT_ASSIGN_OR_RETURN(std::string roles_json,
-                         PolicyFile(dir, "roles.json", vault::kDefaultRolesJson, true));
-  VAULT_ASSIGN_OR_RETURN(setup->roles, vault::PolicyEngine::FromJson(roles_json));
-  VAULT_ASSIGN_OR_RETURN(std::string borrowing_json,
-                         PolicyFile(dir, "borrowing.json", vault::kDefaultBorrowingJson, false));
-  VAULT_ASSIGN_OR_RETURN(setup->policy, vault::BorrowPolicy::FromJson(borrowing_json));
-  VAULT_ASSIGN_OR_RETURN(std::string watermark_json,
-                         PolicyFile(dir, "watermark.json", vault::kDefaultWatermarkJson, false));
-  VAULT_ASSIGN_OR_RETURN(setup->watermark, vault::WatermarkPolicy::FromJson(watermark_json));
+  VAULT_ASSIGN_OR_RETURN(setup->policies, vault::PolicySet::Load(dir));
   VAULT_ASSIGN_OR_RETURN(setup->signer, vault::Signer::FromKeyRing(lv.keys(), "export"));
   setup->exporter = std::make_unique<vault::Exporter>(
-      &lv.vault(), &lv.exports(), setup->watermark.get(), setup->signer.get(), clock);
+      &lv.vault(), &lv.exports(), &setup->policies->watermark(), setup->signer.get(), clock);
   vault::BorrowService::Deps deps;
   deps.vault = &lv.vault();
   deps.store = &lv.borrows();
-  deps.policy = setup->policy.get();
-  deps.roles = setup->roles.get();
+  deps.policy = &setup->policies->borrowing();
+  deps.roles = &setup->policies->roles();
   deps.identity = &lv.identity();
   deps.exporter = setup->exporter.get();
   deps.audit = &lv.audit();
@@ -401,7 +387,7 @@ int RunRegister(const Invocation& in) {
     content = vault::RegisterCsv(*rows);
   } else {
     auto pdf = vault::RegisterPdf(*rows, "借阅登记簿", vault::FormatUtc(in.clock->Now()),
-                                  in.setup->watermark->font_file());
+                                  in.setup->policies->watermark().font_file());
     if (!pdf.ok()) return in.Finish("register", pdf.status());
     content = std::move(pdf).value();
   }

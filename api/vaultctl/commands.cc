@@ -3,8 +3,6 @@
 #include <Poco/JSON/Array.h>
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <cstdlib>
 #include <iostream>
 
@@ -497,19 +495,6 @@ int CmdKeys(const GlobalOptions& g, const std::vector<std::string>& argv) {
     return kExitOk;
   }
   return Usage("unknown keys subcommand", kKeysHelp);
-}
-
-vault::StatusOr<std::string> PolicyFile(const std::string& dir, const std::string& name, const char* fallback,
-                                        bool required) {
-  if (dir.empty()) return std::string(fallback);
-  std::ifstream in(dir + "/" + name);
-  if (!in) {
-    if (!required) return std::string(fallback);
-    return vault::FailedPreconditionError("config.policies", "cannot read " + dir + "/" + name);
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 }  // namespace vaultctl

@@ -17,12 +17,6 @@ struct GlobalOptions {
 
 int ExitCodeFor(const vault::Status& s);
 
-// The contents of DIR/NAME as vaultd reads its --policies DIR: `fallback`
-// (a built-in policy) when DIR is empty or an optional file is absent;
-// config.policies when a required one cannot be read.
-vault::StatusOr<std::string> PolicyFile(const std::string& dir, const std::string& name, const char* fallback,
-                                        bool required);
-
 // "vaultctl:$USER": the actor recorded for CLI actions.
 std::string Actor();
 // Appends what a command did to the audit log; the status of the append.

@@ -1,19 +1,15 @@
 // vaultctl export: a stamped PDF for a named vault user, through the same
 // Exporter as vaultd (ledger row, token, audit event).
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "api/vaultctl/args.h"
 #include "api/vaultctl/commands.h"
 #include "api/vaultctl/file_streams.h"
 #include "vault/base/parse.h"
-#include "vault/export/default_watermark.h"
 #include "vault/export/exporter.h"
 #include "vault/identity/identity_store.h"
-#include "vault/policy/default_roles.h"
-#include "vault/policy/policy_engine.h"
+#include "vault/policy/policy_set.h"
 
 namespace vaultctl {
 namespace {
@@ -65,21 +61,15 @@ int CmdExport(const GlobalOptions& g, const std::vector<std::string>& argv) {
   req.display_name = user->display_name;
   req.department = user->department;
   const std::string dir = a.Get("--policies");
-  auto roles_json = PolicyFile(dir, "roles.json", vault::kDefaultRolesJson, true);
-  if (!roles_json.ok()) return Fail(roles_json.status());
-  auto roles = vault::PolicyEngine::FromJson(*roles_json);
-  if (!roles.ok()) return Fail(roles.status());
-  auto watermark_json = PolicyFile(dir, "watermark.json", vault::kDefaultWatermarkJson, false);
-  if (!watermark_json.ok()) return Fail(watermark_json.status());
-  auto policy = vault::WatermarkPolicy::FromJson(*watermark_json);
-  if (!policy.ok()) return Fail(policy.status());
+  auto policies = vault::PolicySet::Load(dir);
+  if (!policies.ok()) return Fail(policies.status());
   // The same decision vaultd makes: a copy for someone who could not
   // export the document through the API is not made here either.
   auto doc = (*lv)->vault().Get(req.document);
   if (!doc.ok()) return Finish(**lv, "document.export", req.document, doc.status());
   vault::Subject subject{user->username, user->role, user->department, user->clearance, user->customers, false};
   vault::Resource resource{doc->meta.department, doc->meta.classification, doc->meta.customer_number};
-  vault::Decision decision = (*roles)->Decide(subject, "document.export", resource, vault::SystemClock()->Now());
+  vault::Decision decision = (*policies)->roles().Decide(subject, "document.export", resource, vault::SystemClock()->Now());
   if (!decision.allowed) {
     return Finish(**lv, "document.export", doc->archive_number,
                   vault::Status(vault::StatusCode::kPermissionDenied, "access.denied",
@@ -88,7 +78,7 @@ int CmdExport(const GlobalOptions& g, const std::vector<std::string>& argv) {
   }
   auto signer = vault::Signer::FromKeyRing((*lv)->keys(), "export");
   if (!signer.ok()) return Fail(signer.status());
-  vault::Exporter exporter(&(*lv)->vault(), &(*lv)->exports(), policy->get(), signer->get(), vault::SystemClock());
+  vault::Exporter exporter(&(*lv)->vault(), &(*lv)->exports(), &(*policies)->watermark(), signer->get(), vault::SystemClock());
   auto result = exporter.Export(req);
   const std::string object = result.ok() ? result->record.archive_number : req.document;
   if (int rc = Finish(**lv, "document.export", object, result.status()); rc != kExitOk) return rc;

@@ -13,13 +13,11 @@
 #include <Poco/Util/OptionSet.h>
 #include <Poco/Util/ServerApplication.h>
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "api/vaultd/server.h"
 #include "vault/base/no_core_dumps.h"
-#include "vault/policy/default_roles.h"
+#include "vault/policy/policy_set.h"
 
 namespace {
 
@@ -67,30 +65,9 @@ class VaultdApp : public Poco::Util::ServerApplication {
       std::cerr << "vaultd: error [" << lv.status().reason() << "]: " << lv.status().message() << "\n";
       return EXIT_CONFIG;
     }
-    std::string roles = vault::kDefaultRolesJson;
-    std::string dir = config().getString("vaultd.policies_dir", "");
-    if (!dir.empty()) {
-      std::ifstream in(dir + "/roles.json");
-      if (!in) {
-        std::cerr << "vaultd: error [config.policies]: cannot read " << dir << "/roles.json\n";
-        return EXIT_CONFIG;
-      }
-      std::stringstream ss;
-      ss << in.rdbuf();
-      roles = ss.str();
-    }
-    std::string watermark;
-    if (!dir.empty()) {
-      std::ifstream wm(dir + "/watermark.json");
-      if (wm) {
-        std::stringstream ss;
-        ss << wm.rdbuf();
-        watermark = ss.str();
-      }
-    }
-    auto policy = vault::PolicyEngine::FromJson(roles);
-    if (!policy.ok()) {
-      std::cerr << "vaultd: error [" << policy.status().reason() << "]: " << policy.status().message() << "\n";
+    auto policies = vault::PolicySet::Load(config().getString("vaultd.policies_dir", ""));
+    if (!policies.ok()) {
+      std::cerr << "vaultd: error [" << policies.status().reason() << "]: " << policies.status().message() << "\n";
       return EXIT_CONFIG;
     }
     vaultd::ServerOptions opts;
@@ -128,27 +105,10 @@ class VaultdApp : public Poco::Util::ServerApplication {
     opts.tls_certificate_file = config().getString("vaultd.tls_certificate", "");
     opts.tls_private_key_file = config().getString("vaultd.tls_private_key", "");
     opts.max_concurrent_logins = config().getInt("vaultd.max_concurrent_logins", 4);
-    opts.watermark_json = watermark;
-    if (!dir.empty()) {
-      std::ifstream bj(dir + "/borrowing.json");
-      if (bj) {
-        std::stringstream ss;
-        ss << bj.rdbuf();
-        opts.borrowing_json = ss.str();
-      }
-      std::ifstream dj(dir + "/destruction.json");
-      if (dj) {
-        std::stringstream ss;
-        ss << dj.rdbuf();
-        opts.destruction_json = ss.str();
-      }
-      std::ifstream rj(dir + "/retention.json");
-      if (rj) {
-        std::stringstream ss;
-        ss << rj.rdbuf();
-        opts.retention_json = ss.str();
-      }
-    }
+    opts.watermark_json = (*policies)->watermark_json();
+    opts.borrowing_json = (*policies)->borrowing_json();
+    opts.destruction_json = (*policies)->destruction_json();
+    opts.retention_json = (*policies)->retention_json();
     opts.borrow_schedule_seconds = config().getInt("vaultd.borrow_schedule_seconds", 60);
     opts.max_concurrent_exports = config().getInt("vaultd.max_concurrent_exports", 2);
     opts.shutdown_grace_seconds = config().getInt("vaultd.shutdown_grace_seconds", 30);
@@ -157,7 +117,7 @@ class VaultdApp : public Poco::Util::ServerApplication {
       std::cerr << "vaultd: warning: vaultd.single_admin_role_grants = true: one admin alone grants "
                    "admin, archive_admin and legal (no four-eyes check)\n";
     }
-    vaultd::VaultServer server(lv->get(), policy->get(), opts);
+    vaultd::VaultServer server(lv->get(), &(*policies)->roles(), opts);
     vault::Status st = server.Start();
     if (!st.ok()) {
       std::cerr << "vaultd: error [" << st.reason() << "]: " << st.message() << "\n";

@@ -416,7 +416,7 @@ TEST(BorrowPolicyTest, RefusesMalformedJson) {
 TEST(BorrowPolicyTest, RefusesFieldGivenTwice) {
   std::string json = kValidPolicy;
   json.replace(json.find("\"max_period\": \"PT10S\""), 0, "\"max_period\": \"P100D\", ");
-  ExpectRefused(BorrowPolicy::FromJson(json), "max_period");
+  ExpectRefused(BorrowPolicy::FromJson(json), "rules[0].max_period");
   std::string top = kValidPolicy;
   top.replace(top.find("\"max_documents_per_request\""), 0, "\"max_documents_per_request\": 100, ");
   ExpectRefused(BorrowPolicy::FromJson(top), "max_documents_per_request");

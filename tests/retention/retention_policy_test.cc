@@ -193,7 +193,7 @@ TEST(RetentionPolicyLoadTest, RefusesTopLevelArray) {
 TEST(RetentionPolicyLoadTest, RefusesFieldGivenTwice) {
   std::string json = kBase;
   json.replace(json.find("\"period\": \"P10Y\", \"basis\""), 0, "\"period\": \"P3Y\", ");
-  ExpectRefused(json, "period", "field given twice");
+  ExpectRefused(json, "rules.contract.period", "field given twice");
 }
 
 TEST(RetentionPolicyLoadTest, RefusesUnknownTopLevelField) {

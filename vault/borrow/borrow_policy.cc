@@ -2,15 +2,13 @@
 
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Array.h>
-#include <Poco/JSON/JSONException.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/ParseHandler.h>
-#include <Poco/JSON/Parser.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <set>
-#include <stack>
+
+#include "vault/policy/strict_json.h"
 
 namespace vault {
 namespace {
@@ -34,66 +32,45 @@ Status BadDuration(const std::string& text, const std::string& why) {
 // Policy file reading. Every helper names the field it reads (`path`) in its
 // error, so a refusal points at the line to fix.
 
-const std::set<std::string> kTopLevelFields = {
-    "version",       "description",      "max_documents_per_request",
-    "recall_period", "max_return_bytes", "rules"};
-const std::set<std::string> kRuleFields = {"name",           "classifications", "doc_types",
-                                           "departments",    "default_period",  "max_period",
-                                           "renewals",       "renewal_period",  "renew_not_before",
-                                           "remind_before",  "overdue_every",   "suspend_after",
-                                           "escalate_after", "kinds",           "approval_chain"};
+const PolicyFileSpec& BorrowingFile() {
+  using S = JsonShape;
+  static const PolicyFileSpec spec{
+      "borrowing.json", "borrow.policy_invalid",
+      S::Object({{"version", S::Version1()},
+                 {"description", S::String()},
+                 {"max_documents_per_request", S::WholeNumber()},
+                 {"recall_period", S::String()},
+                 {"max_return_bytes", S::WholeNumber()},
+                 {"rules", S::List(S::Object({{"name", S::String()},
+                                              {"classifications", S::List(S::String())},
+                                              {"doc_types", S::List(S::String())},
+                                              {"departments", S::List(S::String())},
+                                              {"default_period", S::String()},
+                                              {"max_period", S::String()},
+                                              {"renewals", S::WholeNumber()},
+                                              {"renewal_period", S::String()},
+                                              {"renew_not_before", S::String()},
+                                              {"remind_before", S::List(S::String())},
+                                              {"overdue_every", S::String()},
+                                              {"suspend_after", S::String()},
+                                              {"escalate_after", S::String()},
+                                              {"kinds", S::List(S::String())},
+                                              {"approval_chain", S::List(S::String())}}))}})};
+  return spec;
+}
+
 const std::set<std::string> kClassifications = {"public", "internal", "confidential"};
 const std::set<std::string> kKinds = {"electronic", "paper", "reading_room"};
 const std::set<std::string> kApprovalSteps = {"dept_manager", "legal", "archive_admin"};
 
 Status Invalid(const std::string& path, const std::string& what) {
-  return InvalidArgumentError("borrow.policy_invalid", "borrowing.json: " + path + ": " + what);
+  return PolicyFileError(BorrowingFile(), path, what);
 }
 
 std::string Join(const std::set<std::string>& values) {
   std::string out;
   for (const auto& v : values) out += (out.empty() ? "" : "|") + v;
   return out;
-}
-
-// Poco keeps the last of two equal keys; a policy with a field written twice
-// is refused instead, since either copy may be the one the author meant.
-class DuplicateKeyGuard : public Poco::JSON::ParseHandler {
- public:
-  DuplicateKeyGuard() : ParseHandler(true) {}
-  void reset() override {
-    ParseHandler::reset();
-    keys_ = {};
-    duplicate_.clear();
-  }
-  void startObject() override {
-    keys_.emplace();
-    ParseHandler::startObject();
-  }
-  void endObject() override {
-    if (!keys_.empty()) keys_.pop();
-    ParseHandler::endObject();
-  }
-  void key(const std::string& k) override {
-    if (!keys_.empty() && !keys_.top().insert(k).second) {
-      duplicate_ = k;
-      throw Poco::JSON::JSONException("duplicate field \"" + k + "\"");
-    }
-    ParseHandler::key(k);
-  }
-  const std::string& duplicate() const { return duplicate_; }
-
- private:
-  std::stack<std::set<std::string>> keys_;
-  std::string duplicate_;
-};
-
-Status CheckKnownFields(const Poco::JSON::Object& obj, const std::set<std::string>& known,
-                        const std::string& prefix) {
-  for (const auto& name : obj.getNames()) {
-    if (!known.count(name)) return Invalid(prefix + name, "unknown field");
-  }
-  return Status::Ok();
 }
 
 // A whole number in [min, max].
@@ -164,7 +141,6 @@ StatusOr<std::vector<std::string>> ReadStringList(const Poco::JSON::Object& obj,
 }
 
 StatusOr<LoanRule> ReadRule(const Poco::JSON::Object& obj, const std::string& at) {
-  VAULT_RETURN_IF_ERROR(CheckKnownFields(obj, kRuleFields, at + "."));
   LoanRule r;
   VAULT_ASSIGN_OR_RETURN(r.name, ReadString(obj, "name", at + ".name"));
   if (r.name.empty()) return Invalid(at + ".name", "empty");
@@ -323,25 +299,9 @@ std::string FormatIsoDuration(Seconds d) {
 // The policy.
 
 StatusOr<std::unique_ptr<BorrowPolicy>> BorrowPolicy::FromJson(const std::string& json) {
-  Poco::JSON::Object::Ptr root;
-  Poco::SharedPtr<DuplicateKeyGuard> guard = new DuplicateKeyGuard();
-  try {
-    Poco::JSON::Parser parser(guard);
-    Poco::Dynamic::Var parsed = parser.parse(json);
-    if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) {
-      return InvalidArgumentError("borrow.policy_invalid",
-                                  "borrowing.json: the top level must be a JSON object");
-    }
-    root = parsed.extract<Poco::JSON::Object::Ptr>();
-  } catch (const Poco::Exception& e) {
-    if (!guard->duplicate().empty()) return Invalid(guard->duplicate(), "field given twice");
-    return InvalidArgumentError("borrow.policy_invalid",
-                                "borrowing.json: not valid JSON: " + e.displayText());
-  }
-
+  VAULT_ASSIGN_OR_RETURN(Poco::JSON::Object::Ptr root, ReadStrictJson(json, BorrowingFile()));
   try {
     const Poco::JSON::Object& top = *root;
-    VAULT_RETURN_IF_ERROR(CheckKnownFields(top, kTopLevelFields, ""));
     VAULT_ASSIGN_OR_RETURN(int64_t version, ReadInt(top, "version", "version", 1, 1));
     (void)version;
     if (top.has("description") && !top.get("description").isString()) {

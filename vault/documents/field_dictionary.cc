@@ -1,12 +1,12 @@
 #include "vault/documents/field_dictionary.h"
 
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 
 #include <algorithm>
 #include <cctype>
 
 #include "vault/documents/default_fields.h"  // generated from policies/fields.json
+#include "vault/policy/strict_json.h"
 
 namespace vault {
 namespace {
@@ -43,6 +43,32 @@ bool IsEmail(const std::string& s) {
 // Rejects control characters (tabs and newlines included) in single-line text.
 bool HasControlChars(const std::string& s) {
   return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+}
+
+const PolicyFileSpec& FieldsFile() {
+  using S = JsonShape;
+  // classifications, business_stages and retention_classes: each entry a
+  // key, or an object with the key and its display name.
+  auto keyed_list = [] {
+    return S::List(S::Either(S::String(), S::Object({{"key", S::String()}, {"name", S::String()}})));
+  };
+  static const PolicyFileSpec spec{
+      "fields.json", "policy.invalid",
+      S::Object({{"version", S::WholeNumber()},
+                 {"description", S::String()},
+                 {"document_types",
+                  S::List(S::Object({{"key", S::String()}, {"code", S::String()}, {"name", S::String()}}))},
+                 {"classifications", keyed_list()},
+                 {"business_stages", keyed_list()},
+                 {"retention_classes", keyed_list()},
+                 {"limits", S::Object({{"title_max_chars", S::WholeNumber()},
+                                       {"text_max_chars", S::WholeNumber()},
+                                       {"max_tags", S::WholeNumber()}})},
+                 {"fields", S::List(S::Object({{"name", S::String()},
+                                               {"kind", S::String()},
+                                               {"max_chars", S::WholeNumber()},
+                                               {"label", S::String()}}))}})};
+  return spec;
 }
 
 }  // namespace
@@ -112,10 +138,10 @@ bool FieldDictionary::IsValidDate(const std::string& s) {
 }
 
 StatusOr<std::unique_ptr<FieldDictionary>> FieldDictionary::FromJson(const std::string& json) {
+  const PolicyFileSpec& file = FieldsFile();
+  VAULT_ASSIGN_OR_RETURN(Poco::JSON::Object::Ptr root, ReadStrictJson(json, file));
   std::unique_ptr<FieldDictionary> d(new FieldDictionary());
   try {
-    Poco::JSON::Parser parser;
-    auto root = parser.parse(json).extract<Poco::JSON::Object::Ptr>();
     auto types = root->getArray("document_types");
     for (size_t i = 0; types && i < types->size(); ++i) {
       auto t = types->getObject(static_cast<unsigned>(i));
@@ -146,12 +172,12 @@ StatusOr<std::unique_ptr<FieldDictionary>> FieldDictionary::FromJson(const std::
       if (limits->has("max_tags")) d->max_tags_ = limits->getValue<size_t>("max_tags");
     }
   } catch (const Poco::Exception& e) {
-    return InvalidArgumentError("policy.invalid", "field dictionary: " + e.displayText());
+    return PolicyFileError(file, "", e.displayText());
   } catch (const std::exception& e) {
-    return InvalidArgumentError("policy.invalid", std::string("field dictionary: ") + e.what());
+    return PolicyFileError(file, "", e.what());
   }
   if (d->types_.empty() || d->classifications_.empty()) {
-    return InvalidArgumentError("policy.invalid", "field dictionary needs document types and classifications");
+    return PolicyFileError(file, "", "needs document types and classifications");
   }
   return d;
 }

@@ -2,11 +2,11 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 
 #include <set>
 
 #include "vault/documents/field_dictionary.h"
+#include "vault/policy/strict_json.h"
 
 namespace vault {
 namespace {
@@ -14,7 +14,31 @@ namespace {
 const std::set<std::string> kPlaceholders = {"user_name", "user_id",     "department",           "time",
                                              "borrow_id", "export_code", "classification_label", "company"};
 
-Status Invalid(const std::string& what) { return InvalidArgumentError("watermark.invalid", "watermark.json: " + what); }
+const PolicyFileSpec& WatermarkFile() {
+  using S = JsonShape;
+  static const PolicyFileSpec spec{
+      "watermark.json", "watermark.invalid",
+      S::Object({{"version", S::Version1()},
+                 {"description", S::String()},
+                 {"company", S::String()},
+                 {"lines", S::List(S::String())},
+                 {"footer", S::String()},
+                 {"classification_labels",
+                  S::Object({{"public", S::String()}, {"internal", S::String()}, {"confidential", S::String()}})},
+                 {"layout", S::Object({{"mode", S::String()},
+                                       {"angle_degrees", S::Number()},
+                                       {"opacity", S::Number()},
+                                       {"font_size", S::Number()},
+                                       {"footer_font_size", S::Number()},
+                                       {"tile_spacing", S::Number()}})},
+                 {"font_file", S::String()},
+                 {"limits", S::Object({{"max_pages", S::WholeNumber()},
+                                       {"max_bytes", S::WholeNumber()},
+                                       {"exports_per_user_per_hour", S::WholeNumber()}})}})};
+  return spec;
+}
+
+Status Invalid(const std::string& what) { return PolicyFileError(WatermarkFile(), "", what); }
 
 // Checks that every {name} in `text` is known.
 Status CheckTemplate(const std::string& text) {
@@ -61,10 +85,9 @@ bool Printable(const std::string& s) {
 }  // namespace
 
 StatusOr<std::unique_ptr<WatermarkPolicy>> WatermarkPolicy::FromJson(const std::string& json) {
+  VAULT_ASSIGN_OR_RETURN(Poco::JSON::Object::Ptr root, ReadStrictJson(json, WatermarkFile()));
   std::unique_ptr<WatermarkPolicy> p(new WatermarkPolicy());
   try {
-    Poco::JSON::Parser parser;
-    auto root = parser.parse(json).extract<Poco::JSON::Object::Ptr>();
     if (root->optValue<int>("version", 0) != 1) return Invalid("version must be 1");
     p->company_ = root->optValue<std::string>("company", "");
     auto lines = root->getArray("lines");

@@ -1,29 +1,50 @@
 #include "vault/policy/policy_engine.h"
 
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 
 #include <algorithm>
 
+#include "vault/policy/strict_json.h"
+
 namespace vault {
 
+namespace {
+
+const PolicyFileSpec& RolesFile() {
+  using S = JsonShape;
+  static const PolicyFileSpec spec{
+      "roles.json", "policy.invalid",
+      S::Object({{"version", S::WholeNumber()},
+                 {"description", S::String()},
+                 {"classification_levels", S::List(S::String())},
+                 {"roles", S::Map(S::Object({{"grants", S::List(S::Object({
+                                                                {"actions", S::List(S::String())},
+                                                                {"scope", S::String()},
+                                                                {"max_classification", S::String()},
+                                                            }))}}))}})};
+  return spec;
+}
+
+}  // namespace
+
 StatusOr<std::unique_ptr<PolicyEngine>> PolicyEngine::FromJson(const std::string& json) {
+  const PolicyFileSpec& file = RolesFile();
+  VAULT_ASSIGN_OR_RETURN(Poco::JSON::Object::Ptr root, ReadStrictJson(json, file));
   std::unique_ptr<PolicyEngine> e(new PolicyEngine());
   try {
-    Poco::JSON::Parser parser;
-    auto root = parser.parse(json).extract<Poco::JSON::Object::Ptr>();
     auto levels = root->getArray("classification_levels");
     for (size_t i = 0; levels && i < levels->size(); ++i) {
       e->levels_.push_back(levels->getElement<std::string>(static_cast<unsigned>(i)));
     }
     auto roles = root->getObject("roles");
-    if (!roles) return InvalidArgumentError("policy.invalid", "roles.json: no roles");
+    if (!roles) return PolicyFileError(file, "", "no roles");
     for (const auto& kv : *roles) {
       auto role = kv.second.extract<Poco::JSON::Object::Ptr>();
       auto grants = role->getArray("grants");
       std::vector<Grant>& out = e->roles_[kv.first];
       for (size_t i = 0; grants && i < grants->size(); ++i) {
         auto g = grants->getObject(static_cast<unsigned>(i));
+        const std::string at = "roles." + kv.first + ".grants[" + std::to_string(i) + "]";
         Grant grant;
         auto actions = g->getArray("actions");
         for (size_t j = 0; actions && j < actions->size(); ++j) {
@@ -37,22 +58,20 @@ StatusOr<std::unique_ptr<PolicyEngine>> PolicyEngine::FromJson(const std::string
         } else if (scope == "department_and_customers") {
           grant.scope = Scope::kDepartmentAndCustomers;
         } else {
-          return InvalidArgumentError("policy.invalid",
-                                      "roles.json: role " + kv.first + ": unknown scope '" + scope + "'");
+          return PolicyFileError(file, at + ".scope", "unknown scope '" + scope + "'");
         }
         grant.max_classification = g->optValue<std::string>("max_classification", "");
         if (!grant.max_classification.empty() && grant.max_classification != "clearance" &&
             std::find(e->levels_.begin(), e->levels_.end(), grant.max_classification) == e->levels_.end()) {
-          return InvalidArgumentError("policy.invalid", "roles.json: role " + kv.first +
-                                                            ": unknown max_classification");
+          return PolicyFileError(file, at + ".max_classification", "unknown max_classification");
         }
         out.push_back(std::move(grant));
       }
     }
   } catch (const Poco::Exception& ex) {
-    return InvalidArgumentError("policy.invalid", "roles.json: " + ex.displayText());
+    return PolicyFileError(file, "", ex.displayText());
   }
-  if (e->levels_.empty()) return InvalidArgumentError("policy.invalid", "roles.json: no classification levels");
+  if (e->levels_.empty()) return PolicyFileError(file, "", "no classification levels");
   return e;
 }
 

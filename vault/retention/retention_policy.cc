@@ -2,15 +2,13 @@
 
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Array.h>
-#include <Poco/JSON/JSONException.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/ParseHandler.h>
-#include <Poco/JSON/Parser.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <set>
-#include <stack>
+
+#include "vault/policy/strict_json.h"
 
 namespace vault {
 namespace {
@@ -186,13 +184,25 @@ StatusOr<UtcTime> AddPeriod(const UtcTime& t, const RetentionPeriod& p) {
 // ---------------------------------------------------------------------------
 // Policy file reading. Every refusal names the field (`path`) to fix.
 
-const std::set<std::string> kTopLevelFields = {"version", "description", "retention_classes",
-                                               "rules"};
-const std::set<std::string> kRuleFields = {
-    "label", "anchor", "fallback_anchors", "event", "period", "after_year_end", "basis"};
+const PolicyFileSpec& RetentionFile() {
+  using S = JsonShape;
+  static const PolicyFileSpec spec{
+      "retention.json", "retention.policy_invalid",
+      S::Object({{"version", S::Version1()},
+                 {"description", S::String()},
+                 {"retention_classes", S::Map(S::String())},
+                 {"rules", S::Map(S::Object({{"label", S::String()},
+                                             {"anchor", S::String()},
+                                             {"fallback_anchors", S::List(S::String())},
+                                             {"event", S::String()},
+                                             {"period", S::String()},
+                                             {"after_year_end", S::Boolean()},
+                                             {"basis", S::String()}}))}})};
+  return spec;
+}
 
 Status Invalid(const std::string& path, const std::string& what) {
-  return InvalidArgumentError("retention.policy_invalid", "retention.json: " + path + ": " + what);
+  return PolicyFileError(RetentionFile(), path, what);
 }
 
 // Keys and names: lower-case ASCII letters, digits and '_', as in fields.json.
@@ -201,46 +211,6 @@ bool IsName(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
   });
-}
-
-// Poco keeps the last of two equal keys; a policy naming a field twice is
-// refused instead, since either copy may be the one the author meant.
-class DuplicateKeyGuard : public Poco::JSON::ParseHandler {
- public:
-  DuplicateKeyGuard() : ParseHandler(true) {}
-  void reset() override {
-    ParseHandler::reset();
-    keys_ = {};
-    duplicate_.clear();
-  }
-  void startObject() override {
-    keys_.emplace();
-    ParseHandler::startObject();
-  }
-  void endObject() override {
-    if (!keys_.empty()) keys_.pop();
-    ParseHandler::endObject();
-  }
-  void key(const std::string& k) override {
-    if (!keys_.empty() && !keys_.top().insert(k).second) {
-      duplicate_ = k;
-      throw Poco::JSON::JSONException("duplicate field \"" + k + "\"");
-    }
-    ParseHandler::key(k);
-  }
-  const std::string& duplicate() const { return duplicate_; }
-
- private:
-  std::stack<std::set<std::string>> keys_;
-  std::string duplicate_;
-};
-
-Status CheckKnownFields(const Poco::JSON::Object& obj, const std::set<std::string>& known,
-                        const std::string& prefix) {
-  for (const auto& name : obj.getNames()) {
-    if (!known.count(name)) return Invalid(prefix + name, "unknown field");
-  }
-  return Status::Ok();
 }
 
 StatusOr<std::string> ReadString(const Poco::JSON::Object& obj, const std::string& key,
@@ -268,7 +238,6 @@ StatusOr<RetentionPeriod> ReadPeriod(const Poco::JSON::Object& obj, const std::s
 
 StatusOr<RetentionRule> ReadRule(const Poco::JSON::Object& obj, const std::string& key) {
   const std::string at = "rules." + key;
-  VAULT_RETURN_IF_ERROR(CheckKnownFields(obj, kRuleFields, at + "."));
   RetentionRule r;
   r.key = key;
   VAULT_ASSIGN_OR_RETURN(r.label, ReadString(obj, "label", at + ".label"));
@@ -336,25 +305,9 @@ StatusOr<std::string> AddCalendarPeriod(const std::string& rfc3339_utc,
 // The policy.
 
 StatusOr<std::unique_ptr<RetentionPolicy>> RetentionPolicy::FromJson(const std::string& json) {
-  Poco::JSON::Object::Ptr root;
-  Poco::SharedPtr<DuplicateKeyGuard> guard = new DuplicateKeyGuard();
-  try {
-    Poco::JSON::Parser parser(guard);
-    Poco::Dynamic::Var parsed = parser.parse(json);
-    if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) {
-      return InvalidArgumentError("retention.policy_invalid",
-                                  "retention.json: the top level must be a JSON object");
-    }
-    root = parsed.extract<Poco::JSON::Object::Ptr>();
-  } catch (const Poco::Exception& e) {
-    if (!guard->duplicate().empty()) return Invalid(guard->duplicate(), "field given twice");
-    return InvalidArgumentError("retention.policy_invalid",
-                                "retention.json: not valid JSON: " + e.displayText());
-  }
-
+  VAULT_ASSIGN_OR_RETURN(Poco::JSON::Object::Ptr root, ReadStrictJson(json, RetentionFile()));
   try {
     const Poco::JSON::Object& top = *root;
-    VAULT_RETURN_IF_ERROR(CheckKnownFields(top, kTopLevelFields, ""));
     if (!top.has("version")) return Invalid("version", "missing");
     Poco::Dynamic::Var version = top.get("version");
     if (version.isBoolean() || !version.isInteger() || version.convert<int64_t>() != 1)
