@@ -268,7 +268,7 @@ bool Exchange::Authenticate(const std::string& action, const std::string& object
 }
 
 bool Exchange::Allowed(const std::string& action, const std::string& object) {
-  vault::Decision d = ctx_.policy->Decide(subject_, action, vault::Resource{}, vault::SystemClock()->Now());
+  vault::Decision d = ctx_.policy->Decide(subject_, action, vault::Resource{}, ctx_.clock->Now());
   if (d.allowed) return true;
   Status st(StatusCode::kPermissionDenied, "access.denied", "not allowed");
   Audit(action, object, st, d.rule + ": " + d.reason);
@@ -298,7 +298,7 @@ bool Exchange::LoadDocument(const std::string& id, const std::string& action, va
 }
 
 Status Exchange::CheckDocument(const vault::DocumentRecord& doc, const std::string& action) {
-  const vault::TimePoint now = vault::SystemClock()->Now();
+  const vault::TimePoint now = ctx_.clock->Now();
   vault::Decision d = ctx_.policy->Decide(subject_, action, ResourceOf(doc), now);
   if (!d.allowed) {
     // Whoever may not even see the metadata learns nothing, not even that

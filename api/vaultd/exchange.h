@@ -78,6 +78,7 @@ struct Ctx {
   vault::BorrowService* borrows;      // the loan lifecycle
   vault::DestructionService* destructions;  // holds, destruction, certificates
   ConcurrencyGate* large_bodies;            // caps bodies over 1 MiB read at once
+  const vault::Clock* clock;                // ServerOptions::clock, never null
 };
 
 // The connection a request arrived on, for the deadline of its body.

@@ -309,7 +309,7 @@ void HandleBorrowRegister(Exchange& ex, const PathParams&) {
   if (format == "csv") {
     out = vault::RegisterCsv(*rows);
   } else {
-    auto pdf = vault::RegisterPdf(*rows, "借阅登记簿（时间均为 UTC）", vault::FormatUtc(vault::SystemClock()->Now()),
+    auto pdf = vault::RegisterPdf(*rows, "借阅登记簿（时间均为 UTC）", vault::FormatUtc(ex.ctx().clock->Now()),
                                   "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc");
     if (!pdf.ok()) {
       ex.Audit("borrow.register", "register", pdf.status());

@@ -46,7 +46,7 @@ void HandleCustomerExport(Exchange& ex, const PathParams& p) {
     for (const auto& d : page->documents) {
       // A record the caller may not see is not part of their answer at all.
       if (!ex.ctx().policy->Decide(ex.subject(), "document.metadata", Exchange::ResourceOf(d),
-                                   vault::SystemClock()->Now()).allowed) {
+                                   ex.ctx().clock->Now()).allowed) {
         continue;
       }
       ++seen;
@@ -97,7 +97,7 @@ void HandleCustomerExport(Exchange& ex, const PathParams& p) {
   }
   Poco::JSON::Object::Ptr index = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   index->set("customer", customer);
-  index->set("generated_at", vault::FormatUtc(vault::SystemClock()->Now()));
+  index->set("generated_at", vault::FormatUtc(ex.ctx().clock->Now()));
   index->set("generated_for", ex.subject().username);
   index->set("records", records);
   std::ostringstream js;

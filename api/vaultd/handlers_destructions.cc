@@ -350,7 +350,7 @@ void HandleDestructionRegister(Exchange& ex, const PathParams&) {
   if (format == "csv") {
     out = vault::DestructionRegisterCsv(rows);
   } else {
-    auto pdf = vault::DestructionRegisterPdf(rows, "销毁清册（时间均为 UTC）", vault::FormatUtc(vault::SystemClock()->Now()),
+    auto pdf = vault::DestructionRegisterPdf(rows, "销毁清册（时间均为 UTC）", vault::FormatUtc(ex.ctx().clock->Now()),
                                              "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc");
     if (!pdf.ok()) return ex.Error(pdf.status());
     out = std::move(*pdf);

@@ -53,7 +53,7 @@ void HandleListDocuments(Exchange& ex, const PathParams&) {
     return ex.Error(page.status());
   }
   Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
-  const vault::TimePoint now = vault::SystemClock()->Now();
+  const vault::TimePoint now = ex.ctx().clock->Now();
   for (const vault::DocumentRecord& d : page->documents) {
     // The scope and the engine agree (policy_engine_test checks the whole
     // matrix); asking again keeps the engine the one that decides.

@@ -309,7 +309,7 @@ void HandleCreateDocument(Exchange& ex, const PathParams&) {
     object = r.meta.customer_number + "/" + r.meta.doc_type;
     vault::Resource res{r.meta.department, r.meta.classification.empty() ? "internal" : r.meta.classification,
                         r.meta.customer_number};
-    vault::Decision d = ex.ctx().policy->Decide(ex.subject(), "document.create", res, vault::SystemClock()->Now());
+    vault::Decision d = ex.ctx().policy->Decide(ex.subject(), "document.create", res, ex.ctx().clock->Now());
     if (!d.allowed) return Status(StatusCode::kPermissionDenied, "access.denied", "not allowed: " + d.reason);
     auto doc = ex.vault().Ingest(std::move(r), content);
     if (!doc.ok()) return doc.status();

@@ -65,6 +65,7 @@ const std::vector<RouteInfo>& VaultServer::Routes() {
 }
 
 vault::Status VaultServer::Start() {
+  clock_ = options_.clock ? options_.clock : vault::SystemClock();
   const bool tls = !options_.tls_certificate_file.empty() || !options_.tls_private_key_file.empty();
   if (tls && (options_.tls_certificate_file.empty() || options_.tls_private_key_file.empty())) {
     return vault::InvalidArgumentError("config.tls", "HTTPS needs both a certificate and a private key");
@@ -81,7 +82,7 @@ vault::Status VaultServer::Start() {
   if (!signer.ok()) return signer.status();
   export_signer_ = std::move(signer).value();
   exporter_ = std::make_unique<vault::Exporter>(&vault_->vault(), &vault_->exports(), watermark_.get(),
-                                                export_signer_.get(), vault::SystemClock());
+                                                export_signer_.get(), clock_);
   auto borrowing = vault::BorrowPolicy::FromJson(options_.borrowing_json.empty() ? vault::kDefaultBorrowingJson
                                                                                  : options_.borrowing_json);
   if (!borrowing.ok()) return borrowing.status();
@@ -94,7 +95,7 @@ vault::Status VaultServer::Start() {
   deps.identity = &vault_->identity();
   deps.exporter = exporter_.get();
   deps.audit = &vault_->audit();
-  deps.clock = vault::SystemClock();
+  deps.clock = clock_;
   deps.document_usable = [this](const std::string& id) { return destructions_->CheckUsable(id); };
   borrows_ = std::make_unique<vault::BorrowService>(deps);
   auto retention = vault::RetentionPolicy::FromJson(options_.retention_json.empty() ? vault::kDefaultRetentionJson
@@ -117,7 +118,7 @@ vault::Status VaultServer::Start() {
   dd.identity = &vault_->identity();
   dd.audit = &vault_->audit();
   dd.signer = certificate_signer_.get();
-  dd.clock = vault::SystemClock();
+  dd.clock = clock_;
   destructions_ = std::make_unique<vault::DestructionService>(dd);
   // A destruction a crash interrupted is finished before anything else.
   if (vault::Status resumed = destructions_->Resume(); !resumed.ok()) {
@@ -167,7 +168,7 @@ vault::Status VaultServer::Start() {
     stopping_ = false;
     auto ctx = std::make_shared<Ctx>(Ctx{vault_, policy_, &metrics_, &options_, logins_.get(), connections_.get(),
                                          &stopping_, exporter_.get(), exports_gate_.get(), borrows_.get(),
-                                         destructions_.get(), large_bodies_.get()});
+                                         destructions_.get(), large_bodies_.get(), clock_});
     WaitingRoom::Options room;
     room.workers = std::max(1, options_.max_threads);
     room.max_connections = std::max(16, options_.max_connections);

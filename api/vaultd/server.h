@@ -74,6 +74,11 @@ struct ServerOptions {
   std::string retention_json;
   // policies/destruction.json; empty: the built-in default.
   std::string destruction_json;
+  // The clock of every decision vaultd makes (policy, loans, retention,
+  // exports, register timestamps); null: the system clock. Tests inject a
+  // vault::FakeClock to move loans and retention through time. Not owned;
+  // must outlive the server.
+  const vault::Clock* clock = nullptr;
   // How often the loan scheduler runs (overdue, reminders, suspension;
   // 0: never, tests call RunSchedule()).
   long borrow_schedule_seconds = 60;
@@ -155,6 +160,7 @@ class VaultServer {
   std::unique_ptr<Poco::Timer> borrow_timer_;
   void OnBorrowTimer(Poco::Timer& timer);
   uint16_t port_ = 0;
+  const vault::Clock* clock_ = nullptr;
 };
 
 }  // namespace vaultd
