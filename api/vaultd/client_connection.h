@@ -15,6 +15,16 @@
 
 namespace vaultd {
 
+// What becomes of a connection after a worker served it.
+enum class AfterServe {
+  kClose,   // close now
+  kPark,    // keep-alive: wait for the next request in the waiting room
+  kLinger,  // the answer went out before the request body was read: stop
+            // sending, discard what the client still sends for a moment,
+            // then close (closing at once would reset the connection and
+            // could destroy the answer before the client read it)
+};
+
 struct ClientConnection {
   using Clock = std::chrono::steady_clock;
 
@@ -33,6 +43,7 @@ struct ClientConnection {
   Clock::time_point parked_at;
   Clock::time_point deadline;  // closed when it passes with no complete request
   bool has_bytes = false;      // part of a request is queued
+  bool lingering = false;      // draining the rest of a refused body before closing
   int wakeups = 0;             // arrivals of bytes since parked
 };
 

@@ -96,7 +96,7 @@ void Serve(Ctx& ctx, const ConnectionRef& conn, Poco::Net::HTTPServerRequestImpl
   }
 }
 
-enum class After { kClose, kPark };
+using After = AfterServe;
 
 After ServeRequests(Ctx& ctx, Poco::Net::HTTPServerParams::Ptr params, ClientConnection& c) {
   Connections& registry = *ctx.connections;
@@ -112,6 +112,7 @@ After ServeRequests(Ctx& ctx, Poco::Net::HTTPServerParams::Ptr params, ClientCon
     ServerSession& session = *c.session;
     for (;;) {
       bool keep_alive = false;
+      bool had_body = false;
       {
         registry.SetBusy(c.id, true);
         // The whole head (TLS handshake included) by its deadline, however
@@ -137,10 +138,13 @@ After ServeRequests(Ctx& ctx, Poco::Net::HTTPServerParams::Ptr params, ClientCon
         // authorized the caller (Exchange::Body).
         Serve(ctx, ConnectionRef{&registry, c.id}, req, resp);
         keep_alive = params->getKeepAlive() && resp.getKeepAlive() && session.canKeepAlive();
+        had_body = req.getChunkedTransferEncoding() || req.getContentLength64() > 0;
       }  // the response is flushed here, before the connection counts as idle
       registry.ClearReadDeadline(c.id);
       registry.SetBusy(c.id, false);
-      if (!keep_alive || ctx.stopping->load()) return After::kClose;
+      // A request with a body that ends the connection may have been
+      // answered before its body was read (refused up front): linger.
+      if (!keep_alive || ctx.stopping->load()) return had_body ? After::kLinger : After::kClose;
       // A pipelined request already read into the session is served here;
       // otherwise the connection waits in the room, not on this worker.
       if (session.Buffered() > 0 || (c.tls && socket.available() > 0)) continue;
@@ -160,7 +164,7 @@ After ServeRequests(Ctx& ctx, Poco::Net::HTTPServerParams::Ptr params, ClientCon
 
 }  // namespace
 
-bool ServeConnection(Ctx& ctx, const Poco::Net::HTTPServerParams::Ptr& params, ClientConnection& c) {
+AfterServe ServeConnection(Ctx& ctx, const Poco::Net::HTTPServerParams::Ptr& params, ClientConnection& c) {
   After after = After::kClose;
   try {
     after = ServeRequests(ctx, params, c);
@@ -169,7 +173,7 @@ bool ServeConnection(Ctx& ctx, const Poco::Net::HTTPServerParams::Ptr& params, C
   }
   ctx.connections->ClearReadDeadline(c.id);
   ctx.connections->SetBusy(c.id, false);
-  return after == After::kPark;
+  return after;
 }
 
 }  // namespace vaultd

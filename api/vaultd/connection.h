@@ -18,9 +18,8 @@ namespace vaultd {
 
 struct Ctx;
 
-// Serves requests on `c` while they are buffered. True when the connection
-// is to wait for its next request in the waiting room (keep-alive), false
-// when it is to be closed.
-bool ServeConnection(Ctx& ctx, const Poco::Net::HTTPServerParams::Ptr& params, ClientConnection& c);
+// Serves requests on `c` while they are buffered; says what becomes of the
+// connection then.
+AfterServe ServeConnection(Ctx& ctx, const Poco::Net::HTTPServerParams::Ptr& params, ClientConnection& c);
 
 }  // namespace vaultd

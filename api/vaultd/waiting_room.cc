@@ -22,6 +22,9 @@ namespace {
 constexpr int kMaxWakeups = 512;
 constexpr auto kScanInterval = std::chrono::milliseconds(100);
 constexpr uint64_t kStopId = 0;  // connection ids start at 1
+// How long a connection whose request body was refused unread keeps
+// discarding it before it is closed, so the client can read the answer.
+constexpr auto kLingerTime = std::chrono::seconds(2);
 
 // Plain-HTTP answers written without a worker: best effort, never blocking
 // (the client may not be reading).
@@ -215,7 +218,7 @@ void WaitingRoom::Expire(Clock::time_point now) {
   }
   for (auto& c : overdue) {
     ::epoll_ctl(epoll_, EPOLL_CTL_DEL, FdOf(*c), nullptr);
-    if (c->has_bytes) {
+    if (c->has_bytes && !c->lingering) {
       metrics_->head_timeouts++;
       SendAndForget(*c, "408 Request Timeout", "request.head_timeout", "the request did not arrive in time");
     }
@@ -249,6 +252,7 @@ void WaitingRoom::OnEvent(uint64_t id, uint32_t events, std::vector<char>& peek)
     it->second.held = true;
     it->second.pending = 0;
   }
+  if (c->lingering) return Linger(id, std::move(c), peek);
   for (;;) {
     const Verdict v = Evaluate(*c, events, peek);
     if (v == Verdict::kWait) {
@@ -273,11 +277,27 @@ void WaitingRoom::OnEvent(uint64_t id, uint32_t events, std::vector<char>& peek)
       std::lock_guard<std::mutex> lock(mu_);
       entries_.erase(id);
     }
-    if (!serve_(*c) || stop_) break;
+    const AfterServe after = serve_(*c);
+    if (after == AfterServe::kClose || (after == AfterServe::kPark && stop_)) break;
+    c->parked_at = Clock::now();
+    if (after == AfterServe::kLinger) {
+      // Nothing more is sent; what the client still sends is discarded as
+      // it arrives, until it closes or kLingerTime passes.
+      ::shutdown(FdOf(*c), SHUT_WR);
+      c->lingering = true;
+      c->deadline = c->parked_at + kLingerTime;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (closed_) break;
+        Entry& e = entries_[id];
+        e.held = true;
+        e.pending = 0;
+      }
+      return Linger(id, std::move(c), peek);
+    }
     // Keep-alive: the next request is waited for in the room, not on this
     // worker. Registered as held first, then looked at once: a request that
     // arrived during the response is served at once.
-    c->parked_at = Clock::now();
     c->deadline = c->parked_at + options_.keep_alive_timeout;
     c->has_bytes = false;
     c->wakeups = 0;
@@ -297,6 +317,37 @@ void WaitingRoom::OnEvent(uint64_t id, uint32_t events, std::vector<char>& peek)
   }
   ::epoll_ctl(epoll_, EPOLL_CTL_DEL, FdOf(*c), nullptr);
   Close(std::move(c));
+}
+
+void WaitingRoom::Linger(uint64_t id, std::unique_ptr<ClientConnection> c, std::vector<char>& scratch) {
+  // The entry is held by this worker.
+  for (;;) {
+    const bool open = Drain(*c, scratch);
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = entries_.find(id);
+    if (open && it != entries_.end()) {
+      if (it->second.pending != 0) {  // more arrived while we drained
+        it->second.pending = 0;
+        continue;
+      }
+      it->second.conn = std::move(c);
+      it->second.held = false;
+      return;
+    }
+    if (it != entries_.end()) entries_.erase(it);
+    break;
+  }
+  ::epoll_ctl(epoll_, EPOLL_CTL_DEL, FdOf(*c), nullptr);
+  Close(std::move(c));
+}
+
+bool WaitingRoom::Drain(ClientConnection& c, std::vector<char>& scratch) {
+  for (int i = 0; i < 64; ++i) {  // at most 64 buffers per event; the rest comes with the next
+    const ssize_t n = ::recv(FdOf(c), scratch.data(), scratch.size(), MSG_DONTWAIT);
+    if (n == 0) return false;
+    if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+  }
+  return true;
 }
 
 WaitingRoom::Verdict WaitingRoom::Evaluate(ClientConnection& c, uint32_t events, std::vector<char>& peek) {

@@ -59,8 +59,8 @@ class WaitingRoom {
     bool tls = false;
   };
   // Serves the requests of a connection whose request is ready (or whose
-  // `rejection` is set); true to park it again (keep-alive), false to close.
-  using Serve = std::function<bool(ClientConnection&)>;
+  // `rejection` is set); says whether to park, linger or close it.
+  using Serve = std::function<AfterServe(ClientConnection&)>;
 
   // `registry` and `metrics` must outlive the room.
   WaitingRoom(Poco::Net::ServerSocket listener, Connections* registry, Metrics* metrics, Options options,
@@ -92,6 +92,12 @@ class WaitingRoom {
   void Park(std::unique_ptr<ClientConnection> c);
   void Close(std::unique_ptr<ClientConnection> c);
   void Expire(Clock::time_point now);
+  // Reads and discards what a lingering connection's client still sends;
+  // false once the client closed (or failed).
+  bool Drain(ClientConnection& c, std::vector<char>& scratch);
+  // Drains a lingering connection this worker holds, then leaves it parked
+  // (or closes it once its client closed).
+  void Linger(uint64_t id, std::unique_ptr<ClientConnection> c, std::vector<char>& scratch);
   bool EvictOldestIdle();
 
   Poco::Net::ServerSocket listener_;

@@ -153,5 +153,26 @@ TEST_F(HttpConformanceTest, KeepAliveConnectionsServeRequestsAfterAPauseAndPipel
   EXPECT_NE(second, std::string::npos) << both.bytes;
 }
 
+TEST_F(HttpConformanceTest, AnAnswerGivenBeforeTheBodyIsReadIsNotLostToAReset) {
+  // Refused from the head (no credentials) while the client is still
+  // sending 4 MiB: vaultd stops sending and discards the rest for a moment
+  // instead of closing at once, which would reset the connection and could
+  // destroy the 401 before the client read it.
+  const std::string body(4 << 20, 'x');
+  for (int i = 0; i < 5; ++i) {
+    int fd = ConnectFrom("127.0.0.1", server_->port());
+    ASSERT_GE(fd, 0);
+    // Like most clients: the whole request first, then the answer.
+    const bool sent =
+        SendAll(fd, "POST /api/v1/trace HTTP/1.1\r\nHost: x\r\nContent-Type: application/pdf\r\nContent-Length: " +
+                        std::to_string(body.size()) + "\r\n\r\n") &&
+        SendAll(fd, body);
+    EXPECT_TRUE(sent) << "round " << i << ": the connection was reset while the body was being sent";
+    RawReply r = ReadUntilClosed(fd, 5000ms);
+    ::close(fd);
+    EXPECT_EQ(r.status_line(), "HTTP/1.1 401 Unauthorized") << "round " << i << ": " << r.bytes.size() << " bytes";
+  }
+}
+
 }  // namespace
 }  // namespace vault::testing
