@@ -11,8 +11,8 @@
 
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_vault.h"
-#include "vault/audit/canonical_json.h"
 #include "vault/audit/signed_note.h"
+#include "vault/base/canonical_json.h"
 #include "vault/crypto/sha256.h"
 #include "vault/keys/signer.h"
 #include "vault/local/local_vault.h"
