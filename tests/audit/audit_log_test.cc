@@ -9,6 +9,7 @@
 #include <atomic>
 #include <thread>
 
+#include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_vault.h"
 #include "vault/audit/signed_note.h"
@@ -19,6 +20,8 @@
 
 namespace vault {
 namespace {
+
+using testing::StatusIs;
 
 using ::testing::HasSubstr;
 using testing::TempDir;
@@ -191,9 +194,10 @@ TEST(CanonicalJsonTest, SortedCompactEscaped) {
 }
 
 TEST(SignedNoteTest, RejectsMalformedNotes) {
-  EXPECT_EQ(ParseNote("no blank line").status().reason(), "note.malformed");
-  EXPECT_EQ(ParseNote("body\n\nnot a signature\n").status().reason(), "note.malformed");
-  EXPECT_EQ(ParseNote("body\n\n\xe2\x80\x94 key c2hvcnQ=\n").status().reason(), "note.malformed");
+  EXPECT_THAT(ParseNote("no blank line"), StatusIs(StatusCode::kInvalidArgument, "note.malformed"));
+  EXPECT_THAT(ParseNote("body\n\nnot a signature\n"), StatusIs(StatusCode::kInvalidArgument, "note.malformed"));
+  EXPECT_THAT(ParseNote("body\n\n\xe2\x80\x94 key c2hvcnQ=\n"),
+              StatusIs(StatusCode::kInvalidArgument, "note.malformed"));
 }
 
 TEST(SignerTest, PemIsSubjectPublicKeyInfo) {
