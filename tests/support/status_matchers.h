@@ -11,8 +11,8 @@
 // A failing match prints the code, reason and message it got, so a test says
 // why it failed without a debugger.
 //
-// The PrintTo overloads below make GoogleTest print Status, StatusOr and
-// StatusCode readably in every assertion of a file that includes this header.
+// GoogleTest prints Status and StatusCode with their operator<< (status.h);
+// the PrintTo below prints a StatusOr<T> as its status or its value.
 #pragma once
 
 #include <gmock/gmock.h>
@@ -26,22 +26,12 @@
 
 namespace vault {
 
-inline void PrintTo(StatusCode code, std::ostream* os) { *os << StatusCodeName(code); }
-
-inline void PrintTo(const Status& s, std::ostream* os) {
-  if (s.ok()) {
-    *os << "OK";
-    return;
-  }
-  *os << StatusCodeName(s.code()) << " reason=\"" << s.reason() << "\" message=\"" << s.message() << "\"";
-}
-
 template <typename T>
 void PrintTo(const StatusOr<T>& s, std::ostream* os) {
   if (s.ok()) {
     *os << "OK holding " << ::testing::PrintToString(s.value());
   } else {
-    PrintTo(s.status(), os);
+    *os << s.status();
   }
 }
 

@@ -83,7 +83,7 @@ TEST(StatusMatchersTest, DescriptionsNameWhatWasExpected) {
 
 TEST(StatusMatchersTest, PrintsStatusReadably) {
   EXPECT_EQ(::testing::PrintToString(AuthFailed()),
-            "DATA_LOSS reason=\"blob.chunk_auth_failed\" message=\"chunk 3 failed authentication\"");
+            "DATA_LOSS [blob.chunk_auth_failed]: chunk 3 failed authentication");
   EXPECT_EQ(::testing::PrintToString(Seven()), "OK holding 7");
   EXPECT_EQ(::testing::PrintToString(StatusCode::kNotFound), "NOT_FOUND");
   EXPECT_THAT(::testing::PrintToString(NoSeven()), AllOf(HasSubstr("NOT_FOUND"), HasSubstr("number.missing")));
