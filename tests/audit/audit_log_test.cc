@@ -9,16 +9,19 @@
 #include <atomic>
 #include <thread>
 
+#include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_vault.h"
-#include "vault/audit/canonical_json.h"
 #include "vault/audit/signed_note.h"
+#include "vault/base/canonical_json.h"
 #include "vault/crypto/sha256.h"
 #include "vault/keys/signer.h"
 #include "vault/local/local_vault.h"
 
 namespace vault {
 namespace {
+
+using testing::StatusIs;
 
 using ::testing::HasSubstr;
 using testing::TempDir;
@@ -191,9 +194,10 @@ TEST(CanonicalJsonTest, SortedCompactEscaped) {
 }
 
 TEST(SignedNoteTest, RejectsMalformedNotes) {
-  EXPECT_EQ(ParseNote("no blank line").status().reason(), "note.malformed");
-  EXPECT_EQ(ParseNote("body\n\nnot a signature\n").status().reason(), "note.malformed");
-  EXPECT_EQ(ParseNote("body\n\n\xe2\x80\x94 key c2hvcnQ=\n").status().reason(), "note.malformed");
+  EXPECT_THAT(ParseNote("no blank line"), StatusIs(StatusCode::kInvalidArgument, "note.malformed"));
+  EXPECT_THAT(ParseNote("body\n\nnot a signature\n"), StatusIs(StatusCode::kInvalidArgument, "note.malformed"));
+  EXPECT_THAT(ParseNote("body\n\n\xe2\x80\x94 key c2hvcnQ=\n"),
+              StatusIs(StatusCode::kInvalidArgument, "note.malformed"));
 }
 
 TEST(SignerTest, PemIsSubjectPublicKeyInfo) {

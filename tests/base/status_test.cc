@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/status_matchers.h"
+
 namespace vault {
 namespace {
+
+using testing::StatusIs;
 
 StatusOr<int> Half(int x) {
   if (x % 2) return InvalidArgumentError("test.odd", "odd input");
@@ -29,8 +33,7 @@ TEST(StatusTest, AssignOrReturnPropagatesErrors) {
   int out = 0;
   EXPECT_TRUE(UsesMacros(8, &out).ok());
   EXPECT_EQ(out, 4);
-  Status s = UsesMacros(3, &out);
-  EXPECT_EQ(s.reason(), "test.odd");
+  EXPECT_THAT(UsesMacros(3, &out), StatusIs(StatusCode::kInvalidArgument, "test.odd"));
 }
 
 }  // namespace

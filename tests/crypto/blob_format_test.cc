@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 #include "vault/base/hex.h"
 #include "vault/crypto/blob_stream.h"
@@ -10,6 +11,8 @@
 
 namespace vault {
 namespace {
+
+using testing::StatusIs;
 
 using testing::PseudoRandom;
 
@@ -87,7 +90,7 @@ TEST(BlobFormatTest, EveryFlippedByteOfSmallBlobFailsIntegrity) {
     b[i] ^= 0x80;
     auto r = OpenString(key, TestBinding(), b);
     ASSERT_FALSE(r.ok()) << "flip at " << i << " went unnoticed";
-    EXPECT_EQ(r.status().code(), StatusCode::kDataLoss) << "flip at " << i;
+    EXPECT_THAT(r, StatusIs(StatusCode::kDataLoss)) << "flip at " << i;
   }
 }
 
@@ -105,7 +108,7 @@ TEST(BlobFormatTest, FlippedBytesOfMultiChunkBlobFailIntegrity) {
     b[i] ^= 0x01;
     auto r = OpenString(key, TestBinding(), b);
     ASSERT_FALSE(r.ok()) << "flip at " << i;
-    EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
+    EXPECT_THAT(r, StatusIs(StatusCode::kDataLoss));
   }
 }
 
@@ -117,17 +120,17 @@ TEST(BlobFormatTest, RejectsTruncationAtEveryChunkBoundary) {
                       s.blob.size() - 1}) {
     auto r = OpenString(key, TestBinding(), s.blob.substr(0, keep));
     ASSERT_FALSE(r.ok()) << "kept " << keep;
-    EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
+    EXPECT_THAT(r, StatusIs(StatusCode::kDataLoss));
   }
   auto r = OpenString(key, TestBinding(), s.blob.substr(0, 80 + 2 * 65552));
-  EXPECT_EQ(r.status().reason(), "blob.missing_final_chunk");
+  EXPECT_THAT(r, StatusIs(StatusCode::kDataLoss, "blob.missing_final_chunk"));
 }
 
 TEST(BlobFormatTest, RejectsBlobOfAnotherVersion) {
   SecretKey key = SecretKey::Random();
   Sealed s = SealString(key, TestBinding(1), "content");
   auto r = OpenString(key, TestBinding(2), s.blob);
-  EXPECT_EQ(r.status().reason(), "blob.document_mismatch");
+  EXPECT_THAT(r, StatusIs(StatusCode::kDataLoss, "blob.document_mismatch"));
 }
 
 TEST(BlobFormatTest, FailedChunkOpenZeroesOutput) {
@@ -139,7 +142,7 @@ TEST(BlobFormatTest, FailedChunkOpenZeroesOutput) {
   ASSERT_TRUE(opener.ok());
   std::vector<uint8_t> out(100, 0xee);
   Status st = opener->OpenChunk(0, true, reinterpret_cast<const uint8_t*>(b.data()) + 80, 116, out.data());
-  EXPECT_EQ(st.reason(), "blob.chunk_auth_failed");
+  EXPECT_THAT(st, StatusIs(StatusCode::kDataLoss, "blob.chunk_auth_failed"));
   EXPECT_EQ(std::count(out.begin(), out.end(), 0), 100);
 }
 

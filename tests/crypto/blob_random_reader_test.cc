@@ -2,12 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 #include "vault/crypto/blob_stream.h"
 #include "vault/storage/memory_blob_store.h"
 
 namespace vault {
 namespace {
+
+using testing::StatusIs;
 
 using testing::PseudoRandom;
 
@@ -82,8 +85,8 @@ TEST(BlobRandomReaderTest, ReadingPastTheEndIsRefused) {
   auto reader = OpenBlob(key, Seal(key, PseudoRandom(100, 1)));
   ASSERT_TRUE(reader.ok());
   uint8_t buf[8];
-  EXPECT_EQ((*reader)->ReadAt(96, buf, 8).reason(), "io.out_of_range");
-  EXPECT_EQ((*reader)->ReadAt(UINT64_MAX - 2, buf, 8).reason(), "io.out_of_range");
+  EXPECT_THAT((*reader)->ReadAt(96, buf, 8), StatusIs(StatusCode::kInvalidArgument, "io.out_of_range"));
+  EXPECT_THAT((*reader)->ReadAt(UINT64_MAX - 2, buf, 8), StatusIs(StatusCode::kInvalidArgument, "io.out_of_range"));
   EXPECT_TRUE((*reader)->ReadAt(92, buf, 8).ok());
 }
 
@@ -92,13 +95,14 @@ TEST(BlobRandomReaderTest, TruncationIsCaughtWhenOpening) {
   const std::string blob = Seal(key, PseudoRandom(3 * kChunk + 100, 2));
   // Cut at a chunk boundary: the last remaining chunk is not final.
   auto cut = OpenBlob(key, blob.substr(0, kHeader + 2 * kSealed));
-  EXPECT_EQ(cut.status().reason(), "blob.missing_final_chunk");
+  EXPECT_THAT(cut, StatusIs(StatusCode::kDataLoss, "blob.missing_final_chunk"));
   // Cut inside the final chunk.
   auto inside = OpenBlob(key, blob.substr(0, blob.size() - 30));
-  EXPECT_EQ(inside.status().reason(), "blob.chunk_auth_failed");
-  EXPECT_EQ(OpenBlob(key, blob.substr(0, 40)).status().reason(), "blob.truncated_header");
-  EXPECT_EQ(OpenBlob(key, blob + std::string(kSealed, 'x')).status().reason(), "blob.chunk_auth_failed");
-  EXPECT_EQ(OpenBlob(SecretKey::Random(), blob).status().reason(), "blob.header_auth_failed");
+  EXPECT_THAT(inside, StatusIs(StatusCode::kDataLoss, "blob.chunk_auth_failed"));
+  EXPECT_THAT(OpenBlob(key, blob.substr(0, 40)), StatusIs(StatusCode::kDataLoss, "blob.truncated_header"));
+  EXPECT_THAT(OpenBlob(key, blob + std::string(kSealed, 'x')),
+              StatusIs(StatusCode::kDataLoss, "blob.chunk_auth_failed"));
+  EXPECT_THAT(OpenBlob(SecretKey::Random(), blob), StatusIs(StatusCode::kDataLoss, "blob.header_auth_failed"));
 }
 
 TEST(BlobRandomReaderTest, ADamagedChunkFailsItsReadAndEveryLaterOne) {
@@ -111,11 +115,12 @@ TEST(BlobRandomReaderTest, ADamagedChunkFailsItsReadAndEveryLaterOne) {
   EXPECT_EQ(ReadRange(**reader, 10, 100), plain.substr(10, 100));  // chunk 0 is fine
   std::string out(100, '\0');
   Status s = (*reader)->ReadAt(kChunk + 5, reinterpret_cast<uint8_t*>(out.data()), out.size());
-  EXPECT_EQ(s.reason(), "blob.chunk_auth_failed");
+  EXPECT_THAT(s, StatusIs(StatusCode::kDataLoss, "blob.chunk_auth_failed"));
   EXPECT_EQ(out, std::string(100, '\0')) << "no plaintext of a failed chunk is released";
   // Sticky: even chunk 0, which is cached and intact, is refused now.
-  EXPECT_EQ((*reader)->ReadAt(10, reinterpret_cast<uint8_t*>(out.data()), 10).reason(), "blob.chunk_auth_failed");
-  EXPECT_EQ((*reader)->error().reason(), "blob.chunk_auth_failed");
+  EXPECT_THAT((*reader)->ReadAt(10, reinterpret_cast<uint8_t*>(out.data()), 10),
+              StatusIs(StatusCode::kDataLoss, "blob.chunk_auth_failed"));
+  EXPECT_THAT((*reader)->error(), StatusIs(StatusCode::kDataLoss, "blob.chunk_auth_failed"));
 }
 
 TEST(BlobRandomReaderTest, SwappedChunksAreRejected) {
@@ -128,7 +133,7 @@ TEST(BlobRandomReaderTest, SwappedChunksAreRejected) {
   auto reader = OpenBlob(key, blob);
   ASSERT_TRUE(reader.ok());
   uint8_t b[4];
-  EXPECT_EQ((*reader)->ReadAt(2 * kChunk, b, 4).reason(), "blob.chunk_auth_failed");
+  EXPECT_THAT((*reader)->ReadAt(2 * kChunk, b, 4), StatusIs(StatusCode::kDataLoss, "blob.chunk_auth_failed"));
 }
 
 }  // namespace

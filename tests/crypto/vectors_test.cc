@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/vector_builder.h"
 #include "vault/base/hex.h"
@@ -17,6 +18,9 @@
 
 namespace vault {
 namespace {
+
+using testing::IsOk;
+using testing::StatusIs;
 
 struct ManifestLine {
   std::string name, key_hex, doc_hex, expect, sha;
@@ -70,12 +74,10 @@ TEST(VectorsTest, EveryVectorFailsWithTheErrorItNames) {
     opts.compute_sha256 = true;
     auto r = OpenStream(key, b, **reader, &sink, opts);
     if (m.expect == "ok") {
-      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      ASSERT_THAT(r, IsOk());
       EXPECT_EQ(HexEncode(r->sha256.data(), 32), m.sha);
     } else {
-      ASSERT_FALSE(r.ok());
-      EXPECT_EQ(r.status().reason(), m.expect) << r.status().ToString();
-      EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
+      EXPECT_THAT(r, StatusIs(StatusCode::kDataLoss, m.expect));
     }
   }
 }

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "tests/support/fault_blob_store.h"
+#include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_vault.h"
 #include "vault/local/local_vault.h"
@@ -12,6 +13,8 @@
 
 namespace vault {
 namespace {
+
+using testing::StatusIs;
 
 using testing::TempDir;
 
@@ -94,8 +97,7 @@ TEST_F(FaultInjectionTest, NoSpaceDuringWriteLeavesNoHalfDocument) {
   faulty_->FailWritesAfter(3 << 20);
   StringSource src(testing::PseudoRandom(8 << 20, 1));
   auto doc = v->Ingest(Request(), src);
-  EXPECT_EQ(doc.status().reason(), "storage.no_space");
-  EXPECT_EQ(doc.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_THAT(doc, StatusIs(StatusCode::kResourceExhausted, "storage.no_space"));
   ExpectNothingStored(*v);
 }
 
@@ -103,7 +105,7 @@ TEST_F(FaultInjectionTest, FailedFsyncLeavesNoHalfDocument) {
   auto v = MakeVault(metadata_.get());
   faulty_->FailSync(true);
   StringSource src("content");
-  EXPECT_EQ(v->Ingest(Request(), src).status().reason(), "storage.io_error");
+  EXPECT_THAT(v->Ingest(Request(), src), StatusIs(StatusCode::kUnavailable, "storage.io_error"));
   ExpectNothingStored(*v);
 }
 
@@ -111,7 +113,7 @@ TEST_F(FaultInjectionTest, FailedMetadataCommitRemovesTheBlob) {
   CommitFailingStore failing(metadata_.get());
   auto v = MakeVault(&failing);
   StringSource src("content");
-  EXPECT_EQ(v->Ingest(Request(), src).status().reason(), "metadata.db_error");
+  EXPECT_THAT(v->Ingest(Request(), src), StatusIs(StatusCode::kUnavailable, "metadata.db_error"));
   ExpectNothingStored(*v);
 }
 
@@ -119,7 +121,7 @@ TEST_F(FaultInjectionTest, FailedArtifactCommitRemovesTheBlob) {
   CommitFailingStore failing(metadata_.get());
   auto v = MakeVault(&failing);
   StringSource src("a returned copy");
-  EXPECT_EQ(v->SealArtifact("return_evidence", "", src).status().reason(), "metadata.db_error");
+  EXPECT_THAT(v->SealArtifact("return_evidence", "", src), StatusIs(StatusCode::kUnavailable, "metadata.db_error"));
   ExpectNothingStored(*v);
 }
 
@@ -130,7 +132,7 @@ TEST_F(FaultInjectionTest, UnreadableBlobIsAnErrorNotGarbage) {
   ASSERT_TRUE(doc.ok());
   faulty_->FailOpen(true);
   StringSink sink;
-  EXPECT_EQ(v->ReadContent(doc->id, 0, sink).status().reason(), "storage.io_error");
+  EXPECT_THAT(v->ReadContent(doc->id, 0, sink), StatusIs(StatusCode::kUnavailable, "storage.io_error"));
   EXPECT_TRUE(sink.data().empty());
 }
 

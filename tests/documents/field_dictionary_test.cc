@@ -1,10 +1,13 @@
 #include "vault/documents/field_dictionary.h"
+#include "tests/support/status_matchers.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace vault {
 namespace {
+
+using testing::StatusIs;
 
 using ::testing::HasSubstr;
 
@@ -57,7 +60,7 @@ TEST(FieldDictionaryTest, ErrorsNameTheField) {
     DocumentMetadata m = Good();
     c.spoil(m);
     Status s = Check(m);
-    EXPECT_EQ(s.reason(), "field.invalid") << c.field;
+    EXPECT_THAT(s, StatusIs(StatusCode::kInvalidArgument, "field.invalid")) << c.field;
     EXPECT_THAT(s.message(), HasSubstr(std::string(c.field) + ":")) << s.message();
   }
 }
@@ -98,8 +101,8 @@ TEST(FieldDictionaryTest, Dates) {
 }
 
 TEST(FieldDictionaryTest, RejectsBrokenPolicy) {
-  EXPECT_EQ(FieldDictionary::FromJson("{").status().reason(), "policy.invalid");
-  EXPECT_EQ(FieldDictionary::FromJson("{}").status().reason(), "policy.invalid");
+  EXPECT_THAT(FieldDictionary::FromJson("{"), StatusIs(StatusCode::kInvalidArgument, "policy.invalid"));
+  EXPECT_THAT(FieldDictionary::FromJson("{}"), StatusIs(StatusCode::kInvalidArgument, "policy.invalid"));
 }
 
 }  // namespace

@@ -8,12 +8,15 @@
 #include <fstream>
 #include <map>
 
+#include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_vault.h"
 #include "vault/local/local_vault.h"
 
 namespace vault {
 namespace {
+
+using testing::StatusIs;
 
 using testing::TempDir;
 
@@ -99,7 +102,7 @@ TEST(RotationTest, ThousandDocumentsStayReadableAndBlobsUntouched) {
   for (int i : {0, 1, kDocs - 1}) {
     StringSink sink;
     auto r = lv->vault().ReadContent(ids[i], 0, sink);
-    EXPECT_EQ(r.status().reason(), "key.unknown_kek") << i;
+    EXPECT_THAT(r, StatusIs(StatusCode::kFailedPrecondition, "key.unknown_kek")) << i;
     EXPECT_TRUE(sink.data().empty());
   }
 }
@@ -152,7 +155,7 @@ TEST(RotationTest, DestroyRefusedWhileKeysStillWrapped) {
   std::string old_kek = lv->keys().PrimaryId();
   ASSERT_TRUE(lv->keys().Rotate().ok());  // a new primary, DEKs not yet rewrapped
   Status s = lv->vault().DestroyKek(old_kek);
-  EXPECT_EQ(s.reason(), "key.still_in_use");
+  EXPECT_THAT(s, StatusIs(StatusCode::kFailedPrecondition, "key.still_in_use"));
   // Finishing the interrupted rotation creates no further KEK and allows it.
   auto rewrapped = lv->vault().RewrapToPrimary();
   ASSERT_TRUE(rewrapped.ok());
@@ -176,7 +179,7 @@ TEST(RotationTest, ArtifactsRotateWithTheDocumentsAndAreTracked) {
   EXPECT_EQ(artifact->size, content.size());
   std::string old_kek = lv->keys().PrimaryId();
   ASSERT_TRUE(lv->keys().Rotate().ok());
-  EXPECT_EQ(lv->vault().DestroyKek(old_kek).reason(), "key.still_in_use");
+  EXPECT_THAT(lv->vault().DestroyKek(old_kek), StatusIs(StatusCode::kFailedPrecondition, "key.still_in_use"));
   auto rewrapped = lv->vault().RewrapToPrimary();
   ASSERT_TRUE(rewrapped.ok());
   EXPECT_EQ(*rewrapped, 1);
@@ -201,7 +204,7 @@ TEST(RotationTest, ArtifactsRotateWithTheDocumentsAndAreTracked) {
     out << bytes;
   }
   StringSink damaged;
-  EXPECT_EQ(lv->vault().ReadArtifact(*again, damaged).reason(), "blob.chunk_auth_failed");
+  EXPECT_THAT(lv->vault().ReadArtifact(*again, damaged), StatusIs(StatusCode::kDataLoss, "blob.chunk_auth_failed"));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_vault.h"
 #include "vault/crypto/sha256.h"
@@ -15,6 +16,8 @@
 
 namespace vault {
 namespace {
+
+using testing::StatusIs;
 
 using testing::TempDir;
 using ::testing::HasSubstr;
@@ -73,7 +76,7 @@ TEST_F(VaultTest, ArchiveNumbersAndLookupByNumber) {
   EXPECT_EQ(a->archive_number, "C001_HT_0001");
   EXPECT_EQ(b->archive_number, "C001_HT_0002");
   EXPECT_EQ(*Read("C001_HT_0002"), "b");
-  EXPECT_EQ(lv_->vault().Get("C001_HT_0009").status().code(), StatusCode::kNotFound);
+  EXPECT_THAT(lv_->vault().Get("C001_HT_0009"), StatusIs(StatusCode::kNotFound));
 }
 
 TEST_F(VaultTest, NewVersionsKeepOldOnesReadable) {
@@ -86,9 +89,10 @@ TEST_F(VaultTest, NewVersionsKeepOldOnesReadable) {
   EXPECT_EQ(v2->version, 2u);
   EXPECT_EQ(*Read(doc->id), "second");
   EXPECT_EQ(*Read(doc->id, 1), "first");
-  EXPECT_EQ(Read(doc->id, 3).status().reason(), "document.version_not_found");
+  EXPECT_THAT(Read(doc->id, 3), StatusIs(StatusCode::kNotFound, "document.version_not_found"));
   StringSource src("x");
-  EXPECT_EQ(lv_->vault().AddVersion(doc->id, "", "tester", "", src).status().reason(), "field.invalid");
+  EXPECT_THAT(lv_->vault().AddVersion(doc->id, "", "tester", "", src),
+              StatusIs(StatusCode::kInvalidArgument, "field.invalid"));
 }
 
 TEST_F(VaultTest, InvalidMetadataStoresNothing) {
@@ -104,7 +108,7 @@ TEST_F(VaultTest, InvalidMetadataStoresNothing) {
     c.second(r);
     auto doc = Put("content", r);
     ASSERT_FALSE(doc.ok());
-    EXPECT_EQ(doc.status().reason(), "field.invalid");
+    EXPECT_THAT(doc, StatusIs(StatusCode::kInvalidArgument, "field.invalid"));
     EXPECT_THAT(doc.status().message(), HasSubstr(c.first + ":"));
   }
   EXPECT_EQ(lv_->vault().Search({})->total, 0);
@@ -137,9 +141,9 @@ TEST_F(VaultTest, NoPlaintextUnderTheDataDirectory) {
 TEST_F(VaultTest, KeyFileInsideDataDirectoryIsRefused) {
   LocalVaultConfig bad = config_;
   bad.key_file = config_.data_dir + "/master.key";
-  EXPECT_EQ(LocalVault::Init(bad).status().reason(), "config.key_inside_data");
+  EXPECT_THAT(LocalVault::Init(bad), StatusIs(StatusCode::kInvalidArgument, "config.key_inside_data"));
   bad.key_file = config_.data_dir + "/../data/sub/../k";
-  EXPECT_EQ(LocalVault::Open(bad).status().reason(), "config.key_inside_data");
+  EXPECT_THAT(LocalVault::Open(bad), StatusIs(StatusCode::kInvalidArgument, "config.key_inside_data"));
 }
 
 TEST_F(VaultTest, VerifyReportsChangedAndMissingBlobs) {
@@ -163,7 +167,7 @@ TEST_F(VaultTest, VerifyReportsChangedAndMissingBlobs) {
   EXPECT_EQ(report->missing, 1);
   EXPECT_EQ(report->ok, 1);
   // Reading the tampered document fails with an integrity error.
-  EXPECT_EQ(Read(a->id).status().code(), StatusCode::kDataLoss);
+  EXPECT_THAT(Read(a->id), StatusIs(StatusCode::kDataLoss));
   // Checking one document only looks at that document.
   auto one = lv_->vault().Verify(c->archive_number);
   EXPECT_TRUE(one->intact());
@@ -184,7 +188,7 @@ TEST_F(VaultTest, SearchThroughTheFacade) {
   EXPECT_EQ(lv_->vault().Search(f)->documents.at(0).archive_number, "C002_BJ_0001");
   f = {};
   f.from_date = "2026-13-01";
-  EXPECT_EQ(lv_->vault().Search(f).status().reason(), "field.invalid");
+  EXPECT_THAT(lv_->vault().Search(f), StatusIs(StatusCode::kInvalidArgument, "field.invalid"));
 }
 
 TEST_F(VaultTest, ConcurrentIngestsGetUniqueArchiveNumbers) {

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "tests/support/pdf_fixtures.h"
+#include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 #include "vault/policy/default_roles.h"
 
@@ -24,6 +25,8 @@
 
 namespace vault {
 namespace {
+
+using testing::StatusIs;
 
 using ::testing::HasSubstr;
 using testing::FixturePage;
@@ -241,14 +244,15 @@ TEST_F(PdfStamperTest, PagesWithSeveralContentStreamsKeepAllOfThem) {
 
 TEST_F(PdfStamperTest, FilesThatCannotBeStampedFailWithStableCodes) {
   std::string source = MakePdf({{}, {}});
-  EXPECT_EQ(StampPdf("hello, not a pdf", Job()).status().reason(), "export.not_pdf");
-  EXPECT_EQ(StampPdf(source.substr(0, source.size() / 3), Job()).status().reason(), "export.unreadable");
+  EXPECT_THAT(StampPdf("hello, not a pdf", Job()), StatusIs(StatusCode::kInvalidArgument, "export.not_pdf"));
+  EXPECT_THAT(StampPdf(source.substr(0, source.size() / 3), Job()),
+              StatusIs(StatusCode::kInvalidArgument, "export.unreadable"));
   std::string user_pw = testing::QpdfTransform(source, "--encrypt user-secret owner-secret 256 --", dir_.path());
   ASSERT_FALSE(user_pw.empty());
-  EXPECT_EQ(StampPdf(user_pw, Job()).status().reason(), "export.encrypted");
+  EXPECT_THAT(StampPdf(user_pw, Job()), StatusIs(StatusCode::kFailedPrecondition, "export.encrypted"));
   StampJob small = Job();
   small.max_pages = 1;
-  EXPECT_EQ(StampPdf(source, small).status().reason(), "export.too_many_pages");
+  EXPECT_THAT(StampPdf(source, small), StatusIs(StatusCode::kResourceExhausted, "export.too_many_pages"));
   // A page tree that loops back on itself.
   std::string loop = "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
                      "2 0 obj << /Type /Pages /Kids [2 0 R] /Count 1000000000 >> endobj\n"
@@ -263,12 +267,12 @@ TEST_F(PdfStamperTest, FilesThatCannotBeStampedFailWithStableCodes) {
 
 TEST(WatermarkPolicyTest, UnknownPlaceholdersAndUnprintableNamesAreRefused) {
   auto bad = WatermarkPolicy::FromJson(R"({"version":1,"lines":["{nickname}"],"classification_labels":{"public":"a","internal":"b","confidential":"c"},"font_file":"/x.ttf"})");
-  EXPECT_EQ(bad.status().reason(), "watermark.invalid");
+  EXPECT_THAT(bad, StatusIs(StatusCode::kInvalidArgument, "watermark.invalid"));
   auto policy = Policy();
   StampValues v;
   v.user_name = "\xF0\x9F\x98\x80";  // an emoji: outside the BMP
   v.classification = "internal";
-  EXPECT_EQ(policy->Render(v).status().reason(), "watermark.unprintable");
+  EXPECT_THAT(policy->Render(v), StatusIs(StatusCode::kInvalidArgument, "watermark.unprintable"));
 }
 
 }  // namespace

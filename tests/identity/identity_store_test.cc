@@ -10,12 +10,15 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_vault.h"
 #include "vault/local/local_vault.h"
 
 namespace vault {
 namespace {
+
+using testing::StatusIs;
 
 using ::testing::HasSubstr;
 using testing::TempDir;
@@ -71,18 +74,19 @@ TEST_F(IdentityStoreTest, DatabaseHoldsNoPasswordOrToken) {
 TEST_F(IdentityStoreTest, WrongPasswordAndUnknownUserLookTheSame) {
   auto a = store_->Login("zhangsan", "wrong password!!");
   auto b = store_->Login("nobody", "wrong password!!");
-  EXPECT_EQ(a.status().reason(), "auth.failed");
-  EXPECT_EQ(b.status().reason(), "auth.failed");
+  EXPECT_THAT(a, StatusIs(StatusCode::kUnauthenticated, "auth.failed"));
+  EXPECT_THAT(b, StatusIs(StatusCode::kUnauthenticated, "auth.failed"));
   EXPECT_EQ(a.status().message(), b.status().message());
-  EXPECT_EQ(a.status().code(), StatusCode::kUnauthenticated);
+  EXPECT_THAT(a, StatusIs(StatusCode::kUnauthenticated));
 }
 
 TEST_F(IdentityStoreTest, LockoutAfterPolicyCountThenExpires) {
-  EXPECT_EQ(store_->Login("zhangsan", "bad password 1").status().reason(), "auth.failed");
-  EXPECT_EQ(store_->Login("zhangsan", "bad password 2").status().reason(), "auth.failed");
-  EXPECT_EQ(store_->Login("zhangsan", "bad password 3").status().reason(), "auth.locked");
+  EXPECT_THAT(store_->Login("zhangsan", "bad password 1"), StatusIs(StatusCode::kUnauthenticated, "auth.failed"));
+  EXPECT_THAT(store_->Login("zhangsan", "bad password 2"), StatusIs(StatusCode::kUnauthenticated, "auth.failed"));
+  EXPECT_THAT(store_->Login("zhangsan", "bad password 3"), StatusIs(StatusCode::kUnauthenticated, "auth.locked"));
   // Even the right password is refused while locked.
-  EXPECT_EQ(store_->Login("zhangsan", "correct horse battery").status().reason(), "auth.locked");
+  EXPECT_THAT(store_->Login("zhangsan", "correct horse battery"),
+              StatusIs(StatusCode::kUnauthenticated, "auth.locked"));
   clock_.Advance(std::chrono::minutes(11));
   EXPECT_TRUE(store_->Login("zhangsan", "correct horse battery").ok());
 }
@@ -117,7 +121,8 @@ TEST_F(IdentityStoreTest, ParallelWrongPasswordsLockLikeSequentialOnes) {
   EXPECT_EQ(counts["auth.failed"], 2);
   EXPECT_EQ(counts["auth.locked"], kGuesses - 2);
   EXPECT_EQ(counts.size(), 2u);
-  EXPECT_EQ(store_->Login("zhangsan", "correct horse battery").status().reason(), "auth.locked");
+  EXPECT_THAT(store_->Login("zhangsan", "correct horse battery"),
+              StatusIs(StatusCode::kUnauthenticated, "auth.locked"));
   clock_.Advance(std::chrono::minutes(11));
   EXPECT_TRUE(store_->Login("zhangsan", "correct horse battery").ok());
 }
@@ -127,27 +132,29 @@ TEST_F(IdentityStoreTest, TokensExpireWithTheClock) {
   clock_.Advance(std::chrono::minutes(59));
   EXPECT_TRUE(store_->Authenticate(login->token).ok());
   clock_.Advance(std::chrono::minutes(2));
-  EXPECT_EQ(store_->Authenticate(login->token).status().reason(), "auth.expired");
+  EXPECT_THAT(store_->Authenticate(login->token), StatusIs(StatusCode::kUnauthenticated, "auth.expired"));
 }
 
 TEST_F(IdentityStoreTest, LogoutRevokes) {
   auto login = store_->Login("zhangsan", "correct horse battery");
   ASSERT_TRUE(store_->Logout(login->token).ok());
-  EXPECT_EQ(store_->Authenticate(login->token).status().reason(), "auth.revoked");
-  EXPECT_EQ(store_->Authenticate("not-a-token").status().reason(), "auth.invalid_token");
-  EXPECT_EQ(store_->Authenticate(std::string(64, 'a')).status().reason(), "auth.invalid_token");
+  EXPECT_THAT(store_->Authenticate(login->token), StatusIs(StatusCode::kUnauthenticated, "auth.revoked"));
+  EXPECT_THAT(store_->Authenticate("not-a-token"), StatusIs(StatusCode::kUnauthenticated, "auth.invalid_token"));
+  EXPECT_THAT(store_->Authenticate(std::string(64, 'a')), StatusIs(StatusCode::kUnauthenticated, "auth.invalid_token"));
 }
 
 TEST_F(IdentityStoreTest, DisablingAndPasswordChangeEndSessions) {
   auto s1 = store_->Login("zhangsan", "correct horse battery");
   ASSERT_TRUE(store_->SetPassword("zhangsan", "another good password").ok());
-  EXPECT_EQ(store_->Authenticate(s1->token).status().reason(), "auth.revoked");
-  EXPECT_EQ(store_->Login("zhangsan", "correct horse battery").status().reason(), "auth.failed");
+  EXPECT_THAT(store_->Authenticate(s1->token), StatusIs(StatusCode::kUnauthenticated, "auth.revoked"));
+  EXPECT_THAT(store_->Login("zhangsan", "correct horse battery"),
+              StatusIs(StatusCode::kUnauthenticated, "auth.failed"));
   auto s2 = store_->Login("zhangsan", "another good password");
   ASSERT_TRUE(s2.ok());
   ASSERT_TRUE(store_->SetDisabled("zhangsan", true).ok());
   EXPECT_FALSE(store_->Authenticate(s2->token).ok());
-  EXPECT_EQ(store_->Login("zhangsan", "another good password").status().reason(), "auth.disabled");
+  EXPECT_THAT(store_->Login("zhangsan", "another good password"),
+              StatusIs(StatusCode::kPermissionDenied, "auth.disabled"));
 }
 
 TEST_F(IdentityStoreTest, InvalidUsersAreRefusedWithTheField) {
@@ -158,7 +165,7 @@ TEST_F(IdentityStoreTest, InvalidUsersAreRefusedWithTheField) {
   u.clearance = "secret";
   u.password = "short";
   Status s = store_->AddUser(u).status();
-  EXPECT_EQ(s.reason(), "user.invalid");
+  EXPECT_THAT(s, StatusIs(StatusCode::kInvalidArgument, "user.invalid"));
   for (const char* field : {"username:", "role:", "department:", "clearance:", "password:"}) {
     EXPECT_THAT(s.message(), HasSubstr(field));
   }
@@ -167,7 +174,7 @@ TEST_F(IdentityStoreTest, InvalidUsersAreRefusedWithTheField) {
   dup.role = "staff";
   dup.department = "x";
   dup.password = "long enough password";
-  EXPECT_EQ(store_->AddUser(dup).status().reason(), "user.exists");
+  EXPECT_THAT(store_->AddUser(dup), StatusIs(StatusCode::kAlreadyExists, "user.exists"));
 }
 
 }  // namespace

@@ -3,12 +3,15 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 #include "vault/keys/file_key_ring.h"
 #include "vault/keys/passphrase_key_ring.h"
 
 namespace vault {
 namespace {
+
+using testing::StatusIs;
 
 using testing::TempDir;
 
@@ -37,14 +40,14 @@ TEST(KeyRingTest, WrapUnwrapRoundTrip) {
 TEST(KeyRingTest, WrappedKeyBoundToDocumentAndVersion) {
   MemoryKeyRing ring(SystemClock());
   auto w = ring.Wrap(SecretKey::Random(), Binding(1, 1));
-  EXPECT_EQ(ring.Unwrap(*w, Binding(2, 1)).status().reason(), "key.unwrap_failed");
-  EXPECT_EQ(ring.Unwrap(*w, Binding(1, 2)).status().reason(), "key.unwrap_failed");
+  EXPECT_THAT(ring.Unwrap(*w, Binding(2, 1)), StatusIs(StatusCode::kDataLoss, "key.unwrap_failed"));
+  EXPECT_THAT(ring.Unwrap(*w, Binding(1, 2)), StatusIs(StatusCode::kDataLoss, "key.unwrap_failed"));
   WrappedKey tampered = *w;
   tampered.bytes[30] ^= 1;
-  EXPECT_EQ(ring.Unwrap(tampered, Binding(1, 1)).status().reason(), "key.unwrap_failed");
+  EXPECT_THAT(ring.Unwrap(tampered, Binding(1, 1)), StatusIs(StatusCode::kDataLoss, "key.unwrap_failed"));
   WrappedKey short_key = *w;
   short_key.bytes.resize(10);
-  EXPECT_EQ(ring.Unwrap(short_key, Binding(1, 1)).status().reason(), "key.unwrap_failed");
+  EXPECT_THAT(ring.Unwrap(short_key, Binding(1, 1)), StatusIs(StatusCode::kDataLoss, "key.unwrap_failed"));
 }
 
 TEST(KeyRingTest, RotateKeepsOldKeysUntilDestroyed) {
@@ -57,9 +60,9 @@ TEST(KeyRingTest, RotateKeepsOldKeysUntilDestroyed) {
   EXPECT_NE(*new_id, old_id);
   EXPECT_EQ(ring.PrimaryId(), *new_id);
   EXPECT_TRUE(ring.Unwrap(*w, Binding(1, 1)).ok());
-  EXPECT_EQ(ring.Destroy(*new_id).reason(), "key.is_primary");
+  EXPECT_THAT(ring.Destroy(*new_id), StatusIs(StatusCode::kFailedPrecondition, "key.is_primary"));
   ASSERT_TRUE(ring.Destroy(old_id).ok());
-  EXPECT_EQ(ring.Unwrap(*w, Binding(1, 1)).status().reason(), "key.unknown_kek");
+  EXPECT_THAT(ring.Unwrap(*w, Binding(1, 1)), StatusIs(StatusCode::kFailedPrecondition, "key.unknown_kek"));
 }
 
 TEST(FileKeyRingTest, CreatesMode0600AndReloads) {
@@ -77,7 +80,7 @@ TEST(FileKeyRingTest, CreatesMode0600AndReloads) {
   auto back = (*again)->Unwrap(*w, Binding(3, 1));
   ASSERT_TRUE(back.ok());
   EXPECT_TRUE(SameKey(*back, dek));
-  EXPECT_EQ(FileKeyRing::Create(path, SystemClock()).status().reason(), "key.file_exists");
+  EXPECT_THAT(FileKeyRing::Create(path, SystemClock()), StatusIs(StatusCode::kAlreadyExists, "key.file_exists"));
 }
 
 TEST(FileKeyRingTest, RotationAndDestructionPersist) {
@@ -101,7 +104,8 @@ TEST(FileKeyRingTest, RefusesGroupReadableKeyFile) {
   std::string path = dir.Join("master.key");
   ASSERT_TRUE(FileKeyRing::Create(path, SystemClock()).ok());
   ::chmod(path.c_str(), 0644);
-  EXPECT_EQ(FileKeyRing::Open(path, SystemClock()).status().reason(), "key.file_permissions");
+  EXPECT_THAT(FileKeyRing::Open(path, SystemClock()),
+              StatusIs(StatusCode::kFailedPrecondition, "key.file_permissions"));
 }
 
 TEST(FileKeyRingTest, RejectsMalformedKeyFile) {
@@ -110,9 +114,9 @@ TEST(FileKeyRingTest, RejectsMalformedKeyFile) {
   testing::WriteFile(path, "kek kek-1 primary 2026-01-01T00:00:00Z abcd\n");
   ::chmod(path.c_str(), 0600);
   auto r = FileKeyRing::Open(path, SystemClock());
-  EXPECT_EQ(r.status().reason(), "key.file_invalid");
+  EXPECT_THAT(r, StatusIs(StatusCode::kInvalidArgument, "key.file_invalid"));
   EXPECT_NE(r.status().message().find("line 1"), std::string::npos);
-  EXPECT_EQ(FileKeyRing::Open(dir.Join("none.key"), SystemClock()).status().code(), StatusCode::kNotFound);
+  EXPECT_THAT(FileKeyRing::Open(dir.Join("none.key"), SystemClock()), StatusIs(StatusCode::kNotFound));
 }
 
 TEST(PassphraseKeyRingTest, DerivesSameKeyAndRejectsWrongPassphrase) {
@@ -126,11 +130,11 @@ TEST(PassphraseKeyRingTest, DerivesSameKeyAndRejectsWrongPassphrase) {
   auto again = PassphraseKeyRing::Open(params, "correct horse battery", SystemClock());
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(SameKey(*(*again)->Unwrap(*w, Binding(4, 1)), dek));
-  EXPECT_EQ(PassphraseKeyRing::Open(params, "wrong horse battery", SystemClock()).status().reason(),
-            "key.wrong_passphrase");
-  EXPECT_EQ(PassphraseKeyRing::Create(dir.Join("p2"), "short", cheap, SystemClock()).status().reason(),
-            "key.weak_passphrase");
-  EXPECT_EQ((*again)->Rotate().status().reason(), "key.rotate_unsupported");
+  EXPECT_THAT(PassphraseKeyRing::Open(params, "wrong horse battery", SystemClock()),
+              StatusIs(StatusCode::kPermissionDenied, "key.wrong_passphrase"));
+  EXPECT_THAT(PassphraseKeyRing::Create(dir.Join("p2"), "short", cheap, SystemClock()),
+              StatusIs(StatusCode::kInvalidArgument, "key.weak_passphrase"));
+  EXPECT_THAT((*again)->Rotate(), StatusIs(StatusCode::kFailedPrecondition, "key.rotate_unsupported"));
   // The parameters file holds no key material: only salt, costs, id, check.
   std::string text = testing::ReadFile(params);
   EXPECT_EQ(text.rfind("argon2id-v1 ", 0), 0u);

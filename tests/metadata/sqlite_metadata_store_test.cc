@@ -5,11 +5,14 @@
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 
+#include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 #include "vault/metadata/migrations.h"
 
 namespace vault {
 namespace {
+
+using testing::StatusIs;
 
 using testing::TempDir;
 
@@ -74,7 +77,7 @@ TEST(SqliteMetadataStoreTest, RefusesNewerSchema) {
         Poco::Data::Keywords::now;
   }
   auto r = SqliteMetadataStore::Open(path);
-  EXPECT_EQ(r.status().reason(), "metadata.schema_too_new");
+  EXPECT_THAT(r, StatusIs(StatusCode::kFailedPrecondition, "metadata.schema_too_new"));
 }
 
 TEST(SqliteMetadataStoreTest, AssignsSequentialArchiveNumbersPerCustomerAndType) {
@@ -92,7 +95,7 @@ TEST(SqliteMetadataStoreTest, AssignsSequentialArchiveNumbersPerCustomerAndType)
   EXPECT_EQ(got->meta.title, "二号合同");
   EXPECT_EQ(got->meta.tags, std::vector<std::string>{"vip"});
   EXPECT_EQ(got->meta.fields.at("contact_phone"), "0755-86013388");
-  EXPECT_EQ(s->GetDocument(Id(9)).status().reason(), "document.not_found");
+  EXPECT_THAT(s->GetDocument(Id(9)), StatusIs(StatusCode::kNotFound, "document.not_found"));
 }
 
 TEST(SqliteMetadataStoreTest, FailedInsertLeavesNothing) {
@@ -104,7 +107,7 @@ TEST(SqliteMetadataStoreTest, FailedInsertLeavesNothing) {
   clash.document_id = Id(2);
   auto r = s->InsertDocument(Doc(Id(2), "C001", "t2"), clash, Key());
   EXPECT_FALSE(r.ok());
-  EXPECT_EQ(s->GetDocument(Id(2)).status().reason(), "document.not_found");
+  EXPECT_THAT(s->GetDocument(Id(2)), StatusIs(StatusCode::kNotFound, "document.not_found"));
   EXPECT_EQ(s->Search(DocumentFilter{})->total, 1);
 }
 
@@ -115,7 +118,7 @@ TEST(SqliteMetadataStoreTest, VersionsMustBeConsecutive) {
   VersionRecord v3 = V1(Id(1));
   v3.version = 3;
   v3.blob_name = "x3";
-  EXPECT_EQ(s->InsertVersion(v3, Key()).reason(), "document.version_conflict");
+  EXPECT_THAT(s->InsertVersion(v3, Key()), StatusIs(StatusCode::kAlreadyExists, "document.version_conflict"));
   VersionRecord v2 = v3;
   v2.version = 2;
   ASSERT_TRUE(s->InsertVersion(v2, Key()).ok());
@@ -174,17 +177,22 @@ TEST(SqliteMetadataStoreTest, DestroyedKekTombstoneBlocksNewWrappedKeys) {
   TempDir dir;
   auto s = std::move(SqliteMetadataStore::Open(dir.Join("m.db"))).value();
   ASSERT_TRUE(s->InsertDocument(Doc(Id(1), "C001", "t"), V1(Id(1)), Key()).ok());
-  EXPECT_EQ(s->MarkKekDestroyed("kek-1", "2026-11-22T00:00:00Z").reason(), "key.still_in_use");
+  EXPECT_THAT(s->MarkKekDestroyed("kek-1", "2026-11-22T00:00:00Z"),
+              StatusIs(StatusCode::kFailedPrecondition, "key.still_in_use"));
   ASSERT_TRUE(s->MarkKekDestroyed("kek-9", "2026-11-22T00:00:00Z").ok());
   ASSERT_TRUE(s->MarkKekDestroyed("kek-9", "2026-11-22T00:00:00Z").ok());  // idempotent
   WrappedKey dead{"kek-9", std::vector<uint8_t>(72, 1)};
-  EXPECT_EQ(s->InsertDocument(Doc(Id(2), "C001", "t2"), [] {
-              VersionRecord v = V1(Id(2));
-              return v;
-            }(), dead).status().reason(),
-            "key.kek_destroyed");
-  EXPECT_EQ(s->GetDocument(Id(2)).status().reason(), "document.not_found");
-  EXPECT_EQ(s->UpdateWrappedKeys({KeyRow{Id(1), 1, dead}}).reason(), "key.kek_destroyed");
+  EXPECT_THAT(s->InsertDocument(
+                  Doc(Id(2), "C001", "t2"),
+                  [] {
+                    VersionRecord v = V1(Id(2));
+                    return v;
+                  }(),
+                  dead),
+              StatusIs(StatusCode::kFailedPrecondition, "key.kek_destroyed"));
+  EXPECT_THAT(s->GetDocument(Id(2)), StatusIs(StatusCode::kNotFound, "document.not_found"));
+  EXPECT_THAT(s->UpdateWrappedKeys({KeyRow{Id(1), 1, dead}}),
+              StatusIs(StatusCode::kFailedPrecondition, "key.kek_destroyed"));
   EXPECT_EQ(s->GetWrappedKey(Id(1), 1)->kek_id, "kek-1");
 }
 

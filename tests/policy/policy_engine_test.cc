@@ -1,4 +1,5 @@
 #include "vault/policy/policy_engine.h"
+#include "tests/support/status_matchers.h"
 
 #include <gtest/gtest.h>
 
@@ -11,6 +12,8 @@
 
 namespace vault {
 namespace {
+
+using testing::StatusIs;
 
 const std::vector<std::string> kRoles = {"admin", "archive_admin", "dept_manager", "staff", "legal", "auditor"};
 const std::vector<std::string> kLevels = {"public", "internal", "confidential"};
@@ -123,10 +126,10 @@ TEST(PolicyEngineTest, SuspendedSubjectsLoseDocumentAccess) {
 }
 
 TEST(PolicyEngineTest, RejectsBrokenPolicies) {
-  EXPECT_EQ(PolicyEngine::FromJson("{").status().reason(), "policy.invalid");
-  EXPECT_EQ(PolicyEngine::FromJson(R"({"classification_levels":["a"],"roles":{"x":{"grants":[{"actions":["a"],"scope":"galaxy"}]}}})")
-                .status().reason(),
-            "policy.invalid");
+  EXPECT_THAT(PolicyEngine::FromJson("{"), StatusIs(StatusCode::kInvalidArgument, "policy.invalid"));
+  EXPECT_THAT(PolicyEngine::FromJson(
+                  R"({"classification_levels":["a"],"roles":{"x":{"grants":[{"actions":["a"],"scope":"galaxy"}]}}})"),
+              StatusIs(StatusCode::kInvalidArgument, "policy.invalid"));
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "vault/retention/retention_policy.h"
+#include "tests/support/status_matchers.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -19,6 +20,8 @@
 namespace vault {
 namespace {
 
+using testing::StatusIs;
+
 using ::testing::HasSubstr;
 
 // ---------------------------------------------------------------------------
@@ -33,15 +36,13 @@ void ExpectAdd(const std::string& from, const std::string& period, const std::st
 void ExpectBadPeriod(const std::string& period) {
   auto got = AddCalendarPeriod("2024-01-15T00:00:00Z", period);
   ASSERT_FALSE(got.ok()) << "accepted \"" << period << "\" giving " << *got;
-  EXPECT_EQ(got.status().code(), StatusCode::kInvalidArgument) << period;
-  EXPECT_EQ(got.status().reason(), "retention.bad_period") << period;
+  EXPECT_THAT(got, StatusIs(StatusCode::kInvalidArgument, "retention.bad_period")) << period;
 }
 
 void ExpectBadDate(const std::string& from) {
   auto got = AddCalendarPeriod(from, "P1Y");
   ASSERT_FALSE(got.ok()) << "accepted \"" << from << "\" giving " << *got;
-  EXPECT_EQ(got.status().code(), StatusCode::kInvalidArgument) << from;
-  EXPECT_EQ(got.status().reason(), "retention.bad_date") << from;
+  EXPECT_THAT(got, StatusIs(StatusCode::kInvalidArgument, "retention.bad_date")) << from;
 }
 
 TEST(AddCalendarPeriodTest, AddsYearsMonthsAndDays) {
@@ -101,7 +102,7 @@ TEST(AddCalendarPeriodTest, FarFutureDoesNotOverflow) {
 TEST(AddCalendarPeriodTest, RefusesResultAfterYear9999) {
   auto got = AddCalendarPeriod("9999-06-01T00:00:00Z", "P1Y");
   ASSERT_FALSE(got.ok());
-  EXPECT_EQ(got.status().reason(), "retention.bad_period");
+  EXPECT_THAT(got, StatusIs(StatusCode::kInvalidArgument, "retention.bad_period"));
   EXPECT_THAT(got.status().message(), HasSubstr("9999"));
   ExpectBadPeriod("P10000Y");
 }
@@ -157,8 +158,7 @@ Poco::JSON::Object& Rule(Poco::JSON::Object& root, const std::string& key) {
 void ExpectRefused(const std::string& json, const std::string& field, const std::string& what) {
   auto p = RetentionPolicy::FromJson(json);
   ASSERT_FALSE(p.ok()) << "accepted: " << json;
-  EXPECT_EQ(p.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(p.status().reason(), "retention.policy_invalid");
+  EXPECT_THAT(p, StatusIs(StatusCode::kInvalidArgument, "retention.policy_invalid"));
   EXPECT_THAT(p.status().message(), HasSubstr("retention.json: " + field + ": "));
   EXPECT_THAT(p.status().message(), HasSubstr(what));
 }
@@ -179,14 +179,14 @@ TEST(RetentionPolicyLoadTest, AcceptsTheTestBase) {
 TEST(RetentionPolicyLoadTest, RefusesInvalidJson) {
   auto p = RetentionPolicy::FromJson("{\"version\": 1,");
   ASSERT_FALSE(p.ok());
-  EXPECT_EQ(p.status().reason(), "retention.policy_invalid");
+  EXPECT_THAT(p, StatusIs(StatusCode::kInvalidArgument, "retention.policy_invalid"));
   EXPECT_THAT(p.status().message(), HasSubstr("not valid JSON"));
 }
 
 TEST(RetentionPolicyLoadTest, RefusesTopLevelArray) {
   auto p = RetentionPolicy::FromJson("[]");
   ASSERT_FALSE(p.ok());
-  EXPECT_EQ(p.status().reason(), "retention.policy_invalid");
+  EXPECT_THAT(p, StatusIs(StatusCode::kInvalidArgument, "retention.policy_invalid"));
   EXPECT_THAT(p.status().message(), HasSubstr("top level must be a JSON object"));
 }
 

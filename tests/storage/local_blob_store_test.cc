@@ -5,10 +5,13 @@
 #include <boost/filesystem.hpp>
 
 #include "tests/support/fault_blob_store.h"
+#include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 
 namespace vault {
 namespace {
+
+using testing::StatusIs;
 
 using testing::TempDir;
 
@@ -31,7 +34,7 @@ TEST(LocalBlobStoreTest, BlobVisibleOnlyAfterCommit) {
   ASSERT_TRUE(w.ok());
   std::string data = "ciphertext";
   ASSERT_TRUE((*w)->Append(reinterpret_cast<const uint8_t*>(data.data()), data.size()).ok());
-  EXPECT_EQ(store->Open("abcdef-1").status().reason(), "blob.not_found");
+  EXPECT_THAT(store->Open("abcdef-1"), StatusIs(StatusCode::kNotFound, "blob.not_found"));
   EXPECT_EQ(store->ListTemporaries()->size(), 1u);
   ASSERT_TRUE((*w)->Commit().ok());
   EXPECT_EQ(store->ListTemporaries()->size(), 0u);
@@ -58,10 +61,10 @@ TEST(LocalBlobStoreTest, RefusesDuplicateAndBadNames) {
   TempDir dir;
   auto store = OpenStore(dir);
   ASSERT_TRUE(WriteBlob(*store, "dup1", "a").ok());
-  EXPECT_EQ(WriteBlob(*store, "dup1", "b").reason(), "storage.blob_exists");
+  EXPECT_THAT(WriteBlob(*store, "dup1", "b"), StatusIs(StatusCode::kAlreadyExists, "storage.blob_exists"));
   EXPECT_EQ(testing::ReadFile(store->PathOf("dup1")), "a");
-  EXPECT_EQ(store->NewWriter("../etc").status().reason(), "storage.bad_name");
-  EXPECT_EQ(store->NewWriter("UPPER").status().reason(), "storage.bad_name");
+  EXPECT_THAT(store->NewWriter("../etc"), StatusIs(StatusCode::kInvalidArgument, "storage.bad_name"));
+  EXPECT_THAT(store->NewWriter("UPPER"), StatusIs(StatusCode::kInvalidArgument, "storage.bad_name"));
   EXPECT_TRUE(store->ListTemporaries()->empty());
 }
 
@@ -73,7 +76,7 @@ TEST(LocalBlobStoreTest, ListAndRemove) {
   EXPECT_EQ(store->List()->size(), 2u);
   ASSERT_TRUE(store->Remove("aaaa1").ok());
   EXPECT_EQ(store->List()->size(), 1u);
-  EXPECT_EQ(store->Remove("aaaa1").reason(), "blob.not_found");
+  EXPECT_THAT(store->Remove("aaaa1"), StatusIs(StatusCode::kNotFound, "blob.not_found"));
 }
 
 TEST(LocalBlobStoreTest, ReadPastEndIsAnError) {
@@ -82,7 +85,7 @@ TEST(LocalBlobStoreTest, ReadPastEndIsAnError) {
   ASSERT_TRUE(WriteBlob(*store, "short1", "12345").ok());
   auto r = store->Open("short1");
   uint8_t buf[10];
-  EXPECT_EQ((*r)->ReadAt(2, buf, 10).reason(), "storage.short_read");
+  EXPECT_THAT((*r)->ReadAt(2, buf, 10), StatusIs(StatusCode::kDataLoss, "storage.short_read"));
   EXPECT_TRUE((*r)->ReadAt(0, buf, 5).ok());
 }
 
@@ -92,8 +95,7 @@ TEST(FaultInjectingBlobStoreTest, NoSpaceMidWriteLeavesNothing) {
   testing::FaultInjectingBlobStore faulty(store.get());
   faulty.FailWritesAfter(100);
   Status s = WriteBlob(faulty, "nospace", std::string(1000, 'z'));
-  EXPECT_EQ(s.reason(), "storage.no_space");
-  EXPECT_EQ(s.code(), StatusCode::kResourceExhausted);
+  EXPECT_THAT(s, StatusIs(StatusCode::kResourceExhausted, "storage.no_space"));
   EXPECT_TRUE(store->List()->empty());
   EXPECT_TRUE(store->ListTemporaries()->empty());
 }
@@ -103,7 +105,7 @@ TEST(FaultInjectingBlobStoreTest, FailedSyncLeavesNothing) {
   auto store = OpenStore(dir);
   testing::FaultInjectingBlobStore faulty(store.get());
   faulty.FailSync(true);
-  EXPECT_EQ(WriteBlob(faulty, "nosync", "data").reason(), "storage.io_error");
+  EXPECT_THAT(WriteBlob(faulty, "nosync", "data"), StatusIs(StatusCode::kUnavailable, "storage.io_error"));
   EXPECT_TRUE(store->List()->empty());
   EXPECT_TRUE(store->ListTemporaries()->empty());
 }

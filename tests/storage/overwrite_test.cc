@@ -12,10 +12,13 @@
 #include <boost/filesystem.hpp>
 #include <fstream>
 
+#include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 
 namespace vault {
 namespace {
+
+using testing::StatusIs;
 
 std::string ReadFd(int fd, size_t size) {
   std::string out(size, '\0');
@@ -78,8 +81,9 @@ TEST(OverwriteTest, ARandomLastPassIsVerifiedAndBadPatternsWriteNothing) {
     std::ofstream out(path, std::ios::binary);
     out << content;
   }
-  EXPECT_EQ(OverwriteAndRemove(path, {"random", "stripes"}).status().reason(), "overwrite.bad_pattern");
-  EXPECT_EQ(OverwriteAndRemove(path, {}).status().reason(), "overwrite.bad_pattern");
+  EXPECT_THAT(OverwriteAndRemove(path, {"random", "stripes"}),
+              StatusIs(StatusCode::kInvalidArgument, "overwrite.bad_pattern"));
+  EXPECT_THAT(OverwriteAndRemove(path, {}), StatusIs(StatusCode::kInvalidArgument, "overwrite.bad_pattern"));
   EXPECT_EQ(testing::ReadFile(path), content) << "a refused pattern writes nothing";
   int kept = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   auto report = OverwriteAndRemove(path, {"0xa5", "random"});
@@ -89,7 +93,7 @@ TEST(OverwriteTest, ARandomLastPassIsVerifiedAndBadPatternsWriteNothing) {
   EXPECT_NE(after, content);
   EXPECT_NE(after, std::string(content.size(), '\xa5'));
   ::close(kept);
-  EXPECT_EQ(OverwriteAndRemove(dir.Join("missing"), {"zeros"}).status().reason(), "overwrite.io");
+  EXPECT_THAT(OverwriteAndRemove(dir.Join("missing"), {"zeros"}), StatusIs(StatusCode::kInternal, "overwrite.io"));
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 
 #include <map>
 
-#include "vault/audit/canonical_json.h"
+#include "vault/base/canonical_json.h"
 #include "vault/audit/signed_note.h"
 #include "vault/base/hex.h"
 #include "vault/base/printable.h"

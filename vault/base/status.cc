@@ -1,5 +1,7 @@
 #include "vault/base/status.h"
 
+#include <ostream>
+
 namespace vault {
 
 const char* StatusCodeName(StatusCode code) {
@@ -23,5 +25,9 @@ std::string Status::ToString() const {
   if (ok()) return "OK";
   return std::string(StatusCodeName(code_)) + " [" + reason_ + "]: " + message_;
 }
+
+std::ostream& operator<<(std::ostream& os, StatusCode code) { return os << StatusCodeName(code); }
+
+std::ostream& operator<<(std::ostream& os, const Status& s) { return os << s.ToString(); }
 
 }  // namespace vault

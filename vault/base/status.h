@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cassert>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <utility>
@@ -30,6 +31,8 @@ enum class StatusCode {
 };
 
 const char* StatusCodeName(StatusCode code);
+// Writes StatusCodeName(code), so test failures name the code.
+std::ostream& operator<<(std::ostream& os, StatusCode code);
 
 class [[nodiscard]] Status {
  public:
@@ -51,6 +54,9 @@ class [[nodiscard]] Status {
   std::string reason_;
   std::string message_;
 };
+
+// Writes s.ToString().
+std::ostream& operator<<(std::ostream& os, const Status& s);
 
 inline Status InvalidArgumentError(std::string reason, std::string message) {
   return Status(StatusCode::kInvalidArgument, std::move(reason), std::move(message));

@@ -14,7 +14,7 @@
 #include <fstream>
 #include <set>
 
-#include "vault/audit/canonical_json.h"
+#include "vault/base/canonical_json.h"
 #include "vault/documents/field_dictionary.h"
 #include "vault/base/hex.h"
 #include "vault/crypto/sha256.h"
@@ -37,37 +37,6 @@ std::string NewId(const char* prefix) {
   std::string id = prefix;
   for (uint8_t r : rnd) id += kAlphabet[r & 31];
   return id;
-}
-
-void Canonical(const Poco::Dynamic::Var& v, std::string* out) {
-  if (v.isEmpty()) {
-    *out += "null";
-  } else if (v.type() == typeid(Poco::JSON::Object::Ptr)) {
-    auto o = v.extract<Poco::JSON::Object::Ptr>();
-    std::vector<std::string> keys;
-    for (const auto& kv : *o) keys.push_back(kv.first);
-    std::sort(keys.begin(), keys.end());
-    *out += '{';
-    for (size_t i = 0; i < keys.size(); ++i) {
-      *out += (i ? "," : "") + JsonEscape(keys[i]) + ":";  // JsonEscape adds the quotes
-      Canonical(o->get(keys[i]), out);
-    }
-    *out += '}';
-  } else if (v.type() == typeid(Poco::JSON::Array::Ptr)) {
-    auto a = v.extract<Poco::JSON::Array::Ptr>();
-    *out += '[';
-    for (size_t i = 0; i < a->size(); ++i) {
-      if (i) *out += ',';
-      Canonical(a->get(static_cast<unsigned>(i)), out);
-    }
-    *out += ']';
-  } else if (v.isBoolean()) {
-    *out += v.convert<bool>() ? "true" : "false";
-  } else if (v.isInteger()) {
-    *out += std::to_string(v.convert<Poco::Int64>());
-  } else {
-    *out += JsonEscape(v.convert<std::string>());
-  }
 }
 
 StatusOr<std::string> FileSha256(const std::string& path) {
@@ -108,13 +77,6 @@ const char kStatement[] =
     "销毁前已导出的副本不在本系统控制范围内。";
 
 }  // namespace
-
-std::string CanonicalJsonOf(const std::string& json) {
-  Poco::JSON::Parser parser;
-  std::string out;
-  Canonical(parser.parse(json), &out);
-  return out;
-}
 
 std::vector<std::string> DestructionService::ReasonsFrom(const DocumentRecord& doc, const RecordFacts& f,
                                                          const std::string& reason, bool legal_approved,

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "vault/audit/audit_log.h"
+#include "vault/base/canonical_json.h"  // CanonicalJsonOf: the form certificates are signed in
 #include "vault/base/clock.h"
 #include "vault/destruction/destruction_store.h"
 #include "vault/identity/identity_store.h"
@@ -111,10 +112,6 @@ class DestructionService {
   // certificate numbers are allocated one after the other.
   std::mutex run_mu_;
 };
-
-// The canonical form of a JSON value (objects with sorted keys, no
-// whitespace, integers and strings only besides booleans), as signed.
-std::string CanonicalJsonOf(const std::string& json);
 
 }  // namespace vault
 

@@ -6,7 +6,7 @@
 
 #include <cctype>
 
-#include "vault/audit/canonical_json.h"
+#include "vault/base/canonical_json.h"
 #include "vault/metadata/sqlite_util.h"
 
 using namespace Poco::Data::Keywords;
