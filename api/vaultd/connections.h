@@ -34,10 +34,7 @@ class Connections {
   uint64_t Add(const Poco::Net::StreamSocket& socket, const std::string& client, int per_client_limit) {
     std::lock_guard<std::mutex> lock(mu_);
     int& held = per_client_[client];
-    if (per_client_limit > 0 && held >= per_client_limit) {
-      if (held == 0) per_client_.erase(client);
-      return 0;
-    }
+    if (per_client_limit > 0 && held >= per_client_limit) return 0;
     ++held;
     entries_.emplace(++next_, Entry{socket, client, false, Clock::time_point::max()});  // the copy keeps the fd open
     return next_;

@@ -139,10 +139,6 @@ void Exchange::Serve() {
     resp_.setKeepAlive(false);
     return Error(vault::UnavailableError("server.stopping", "the server is shutting down"));
   }
-  if (req_.getChunkedTransferEncoding() && req_.has("Content-Length")) {
-    return Reject(vault::InvalidArgumentError("request.ambiguous_length",
-                                              "send either Content-Length or chunked encoding, not both"));
-  }
   try {
     query_ = Poco::URI(req_.getURI()).getQueryParameters();
   } catch (const Poco::Exception&) {
