@@ -1,5 +1,7 @@
 #include "api/vaultctl/args.h"
 
+#include <cstdio>
+
 namespace vaultctl {
 
 std::string Args::Get(const std::string& opt, const std::string& fallback) const {
@@ -46,6 +48,23 @@ vault::StatusOr<Args> ParseArgs(const std::vector<std::string>& argv, const ArgS
     }
   }
   return args;
+}
+
+int ParseCommand(const std::vector<std::string>& argv, const ArgSpec& spec, const char* help,
+                 Args& out) {
+  auto parsed = ParseArgs(argv, spec);
+  if (!parsed.ok()) return Usage(parsed.status().message(), help);
+  if (parsed->Has("--help")) {
+    std::fputs(help, stdout);
+    return 0;
+  }
+  out = std::move(parsed).value();
+  return -1;
+}
+
+int Usage(const std::string& what, const char* help) {
+  std::fprintf(stderr, "vaultctl: %s\n\n%s", what.c_str(), help);
+  return 1;
 }
 
 }  // namespace vaultctl

@@ -29,4 +29,13 @@ struct ArgSpec {
 // and "-h" means "--help".
 vault::StatusOr<Args> ParseArgs(const std::vector<std::string>& argv, const ArgSpec& spec);
 
+// A command's first step: parses argv into `out`, printing the usage error
+// (exit code 1) or, for --help, the help text (exit code 0). Returns -1 when
+// the command goes on.
+int ParseCommand(const std::vector<std::string>& argv, const ArgSpec& spec, const char* help,
+                 Args& out);
+
+// Prints "vaultctl: WHAT" and the help text to stderr; returns exit code 1.
+int Usage(const std::string& what, const char* help);
+
 }  // namespace vaultctl

@@ -1,19 +1,18 @@
 // vaultctl audit: verify the chain and checkpoints, write a signed
 // checkpoint, list events, print the signing public key.
-#include <sys/stat.h>
-
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <sys/stat.h>
 
 #include <cstdio>
-#include <fstream>
 
 #include "api/vaultctl/args.h"
 #include "api/vaultctl/commands.h"
+#include "api/vaultctl/file_streams.h"
 #include "api/vaultctl/json_output.h"
 #include "vault/audit/signed_note.h"
-#include "vault/base/printable.h"
 #include "vault/base/parse.h"
+#include "vault/base/printable.h"
 
 namespace vaultctl {
 namespace {
@@ -28,30 +27,13 @@ const char kAuditHelp[] =
     "       vaultctl audit list [--actor A] [--object O] [--action X] [--after SEQ] [--limit N] [--json]\n"
     "       vaultctl audit pubkey                  the current signing public key as PEM\n";
 
-bool WriteOut(const std::string& path, const std::string& data) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(data.data(), static_cast<std::streamsize>(data.size()));
-  return static_cast<bool>(out);
-}
-
 }  // namespace
 
 int CmdAudit(const GlobalOptions& g, const std::vector<std::string>& argv) {
-  auto parsed = ParseArgs(argv, {{"--out", "--actor", "--object", "--action", "--after", "--limit"},
-                                 {"--json"}});
-  if (!parsed.ok()) {
-    std::fprintf(stderr, "vaultctl: %s\n\n%s", parsed.status().message().c_str(), kAuditHelp);
-    return kExitUsage;
-  }
-  const Args& a = *parsed;
-  if (a.Has("--help")) {
-    std::fputs(kAuditHelp, stdout);
-    return kExitOk;
-  }
-  if (a.positional.size() != 1) {
-    std::fprintf(stderr, "vaultctl: audit needs one subcommand\n\n%s", kAuditHelp);
-    return kExitUsage;
-  }
+  const ArgSpec spec{{"--out", "--actor", "--object", "--action", "--after", "--limit"}, {"--json"}};
+  Args a;
+  if (int rc = ParseCommand(argv, spec, kAuditHelp, a); rc >= 0) return rc;
+  if (a.positional.size() != 1) return Usage("audit needs one subcommand", kAuditHelp);
   auto lv = vault::LocalVault::Open(g.config);
   if (!lv.ok()) return Fail(lv.status());
   vault::AuditLog& log = (*lv)->audit();
@@ -96,10 +78,11 @@ int CmdAudit(const GlobalOptions& g, const std::vector<std::string>& argv) {
       auto parsed_note = vault::ParseNote(cp->note);
       if (!parsed_note.ok()) return Fail(parsed_note.status());
       std::string sig(parsed_note->signature.begin(), parsed_note->signature.end());
-      if (!WriteOut(dir + "/checkpoint.note", cp->note) ||
-          !WriteOut(dir + "/checkpoint.body", parsed_note->body) ||
-          !WriteOut(dir + "/checkpoint.sig", sig) ||
-          !WriteOut(dir + "/audit-signing.pem", vault::Ed25519PublicKeyPem((*signer)->public_key()))) {
+      if (!WritePublicFile(dir + "/checkpoint.note", cp->note) ||
+          !WritePublicFile(dir + "/checkpoint.body", parsed_note->body) ||
+          !WritePublicFile(dir + "/checkpoint.sig", sig) ||
+          !WritePublicFile(dir + "/audit-signing.pem",
+                           vault::Ed25519PublicKeyPem((*signer)->public_key()))) {
         return Fail(vault::UnavailableError("cli.io_error", "cannot write checkpoint files to " + dir));
       }
       std::fprintf(stderr, "wrote checkpoint.note, checkpoint.body, checkpoint.sig, audit-signing.pem to %s\n",
@@ -122,10 +105,8 @@ int CmdAudit(const GlobalOptions& g, const std::vector<std::string>& argv) {
     f.object = a.Get("--object");
     f.action = a.Get("--action");
     if (!vault::ParseCount(a.Get("--after", "0"), &f.after_seq) ||
-        !vault::ParseCount(a.Get("--limit", "100"), &f.limit)) {
-      std::fprintf(stderr, "vaultctl: --after and --limit must be non-negative numbers\n\n%s", kAuditHelp);
-      return kExitUsage;
-    }
+        !vault::ParseCount(a.Get("--limit", "100"), &f.limit))
+      return Usage("--after and --limit must be non-negative numbers", kAuditHelp);
     auto events = log.List(f);
     if (!events.ok()) return Fail(events.status());
     if (a.Has("--json")) {
@@ -148,8 +129,7 @@ int CmdAudit(const GlobalOptions& g, const std::vector<std::string>& argv) {
     }
     return kExitOk;
   }
-  std::fprintf(stderr, "vaultctl: unknown audit subcommand '%s'\n\n%s", sub.c_str(), kAuditHelp);
-  return kExitUsage;
+  return Usage("unknown audit subcommand '" + sub + "'", kAuditHelp);
 }
 
 }  // namespace vaultctl

@@ -225,11 +225,6 @@ int Transition(const Invocation& in, const std::string& object,
   return kExitOk;
 }
 
-int Usage(const std::string& what, const char* help) {
-  std::fprintf(stderr, "vaultctl: %s\n\n%s", what.c_str(), help);
-  return kExitUsage;
-}
-
 // "12,3": page counts; false on anything that is not a comma-separated list
 // of numbers.
 bool ParsePageList(const std::string& text, std::vector<int64_t>* out) {

@@ -1,10 +1,10 @@
 // vaultctl cert: destruction certificates for auditors (docs/certificates.md).
 #include <cstdio>
-#include <fstream>
 #include <string>
 
 #include "api/vaultctl/args.h"
 #include "api/vaultctl/commands.h"
+#include "api/vaultctl/file_streams.h"
 #include "vault/base/hex.h"
 #include "vault/destruction/certificate_check.h"
 #include "vault/keys/minisign.h"
@@ -20,21 +20,12 @@ const char kCertHelp[] =
     "       vaultctl cert get ID --out DIR    write ID.json, ID.json.sig, ID.json.minisig, signing.pem and\n"
     "                                        vault.pub for openssl and minisign (docs/certificates.md)\n";
 
-bool Write(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  return static_cast<bool>(out);
-}
-
 }  // namespace
 
 int CmdCert(const GlobalOptions& g, const std::vector<std::string>& argv) {
-  auto parsed = ParseArgs(argv, {{"--out"}, {"--chain"}});
-  if (!parsed.ok() || parsed->positional.empty()) {
-    std::fputs(kCertHelp, parsed.ok() && parsed->Has("--help") ? stdout : stderr);
-    return parsed.ok() && parsed->Has("--help") ? kExitOk : kExitUsage;
-  }
-  const Args& a = *parsed;
+  Args a;
+  if (int rc = ParseCommand(argv, {{"--out"}, {"--chain"}}, kCertHelp, a); rc >= 0) return rc;
+  if (a.positional.empty()) return Usage("cert needs a subcommand", kCertHelp);
   const std::string sub = a.positional[0];
   auto lv = vault::LocalVault::Open(g.config);
   if (!lv.ok()) return Fail(lv.status());
@@ -69,10 +60,12 @@ int CmdCert(const GlobalOptions& g, const std::vector<std::string>& argv) {
     if (!signer.ok()) return Fail(signer.status());
     auto sig = vault::HexDecode(c->signature);
     const std::string dir = a.Get("--out"), base = dir + "/" + c->id;
-    if (!sig || !Write(base + ".json", c->json) || !Write(base + ".json.sig", std::string(sig->begin(), sig->end())) ||
-        !Write(base + ".json.minisig", c->minisig) ||
-        !Write(dir + "/signing.pem", vault::Ed25519PublicKeyPem((*signer)->public_key())) ||
-        !Write(dir + "/vault.pub", vault::MinisignPublicKey((*signer)->public_key()))) {
+    if (!sig || !WritePublicFile(base + ".json", c->json) ||
+        !WritePublicFile(base + ".json.sig", std::string(sig->begin(), sig->end())) ||
+        !WritePublicFile(base + ".json.minisig", c->minisig) ||
+        !WritePublicFile(dir + "/signing.pem",
+                         vault::Ed25519PublicKeyPem((*signer)->public_key())) ||
+        !WritePublicFile(dir + "/vault.pub", vault::MinisignPublicKey((*signer)->public_key()))) {
       std::fprintf(stderr, "vaultctl: error [io.write_failed]: cannot write to %s\n", dir.c_str());
       return kExitOther;
     }

@@ -18,28 +18,7 @@ namespace {
 using vault::Status;
 using vault::StatusCode;
 
-
-// Parses argv for a command, printing help or usage errors. Returns -1 to go on.
-int Parse(const std::vector<std::string>& argv, const ArgSpec& spec, const char* help, Args& out) {
-  auto parsed = ParseArgs(argv, spec);
-  if (!parsed.ok()) {
-    std::fprintf(stderr, "vaultctl: %s\n\n%s", parsed.status().message().c_str(), help);
-    return kExitUsage;
-  }
-  if (parsed->Has("--help")) {
-    std::fputs(help, stdout);
-    return kExitOk;
-  }
-  out = std::move(parsed).value();
-  return -1;
-}
-
 using vault::ParseCount;
-
-int Usage(const std::string& what, const char* help) {
-  std::fprintf(stderr, "vaultctl: %s\n\n%s", what.c_str(), help);
-  return kExitUsage;
-}
 
 vault::StatusOr<std::unique_ptr<vault::LocalVault>> OpenVault(const GlobalOptions& g) {
   return vault::LocalVault::Open(g.config);
@@ -186,7 +165,7 @@ int Fail(const Status& s) {
 
 int CmdInit(const GlobalOptions& g, const std::vector<std::string>& argv) {
   Args a;
-  if (int rc = Parse(argv, {}, kInitHelp, a); rc >= 0) return rc;
+  if (int rc = ParseCommand(argv, {}, kInitHelp, a); rc >= 0) return rc;
   if (!a.positional.empty()) return Usage("init takes no arguments", kInitHelp);
   auto report = vault::LocalVault::Init(g.config);
   if (!report.ok()) return Fail(report.status());
@@ -207,7 +186,7 @@ int CmdPut(const GlobalOptions& g, const std::vector<std::string>& argv) {
                 "--tag", "--field"},
                {"--json"}};
   Args a;
-  if (int rc = Parse(argv, spec, kPutHelp, a); rc >= 0) return rc;
+  if (int rc = ParseCommand(argv, spec, kPutHelp, a); rc >= 0) return rc;
   if (a.positional.size() != 1) return Usage("put needs exactly one FILE", kPutHelp);
   vault::IngestRequest req;
   req.meta.customer_number = a.Get("--customer");
@@ -261,7 +240,8 @@ int CmdPut(const GlobalOptions& g, const std::vector<std::string>& argv) {
 
 int CmdAddVersion(const GlobalOptions& g, const std::vector<std::string>& argv) {
   Args a;
-  if (int rc = Parse(argv, {{"--reason"}, {"--json"}}, kAddVersionHelp, a); rc >= 0) return rc;
+  if (int rc = ParseCommand(argv, {{"--reason"}, {"--json"}}, kAddVersionHelp, a); rc >= 0)
+    return rc;
   if (a.positional.size() != 2) return Usage("add-version needs ID and FILE", kAddVersionHelp);
   if (a.Get("--reason").empty()) return Usage("add-version needs --reason", kAddVersionHelp);
   auto lv = OpenVault(g);
@@ -284,7 +264,8 @@ int CmdAddVersion(const GlobalOptions& g, const std::vector<std::string>& argv) 
 
 int CmdGet(const GlobalOptions& g, const std::vector<std::string>& argv) {
   Args a;
-  if (int rc = Parse(argv, {{"--version", "--output"}, {"--follow-symlinks"}}, kGetHelp, a); rc >= 0) {
+  if (int rc = ParseCommand(argv, {{"--version", "--output"}, {"--follow-symlinks"}}, kGetHelp, a);
+      rc >= 0) {
     return rc;
   }
   if (a.positional.size() != 1) return Usage("get needs exactly one ID", kGetHelp);
@@ -320,7 +301,7 @@ int CmdLs(const GlobalOptions& g, const std::vector<std::string>& argv) {
                 "--to", "--title", "--limit", "--offset"},
                {"--json"}};
   Args a;
-  if (int rc = Parse(argv, spec, kLsHelp, a); rc >= 0) return rc;
+  if (int rc = ParseCommand(argv, spec, kLsHelp, a); rc >= 0) return rc;
   if (!a.positional.empty()) return Usage("ls takes no positional arguments", kLsHelp);
   vault::DocumentFilter f;
   f.customer_number = a.Get("--customer");
@@ -357,7 +338,7 @@ int CmdLs(const GlobalOptions& g, const std::vector<std::string>& argv) {
 
 int CmdShow(const GlobalOptions& g, const std::vector<std::string>& argv) {
   Args a;
-  if (int rc = Parse(argv, {{}, {"--json"}}, kShowHelp, a); rc >= 0) return rc;
+  if (int rc = ParseCommand(argv, {{}, {"--json"}}, kShowHelp, a); rc >= 0) return rc;
   if (a.positional.size() != 1) return Usage("show needs exactly one ID", kShowHelp);
   auto lv = OpenVault(g);
   if (!lv.ok()) return Fail(lv.status());
@@ -384,7 +365,7 @@ int CmdShow(const GlobalOptions& g, const std::vector<std::string>& argv) {
 
 int CmdVerify(const GlobalOptions& g, const std::vector<std::string>& argv) {
   Args a;
-  if (int rc = Parse(argv, {{}, {"--json"}}, kVerifyHelp, a); rc >= 0) return rc;
+  if (int rc = ParseCommand(argv, {{}, {"--json"}}, kVerifyHelp, a); rc >= 0) return rc;
   if (a.positional.size() > 1) return Usage("verify takes at most one ID", kVerifyHelp);
   auto lv = OpenVault(g);
   if (!lv.ok()) return Fail(lv.status());
@@ -413,7 +394,7 @@ int CmdVerify(const GlobalOptions& g, const std::vector<std::string>& argv) {
 
 int CmdCleanup(const GlobalOptions& g, const std::vector<std::string>& argv) {
   Args a;
-  if (int rc = Parse(argv, {}, kCleanupHelp, a); rc >= 0) return rc;
+  if (int rc = ParseCommand(argv, {}, kCleanupHelp, a); rc >= 0) return rc;
   if (!a.positional.empty()) return Usage("cleanup takes no arguments", kCleanupHelp);
   auto lv = OpenVault(g);
   if (!lv.ok()) return Fail(lv.status());
@@ -425,7 +406,7 @@ int CmdCleanup(const GlobalOptions& g, const std::vector<std::string>& argv) {
 
 int CmdKeys(const GlobalOptions& g, const std::vector<std::string>& argv) {
   Args a;
-  if (int rc = Parse(argv, {{}, {"--json"}}, kKeysHelp, a); rc >= 0) return rc;
+  if (int rc = ParseCommand(argv, {{}, {"--json"}}, kKeysHelp, a); rc >= 0) return rc;
   if (a.positional.empty()) return Usage("keys needs a subcommand", kKeysHelp);
   const std::string& sub = a.positional[0];
   auto lv = OpenVault(g);

@@ -22,21 +22,12 @@ const char kDeptHelp[] =
 }  // namespace
 
 int CmdDept(const GlobalOptions& g, const std::vector<std::string>& argv) {
-  auto parsed = ParseArgs(argv, {{"--display-name"}, {"--json"}});
-  if (!parsed.ok()) {
-    std::fprintf(stderr, "vaultctl: %s\n\n%s", parsed.status().message().c_str(), kDeptHelp);
-    return kExitUsage;
-  }
-  const Args& a = *parsed;
-  if (a.Has("--help")) {
-    std::fputs(kDeptHelp, stdout);
-    return kExitOk;
-  }
+  Args a;
+  if (int rc = ParseCommand(argv, {{"--display-name"}, {"--json"}}, kDeptHelp, a); rc >= 0)
+    return rc;
   const std::string sub = a.positional.empty() ? "" : a.positional[0];
-  if (!((sub == "add" && a.positional.size() == 2) || (sub == "list" && a.positional.size() == 1))) {
-    std::fprintf(stderr, "vaultctl: dept add NAME | dept list\n\n%s", kDeptHelp);
-    return kExitUsage;
-  }
+  if (!((sub == "add" && a.positional.size() == 2) || (sub == "list" && a.positional.size() == 1)))
+    return Usage("dept add NAME | dept list", kDeptHelp);
   auto lv = vault::LocalVault::Open(g.config);
   if (!lv.ok()) return Fail(lv.status());
   vault::IdentityStore& ids = (*lv)->identity();

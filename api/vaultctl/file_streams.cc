@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 
 #include "vault/base/hex.h"
 #include "vault/crypto/secret_key.h"
@@ -228,6 +229,12 @@ vault::Status OutputFile::Commit() {
   if (::rename(tmp_.c_str(), path_.c_str()) != 0) return IoError("renaming output to " + path_);
   committed_ = true;
   return SyncDirectory(DirectoryOf(path_));
+}
+
+bool WritePublicFile(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  return static_cast<bool>(out);
 }
 
 }  // namespace vaultctl

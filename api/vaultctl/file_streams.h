@@ -88,4 +88,9 @@ auto WriteVerified(OutputFile& out, Produce produce) -> decltype(produce(out)) {
   return produce(out);
 }
 
+// Writes `bytes` to `path` (created or truncated), for files that are public
+// by design (signatures, public keys, certificates): no temporary, no
+// fsync. False when the file could not be written whole.
+bool WritePublicFile(const std::string& path, const std::string& bytes);
+
 }  // namespace vaultctl

@@ -60,30 +60,18 @@ std::string ReadPasswordLine() {
 }  // namespace
 
 int CmdUser(const GlobalOptions& g, const std::vector<std::string>& argv) {
-  auto parsed = ParseArgs(argv, {{"--role", "--department", "--display-name", "--clearance"},
-                                 {"--password-stdin", "--json"}});
-  if (!parsed.ok()) {
-    std::fprintf(stderr, "vaultctl: %s\n\n%s", parsed.status().message().c_str(), kUserHelp);
-    return kExitUsage;
-  }
-  const Args& a = *parsed;
-  if (a.Has("--help")) {
-    std::fputs(kUserHelp, stdout);
-    return kExitOk;
-  }
-  if (a.positional.empty()) {
-    std::fprintf(stderr, "vaultctl: user needs a subcommand\n\n%s", kUserHelp);
-    return kExitUsage;
-  }
+  const ArgSpec spec{{"--role", "--department", "--display-name", "--clearance"},
+                     {"--password-stdin", "--json"}};
+  Args a;
+  if (int rc = ParseCommand(argv, spec, kUserHelp, a); rc >= 0) return rc;
+  if (a.positional.empty()) return Usage("user needs a subcommand", kUserHelp);
   const std::string& sub = a.positional[0];
   const bool needs_name =
       sub == "add" || sub == "passwd" || sub == "disable" || sub == "enable" || sub == "set";
   const bool needs_customer = sub == "assign" || sub == "unassign";
   if ((needs_name && a.positional.size() != 2) || (sub == "list" && a.positional.size() != 1) ||
-      (needs_customer && a.positional.size() != 3)) {
-    std::fprintf(stderr, "vaultctl: wrong number of arguments\n\n%s", kUserHelp);
-    return kExitUsage;
-  }
+      (needs_customer && a.positional.size() != 3))
+    return Usage("wrong number of arguments", kUserHelp);
   if ((sub == "add" || sub == "passwd") && !a.Has("--password-stdin")) {
     std::fprintf(stderr, "vaultctl: %s needs --password-stdin\n\n%s", sub.c_str(), kUserHelp);
     return kExitUsage;
@@ -166,8 +154,7 @@ int CmdUser(const GlobalOptions& g, const std::vector<std::string>& argv) {
     }
     return kExitOk;
   }
-  std::fprintf(stderr, "vaultctl: unknown user subcommand '%s'\n\n%s", sub.c_str(), kUserHelp);
-  return kExitUsage;
+  return Usage("unknown user subcommand '" + sub + "'", kUserHelp);
 }
 
 }  // namespace vaultctl

@@ -117,6 +117,22 @@ class Exchange {
   void Error(const vault::Status& s);
   // Audits `action` as done; answers 503 and returns false if that failed.
   bool AuditOrFail(const std::string& action, const std::string& object, const std::string& detail = "");
+  // Answers a read of a list: a failed read is audited and answered with
+  // its error; a good one is audited (503 if that fails), then answered
+  // 200 {"items": [to_json(each)...]}.
+  template <typename T, typename ToJson>
+  void SendAuditedItems(const std::string& action, const std::string& object,
+                        const vault::StatusOr<std::vector<T>>& list, ToJson to_json,
+                        const std::string& detail = "") {
+    if (!list.ok()) {
+      Audit(action, object, list.status());
+      return Error(list.status());
+    }
+    if (!AuditOrFail(action, object, detail)) return;
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
+    for (const T& each : *list) items->add(to_json(each));
+    SendItems(items);
+  }
 
   // --- the shared steps ----------------------------------------------------
   // Appends an audit event for this request (actor, role, client, request

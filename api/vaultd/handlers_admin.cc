@@ -23,14 +23,7 @@ bool Admin(Exchange& ex, const std::string& object) {
 void HandleListUsers(Exchange& ex, const PathParams&) {
   if (!Admin(ex, "users")) return;
   auto users = ex.ctx().vault->identity().ListUsers();
-  if (!users.ok()) {
-    ex.Audit("user.list", "users", users.status());
-    return ex.Error(users.status());
-  }
-  if (!ex.AuditOrFail("user.list", "users")) return;
-  Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
-  for (const auto& u : *users) items->add(vaultctl::UserJson(u));
-  ex.SendItems(items);
+  ex.SendAuditedItems("user.list", "users", users, vaultctl::UserJson);
 }
 
 void HandleCreateUser(Exchange& ex, const PathParams&) {
@@ -125,14 +118,7 @@ void HandleEnableUser(Exchange& ex, const PathParams& p) { SetDisabled(ex, p[0],
 void HandleListDepartments(Exchange& ex, const PathParams&) {
   if (!Admin(ex, "departments")) return;
   auto depts = ex.ctx().vault->identity().ListDepartments();
-  if (!depts.ok()) {
-    ex.Audit("department.list", "departments", depts.status());
-    return ex.Error(depts.status());
-  }
-  if (!ex.AuditOrFail("department.list", "departments")) return;
-  Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
-  for (const auto& d : *depts) items->add(vaultctl::DepartmentJson(d));
-  ex.SendItems(items);
+  ex.SendAuditedItems("department.list", "departments", depts, vaultctl::DepartmentJson);
 }
 
 // POST /api/v1/departments: {"name", "display_name"}.

@@ -28,14 +28,7 @@ void HandleListAudit(Exchange& ex, const PathParams&) {
     }
   }
   auto events = ex.ctx().vault->audit().List(f);
-  if (!events.ok()) {
-    ex.Audit("audit.read", "audit", events.status());
-    return ex.Error(events.status());
-  }
-  if (!ex.AuditOrFail("audit.read", "audit")) return;
-  Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
-  for (const auto& e : *events) items->add(vaultctl::AuditEventJson(e));
-  ex.SendItems(items);
+  ex.SendAuditedItems("audit.read", "audit", events, vaultctl::AuditEventJson);
 }
 
 void HandleListCheckpoints(Exchange& ex, const PathParams&) {

@@ -108,14 +108,9 @@ void HandleListBorrows(Exchange& ex, const PathParams&) {
     }
   }
   auto loans = ex.ctx().borrows->List(ex.subject(), q);
-  if (!loans.ok()) {
-    ex.Audit("borrow.list", "borrows", loans.status());
-    return ex.Error(loans.status());
-  }
-  if (!ex.AuditOrFail("borrow.list", "borrows", std::to_string(loans->size()) + " loans")) return;
-  Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-  for (const auto& b : *loans) items->add(BorrowJson(b, false));
-  ex.SendItems(items);
+  const std::string count = loans.ok() ? std::to_string(loans->size()) + " loans" : "";
+  ex.SendAuditedItems(
+      "borrow.list", "borrows", loans, [](const auto& b) { return BorrowJson(b, false); }, count);
 }
 
 void HandleGetBorrow(Exchange& ex, const PathParams& p) {

@@ -94,14 +94,7 @@ void HandleGetVersions(Exchange& ex, const PathParams& p) {
   vault::DocumentRecord d;
   if (!ex.LoadDocument(p[0], "document.metadata", &d)) return;
   auto versions = ex.vault().Versions(d.id);
-  if (!versions.ok()) {
-    ex.Audit("document.versions", d.archive_number, versions.status());
-    return ex.Error(versions.status());
-  }
-  if (!ex.AuditOrFail("document.versions", d.archive_number)) return;
-  Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
-  for (const auto& v : *versions) items->add(vaultctl::VersionJson(v));
-  ex.SendItems(items);
+  ex.SendAuditedItems("document.versions", d.archive_number, versions, vaultctl::VersionJson);
 }
 
 namespace {

@@ -81,14 +81,7 @@ void HandleListRoleGrants(Exchange& ex, const PathParams&) {
     }
   }
   auto grants = ex.ctx().vault->role_grants().List(pending_only);
-  if (!grants.ok()) {
-    ex.Audit("role_grant.list", "role-grants", grants.status());
-    return ex.Error(grants.status());
-  }
-  if (!ex.AuditOrFail("role_grant.list", "role-grants")) return;
-  Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
-  for (const auto& g : *grants) items->add(vaultctl::RoleGrantJson(g));
-  ex.SendItems(items);
+  ex.SendAuditedItems("role_grant.list", "role-grants", grants, vaultctl::RoleGrantJson);
 }
 
 }  // namespace vaultd

@@ -34,28 +34,26 @@ Status BadDuration(const std::string& text, const std::string& why) {
 
 const PolicyFileSpec& BorrowingFile() {
   using S = JsonShape;
-  static const PolicyFileSpec spec{
-      "borrowing.json", "borrow.policy_invalid",
-      S::Object({{"version", S::Version1()},
-                 {"description", S::String()},
-                 {"max_documents_per_request", S::WholeNumber()},
-                 {"recall_period", S::String()},
-                 {"max_return_bytes", S::WholeNumber()},
-                 {"rules", S::List(S::Object({{"name", S::String()},
-                                              {"classifications", S::List(S::String())},
-                                              {"doc_types", S::List(S::String())},
-                                              {"departments", S::List(S::String())},
-                                              {"default_period", S::String()},
-                                              {"max_period", S::String()},
-                                              {"renewals", S::WholeNumber()},
-                                              {"renewal_period", S::String()},
-                                              {"renew_not_before", S::String()},
-                                              {"remind_before", S::List(S::String())},
-                                              {"overdue_every", S::String()},
-                                              {"suspend_after", S::String()},
-                                              {"escalate_after", S::String()},
-                                              {"kinds", S::List(S::String())},
-                                              {"approval_chain", S::List(S::String())}}))}})};
+  static const PolicyFileSpec spec =
+      PolicyFile("borrowing.json", "borrow.policy_invalid",
+                 {{"max_documents_per_request", S::WholeNumber()},
+                  {"recall_period", S::String()},
+                  {"max_return_bytes", S::WholeNumber()},
+                  {"rules", S::List(S::Object({{"name", S::String()},
+                                               {"classifications", S::List(S::String())},
+                                               {"doc_types", S::List(S::String())},
+                                               {"departments", S::List(S::String())},
+                                               {"default_period", S::String()},
+                                               {"max_period", S::String()},
+                                               {"renewals", S::WholeNumber()},
+                                               {"renewal_period", S::String()},
+                                               {"renew_not_before", S::String()},
+                                               {"remind_before", S::List(S::String())},
+                                               {"overdue_every", S::String()},
+                                               {"suspend_after", S::String()},
+                                               {"escalate_after", S::String()},
+                                               {"kinds", S::List(S::String())},
+                                               {"approval_chain", S::List(S::String())}}))}});
   return spec;
 }
 

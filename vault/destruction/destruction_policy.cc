@@ -12,9 +12,8 @@ namespace {
 
 const PolicyFileSpec& DestructionFile() {
   using S = JsonShape;
-  static const PolicyFileSpec spec{
-      "destruction.json", "destruction.policy_invalid",
-      S::Object({{"version", S::Version1()}, {"description", S::String()}, {"passes", S::List(S::String())}})};
+  static const PolicyFileSpec spec = PolicyFile("destruction.json", "destruction.policy_invalid",
+                                                {{"passes", S::List(S::String())}});
   return spec;
 }
 

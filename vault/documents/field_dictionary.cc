@@ -52,22 +52,20 @@ const PolicyFileSpec& FieldsFile() {
   auto keyed_list = [] {
     return S::List(S::Either(S::String(), S::Object({{"key", S::String()}, {"name", S::String()}})));
   };
-  static const PolicyFileSpec spec{
+  static const PolicyFileSpec spec = PolicyFile(
       "fields.json", "policy.invalid",
-      S::Object({{"version", S::WholeNumber()},
-                 {"description", S::String()},
-                 {"document_types",
-                  S::List(S::Object({{"key", S::String()}, {"code", S::String()}, {"name", S::String()}}))},
-                 {"classifications", keyed_list()},
-                 {"business_stages", keyed_list()},
-                 {"retention_classes", keyed_list()},
-                 {"limits", S::Object({{"title_max_chars", S::WholeNumber()},
-                                       {"text_max_chars", S::WholeNumber()},
-                                       {"max_tags", S::WholeNumber()}})},
-                 {"fields", S::List(S::Object({{"name", S::String()},
-                                               {"kind", S::String()},
-                                               {"max_chars", S::WholeNumber()},
-                                               {"label", S::String()}}))}})};
+      {{"document_types",
+        S::List(S::Object({{"key", S::String()}, {"code", S::String()}, {"name", S::String()}}))},
+       {"classifications", keyed_list()},
+       {"business_stages", keyed_list()},
+       {"retention_classes", keyed_list()},
+       {"limits", S::Object({{"title_max_chars", S::WholeNumber()},
+                             {"text_max_chars", S::WholeNumber()},
+                             {"max_tags", S::WholeNumber()}})},
+       {"fields", S::List(S::Object({{"name", S::String()},
+                                     {"kind", S::String()},
+                                     {"max_chars", S::WholeNumber()},
+                                     {"label", S::String()}}))}});
   return spec;
 }
 

@@ -16,25 +16,24 @@ const std::set<std::string> kPlaceholders = {"user_name", "user_id",     "depart
 
 const PolicyFileSpec& WatermarkFile() {
   using S = JsonShape;
-  static const PolicyFileSpec spec{
+  static const PolicyFileSpec spec = PolicyFile(
       "watermark.json", "watermark.invalid",
-      S::Object({{"version", S::Version1()},
-                 {"description", S::String()},
-                 {"company", S::String()},
-                 {"lines", S::List(S::String())},
-                 {"footer", S::String()},
-                 {"classification_labels",
-                  S::Object({{"public", S::String()}, {"internal", S::String()}, {"confidential", S::String()}})},
-                 {"layout", S::Object({{"mode", S::String()},
-                                       {"angle_degrees", S::Number()},
-                                       {"opacity", S::Number()},
-                                       {"font_size", S::Number()},
-                                       {"footer_font_size", S::Number()},
-                                       {"tile_spacing", S::Number()}})},
-                 {"font_file", S::String()},
-                 {"limits", S::Object({{"max_pages", S::WholeNumber()},
-                                       {"max_bytes", S::WholeNumber()},
-                                       {"exports_per_user_per_hour", S::WholeNumber()}})}})};
+      {{"company", S::String()},
+       {"lines", S::List(S::String())},
+       {"footer", S::String()},
+       {"classification_labels",
+        S::Object(
+            {{"public", S::String()}, {"internal", S::String()}, {"confidential", S::String()}})},
+       {"layout", S::Object({{"mode", S::String()},
+                             {"angle_degrees", S::Number()},
+                             {"opacity", S::Number()},
+                             {"font_size", S::Number()},
+                             {"footer_font_size", S::Number()},
+                             {"tile_spacing", S::Number()}})},
+       {"font_file", S::String()},
+       {"limits", S::Object({{"max_pages", S::WholeNumber()},
+                             {"max_bytes", S::WholeNumber()},
+                             {"exports_per_user_per_hour", S::WholeNumber()}})}});
   return spec;
 }
 

@@ -12,16 +12,14 @@ namespace {
 
 const PolicyFileSpec& RolesFile() {
   using S = JsonShape;
-  static const PolicyFileSpec spec{
-      "roles.json", "policy.invalid",
-      S::Object({{"version", S::WholeNumber()},
-                 {"description", S::String()},
-                 {"classification_levels", S::List(S::String())},
-                 {"roles", S::Map(S::Object({{"grants", S::List(S::Object({
-                                                                {"actions", S::List(S::String())},
-                                                                {"scope", S::String()},
-                                                                {"max_classification", S::String()},
-                                                            }))}}))}})};
+  static const PolicyFileSpec spec =
+      PolicyFile("roles.json", "policy.invalid",
+                 {{"classification_levels", S::List(S::String())},
+                  {"roles", S::Map(S::Object({{"grants", S::List(S::Object({
+                                                             {"actions", S::List(S::String())},
+                                                             {"scope", S::String()},
+                                                             {"max_classification", S::String()},
+                                                         }))}}))}});
   return spec;
 }
 

@@ -237,4 +237,11 @@ StatusOr<Poco::JSON::Object::Ptr> ReadStrictJson(const std::string& text, const 
   return parsed.extract<Poco::JSON::Object::Ptr>();
 }
 
+PolicyFileSpec PolicyFile(std::string file, std::string reason,
+                          std::vector<std::pair<std::string, JsonShape>> fields) {
+  fields.insert(fields.begin(),
+                {{"version", JsonShape::Version1()}, {"description", JsonShape::String()}});
+  return PolicyFileSpec{std::move(file), std::move(reason), JsonShape::Object(std::move(fields))};
+}
+
 }  // namespace vault

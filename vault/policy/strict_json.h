@@ -57,6 +57,11 @@ struct PolicyFileSpec {
   JsonShape shape;     // the top level's shape (an Object)
 };
 
+// The spec of a policy file: a top-level object with "version" (the whole
+// number 1) and "description" besides `fields`, which every policy file has.
+PolicyFileSpec PolicyFile(std::string file, std::string reason,
+                          std::vector<std::pair<std::string, JsonShape>> fields);
+
 // Parses `text` and checks it against `spec.shape`; on success the top-level
 // object, whose values then have the types the shape names.
 StatusOr<Poco::JSON::Object::Ptr> ReadStrictJson(const std::string& text, const PolicyFileSpec& spec);

@@ -186,18 +186,16 @@ StatusOr<UtcTime> AddPeriod(const UtcTime& t, const RetentionPeriod& p) {
 
 const PolicyFileSpec& RetentionFile() {
   using S = JsonShape;
-  static const PolicyFileSpec spec{
-      "retention.json", "retention.policy_invalid",
-      S::Object({{"version", S::Version1()},
-                 {"description", S::String()},
-                 {"retention_classes", S::Map(S::String())},
-                 {"rules", S::Map(S::Object({{"label", S::String()},
-                                             {"anchor", S::String()},
-                                             {"fallback_anchors", S::List(S::String())},
-                                             {"event", S::String()},
-                                             {"period", S::String()},
-                                             {"after_year_end", S::Boolean()},
-                                             {"basis", S::String()}}))}})};
+  static const PolicyFileSpec spec =
+      PolicyFile("retention.json", "retention.policy_invalid",
+                 {{"retention_classes", S::Map(S::String())},
+                  {"rules", S::Map(S::Object({{"label", S::String()},
+                                              {"anchor", S::String()},
+                                              {"fallback_anchors", S::List(S::String())},
+                                              {"event", S::String()},
+                                              {"period", S::String()},
+                                              {"after_year_end", S::Boolean()},
+                                              {"basis", S::String()}}))}});
   return spec;
 }
 

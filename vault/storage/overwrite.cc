@@ -73,11 +73,14 @@ class PatternSource {
   uint8_t key_[crypto_stream_chacha20_ietf_KEYBYTES] = {};
 };
 
-Status WriteAll(int fd, const uint8_t* buf, size_t len, uint64_t offset) {
+// Moves the whole range with `op` (pwrite or pread), going on after short
+// transfers and EINTR; `what` names the step in the error.
+template <typename Buffer, typename Op>
+Status WholeRange(Op op, const char* what, int fd, Buffer* buf, size_t len, uint64_t offset) {
   while (len > 0) {
-    ssize_t n = ::pwrite(fd, buf, len, static_cast<off_t>(offset));
+    ssize_t n = op(fd, buf, len, static_cast<off_t>(offset));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return Io("write");
+    if (n <= 0) return Io(what);
     buf += n;
     len -= static_cast<size_t>(n);
     offset += static_cast<uint64_t>(n);
@@ -85,16 +88,12 @@ Status WriteAll(int fd, const uint8_t* buf, size_t len, uint64_t offset) {
   return Status::Ok();
 }
 
+Status WriteAll(int fd, const uint8_t* buf, size_t len, uint64_t offset) {
+  return WholeRange(::pwrite, "write", fd, buf, len, offset);
+}
+
 Status ReadAll(int fd, uint8_t* buf, size_t len, uint64_t offset) {
-  while (len > 0) {
-    ssize_t n = ::pread(fd, buf, len, static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return Io("read back");
-    buf += n;
-    len -= static_cast<size_t>(n);
-    offset += static_cast<uint64_t>(n);
-  }
-  return Status::Ok();
+  return WholeRange(::pread, "read back", fd, buf, len, offset);
 }
 
 std::string Dir(const std::string& path) {
