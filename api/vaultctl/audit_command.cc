@@ -110,11 +110,7 @@ int CmdAudit(const GlobalOptions& g, const std::vector<std::string>& argv) {
     auto events = log.List(f);
     if (!events.ok()) return Fail(events.status());
     if (a.Has("--json")) {
-      Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
-      for (const auto& e : *events) items->add(AuditEventJson(e));
-      Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
-      o->set("items", items);
-      std::printf("%s\n", Stringify(o).c_str());
+      PrintItems(ItemsJson(*events, AuditEventJson));
     } else {
       // One event per line, whatever its fields hold: events written before
       // the log escaped its fields may still carry a newline or an escape

@@ -155,13 +155,6 @@ std::string WaitingFor(const vault::Borrow& b) {
                                                               : "";
 }
 
-
-void PrintItems(const Poco::JSON::Array::Ptr& items) {
-  Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
-  o->set("items", items);
-  std::printf("%s\n", Stringify(o).c_str());
-}
-
 // "ID STATE", then what comes next: the approver waited for, or the due time.
 void PrintLoanLine(const vault::Borrow& b) {
   std::string line = b.id + " " + b.state;
@@ -356,9 +349,7 @@ int RunList(const Invocation& in) {
   const std::string detail = loans.ok() ? std::to_string(loans->size()) + " loans" : "";
   if (int rc = in.Finish("borrows", loans.status(), detail); rc != kExitOk) return rc;
   if (in.json()) {
-    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-    for (const auto& b : *loans) items->add(BorrowJson(b, false));
-    PrintItems(items);
+    PrintItems(ItemsJson(*loans, [](const vault::Borrow& b) { return BorrowJson(b, false); }));
     return kExitOk;
   }
   for (const auto& b : *loans) {
@@ -437,17 +428,7 @@ int RunNotifications(const Invocation& in) {
   auto notes = in.service().Notifications(in.who, after, 500);
   if (int rc = in.Finish("notifications", notes.status()); rc != kExitOk) return rc;
   if (in.json()) {
-    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-    for (const auto& n : *notes) {
-      auto o = Obj();
-      o->set("id", static_cast<Poco::Int64>(n.id));
-      o->set("borrow", n.borrow_id);
-      o->set("kind", n.kind);
-      o->set("created_at", n.created_at);
-      o->set("message", n.message);
-      items->add(o);
-    }
-    PrintItems(items);
+    PrintItems(ItemsJson(*notes, NotificationJson));
     return kExitOk;
   }
   for (const auto& n : *notes) {
@@ -461,19 +442,7 @@ int RunIncidents(const Invocation& in) {
   auto incidents = in.service().Incidents(in.who);
   if (int rc = in.Finish("incidents", incidents.status()); rc != kExitOk) return rc;
   if (in.json()) {
-    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-    for (const auto& i : *incidents) {
-      auto o = Obj();
-      o->set("id", static_cast<Poco::Int64>(i.id));
-      o->set("borrow", i.borrow_id);
-      o->set("document", i.document_id);
-      o->set("at", i.at);
-      o->set("kind", i.kind);
-      o->set("detail", i.detail);
-      o->set("evidence", i.evidence_artifact);
-      items->add(o);
-    }
-    PrintItems(items);
+    PrintItems(ItemsJson(*incidents, IncidentJson));
     return kExitOk;
   }
   for (const auto& i : *incidents) {

@@ -40,11 +40,7 @@ int CmdDept(const GlobalOptions& g, const std::vector<std::string>& argv) {
   auto depts = ids.ListDepartments();
   if (!depts.ok()) return Fail(depts.status());
   if (a.Has("--json")) {
-    Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
-    for (const auto& d : *depts) items->add(DepartmentJson(d));
-    Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
-    o->set("items", items);
-    std::printf("%s\n", Stringify(o).c_str());
+    PrintItems(ItemsJson(*depts, DepartmentJson));
   } else {
     for (const auto& d : *depts) {
       std::printf("%-20s %4lld users  %s\n", vault::EscapeControl(d.name).c_str(), static_cast<long long>(d.users),

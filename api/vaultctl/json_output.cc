@@ -2,6 +2,7 @@
 
 #include <Poco/JSON/Array.h>
 
+#include <cstdio>
 #include <sstream>
 
 namespace vaultctl {
@@ -183,6 +184,34 @@ Poco::JSON::Object::Ptr BorrowJson(const vault::Borrow& b, bool with_events) {
     o->set("events", events);
   }
   return o;
+}
+
+Poco::JSON::Object::Ptr NotificationJson(const vault::Notification& n) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("id", static_cast<Poco::Int64>(n.id));
+  o->set("borrow", n.borrow_id);
+  o->set("kind", n.kind);
+  o->set("created_at", n.created_at);
+  o->set("message", n.message);
+  return o;
+}
+
+Poco::JSON::Object::Ptr IncidentJson(const vault::BorrowIncident& i) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("id", static_cast<Poco::Int64>(i.id));
+  o->set("borrow", i.borrow_id);
+  o->set("document", i.document_id);
+  o->set("at", i.at);
+  o->set("kind", i.kind);
+  o->set("detail", i.detail);
+  o->set("evidence", i.evidence_artifact);
+  return o;
+}
+
+void PrintItems(const Poco::JSON::Array::Ptr& items) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
+  o->set("items", items);
+  std::printf("%s\n", Stringify(o).c_str());
 }
 
 }  // namespace vaultctl

@@ -139,11 +139,7 @@ int CmdUser(const GlobalOptions& g, const std::vector<std::string>& argv) {
     auto users = ids.ListUsers();
     if (!users.ok()) return Fail(users.status());
     if (a.Has("--json")) {
-      Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
-      for (const auto& u : *users) items->add(UserJson(u));
-      Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
-      o->set("items", items);
-      std::printf("%s\n", Stringify(o).c_str());
+      PrintItems(ItemsJson(*users, UserJson));
     } else {
       for (const auto& u : *users) {
         std::printf("%-16s %-14s %-12s %-14s %s%s\n", u.username.c_str(), u.role.c_str(),

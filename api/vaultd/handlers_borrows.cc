@@ -25,8 +25,6 @@ using vault::Status;
 
 namespace {
 
-Poco::JSON::Object::Ptr Obj() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
-
 // Authenticates; the object of the audit event is the loan id (cut).
 bool Begin(Exchange& ex, const std::string& action, const std::string& id) {
   return ex.Authenticate(action, id.substr(0, 64));
@@ -53,6 +51,20 @@ bool OptionalStrings(Exchange& ex, const std::vector<std::pair<const char*, std:
     return false;
   }
   return true;
+}
+
+// A state change whose body is optional and holds at most the text member
+// `field` (none when null): authenticates, reads it, calls `change` with
+// it, audits and answers.
+template <typename Change>
+void Transition(Exchange& ex, const std::string& id, const char* action, const char* field,
+                Change change) {
+  if (!Begin(ex, action, id)) return;
+  std::string value;
+  std::vector<std::pair<const char*, std::string*>> fields;
+  if (field != nullptr) fields.push_back({field, &value});
+  if (!OptionalStrings(ex, fields)) return;
+  Finish(ex, action, id, change(value));
 }
 
 }  // namespace
@@ -120,23 +132,20 @@ void HandleGetBorrow(Exchange& ex, const PathParams& p) {
 }
 
 void HandleApproveBorrow(Exchange& ex, const PathParams& p) {
-  if (!Begin(ex, "borrow.approve", p[0])) return;
-  std::string note;
-  if (!OptionalStrings(ex, {{"note", &note}})) return;
-  Finish(ex, "borrow.approve", p[0], ex.ctx().borrows->Approve(ex.subject(), p[0], note));
+  Transition(ex, p[0], "borrow.approve", "note", [&](const std::string& note) {
+    return ex.ctx().borrows->Approve(ex.subject(), p[0], note);
+  });
 }
 
 void HandleRejectBorrow(Exchange& ex, const PathParams& p) {
-  if (!Begin(ex, "borrow.reject", p[0])) return;
-  std::string reason;
-  if (!OptionalStrings(ex, {{"reason", &reason}})) return;
-  Finish(ex, "borrow.reject", p[0], ex.ctx().borrows->Reject(ex.subject(), p[0], reason));
+  Transition(ex, p[0], "borrow.reject", "reason", [&](const std::string& reason) {
+    return ex.ctx().borrows->Reject(ex.subject(), p[0], reason);
+  });
 }
 
 void HandleWithdrawBorrow(Exchange& ex, const PathParams& p) {
-  if (!Begin(ex, "borrow.withdraw", p[0])) return;
-  if (!OptionalStrings(ex, {})) return;
-  Finish(ex, "borrow.withdraw", p[0], ex.ctx().borrows->Withdraw(ex.subject(), p[0]));
+  Transition(ex, p[0], "borrow.withdraw", nullptr,
+             [&](const std::string&) { return ex.ctx().borrows->Withdraw(ex.subject(), p[0]); });
 }
 
 // POST /api/v1/borrows/{id}/issue, optional {"pages": [n, ...]} for paper.
@@ -179,9 +188,8 @@ void HandleIssueBorrow(Exchange& ex, const PathParams& p) {
 }
 
 void HandleRenewBorrow(Exchange& ex, const PathParams& p) {
-  if (!Begin(ex, "borrow.renew", p[0])) return;
-  if (!OptionalStrings(ex, {})) return;
-  Finish(ex, "borrow.renew", p[0], ex.ctx().borrows->Renew(ex.subject(), p[0]));
+  Transition(ex, p[0], "borrow.renew", nullptr,
+             [&](const std::string&) { return ex.ctx().borrows->Renew(ex.subject(), p[0]); });
 }
 
 // POST /api/v1/borrows/{id}/recall, optional {"within": "P1D"}.
@@ -199,10 +207,9 @@ void HandleRecallBorrow(Exchange& ex, const PathParams& p) {
 }
 
 void HandleRevokeBorrow(Exchange& ex, const PathParams& p) {
-  if (!Begin(ex, "borrow.revoke", p[0])) return;
-  std::string reason;
-  if (!OptionalStrings(ex, {{"reason", &reason}})) return;
-  Finish(ex, "borrow.revoke", p[0], ex.ctx().borrows->Revoke(ex.subject(), p[0], reason));
+  Transition(ex, p[0], "borrow.revoke", "reason", [&](const std::string& reason) {
+    return ex.ctx().borrows->Revoke(ex.subject(), p[0], reason);
+  });
 }
 
 // POST /api/v1/borrows/{id}/return[?document=ID]
@@ -334,46 +341,16 @@ void HandleListNotifications(Exchange& ex, const PathParams&) {
     }
   }
   auto notes = ex.ctx().borrows->Notifications(ex.subject(), after, limit);
-  if (!notes.ok()) {
-    ex.Audit("notification.list", "notifications", notes.status());
-    return ex.Error(notes.status());
-  }
-  if (!ex.AuditOrFail("notification.list", "notifications", std::to_string(notes->size()) + " notifications")) return;
-  Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-  for (const auto& n : *notes) {
-    auto o = Obj();
-    o->set("id", static_cast<Poco::Int64>(n.id));
-    o->set("borrow", n.borrow_id);
-    o->set("kind", n.kind);
-    o->set("created_at", n.created_at);
-    o->set("message", n.message);
-    items->add(o);
-  }
-  ex.SendItems(items);
+  const std::string count = notes.ok() ? std::to_string(notes->size()) + " notifications" : "";
+  ex.SendAuditedItems("notification.list", "notifications", notes, vaultctl::NotificationJson,
+                      count);
 }
 
 // GET /api/v1/incidents: altered returns and page-count mismatches.
 void HandleListIncidents(Exchange& ex, const PathParams&) {
   if (!Begin(ex, "incident.list", "incidents")) return;
   auto incidents = ex.ctx().borrows->Incidents(ex.subject());
-  if (!incidents.ok()) {
-    ex.Audit("incident.list", "incidents", incidents.status());
-    return ex.Error(incidents.status());
-  }
-  if (!ex.AuditOrFail("incident.list", "incidents")) return;
-  Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-  for (const auto& i : *incidents) {
-    auto o = Obj();
-    o->set("id", static_cast<Poco::Int64>(i.id));
-    o->set("borrow", i.borrow_id);
-    o->set("document", i.document_id);
-    o->set("at", i.at);
-    o->set("kind", i.kind);
-    o->set("detail", i.detail);
-    o->set("evidence", i.evidence_artifact);
-    items->add(o);
-  }
-  ex.SendItems(items);
+  ex.SendAuditedItems("incident.list", "incidents", incidents, vaultctl::IncidentJson);
 }
 
 }  // namespace vaultd
