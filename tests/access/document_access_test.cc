@@ -104,7 +104,9 @@ class DocumentAccessTest : public VaultdTest {
   // Takes back every loan request `user` has waiting, so the next path
   // asks afresh.
   void WithdrawRequests(const std::string& user) {
-    for (const Borrow& b : std::move(server_->borrows()->List(As(user), BorrowListQuery{})).value()) {
+    auto loans = server_->borrows()->List(As(user), BorrowListQuery{});
+    ASSERT_THAT(loans, IsOk());
+    for (const Borrow& b : *loans) {
       if (b.state != borrow_state::kRequested && b.state != borrow_state::kApproved) continue;
       ASSERT_THAT(server_->borrows()->Withdraw(As(user), b.id), IsOk());
     }
@@ -166,7 +168,9 @@ TEST_F(DocumentAccessTest, VaultdAndVaultctlAgreeWithDocumentAccessAcrossTheMatr
         const std::string out = dir_.Join("cli-" + user + "-" + name + ".pdf");
         int rc = vaultctl::CmdExport(Cli(), {doc.id, "--for", user, "-o", out});
         EXPECT_EQ(rc == vaultctl::kExitOk, d.allowed) << "exit " << rc;
-        if (!d.allowed && d.by != AccessDecision::By::kRole) EXPECT_EQ(rc, vaultctl::ExitCodeFor(d.status));
+        if (!d.allowed && d.by != AccessDecision::By::kRole) {
+          EXPECT_EQ(rc, vaultctl::ExitCodeFor(d.status));
+        }
       }
       // A loan request, through vaultd and through vaultctl.
       {
@@ -179,7 +183,9 @@ TEST_F(DocumentAccessTest, VaultdAndVaultctlAgreeWithDocumentAccessAcrossTheMatr
           EXPECT_EQ(reply.error_code(), "borrow.already_open");
         } else {
           EXPECT_EQ(reply.status == 201, d.allowed) << reply.body;
-          if (!d.allowed && d.by != AccessDecision::By::kRole) EXPECT_EQ(reply.error_code(), d.status.reason());
+          if (!d.allowed && d.by != AccessDecision::By::kRole) {
+            EXPECT_EQ(reply.error_code(), d.status.reason());
+          }
         }
         WithdrawRequests(user);
         int rc = vaultctl::CmdBorrow(Cli(), {"request", doc.id, "--as", user, "--purpose", "核对"});
@@ -236,7 +242,9 @@ TEST_F(DocumentAccessTest, ExportsUnderALoanAreDecidedByTheLoanOverHttpToo) {
     SCOPED_TRACE(std::string(c.user) + " x " + c.doc + ": " + d.rule);
     EXPECT_EQ(d.by, AccessDecision::By::kLoan);
     EXPECT_EQ(reply.status, d.allowed ? 200 : vaultd::HttpStatusFor(d.status)) << reply.body;
-    if (!d.allowed) EXPECT_EQ(reply.error_code(), d.status.reason());
+    if (!d.allowed) {
+      EXPECT_EQ(reply.error_code(), d.status.reason());
+    }
   }
   EXPECT_TRUE(services_->access().Decide(As("borrower"), AccessRequest{"document.export", on_loan_, 0},
                                          docs_["on_loan"]).allowed);

@@ -66,6 +66,8 @@ class Services {
   BorrowService& borrows() { return *borrows_; }
   DestructionService& destructions() { return *destructions_; }
   const DocumentAccess& access() const { return *access_; }
+  // Signs destruction certificates (purpose "certificate").
+  const Signer& certificate_signer() const { return *certificate_signer_; }
 
  private:
   Services() = default;
