@@ -696,10 +696,7 @@ int CmdBorrow(const GlobalOptions& g, const std::vector<std::string>& argv) {
   if (std::string missing = MissingOptions(*sub, a); !missing.empty()) {
     return Usage(std::string("borrow ") + sub->name + " needs " + missing, sub->help);
   }
-  vault::ServicesOptions options;
-  options.config = g.config;
-  options.policies_dir = a.Get("--policies");
-  auto services = vault::Services::Open(std::move(options));
+  auto services = OpenServices(g, a.Get("--policies"));
   if (!services.ok()) return Fail(services.status());
   vault::LocalVault& lv = (*services)->vault();
   Invocation in{sub, &a, &lv, services->get(), vault::Subject{}, (*services)->clock()};

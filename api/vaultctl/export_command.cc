@@ -52,10 +52,7 @@ int CmdExport(const GlobalOptions& g, const std::vector<std::string>& argv) {
     }
     req.version = static_cast<uint32_t>(n);
   }
-  vault::ServicesOptions options;
-  options.config = g.config;
-  options.policies_dir = a.Get("--policies");
-  auto services = vault::Services::Open(std::move(options));
+  auto services = OpenServices(g, a.Get("--policies"));
   if (!services.ok()) return Fail(services.status());
   vault::LocalVault& lv = (*services)->vault();
   auto user = lv.identity().GetUser(a.Get("--for"));

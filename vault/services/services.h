@@ -72,14 +72,16 @@ class Services {
  private:
   Services() = default;
 
+  // What was given (not owned) or opened here (owned_*).
   std::unique_ptr<LocalVault> owned_vault_;
   LocalVault* vault_ = nullptr;
   std::unique_ptr<PolicySet> owned_policies_;
   const PolicySet* policies_ = nullptr;
   const PolicyEngine* roles_ = nullptr;
   const Clock* clock_ = nullptr;
-  std::unique_ptr<Signer> export_signer_;
-  std::unique_ptr<Signer> certificate_signer_;
+  // Derived from the primary master key (vault/keys/signer.h).
+  std::unique_ptr<Signer> export_signer_, certificate_signer_;
+  // Built in this order; each may use those above it.
   std::unique_ptr<Exporter> exporter_;
   std::unique_ptr<DestructionService> destructions_;
   std::unique_ptr<BorrowService> borrows_;
