@@ -49,8 +49,8 @@
 #include "vault/borrow/borrow_store.h"
 #include "vault/borrow/default_borrowing.h"
 #include "vault/local/local_vault.h"
-#include "vault/policy/default_roles.h"
 #include "vault/policy/policy_engine.h"
+#include "vault/services/services.h"
 
 namespace fs = std::filesystem;
 using namespace vault;
@@ -230,7 +230,6 @@ int main(int argc, char** argv) {
   if (fs::exists(setup_dir)) Die(setup_dir + " exists; give an empty scratch directory");
 
   auto policy = Must(BorrowPolicy::FromJson(kDefaultBorrowingJson), "borrowing policy");
-  auto roles = Must(PolicyEngine::FromJson(kDefaultRolesJson), "roles policy");
 
   // ------------------------------------------------------------ setup
   const Steady::time_point setup_start = Steady::now();
@@ -505,17 +504,12 @@ int main(int argc, char** argv) {
     fs::copy(setup_dir, run_dir, fs::copy_options::recursive);
     const std::string db = (fs::path(run_dir) / "metadata.db").string();
     {
-      auto lv = Must(LocalVault::Open(ConfigFor(run_dir, key_file, &clock)), "open run copy");
-      BorrowService::Deps deps;
-      deps.vault = &lv->vault();
-      deps.store = &lv->borrows();
-      deps.policy = policy.get();
-      deps.roles = roles.get();
-      deps.identity = &lv->identity();
-      deps.exporter = nullptr;  // neither RunSchedule nor List exports
-      deps.audit = &lv->audit();
-      deps.clock = &clock;
-      BorrowService service(deps);
+      // Wired as vaultd wires it (the built-in policies, the fake clock).
+      ServicesOptions wiring;
+      wiring.config = ConfigFor(run_dir, key_file, &clock);
+      auto services = Must(Services::Open(std::move(wiring)), "open run copy");
+      BorrowService& service = services->borrows();
+      LocalVault* lv = &services->vault();
 
       const DbCounts before = Count(db);
       Steady::time_point t0 = Steady::now();

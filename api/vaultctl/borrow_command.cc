@@ -1,7 +1,8 @@
 // vaultctl borrow: the loan lifecycle (借阅, docs/borrowing.md) for a named
-// vault user, through the same vault::BorrowService as vaultd. The service
-// decides everything (who may approve which step, periods, states, what a
-// return proves); this file parses, calls it, prints and audits.
+// vault user, through the same vault::BorrowService as vaultd, wired by the
+// same vault::Services (so no loan of a record being destroyed either). The
+// service decides everything (who may approve which step, periods, states,
+// what a return proves); this file parses, calls it, prints and audits.
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
@@ -18,8 +19,7 @@
 #include "vault/base/parse.h"
 #include "vault/borrow/borrow_register.h"
 #include "vault/borrow/borrow_service.h"
-#include "vault/keys/signer.h"
-#include "vault/policy/policy_set.h"
+#include "vault/services/services.h"
 
 namespace vaultctl {
 namespace {
@@ -72,34 +72,6 @@ struct Subcommand {
 };
 
 
-// The service and what it is built from, wired as VaultServer::Start does.
-struct BorrowSetup {
-  std::unique_ptr<vault::PolicySet> policies;
-  std::unique_ptr<vault::Signer> signer;
-  std::unique_ptr<vault::Exporter> exporter;
-  std::unique_ptr<vault::BorrowService> service;
-};
-
-StatusOr<std::unique_ptr<BorrowSetup>> NewBorrowSetup(vault::LocalVault& lv, const std::string& dir,
-                                                      const vault::Clock* clock) {
-  auto setup = std::make_unique<BorrowSetup>();
-  VAULT_ASSIGN_OR_RETURN(setup->policies, vault::PolicySet::Load(dir));
-  VAULT_ASSIGN_OR_RETURN(setup->signer, vault::Signer::FromKeyRing(lv.keys(), "export"));
-  setup->exporter = std::make_unique<vault::Exporter>(
-      &lv.vault(), &lv.exports(), &setup->policies->watermark(), setup->signer.get(), clock);
-  vault::BorrowService::Deps deps;
-  deps.vault = &lv.vault();
-  deps.store = &lv.borrows();
-  deps.policy = &setup->policies->borrowing();
-  deps.roles = &setup->policies->roles();
-  deps.identity = &lv.identity();
-  deps.exporter = setup->exporter.get();
-  deps.audit = &lv.audit();
-  deps.clock = clock;
-  setup->service = std::make_unique<vault::BorrowService>(deps);
-  return setup;
-}
-
 // Appends what was done to the audit log. The actor is the operator
 // (vaultctl:$USER), the detail names the vault user acted as; refusals are
 // "denied" as in vaultd's events for the same actions.
@@ -126,11 +98,11 @@ struct Invocation {
   const Subcommand* sub;
   const Args* args;
   vault::LocalVault* lv;
-  BorrowSetup* setup;
-  vault::Subject who;  // empty username for `schedule`
+  vault::Services* services;  // wired as vaultd's (vault::Services)
+  vault::Subject who;         // empty username for `schedule`
   const vault::Clock* clock;
 
-  vault::BorrowService& service() const { return *setup->service; }
+  vault::BorrowService& service() const { return services->borrows(); }
   const std::string& id() const { return args->positional[0]; }
   bool json() const { return args->Has("--json"); }
 
@@ -373,7 +345,7 @@ int RunRegister(const Invocation& in) {
     content = vault::RegisterCsv(*rows);
   } else {
     auto pdf = vault::RegisterPdf(*rows, "借阅登记簿", vault::FormatUtc(in.clock->Now()),
-                                  in.setup->policies->watermark().font_file());
+                                  in.services->policies().watermark().font_file());
     if (!pdf.ok()) return in.Finish("register", pdf.status());
     content = std::move(pdf).value();
   }
@@ -688,25 +660,21 @@ int CmdBorrow(const GlobalOptions& g, const std::vector<std::string>& argv) {
   if (std::string missing = MissingOptions(*sub, a); !missing.empty()) {
     return Usage(std::string("borrow ") + sub->name + " needs " + missing, sub->help);
   }
-  auto lv = vault::LocalVault::Open(g.config);
-  if (!lv.ok()) return Fail(lv.status());
-  const vault::Clock* clock = g.config.clock ? g.config.clock : vault::SystemClock();
-  auto setup = NewBorrowSetup(**lv, a.Get("--policies"), clock);
-  if (!setup.ok()) return Fail(setup.status());
-  Invocation in{sub, &a, lv->get(), setup->get(), vault::Subject{}, clock};
+  auto services = OpenServices(g, a.Get("--policies"));
+  if (!services.ok()) return Fail(services.status());
+  vault::LocalVault& lv = (*services)->vault();
+  Invocation in{sub, &a, &lv, services->get(), vault::Subject{}, (*services)->clock()};
   if (const std::string as = a.Get("--as"); !as.empty()) {
     // The subject vaultd would build from this user's login; a disabled
     // account is refused as vaultd refuses its sessions.
-    auto user = (*lv)->identity().GetUser(as);
+    auto user = lv.identity().GetUser(as);
     if (!user.ok()) return Fail(user.status());
     if (user->disabled) {
       Status s(StatusCode::kPermissionDenied, "auth.disabled", as + " is disabled");
-      (void)RecordAs(**lv, sub->action, a.positional.empty() ? sub->name : a.positional[0], as, s,
-                     "");
+      (void)RecordAs(lv, sub->action, a.positional.empty() ? sub->name : a.positional[0], as, s, "");
       return Fail(s);
     }
-    in.who = vault::Subject{user->username,  user->role,      user->department,
-                            user->clearance, user->customers, false};
+    in.who = vault::SubjectOf(*user);
   }
   return sub->run(in);
 }

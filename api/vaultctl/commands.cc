@@ -163,6 +163,13 @@ int Fail(const Status& s) {
   return ExitCodeFor(s);
 }
 
+vault::StatusOr<std::unique_ptr<vault::Services>> OpenServices(const GlobalOptions& g, const std::string& policies_dir) {
+  vault::ServicesOptions options;
+  options.config = g.config;
+  options.policies_dir = policies_dir;
+  return vault::Services::Open(std::move(options));
+}
+
 int CmdInit(const GlobalOptions& g, const std::vector<std::string>& argv) {
   Args a;
   if (int rc = ParseCommand(argv, {}, kInitHelp, a); rc >= 0) return rc;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "vault/local/local_vault.h"
+#include "vault/services/services.h"
 
 namespace vaultctl {
 
@@ -28,6 +29,9 @@ int Finish(vault::LocalVault& lv, const std::string& action, const std::string& 
            const vault::Status& outcome);
 // Prints "vaultctl: error [reason]: message" to stderr and returns the exit code.
 int Fail(const vault::Status& s);
+// The vault and its services, wired as vaultd wires them, with the policies
+// of `policies_dir` (empty: the built-in ones).
+vault::StatusOr<std::unique_ptr<vault::Services>> OpenServices(const GlobalOptions& g, const std::string& policies_dir);
 
 int CmdInit(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdPut(const GlobalOptions& g, const std::vector<std::string>& argv);

@@ -272,73 +272,52 @@ bool Exchange::Allowed(const std::string& action, const std::string& object) {
   return false;
 }
 
-vault::Resource Exchange::ResourceOf(const vault::DocumentRecord& d) {
-  return vault::Resource{d.meta.department, d.meta.classification, d.meta.customer_number};
-}
+vault::Resource Exchange::ResourceOf(const vault::DocumentRecord& d) { return vault::DocumentAccess::ResourceOf(d); }
 
 bool Exchange::LoadDocument(const std::string& id, const std::string& action, vault::DocumentRecord* out) {
   if (!Authenticate(action, id)) return false;
-  auto doc = vault().Get(id);
+  return AdmitDocument(id, vault::AccessRequest{action, "", 0}, out);
+}
+
+bool Exchange::AdmitDocument(const std::string& id, const vault::AccessRequest& request, vault::DocumentRecord* out,
+                             vault::AccessDecision* decision) {
+  auto doc = ctx_.access->Find(id);
   if (!doc.ok()) {
-    Audit(action, id, doc.status());
+    Audit(request.action, id, doc.status());
     Error(doc.status());
     return false;
   }
-  Status access = CheckDocument(*doc, action);
-  if (!access.ok()) {
-    Error(access);
+  vault::AccessDecision d = ctx_.access->Decide(subject_, request, *doc);
+  if (!d.allowed) {
+    AuditRefusal(request, doc->archive_number, d);
+    Error(d.status);
     return false;
   }
+  if (decision) *decision = d;
   *out = std::move(*doc);
   return true;
 }
 
 Status Exchange::CheckDocument(const vault::DocumentRecord& doc, const std::string& action) {
-  const vault::TimePoint now = ctx_.clock->Now();
-  vault::Decision d = ctx_.policy->Decide(subject_, action, ResourceOf(doc), now);
-  if (!d.allowed) {
-    // Whoever may not even see the metadata learns nothing, not even that
-    // the document exists; the reason goes to the audit log only.
-    bool visible = ctx_.policy->Decide(subject_, "document.metadata", ResourceOf(doc), now).allowed;
-    Status st = visible ? Status(StatusCode::kPermissionDenied, "access.denied", "not allowed")
-                        : vault::NotFoundError("document.not_found", "no such document");
-    Audit(action, doc.archive_number, Status(StatusCode::kPermissionDenied, "access.denied", ""),
-          d.rule + ": " + d.reason);
-    if (!visible) ctx_.metrics->denied++;  // Error() counts the 403s
-    return st;
+  const vault::AccessRequest request{action, "", 0};
+  vault::AccessDecision d = ctx_.access->Decide(subject_, request, doc);
+  if (d.allowed) return Status::Ok();
+  AuditRefusal(request, doc.archive_number, d);
+  return d.status;
+}
+
+void Exchange::AuditRefusal(const vault::AccessRequest& request, const std::string& object,
+                            const vault::AccessDecision& d) {
+  using By = vault::AccessDecision::By;
+  if (d.by == By::kRole) {
+    // The role policy's rule and reason go to the audit log only.
+    Audit(request.action, object, Status(StatusCode::kPermissionDenied, "access.denied", ""), d.rule + ": " + d.reason);
+    if (!d.visible) ctx_.metrics->denied++;  // Error() counts the 403s
+  } else if (d.by == By::kLoan) {
+    Audit(request.action, object, d.status, d.rule + " (loan " + request.borrow_id.substr(0, 32) + ")");
+  } else {
+    Audit(request.action, object, d.status);
   }
-  if (action == "document.version") {
-    // No new version of a record that is destroyed or being destroyed.
-    Status usable = ctx_.destructions->CheckUsable(doc.id);
-    if (!usable.ok()) {
-      Audit(action, doc.archive_number, usable);
-      return usable;
-    }
-  }
-  if (action == "document.content" || action == "document.export") {
-    // A destroyed record is gone for good: 410 with its certificate.
-    auto cert = ctx_.destructions->CertificateOfDestroyed(doc.id);
-    if (!cert.ok() || !cert->empty()) {
-      Status gone = cert.ok() ? vault::FailedPreconditionError("document.destroyed",
-                                                               "the document was destroyed; certificate " + *cert)
-                              : cert.status();
-      Audit(action, doc.archive_number, gone);
-      return gone;
-    }
-    Status usable = ctx_.destructions->CheckUsable(doc.id);  // being destroyed: 409
-    if (!usable.ok()) {
-      Audit(action, doc.archive_number, usable);
-      return usable;
-    }
-    // A loan of this document past its due time ends the borrower's access
-    // to its content at once, whatever the role would otherwise allow.
-    Status loan = ctx_.borrows->CheckContentAccess(subject_.username, doc.id);
-    if (!loan.ok()) {
-      Audit(action, doc.archive_number, loan);
-      return loan;
-    }
-  }
-  return Status::Ok();
 }
 
 std::istream& Exchange::Body() {

@@ -4,8 +4,8 @@
 //
 // Handlers (handlers_*.cc) are free functions over an Exchange, listed in the
 // route table (routes.cc). They never decide access themselves: they call
-// Authenticate/Allowed/LoadDocument, which ask the policy engine and audit
-// every denial.
+// Authenticate/Allowed (the policy engine) and LoadDocument/AdmitDocument
+// (vault::DocumentAccess), which audit every denial and translate it to HTTP.
 #pragma once
 
 #include <Poco/JSON/Object.h>
@@ -22,6 +22,7 @@
 #include "api/vaultd/server.h"
 #include "vault/base/status.h"
 #include "vault/documents/document.h"
+#include "vault/access/document_access.h"
 #include "vault/borrow/borrow_service.h"
 #include "vault/export/exporter.h"
 #include "vault/local/local_vault.h"
@@ -79,6 +80,7 @@ struct Ctx {
   vault::DestructionService* destructions;  // holds, destruction, certificates
   ConcurrencyGate* large_bodies;            // caps bodies over 1 MiB read at once
   const vault::Clock* clock;                // ServerOptions::clock, never null
+  const vault::DocumentAccess* access;      // may this subject do this to this document now
 };
 
 // The connection a request arrived on, for the deadline of its body.
@@ -145,13 +147,17 @@ class Exchange {
   // Asks the policy engine about a non-document resource; on deny answers
   // 403 and audits. Call after Authenticate.
   bool Allowed(const std::string& action, const std::string& object);
-  // Authenticate + resolve + decide for one document. A caller who may not
-  // even see the document's metadata gets 404, as if it did not exist.
+  // Authenticate + AdmitDocument. A caller who may not even see the
+  // document's metadata gets 404, as if it did not exist.
   bool LoadDocument(const std::string& id, const std::string& action, vault::DocumentRecord* out);
-  // LoadDocument's decision for a document already in hand, without
-  // answering: the policy engine (document.not_found for a record the
-  // caller may not even see), then for content and exports: destroyed,
-  // being destroyed, an overdue loan. Every refusal is audited.
+  // For an authenticated caller: looks the document up once and asks
+  // DocumentAccess; a refusal is audited and answered. `decision` (optional)
+  // receives the answer (the version lent, for an export under a loan).
+  bool AdmitDocument(const std::string& id, const vault::AccessRequest& request, vault::DocumentRecord* out,
+                     vault::AccessDecision* decision = nullptr);
+  // DocumentAccess's decision for a document already in hand, without
+  // answering: Ok, or the refusal as the client is told it. Every refusal
+  // is audited.
   vault::Status CheckDocument(const vault::DocumentRecord& doc, const std::string& action);
   static vault::Resource ResourceOf(const vault::DocumentRecord& d);
 
@@ -176,6 +182,9 @@ class Exchange {
  private:
   // The request could not be routed or parsed: answer and audit.
   void Reject(const vault::Status& s);
+  // Audits DocumentAccess's refusal of `request` on the document `object`.
+  void AuditRefusal(const vault::AccessRequest& request, const std::string& object,
+                    const vault::AccessDecision& decision);
 
   Ctx& ctx_;
   Poco::Net::HTTPServerRequest& req_;

@@ -19,8 +19,8 @@ using vault::Status;
 
 // GET /api/v1/customers/{customer}/export: metadata.json with the metadata
 // of every record of the customer the caller may see, and a stamped copy of
-// each one the caller may export (Exchange::CheckDocument: the policy
-// engine, destroyed, being destroyed, an overdue loan), each copy an export
+// each one the caller may export (vault::DocumentAccess: the role policy,
+// destroyed, being destroyed, an overdue loan), each copy an export
 // in the ledger and in the audit log like any other. Every page of records
 // is read, however many there are.
 void HandleCustomerExport(Exchange& ex, const PathParams& p) {
@@ -45,8 +45,7 @@ void HandleCustomerExport(Exchange& ex, const PathParams& p) {
     if (!page.ok()) return ex.Error(page.status());
     for (const auto& d : page->documents) {
       // A record the caller may not see is not part of their answer at all.
-      if (!ex.ctx().policy->Decide(ex.subject(), "document.metadata", Exchange::ResourceOf(d),
-                                   ex.ctx().clock->Now()).allowed) {
+      if (!ex.ctx().access->Decide(ex.subject(), "document.metadata", d).allowed) {
         continue;
       }
       ++seen;
@@ -58,7 +57,7 @@ void HandleCustomerExport(Exchange& ex, const PathParams& p) {
         req.username = ex.subject().username;
         req.display_name = ex.display_name();
         req.department = ex.subject().department;
-        auto exported = ex.ctx().exporter->Export(req);
+        auto exported = ex.ctx().exporter->Export(req, d);
         if (exported.ok()) {
           const vault::ExportRecord& r = exported->record;
           // Each copy is audited like a single export; without its event

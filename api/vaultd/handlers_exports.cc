@@ -57,31 +57,14 @@ void HandleCreateExport(Exchange& ex, const PathParams& p) {
       }
     }
   }
+  // One lookup, one decision (vault::DocumentAccess): under a loan, the
+  // loan rather than the role's standing grant allows it.
   vault::DocumentRecord d;
-  if (req.borrow_id.empty()) {
-    if (!ex.LoadDocument(p[0], "document.export", &d)) return;
-  } else {
-    // Under a loan: the loan, not the role's standing grant, allows it.
-    auto doc = ex.vault().Get(p[0]);
-    if (!doc.ok()) {
-      ex.Audit("document.export", p[0], doc.status());
-      return ex.Error(doc.status());
-    }
-    auto lent = ex.ctx().borrows->CheckExportUnder(ex.subject().username, req.borrow_id, doc->id);
-    Status loan = lent.status();
-    if (lent.ok() && req.version != 0 && req.version != *lent) {
-      loan = Status(vault::StatusCode::kPermissionDenied, "borrow.version_not_lent",
-                    "the loan is for version " + std::to_string(*lent));
-    }
-    if (!loan.ok()) {
-      ex.Audit("document.export", doc->archive_number, loan, loan.reason() + " (loan " + req.borrow_id.substr(0, 32) + ")");
-      return ex.Error(loan.reason() == "borrow.not_found" || loan.reason() == "borrow.document_not_on_loan"
-                          ? vault::NotFoundError("document.not_found", "no such document")
-                          : loan);
-    }
-    d = std::move(*doc);
-    req.version = *lent;  // the version lent, nothing else
+  vault::AccessDecision decision;
+  if (!ex.AdmitDocument(p[0], vault::AccessRequest{"document.export", req.borrow_id, req.version}, &d, &decision)) {
+    return;
   }
+  if (!req.borrow_id.empty()) req.version = decision.version;  // the version lent, nothing else
   req.document = d.id;
   req.username = ex.subject().username;
   req.display_name = ex.display_name();
@@ -92,7 +75,7 @@ void HandleCreateExport(Exchange& ex, const PathParams& p) {
     ex.Audit("document.export", d.archive_number, busy);
     return ex.Error(busy);
   }
-  auto result = ex.ctx().exporter->Export(req);
+  auto result = ex.ctx().exporter->Export(req, d);
   if (!result.ok()) {
     ex.Audit("document.export", d.archive_number, result.status());
     return ex.Error(result.status());

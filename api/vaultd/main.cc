@@ -105,10 +105,7 @@ class VaultdApp : public Poco::Util::ServerApplication {
     opts.tls_certificate_file = config().getString("vaultd.tls_certificate", "");
     opts.tls_private_key_file = config().getString("vaultd.tls_private_key", "");
     opts.max_concurrent_logins = config().getInt("vaultd.max_concurrent_logins", 4);
-    opts.watermark_json = (*policies)->watermark_json();
-    opts.borrowing_json = (*policies)->borrowing_json();
-    opts.destruction_json = (*policies)->destruction_json();
-    opts.retention_json = (*policies)->retention_json();
+    opts.policies = policies->get();  // read and validated once, above
     opts.borrow_schedule_seconds = config().getInt("vaultd.borrow_schedule_seconds", 60);
     opts.max_concurrent_exports = config().getInt("vaultd.max_concurrent_exports", 2);
     opts.shutdown_grace_seconds = config().getInt("vaultd.shutdown_grace_seconds", 30);

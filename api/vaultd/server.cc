@@ -23,11 +23,6 @@
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
 #include "api/vaultd/waiting_room.h"
-#include "vault/borrow/default_borrowing.h"
-#include "vault/retention/default_retention.h"
-#include "vault/destruction/default_destruction.h"
-#include "vault/destruction/destruction_policy.h"
-#include "vault/export/default_watermark.h"
 #include "vault/keys/signer.h"
 
 namespace vaultd {
@@ -70,58 +65,25 @@ vault::Status VaultServer::Start() {
   if (tls && (options_.tls_certificate_file.empty() || options_.tls_private_key_file.empty())) {
     return vault::InvalidArgumentError("config.tls", "HTTPS needs both a certificate and a private key");
   }
-  auto watermark = vault::WatermarkPolicy::FromJson(options_.watermark_json.empty() ? vault::kDefaultWatermarkJson
-                                                                                   : options_.watermark_json);
-  if (!watermark.ok()) return watermark.status();
-  watermark_ = std::move(watermark).value();
-  if (access(watermark_->font_file().c_str(), R_OK) != 0) {
+  vault::ServicesOptions services;
+  services.vault = vault_;
+  services.policies = options_.policies;
+  services.policy_texts.watermark = options_.watermark_json;
+  services.policy_texts.borrowing = options_.borrowing_json;
+  services.policy_texts.retention = options_.retention_json;
+  services.policy_texts.destruction = options_.destruction_json;
+  services.roles = policy_;
+  services.clock = clock_;
+  auto built = vault::Services::Open(std::move(services));
+  if (!built.ok()) return built.status();
+  services_ = std::move(built).value();
+  const std::string& font = services_->policies().watermark().font_file();
+  if (access(font.c_str(), R_OK) != 0) {
     std::fprintf(stderr, "vaultd: warning: the stamp font %s is missing; exports will fail until it is installed\n",
-                 watermark_->font_file().c_str());
+                 font.c_str());
   }
-  auto signer = vault::Signer::FromKeyRing(vault_->keys(), "export");
-  if (!signer.ok()) return signer.status();
-  export_signer_ = std::move(signer).value();
-  exporter_ = std::make_unique<vault::Exporter>(&vault_->vault(), &vault_->exports(), watermark_.get(),
-                                                export_signer_.get(), clock_);
-  auto borrowing = vault::BorrowPolicy::FromJson(options_.borrowing_json.empty() ? vault::kDefaultBorrowingJson
-                                                                                 : options_.borrowing_json);
-  if (!borrowing.ok()) return borrowing.status();
-  borrow_policy_ = std::move(borrowing).value();
-  vault::BorrowService::Deps deps;
-  deps.vault = &vault_->vault();
-  deps.store = &vault_->borrows();
-  deps.policy = borrow_policy_.get();
-  deps.roles = policy_;
-  deps.identity = &vault_->identity();
-  deps.exporter = exporter_.get();
-  deps.audit = &vault_->audit();
-  deps.clock = clock_;
-  deps.document_usable = [this](const std::string& id) { return destructions_->CheckUsable(id); };
-  borrows_ = std::make_unique<vault::BorrowService>(deps);
-  auto retention = vault::RetentionPolicy::FromJson(options_.retention_json.empty() ? vault::kDefaultRetentionJson
-                                                                                   : options_.retention_json);
-  if (!retention.ok()) return retention.status();
-  retention_ = std::move(retention).value();
-  auto cert_signer = vault::Signer::FromKeyRing(vault_->keys(), "certificate");
-  if (!cert_signer.ok()) return cert_signer.status();
-  certificate_signer_ = std::move(cert_signer).value();
-  auto passes = vault::DestructionPassesFromJson(options_.destruction_json.empty() ? vault::kDefaultDestructionJson
-                                                                                  : options_.destruction_json);
-  if (!passes.ok()) return passes.status();
-  vault::DestructionService::Deps dd;
-  dd.passes = *passes;
-  dd.vault = &vault_->vault();
-  dd.blobs = &vault_->blobs();
-  dd.store = &vault_->destructions();
-  dd.roles = policy_;
-  dd.retention = retention_.get();
-  dd.identity = &vault_->identity();
-  dd.audit = &vault_->audit();
-  dd.signer = certificate_signer_.get();
-  dd.clock = clock_;
-  destructions_ = std::make_unique<vault::DestructionService>(dd);
   // A destruction a crash interrupted is finished before anything else.
-  if (vault::Status resumed = destructions_->Resume(); !resumed.ok()) {
+  if (vault::Status resumed = services_->destructions().Resume(); !resumed.ok()) {
     std::fprintf(stderr, "vaultd: resuming an interrupted destruction failed [%s]: %s\n", resumed.reason().c_str(),
                  resumed.message().c_str());
   }
@@ -167,8 +129,9 @@ vault::Status VaultServer::Start() {
     connections_ = std::make_unique<Connections>();
     stopping_ = false;
     auto ctx = std::make_shared<Ctx>(Ctx{vault_, policy_, &metrics_, &options_, logins_.get(), connections_.get(),
-                                         &stopping_, exporter_.get(), exports_gate_.get(), borrows_.get(),
-                                         destructions_.get(), large_bodies_.get(), clock_});
+                                         &stopping_, &services_->exporter(), exports_gate_.get(),
+                                         &services_->borrows(), &services_->destructions(), large_bodies_.get(),
+                                         clock_, &services_->access()});
     WaitingRoom::Options room;
     room.workers = std::max(1, options_.max_threads);
     room.max_connections = std::max(16, options_.max_connections);
@@ -209,7 +172,7 @@ void VaultServer::OnCheckpointTimer(Poco::Timer&) {
 }
 
 void VaultServer::OnBorrowTimer(Poco::Timer&) {
-  auto report = borrows_->RunSchedule();
+  auto report = services_->borrows().RunSchedule();
   if (!report.ok()) {
     std::fprintf(stderr, "vaultd: loan scheduler pass failed [%s]: %s\n", report.status().reason().c_str(),
                  report.status().message().c_str());

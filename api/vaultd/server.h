@@ -15,11 +15,9 @@
 #include <vector>
 
 #include "vault/base/status.h"
-#include "vault/borrow/borrow_service.h"
-#include "vault/destruction/destruction_service.h"
-#include "vault/export/exporter.h"
 #include "vault/local/local_vault.h"
 #include "vault/policy/policy_engine.h"
+#include "vault/services/services.h"
 
 namespace Poco {
 class Timer;
@@ -66,6 +64,10 @@ struct ServerOptions {
   // Exports stamped at once (each holds its document in memory); more get
   // 503 export.busy.
   int max_concurrent_exports = 2;
+  // Every policy file, loaded once (vaultd's main: PolicySet::Load); not
+  // owned, must outlive the server. When set, the *_json texts below are
+  // not used and the roles engine given to VaultServer should be its roles().
+  const vault::PolicySet* policies = nullptr;
   // policies/watermark.json; empty: the built-in default.
   std::string watermark_json;
   // policies/borrowing.json; empty: the built-in default.
@@ -133,8 +135,8 @@ class VaultServer {
   // Signs a checkpoint if events were added since the last one.
   vault::Status WriteCheckpointIfChanged();
   // The loan lifecycle, after Start().
-  vault::BorrowService* borrows() { return borrows_.get(); }
-  vault::DestructionService* destructions() { return destructions_.get(); }
+  vault::BorrowService* borrows() { return services_ ? &services_->borrows() : nullptr; }
+  vault::DestructionService* destructions() { return services_ ? &services_->destructions() : nullptr; }
 
  private:
   vault::LocalVault* vault_;
@@ -149,14 +151,9 @@ class VaultServer {
   std::unique_ptr<ConcurrencyGate> large_bodies_;
   std::unique_ptr<Connections> connections_;
   std::atomic<bool> stopping_{false};
-  std::unique_ptr<vault::WatermarkPolicy> watermark_;
-  std::unique_ptr<vault::Signer> export_signer_;
-  std::unique_ptr<vault::Exporter> exporter_;
-  std::unique_ptr<vault::BorrowPolicy> borrow_policy_;
-  std::unique_ptr<vault::BorrowService> borrows_;
-  std::unique_ptr<vault::RetentionPolicy> retention_;
-  std::unique_ptr<vault::Signer> certificate_signer_;
-  std::unique_ptr<vault::DestructionService> destructions_;
+  // Exporter, loans, destruction and DocumentAccess over vault_ and
+  // policy_ (vault::Services, the one composition root).
+  std::unique_ptr<vault::Services> services_;
   std::unique_ptr<Poco::Timer> borrow_timer_;
   void OnBorrowTimer(Poco::Timer& timer);
   uint16_t port_ = 0;

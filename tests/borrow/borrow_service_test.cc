@@ -491,12 +491,9 @@ TEST_F(BorrowServiceTest, ARestartedSchedulerSendsNothingTwiceAndLosesNoLoan) {
   clock_.Set(t0 + 4 * kDay);
   EXPECT_EQ(service_->RunSchedule()->notifications, 1);
   // A new service over a newly opened vault: as after a restart.
-  service_.reset();
-  exporter_.reset();
+  services_.reset();
   lv_.reset();
   lv_ = std::move(LocalVault::Open(config_)).value();
-  signer_ = std::move(Signer::FromKeyRing(lv_->keys(), "export")).value();
-  exporter_ = std::make_unique<Exporter>(&lv_->vault(), &lv_->exports(), watermark_.get(), signer_.get(), &clock_);
   UsePolicy(kDefaultBorrowingJson);
   EXPECT_EQ(service_->RunSchedule()->notifications, 0);
   EXPECT_EQ(service_->Get(As("zhangsan"), b.id)->state, "issued");

@@ -19,11 +19,8 @@
 #include "tests/support/pdf_fixtures.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_vault.h"
-#include "vault/borrow/borrow_service.h"
 #include "vault/borrow/default_borrowing.h"
-#include "vault/export/default_watermark.h"
-#include "vault/keys/signer.h"
-#include "vault/policy/default_roles.h"
+#include "vault/services/services.h"
 
 namespace vault::testing {
 
@@ -35,10 +32,6 @@ class BorrowFixture : public ::testing::Test {
     config_.login_policy.argon2_opslimit = 1;
     config_.login_policy.argon2_memlimit = 8u << 20;
     lv_ = std::move(LocalVault::Open(config_)).value();
-    roles_ = std::move(PolicyEngine::FromJson(kDefaultRolesJson)).value();
-    watermark_ = std::move(WatermarkPolicy::FromJson(kDefaultWatermarkJson)).value();
-    signer_ = std::move(Signer::FromKeyRing(lv_->keys(), "export")).value();
-    exporter_ = std::make_unique<Exporter>(&lv_->vault(), &lv_->exports(), watermark_.get(), signer_.get(), &clock_);
     UsePolicy(kDefaultBorrowingJson);
     AddUser("zhangsan", "staff", "华南销售部", "confidential", "张三");
     AddUser("lisi", "staff", "华南销售部", "internal", "李四");
@@ -55,19 +48,16 @@ class BorrowFixture : public ::testing::Test {
     quote_ = Ingest("华东报价单", "quotation", "public", MakePdf({{}}));
   }
 
-  // Replaces the loan rules (e.g. a smaller return limit).
+  // Wires the services over lv_ as vaultd does, with these loan rules
+  // (e.g. a smaller return limit) and the built-in other policies.
   void UsePolicy(const std::string& json) {
-    borrowing_ = std::move(BorrowPolicy::FromJson(json)).value();
-    BorrowService::Deps d;
-    d.vault = &lv_->vault();
-    d.store = &lv_->borrows();
-    d.policy = borrowing_.get();
-    d.roles = roles_.get();
-    d.identity = &lv_->identity();
-    d.exporter = exporter_.get();
-    d.audit = &lv_->audit();
-    d.clock = &clock_;
-    service_ = std::make_unique<BorrowService>(d);
+    ServicesOptions o;
+    o.vault = lv_.get();
+    o.policy_texts.borrowing = json;
+    o.clock = &clock_;
+    services_ = std::move(Services::Open(std::move(o))).value();
+    service_ = &services_->borrows();
+    exporter_ = &services_->exporter();
   }
 
   void AddUser(const std::string& name, const std::string& role, const std::string& dept,
@@ -136,12 +126,9 @@ class BorrowFixture : public ::testing::Test {
   FakeClock clock_{std::chrono::system_clock::from_time_t(1795000000)};  // 2026-11-18
   LocalVaultConfig config_;
   std::unique_ptr<LocalVault> lv_;
-  std::unique_ptr<PolicyEngine> roles_;
-  std::unique_ptr<WatermarkPolicy> watermark_;
-  std::unique_ptr<Signer> signer_;
-  std::unique_ptr<Exporter> exporter_;
-  std::unique_ptr<BorrowPolicy> borrowing_;
-  std::unique_ptr<BorrowService> service_;
+  std::unique_ptr<Services> services_;  // over lv_
+  BorrowService* service_ = nullptr;
+  Exporter* exporter_ = nullptr;
   std::string contract_, nda_, quote_;
 };
 

@@ -10,7 +10,6 @@
 
 #include "tests/borrow/borrow_test_fixture.h"
 #include "vault/destruction/destruction_service.h"
-#include "vault/retention/default_retention.h"
 
 namespace vault {
 namespace {
@@ -18,21 +17,7 @@ namespace {
 class LoanCopyDestructionTest : public testing::BorrowFixture {
  protected:
   StatusOr<Destruction> Destroy(const std::string& doc) {
-    auto retention = RetentionPolicy::FromJson(kDefaultRetentionJson);
-    auto signer = Signer::FromKeyRing(lv_->keys(), "certificate");
-    if (!retention.ok()) return retention.status();
-    if (!signer.ok()) return signer.status();
-    DestructionService::Deps d;
-    d.vault = &lv_->vault();
-    d.blobs = &lv_->blobs();
-    d.store = &lv_->destructions();
-    d.roles = roles_.get();
-    d.retention = retention->get();
-    d.identity = &lv_->identity();
-    d.audit = &lv_->audit();
-    d.signer = signer->get();
-    d.clock = &clock_;
-    DestructionService destructions(d);
+    DestructionService& destructions = services_->destructions();
     DestructionRequest r;
     r.documents = {doc};
     r.reason = "customer_request";  // retention does not stand in the way

@@ -21,8 +21,7 @@
 #include "vault/borrow/borrow_store.h"
 #include <sys/wait.h>
 #include "vault/keys/minisign.h"
-#include "vault/policy/default_roles.h"
-#include "vault/retention/default_retention.h"
+#include "vault/services/services.h"
 
 namespace vault {
 namespace {
@@ -53,25 +52,18 @@ class DestructionTest : public ::testing::Test {
     fresh_ = Ingest("新报价单", "C100");
   }
 
+  // (Re)opens the vault and its services as vaultd does, with the
+  // destruction's crash points.
   void Open(std::function<void(const char*)> crash = nullptr) {
-    service_.reset();
-    lv_.reset();
-    lv_ = std::move(LocalVault::Open(config_)).value();
-    roles_ = std::move(PolicyEngine::FromJson(kDefaultRolesJson)).value();
-    retention_ = std::move(RetentionPolicy::FromJson(kDefaultRetentionJson)).value();
-    signer_ = std::move(Signer::FromKeyRing(lv_->keys(), "certificate")).value();
-    DestructionService::Deps d;
-    d.vault = &lv_->vault();
-    d.blobs = &lv_->blobs();
-    d.store = &lv_->destructions();
-    d.roles = roles_.get();
-    d.retention = retention_.get();
-    d.identity = &lv_->identity();
-    d.audit = &lv_->audit();
-    d.signer = signer_.get();
-    d.clock = &clock_;
-    d.crash_point = std::move(crash);
-    service_ = std::make_unique<DestructionService>(d);
+    services_.reset();
+    ServicesOptions o;
+    o.config = config_;
+    o.clock = &clock_;
+    o.destruction_crash_point = std::move(crash);
+    services_ = std::move(Services::Open(std::move(o))).value();
+    lv_ = &services_->vault();
+    service_ = &services_->destructions();
+    signer_ = &services_->certificate_signer();
   }
 
   std::string Ingest(const std::string& title, const std::string& customer) {
@@ -114,11 +106,10 @@ class DestructionTest : public ::testing::Test {
   testing::TempDir dir_;
   FakeClock clock_{std::chrono::system_clock::from_time_t(1700000000)};
   LocalVaultConfig config_;
-  std::unique_ptr<LocalVault> lv_;
-  std::unique_ptr<PolicyEngine> roles_;
-  std::unique_ptr<RetentionPolicy> retention_;
-  std::unique_ptr<Signer> signer_;
-  std::unique_ptr<DestructionService> service_;
+  std::unique_ptr<Services> services_;
+  LocalVault* lv_ = nullptr;
+  DestructionService* service_ = nullptr;
+  const Signer* signer_ = nullptr;  // purpose "certificate"
   const std::string marker_ = "MARKER-7f3a9c1e5b-销毁测试";
   std::string old_, fresh_;
 };

@@ -55,6 +55,11 @@ bool Exporter::TokenSignatureValid(const ExportRecord& record, const std::string
 }
 
 StatusOr<ExportResult> Exporter::Export(const ExportRequest& req) {
+  VAULT_ASSIGN_OR_RETURN(DocumentRecord doc, vault_->Get(req.document));
+  return Export(req, doc);
+}
+
+StatusOr<ExportResult> Exporter::Export(const ExportRequest& req, const DocumentRecord& doc) {
   const ExportLimits& limits = policy_->limits();
   const TimePoint now = clock_->Now();
   VAULT_ASSIGN_OR_RETURN(int64_t recent, ledger_->CountSince(req.username, FormatUtc(now - std::chrono::hours(1))));
@@ -63,7 +68,6 @@ StatusOr<ExportResult> Exporter::Export(const ExportRequest& req) {
                                                              std::to_string(limits.exports_per_user_per_hour) +
                                                              " per hour); try again later");
   }
-  VAULT_ASSIGN_OR_RETURN(DocumentRecord doc, vault_->Get(req.document));
   VAULT_ASSIGN_OR_RETURN(std::vector<VersionRecord> versions, vault_->Versions(doc.id));
   const uint32_t wanted = req.version == 0 ? doc.current_version : req.version;
   const VersionRecord* v = nullptr;

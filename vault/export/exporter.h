@@ -51,6 +51,9 @@ class Exporter {
   // export.unsupported_type, export.too_large,
   // export.rate_limited, export.*, stamp.*, and the vault's errors.
   StatusOr<ExportResult> Export(const ExportRequest& request);
+  // The same for a record the caller already looked up (and decided on,
+  // DocumentAccess): it is not read again. request.document is ignored.
+  StatusOr<ExportResult> Export(const ExportRequest& request, const DocumentRecord& doc);
 
   // Checks a token's signature against the ledger row it names.
   static bool TokenSignatureValid(const ExportRecord& record, const std::string& signature_hex);

@@ -33,23 +33,33 @@ StatusOr<std::string> ReadPolicyFile(const std::string& dir, const std::string& 
 }  // namespace
 
 StatusOr<std::unique_ptr<PolicySet>> PolicySet::Load(const std::string& dir) {
+  // Read every file first, then validate them in FromTexts' order: an
+  // unreadable roles.json is refused before anything is parsed.
+  PolicyTexts t;
+  VAULT_ASSIGN_OR_RETURN(t.roles, ReadPolicyFile(dir, "roles.json", kDefaultRolesJson, true));
+  VAULT_ASSIGN_OR_RETURN(t.watermark, ReadPolicyFile(dir, "watermark.json", kDefaultWatermarkJson, false));
+  VAULT_ASSIGN_OR_RETURN(t.borrowing, ReadPolicyFile(dir, "borrowing.json", kDefaultBorrowingJson, false));
+  VAULT_ASSIGN_OR_RETURN(t.retention, ReadPolicyFile(dir, "retention.json", kDefaultRetentionJson, false));
+  VAULT_ASSIGN_OR_RETURN(t.destruction, ReadPolicyFile(dir, "destruction.json", kDefaultDestructionJson, false));
+  VAULT_ASSIGN_OR_RETURN(t.fields, ReadPolicyFile(dir, "fields.json", kDefaultFieldsJson, false));
+  return FromTexts(t);
+}
+
+StatusOr<std::unique_ptr<PolicySet>> PolicySet::FromTexts(const PolicyTexts& t) {
+  auto or_default = [](const std::string& text, const char* fallback) {
+    return text.empty() ? std::string(fallback) : text;
+  };
   std::unique_ptr<PolicySet> set(new PolicySet());
-  VAULT_ASSIGN_OR_RETURN(std::string roles, ReadPolicyFile(dir, "roles.json", kDefaultRolesJson, true));
-  VAULT_ASSIGN_OR_RETURN(set->roles_, PolicyEngine::FromJson(roles));
-  VAULT_ASSIGN_OR_RETURN(set->watermark_json_,
-                         ReadPolicyFile(dir, "watermark.json", kDefaultWatermarkJson, false));
+  VAULT_ASSIGN_OR_RETURN(set->roles_, PolicyEngine::FromJson(or_default(t.roles, kDefaultRolesJson)));
+  set->watermark_json_ = or_default(t.watermark, kDefaultWatermarkJson);
   VAULT_ASSIGN_OR_RETURN(set->watermark_, WatermarkPolicy::FromJson(set->watermark_json_));
-  VAULT_ASSIGN_OR_RETURN(set->borrowing_json_,
-                         ReadPolicyFile(dir, "borrowing.json", kDefaultBorrowingJson, false));
+  set->borrowing_json_ = or_default(t.borrowing, kDefaultBorrowingJson);
   VAULT_ASSIGN_OR_RETURN(set->borrowing_, BorrowPolicy::FromJson(set->borrowing_json_));
-  VAULT_ASSIGN_OR_RETURN(set->retention_json_,
-                         ReadPolicyFile(dir, "retention.json", kDefaultRetentionJson, false));
+  set->retention_json_ = or_default(t.retention, kDefaultRetentionJson);
   VAULT_ASSIGN_OR_RETURN(set->retention_, RetentionPolicy::FromJson(set->retention_json_));
-  VAULT_ASSIGN_OR_RETURN(set->destruction_json_,
-                         ReadPolicyFile(dir, "destruction.json", kDefaultDestructionJson, false));
+  set->destruction_json_ = or_default(t.destruction, kDefaultDestructionJson);
   VAULT_ASSIGN_OR_RETURN(set->destruction_passes_, DestructionPassesFromJson(set->destruction_json_));
-  VAULT_ASSIGN_OR_RETURN(std::string fields, ReadPolicyFile(dir, "fields.json", kDefaultFieldsJson, false));
-  VAULT_ASSIGN_OR_RETURN(set->fields_, FieldDictionary::FromJson(fields));
+  VAULT_ASSIGN_OR_RETURN(set->fields_, FieldDictionary::FromJson(or_default(t.fields, kDefaultFieldsJson)));
   return set;
 }
 

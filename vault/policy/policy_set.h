@@ -8,6 +8,9 @@
 // compiles in), as is every file when `dir` is empty. The first invalid file
 // refuses the whole set with that loader's reason code.
 //
+// FromTexts(texts) builds the same set from policy texts already in hand
+// (an empty text: the built-in default), e.g. vaultd's ServerOptions.
+//
 // The field dictionary is loaded and validated like the rest, but record
 // validation still uses the built-in FieldDictionary::Default().
 //
@@ -27,9 +30,15 @@
 
 namespace vault {
 
+// The text of each policy file; an empty one stands for the built-in default.
+struct PolicyTexts {
+  std::string roles, watermark, borrowing, retention, destruction, fields;
+};
+
 class PolicySet {
  public:
   static StatusOr<std::unique_ptr<PolicySet>> Load(const std::string& dir);
+  static StatusOr<std::unique_ptr<PolicySet>> FromTexts(const PolicyTexts& texts);
 
   const PolicyEngine& roles() const { return *roles_; }
   const WatermarkPolicy& watermark() const { return *watermark_; }

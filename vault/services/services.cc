@@ -1,0 +1,69 @@
+#include "vault/services/services.h"
+
+namespace vault {
+
+StatusOr<std::unique_ptr<Services>> Services::Open(ServicesOptions o) {
+  std::unique_ptr<Services> s(new Services());
+  s->clock_ = o.clock ? o.clock : o.config.clock;
+  if (!s->clock_) return InvalidArgumentError("services.options", "no clock");
+  if (o.vault) {
+    s->vault_ = o.vault;
+  } else {
+    o.config.clock = s->clock_;  // one clock for the vault and the services
+    VAULT_ASSIGN_OR_RETURN(s->owned_vault_, LocalVault::Open(o.config));
+    s->vault_ = s->owned_vault_.get();
+  }
+  if (o.policies) {
+    s->policies_ = o.policies;
+  } else {
+    VAULT_ASSIGN_OR_RETURN(s->owned_policies_, o.policies_dir.empty() ? PolicySet::FromTexts(o.policy_texts)
+                                                                      : PolicySet::Load(o.policies_dir));
+    s->policies_ = s->owned_policies_.get();
+  }
+  s->roles_ = o.roles ? o.roles : &s->policies_->roles();
+  LocalVault& lv = *s->vault_;
+  VAULT_ASSIGN_OR_RETURN(s->export_signer_, Signer::FromKeyRing(lv.keys(), "export"));
+  VAULT_ASSIGN_OR_RETURN(s->certificate_signer_, Signer::FromKeyRing(lv.keys(), "certificate"));
+  s->exporter_ = std::make_unique<Exporter>(&lv.vault(), &lv.exports(), &s->policies_->watermark(),
+                                            s->export_signer_.get(), s->clock_);
+
+  DestructionService::Deps dd;
+  dd.passes = s->policies_->destruction_passes();
+  dd.vault = &lv.vault();
+  dd.blobs = &lv.blobs();
+  dd.store = &lv.destructions();
+  dd.roles = s->roles_;
+  dd.retention = &s->policies_->retention();
+  dd.identity = &lv.identity();
+  dd.audit = &lv.audit();
+  dd.signer = s->certificate_signer_.get();
+  dd.clock = s->clock_;
+  dd.crash_point = std::move(o.destruction_crash_point);
+  s->destructions_ = std::make_unique<DestructionService>(std::move(dd));
+
+  BorrowService::Deps bd;
+  bd.vault = &lv.vault();
+  bd.store = &lv.borrows();
+  bd.policy = &s->policies_->borrowing();
+  bd.roles = s->roles_;
+  bd.identity = &lv.identity();
+  bd.exporter = s->exporter_.get();
+  bd.audit = &lv.audit();
+  bd.clock = s->clock_;
+  // Always set: no loan of a record destroyed or being destroyed, whether
+  // vaultd or vaultctl asks.
+  DestructionService* destructions = s->destructions_.get();
+  bd.document_usable = [destructions](const std::string& id) { return destructions->CheckUsable(id); };
+  s->borrows_ = std::make_unique<BorrowService>(bd);
+
+  DocumentAccess::Deps ad;
+  ad.vault = &lv.vault();
+  ad.roles = s->roles_;
+  ad.destructions = s->destructions_.get();
+  ad.borrows = s->borrows_.get();
+  ad.clock = s->clock_;
+  s->access_ = std::make_unique<DocumentAccess>(ad);
+  return s;
+}
+
+}  // namespace vault
