@@ -10,12 +10,15 @@
 
 #include "api/vaultctl/args.h"
 #include "api/vaultctl/commands.h"
-#include "api/vaultctl/json_output.h"
+#include "api/common/json_output.h"
 #include "vault/audit/signed_note.h"
 #include "vault/base/printable.h"
-#include "vault/base/parse.h"
+#include "api/common/parse.h"
 
 namespace vaultctl {
+
+using api::AuditEventJson;
+using api::Stringify;
 namespace {
 
 const char kAuditHelp[] =
@@ -121,8 +124,8 @@ int CmdAudit(const GlobalOptions& g, const std::vector<std::string>& argv) {
     f.actor = a.Get("--actor");
     f.object = a.Get("--object");
     f.action = a.Get("--action");
-    if (!vault::ParseCount(a.Get("--after", "0"), &f.after_seq) ||
-        !vault::ParseCount(a.Get("--limit", "100"), &f.limit)) {
+    if (!api::ParseCount(a.Get("--after", "0"), &f.after_seq) ||
+        !api::ParseCount(a.Get("--limit", "100"), &f.limit)) {
       std::fprintf(stderr, "vaultctl: --after and --limit must be non-negative numbers\n\n%s", kAuditHelp);
       return kExitUsage;
     }

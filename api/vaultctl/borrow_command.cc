@@ -13,15 +13,20 @@
 #include "api/vaultctl/args.h"
 #include "api/vaultctl/commands.h"
 #include "api/vaultctl/file_streams.h"
-#include "api/vaultctl/json_output.h"
+#include "api/common/json_output.h"
 #include "vault/base/printable.h"
-#include "vault/base/parse.h"
+#include "api/common/parse.h"
 #include "vault/borrow/borrow_register.h"
 #include "vault/borrow/borrow_service.h"
 #include "vault/keys/signer.h"
 #include "vault/policy/policy_set.h"
 
 namespace vaultctl {
+
+using api::BorrowJson;
+using api::IncidentJson;
+using api::NotificationJson;
+using api::Stringify;
 namespace {
 
 using vault::Status;
@@ -237,7 +242,7 @@ bool ParsePageList(const std::string& text, std::vector<int64_t>* out) {
   for (;;) {
     size_t comma = text.find(',', start);
     int64_t n = 0;
-    if (!vault::ParseCount(text.substr(start, comma - start), &n)) return false;
+    if (!api::ParseCount(text.substr(start, comma - start), &n)) return false;
     out->push_back(n);
     if (comma == std::string::npos) return true;
     start = comma + 1;
@@ -298,7 +303,7 @@ int RunReturn(const Invocation& in) {
     input.kind = vault::ReturnInput::Kind::kFile;
     input.file = file.get();
   } else if (a.values.count("--pages")) {
-    if (!vault::ParseCount(a.Get("--pages"), &input.pages))
+    if (!api::ParseCount(a.Get("--pages"), &input.pages))
       return Usage("--pages must be a number", in.sub->help);
     input.kind = vault::ReturnInput::Kind::kPages;
   } else {
@@ -353,8 +358,8 @@ int RunList(const Invocation& in) {
   q.all = a.Has("--all");
   if (!q.state.empty() && !KnownState(q.state))
     return Usage("unknown --state " + q.state, in.sub->help);
-  if (!vault::ParseCount(a.Get("--limit", "100"), &q.limit) ||
-      !vault::ParseCount(a.Get("--offset", "0"), &q.offset)) {
+  if (!api::ParseCount(a.Get("--limit", "100"), &q.limit) ||
+      !api::ParseCount(a.Get("--offset", "0"), &q.offset)) {
     return Usage("--limit and --offset must be non-negative numbers", in.sub->help);
   }
   auto loans = in.service().List(in.who, q);
@@ -436,22 +441,14 @@ int RunSchedule(const Invocation& in) {
 
 int RunNotifications(const Invocation& in) {
   int64_t after = 0;
-  if (!vault::ParseCount(in.args->Get("--after", "0"), &after)) {
+  if (!api::ParseCount(in.args->Get("--after", "0"), &after)) {
     return Usage("--after must be a notification id", in.sub->help);
   }
   auto notes = in.service().Notifications(in.who, after, 500);
   if (int rc = in.Finish("notifications", notes.status()); rc != kExitOk) return rc;
   if (in.json()) {
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-    for (const auto& n : *notes) {
-      auto o = Obj();
-      o->set("id", static_cast<Poco::Int64>(n.id));
-      o->set("borrow", n.borrow_id);
-      o->set("kind", n.kind);
-      o->set("created_at", n.created_at);
-      o->set("message", n.message);
-      items->add(o);
-    }
+    for (const auto& n : *notes) items->add(NotificationJson(n));
     PrintItems(items);
     return kExitOk;
   }
@@ -467,17 +464,7 @@ int RunIncidents(const Invocation& in) {
   if (int rc = in.Finish("incidents", incidents.status()); rc != kExitOk) return rc;
   if (in.json()) {
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-    for (const auto& i : *incidents) {
-      auto o = Obj();
-      o->set("id", static_cast<Poco::Int64>(i.id));
-      o->set("borrow", i.borrow_id);
-      o->set("document", i.document_id);
-      o->set("at", i.at);
-      o->set("kind", i.kind);
-      o->set("detail", i.detail);
-      o->set("evidence", i.evidence_artifact);
-      items->add(o);
-    }
+    for (const auto& i : *incidents) items->add(IncidentJson(i));
     PrintItems(items);
     return kExitOk;
   }

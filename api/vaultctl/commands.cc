@@ -8,11 +8,16 @@
 
 #include "api/vaultctl/args.h"
 #include "api/vaultctl/file_streams.h"
-#include "api/vaultctl/json_output.h"
+#include "api/common/json_output.h"
 #include "vault/base/printable.h"
-#include "vault/base/parse.h"
+#include "api/common/parse.h"
 
 namespace vaultctl {
+
+using api::DocumentJson;
+using api::FixityJson;
+using api::Stringify;
+using api::VersionJson;
 namespace {
 
 using vault::Status;
@@ -34,7 +39,7 @@ int Parse(const std::vector<std::string>& argv, const ArgSpec& spec, const char*
   return -1;
 }
 
-using vault::ParseCount;
+using api::ParseCount;
 
 int Usage(const std::string& what, const char* help) {
   std::fprintf(stderr, "vaultctl: %s\n\n%s", what.c_str(), help);

@@ -8,11 +8,14 @@
 
 #include "api/vaultctl/args.h"
 #include "api/vaultctl/commands.h"
-#include "api/vaultctl/json_output.h"
+#include "api/common/json_output.h"
 #include "vault/base/printable.h"
 #include "vault/identity/identity_store.h"
 
 namespace vaultctl {
+
+using api::Stringify;
+using api::UserJson;
 namespace {
 
 const char kUserHelp[] =

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "api/vaultctl/json_output.h"
+#include "api/common/json_output.h"
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
 
@@ -29,7 +29,7 @@ void HandleListUsers(Exchange& ex, const PathParams&) {
   }
   if (!ex.AuditOrFail("user.list", "users")) return;
   Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
-  for (const auto& u : *users) items->add(vaultctl::UserJson(u));
+  for (const auto& u : *users) items->add(api::UserJson(u));
   ex.SendItems(items);
 }
 
@@ -60,7 +60,7 @@ void HandleCreateUser(Exchange& ex, const PathParams&) {
   }
   ex.Audit("user.add", u.username.empty() ? "-" : u.username, user.status(), detail);
   if (!user.ok()) return ex.Error(user.status());
-  Poco::JSON::Object::Ptr o = vaultctl::UserJson(*user);
+  Poco::JSON::Object::Ptr o = api::UserJson(*user);
   if (four_eyes) {
     auto g = ex.ctx().vault->role_grants().Propose(ex.subject().username, user->username, requested);
     ex.Audit("role_grant.propose", user->username, g.status(),
@@ -68,7 +68,7 @@ void HandleCreateUser(Exchange& ex, const PathParams&) {
                           ", proposed by " + g->proposed_by
                     : "");
     if (!g.ok()) return ex.Error(g.status());
-    o->set("pending_role_grant", vaultctl::RoleGrantJson(*g));
+    o->set("pending_role_grant", api::RoleGrantJson(*g));
   }
   ex.SendObject(201, o);
 }
@@ -104,7 +104,7 @@ void HandleUpdateUser(Exchange& ex, const PathParams& p) {
   }
   ex.Audit("user.update", username, user.status(), detail);
   if (!user.ok()) return ex.Error(user.status());
-  ex.SendObject(200, vaultctl::UserJson(*user));
+  ex.SendObject(200, api::UserJson(*user));
 }
 
 namespace {
@@ -131,7 +131,7 @@ void HandleListDepartments(Exchange& ex, const PathParams&) {
   }
   if (!ex.AuditOrFail("department.list", "departments")) return;
   Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
-  for (const auto& d : *depts) items->add(vaultctl::DepartmentJson(d));
+  for (const auto& d : *depts) items->add(api::DepartmentJson(d));
   ex.SendItems(items);
 }
 
@@ -146,7 +146,7 @@ void HandleCreateDepartment(Exchange& ex, const PathParams&) {
   auto d = ex.ctx().vault->identity().AddDepartment(name, display);
   ex.Audit("department.add", name.empty() ? "-" : name, d.status());
   if (!d.ok()) return ex.Error(d.status());
-  ex.SendObject(201, vaultctl::DepartmentJson(*d));
+  ex.SendObject(201, api::DepartmentJson(*d));
 }
 
 }  // namespace vaultd

@@ -12,20 +12,18 @@
 #include "api/vaultd/body_source.h"
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
-#include "api/vaultctl/json_output.h"
-#include "vault/base/parse.h"
+#include "api/common/json_output.h"
+#include "api/common/parse.h"
 #include "vault/borrow/borrow_register.h"
 #include "vault/crypto/sha256.h"
 
 namespace vaultd {
 
-using vaultctl::BorrowJson;
+using api::BorrowJson;
 
 using vault::Status;
 
 namespace {
-
-Poco::JSON::Object::Ptr Obj() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
 
 // Authenticates; the object of the audit event is the loan id (cut).
 bool Begin(Exchange& ex, const std::string& action, const std::string& id) {
@@ -101,7 +99,7 @@ void HandleListBorrows(Exchange& ex, const PathParams&) {
       q.state = kv.second;
     } else if (kv.first == "pending" || kv.first == "all") {
       (kv.first == "pending" ? q.pending : q.all) = kv.second == "1" || kv.second == "true";
-    } else if ((kv.first == "limit" || kv.first == "offset") && vault::ParseCount(kv.second, &n)) {
+    } else if ((kv.first == "limit" || kv.first == "offset") && api::ParseCount(kv.second, &n)) {
       (kv.first == "limit" ? q.limit : q.offset) = n;
     } else {
       return ex.Error(vault::InvalidArgumentError("request.unknown_parameter", "unknown or bad parameter " + kv.first));
@@ -310,7 +308,7 @@ void HandleBorrowRegister(Exchange& ex, const PathParams&) {
     out = vault::RegisterCsv(*rows);
   } else {
     auto pdf = vault::RegisterPdf(*rows, "借阅登记簿（时间均为 UTC）", vault::FormatUtc(ex.ctx().clock->Now()),
-                                  "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc");
+                                  ex.ctx().exporter->policy().font_file());
     if (!pdf.ok()) {
       ex.Audit("borrow.register", "register", pdf.status());
       return ex.Error(pdf.status());
@@ -332,7 +330,7 @@ void HandleListNotifications(Exchange& ex, const PathParams&) {
   int64_t after = 0, limit = 100;
   for (const auto& kv : ex.query()) {
     int64_t n = 0;
-    if ((kv.first == "after" || kv.first == "limit") && vault::ParseCount(kv.second, &n)) {
+    if ((kv.first == "after" || kv.first == "limit") && api::ParseCount(kv.second, &n)) {
       (kv.first == "after" ? after : limit) = n;
     } else {
       return ex.Error(vault::InvalidArgumentError("request.unknown_parameter", "unknown or bad parameter " + kv.first));
@@ -345,15 +343,7 @@ void HandleListNotifications(Exchange& ex, const PathParams&) {
   }
   if (!ex.AuditOrFail("notification.list", "notifications", std::to_string(notes->size()) + " notifications")) return;
   Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-  for (const auto& n : *notes) {
-    auto o = Obj();
-    o->set("id", static_cast<Poco::Int64>(n.id));
-    o->set("borrow", n.borrow_id);
-    o->set("kind", n.kind);
-    o->set("created_at", n.created_at);
-    o->set("message", n.message);
-    items->add(o);
-  }
+  for (const auto& n : *notes) items->add(api::NotificationJson(n));
   ex.SendItems(items);
 }
 
@@ -367,17 +357,7 @@ void HandleListIncidents(Exchange& ex, const PathParams&) {
   }
   if (!ex.AuditOrFail("incident.list", "incidents")) return;
   Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-  for (const auto& i : *incidents) {
-    auto o = Obj();
-    o->set("id", static_cast<Poco::Int64>(i.id));
-    o->set("borrow", i.borrow_id);
-    o->set("document", i.document_id);
-    o->set("at", i.at);
-    o->set("kind", i.kind);
-    o->set("detail", i.detail);
-    o->set("evidence", i.evidence_artifact);
-    items->add(o);
-  }
+  for (const auto& i : *incidents) items->add(api::IncidentJson(i));
   ex.SendItems(items);
 }
 

@@ -52,6 +52,10 @@ class Exporter {
   // export.rate_limited, export.*, stamp.*, and the vault's errors.
   StatusOr<ExportResult> Export(const ExportRequest& request);
 
+  // The watermark policy; its font_file is the font of everything vaultd
+  // prints (stamps, registers, certificates).
+  const WatermarkPolicy& policy() const { return *policy_; }
+
   // Checks a token's signature against the ledger row it names.
   static bool TokenSignatureValid(const ExportRecord& record, const std::string& signature_hex);
 

@@ -20,7 +20,7 @@
 
 #include "vault/base/random_access.h"
 #include "vault/export/stamp_renderer.h"
-#include "vault/export/to_unicode.h"
+#include "vault/print/internal/to_unicode.h"
 
 namespace vault {
 namespace {
