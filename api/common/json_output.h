@@ -21,20 +21,32 @@
 
 namespace api {
 
+// Documents: the record, its versions, a fixity report.
 Poco::JSON::Object::Ptr DocumentJson(const vault::DocumentRecord& d);
 Poco::JSON::Object::Ptr VersionJson(const vault::VersionRecord& v);
 Poco::JSON::Object::Ptr FixityJson(const vault::FixityReport& r);
+
+// The audit log: an event; a checkpoint without its key (vaultd adds the
+// PEM public key).
 Poco::JSON::Object::Ptr AuditEventJson(const vault::AuditEvent& e);
+Poco::JSON::Object::Ptr CheckpointJson(const vault::AuditCheckpoint& cp);
+
+// People: users, departments, role grants.
 Poco::JSON::Object::Ptr UserJson(const vault::User& u);
 Poco::JSON::Object::Ptr DepartmentJson(const vault::Department& d);
 Poco::JSON::Object::Ptr RoleGrantJson(const vault::RoleGrant& g);
-// A loan as vaultd and vaultctl print it (events only when asked).
+
+// Loans: a loan as vaultd and vaultctl print it (events only when asked),
+// a notification, an incident (altered return, page-count mismatch).
 Poco::JSON::Object::Ptr BorrowJson(const vault::Borrow& b, bool with_events);
 Poco::JSON::Object::Ptr NotificationJson(const vault::Notification& n);
 Poco::JSON::Object::Ptr IncidentJson(const vault::BorrowIncident& i);
+
+// A row of the export ledger.
 Poco::JSON::Object::Ptr ExportJson(const vault::ExportRecord& r);
-// A checkpoint without its key (vaultd adds the PEM public key).
-Poco::JSON::Object::Ptr CheckpointJson(const vault::AuditCheckpoint& cp);
+
+// Destruction: a destruction with its items; a legal hold (id, scope,
+// target, reason).
 Poco::JSON::Object::Ptr DestructionJson(const vault::Destruction& d);
 Poco::JSON::Object::Ptr LegalHoldJson(const vault::LegalHold& h);
 // Each record with what protects it from destruction:
@@ -42,6 +54,8 @@ Poco::JSON::Object::Ptr LegalHoldJson(const vault::LegalHold& h);
 Poco::JSON::Array::Ptr ProtectionsJson(const std::vector<vault::Protection>& records);
 // A certificate as listed (its files are fetched one by one).
 Poco::JSON::Object::Ptr CertificateJson(const vault::Certificate& c);
+
+// `obj` as compact JSON text.
 std::string Stringify(const Poco::JSON::Object::Ptr& obj);
 
 }  // namespace api

@@ -19,13 +19,9 @@ StatusOr<std::string> RegisterTablePdf(const std::vector<std::string>& columns,
                                        const std::string& title, const std::string& generated_at,
                                        const std::string& font_file,
                                        const std::string& failure_reason) {
-  constexpr double kPageWidth = 842;  // A4 landscape
-  constexpr double kPageHeight = 595;
-  constexpr double kMargin = 28;
+  constexpr double kPageWidth = 842, kPageHeight = 595, kMargin = 28;  // A4 landscape
   constexpr double kTableWidth = kPageWidth - 2 * kMargin;
-  constexpr double kTextSize = 9;
-  constexpr double kTitleSize = 14;
-  constexpr double kFooterSize = 8;
+  constexpr double kTextSize = 9, kTitleSize = 14, kFooterSize = 8;
   // Page 1 carries the title and the generation line above the table.
   constexpr double kFirstTableTop = kPageHeight - kMargin - kTitleSize - 24;
   constexpr double kTableTop = kPageHeight - kMargin;
