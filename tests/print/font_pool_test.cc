@@ -20,7 +20,7 @@
 #include "vault/destruction/certificate_pdf.h"
 #include "vault/destruction/destruction_register.h"
 #include "vault/export/default_watermark.h"
-#include "vault/export/stamp_renderer.h"
+#include "vault/export/internal/stamp_renderer.h"
 #include "vault/export/watermark_policy.h"
 
 namespace vault {
@@ -81,8 +81,9 @@ TEST(FontPoolTest, DocumentsRenderConcurrentlyFromOnePool) {
   testing::TempDir dir;
   for (int t = 0; t < kThreads; ++t) {
     ASSERT_THAT(failures[t], IsOk());
-    EXPECT_THAT(testing::RunTool("pdftotext -raw {} -", registers[t], dir.path()),
-                HasSubstr("C001_HT_000" + std::to_string(t)));
+    const std::string text = testing::RunTool("pdftotext -raw {} -", registers[t], dir.path());
+    EXPECT_THAT(text, HasSubstr("C001_HT_000" + std::to_string(t)));
+    EXPECT_THAT(text, HasSubstr("华南销售部合同"));
     EXPECT_EQ(stamps[t].rfind("%PDF-", 0), 0u);
   }
 }

@@ -19,7 +19,7 @@
 #include <stdexcept>
 
 #include "vault/base/random_access.h"
-#include "vault/export/stamp_renderer.h"
+#include "vault/export/internal/stamp_renderer.h"
 #include "vault/print/internal/to_unicode.h"
 
 namespace vault {

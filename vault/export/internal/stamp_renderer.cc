@@ -1,4 +1,4 @@
-#include "vault/export/stamp_renderer.h"
+#include "vault/export/internal/stamp_renderer.h"
 
 #include <cmath>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "vault/export/scan_to_pdf.h"
+#include "vault/export/internal/scan_to_pdf.h"
 
 #include "vault/print/internal/haru_doc.h"
 
