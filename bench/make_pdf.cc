@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "vault/export/default_watermark.h"
-#include "vault/export/stamp_renderer.h"
+#include "vault/export/internal/stamp_renderer.h"
 #include "vault/export/watermark_policy.h"
 
 namespace {

@@ -8,13 +8,16 @@
 
 #include "api/vaultctl/args.h"
 #include "api/vaultctl/commands.h"
+#include "api/common/json_output.h"
+#include "api/common/parse.h"
 #include "api/vaultctl/file_streams.h"
-#include "api/vaultctl/json_output.h"
 #include "vault/audit/signed_note.h"
-#include "vault/base/parse.h"
 #include "vault/base/printable.h"
 
 namespace vaultctl {
+
+using api::AuditEventJson;
+using api::Stringify;
 namespace {
 
 const char kAuditHelp[] =
@@ -104,13 +107,13 @@ int CmdAudit(const GlobalOptions& g, const std::vector<std::string>& argv) {
     f.actor = a.Get("--actor");
     f.object = a.Get("--object");
     f.action = a.Get("--action");
-    if (!vault::ParseCount(a.Get("--after", "0"), &f.after_seq) ||
-        !vault::ParseCount(a.Get("--limit", "100"), &f.limit))
+    if (!api::ParseCount(a.Get("--after", "0"), &f.after_seq) ||
+        !api::ParseCount(a.Get("--limit", "100"), &f.limit))
       return Usage("--after and --limit must be non-negative numbers", kAuditHelp);
     auto events = log.List(f);
     if (!events.ok()) return Fail(events.status());
     if (a.Has("--json")) {
-      PrintItems(ItemsJson(*events, AuditEventJson));
+      PrintItems(api::ItemsJson(*events, AuditEventJson));
     } else {
       // One event per line, whatever its fields hold: events written before
       // the log escaped its fields may still carry a newline or an escape

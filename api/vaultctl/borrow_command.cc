@@ -14,14 +14,19 @@
 #include "api/vaultctl/args.h"
 #include "api/vaultctl/commands.h"
 #include "api/vaultctl/file_streams.h"
-#include "api/vaultctl/json_output.h"
+#include "api/common/json_output.h"
 #include "vault/base/printable.h"
-#include "vault/base/parse.h"
+#include "api/common/parse.h"
 #include "vault/borrow/borrow_register.h"
 #include "vault/borrow/borrow_service.h"
 #include "vault/services/services.h"
 
 namespace vaultctl {
+
+using api::BorrowJson;
+using api::IncidentJson;
+using api::NotificationJson;
+using api::Stringify;
 namespace {
 
 using vault::Status;
@@ -197,7 +202,7 @@ bool ParsePageList(const std::string& text, std::vector<int64_t>* out) {
   for (;;) {
     size_t comma = text.find(',', start);
     int64_t n = 0;
-    if (!vault::ParseCount(text.substr(start, comma - start), &n)) return false;
+    if (!api::ParseCount(text.substr(start, comma - start), &n)) return false;
     out->push_back(n);
     if (comma == std::string::npos) return true;
     start = comma + 1;
@@ -258,7 +263,7 @@ int RunReturn(const Invocation& in) {
     input.kind = vault::ReturnInput::Kind::kFile;
     input.file = file.get();
   } else if (a.values.count("--pages")) {
-    if (!vault::ParseCount(a.Get("--pages"), &input.pages))
+    if (!api::ParseCount(a.Get("--pages"), &input.pages))
       return Usage("--pages must be a number", in.sub->help);
     input.kind = vault::ReturnInput::Kind::kPages;
   } else {
@@ -313,15 +318,15 @@ int RunList(const Invocation& in) {
   q.all = a.Has("--all");
   if (!q.state.empty() && !KnownState(q.state))
     return Usage("unknown --state " + q.state, in.sub->help);
-  if (!vault::ParseCount(a.Get("--limit", "100"), &q.limit) ||
-      !vault::ParseCount(a.Get("--offset", "0"), &q.offset)) {
+  if (!api::ParseCount(a.Get("--limit", "100"), &q.limit) ||
+      !api::ParseCount(a.Get("--offset", "0"), &q.offset)) {
     return Usage("--limit and --offset must be non-negative numbers", in.sub->help);
   }
   auto loans = in.service().List(in.who, q);
   const std::string detail = loans.ok() ? std::to_string(loans->size()) + " loans" : "";
   if (int rc = in.Finish("borrows", loans.status(), detail); rc != kExitOk) return rc;
   if (in.json()) {
-    PrintItems(ItemsJson(*loans, [](const vault::Borrow& b) { return BorrowJson(b, false); }));
+    PrintItems(api::ItemsJson(*loans, [](const vault::Borrow& b) { return BorrowJson(b, false); }));
     return kExitOk;
   }
   for (const auto& b : *loans) {
@@ -394,13 +399,13 @@ int RunSchedule(const Invocation& in) {
 
 int RunNotifications(const Invocation& in) {
   int64_t after = 0;
-  if (!vault::ParseCount(in.args->Get("--after", "0"), &after)) {
+  if (!api::ParseCount(in.args->Get("--after", "0"), &after)) {
     return Usage("--after must be a notification id", in.sub->help);
   }
   auto notes = in.service().Notifications(in.who, after, 500);
   if (int rc = in.Finish("notifications", notes.status()); rc != kExitOk) return rc;
   if (in.json()) {
-    PrintItems(ItemsJson(*notes, NotificationJson));
+    PrintItems(api::ItemsJson(*notes, NotificationJson));
     return kExitOk;
   }
   for (const auto& n : *notes) {
@@ -414,7 +419,7 @@ int RunIncidents(const Invocation& in) {
   auto incidents = in.service().Incidents(in.who);
   if (int rc = in.Finish("incidents", incidents.status()); rc != kExitOk) return rc;
   if (in.json()) {
-    PrintItems(ItemsJson(*incidents, IncidentJson));
+    PrintItems(api::ItemsJson(*incidents, IncidentJson));
     return kExitOk;
   }
   for (const auto& i : *incidents) {

@@ -8,17 +8,22 @@
 
 #include "api/vaultctl/args.h"
 #include "api/vaultctl/file_streams.h"
-#include "api/vaultctl/json_output.h"
+#include "api/common/json_output.h"
 #include "vault/base/printable.h"
-#include "vault/base/parse.h"
+#include "api/common/parse.h"
 
 namespace vaultctl {
+
+using api::DocumentJson;
+using api::FixityJson;
+using api::Stringify;
+using api::VersionJson;
 namespace {
 
 using vault::Status;
 using vault::StatusCode;
 
-using vault::ParseCount;
+using api::ParseCount;
 
 vault::StatusOr<std::unique_ptr<vault::LocalVault>> OpenVault(const GlobalOptions& g) {
   return vault::LocalVault::Open(g.config);
@@ -161,6 +166,12 @@ int ExitCodeFor(const Status& s) {
 int Fail(const Status& s) {
   std::fprintf(stderr, "vaultctl: error [%s]: %s\n", s.reason().c_str(), s.message().c_str());
   return ExitCodeFor(s);
+}
+
+void PrintItems(const Poco::JSON::Array::Ptr& items) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
+  o->set("items", items);
+  std::printf("%s\n", api::Stringify(o).c_str());
 }
 
 vault::StatusOr<std::unique_ptr<vault::Services>> OpenServices(const GlobalOptions& g, const std::string& policies_dir) {

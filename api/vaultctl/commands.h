@@ -2,6 +2,8 @@
 // 0 ok, 1 usage, 2 not found, 3 integrity failure, 4 other error.
 #pragma once
 
+#include <Poco/JSON/Array.h>
+
 #include <string>
 #include <vector>
 
@@ -29,6 +31,8 @@ int Finish(vault::LocalVault& lv, const std::string& action, const std::string& 
            const vault::Status& outcome);
 // Prints "vaultctl: error [reason]: message" to stderr and returns the exit code.
 int Fail(const vault::Status& s);
+// Prints {"items": [...]} and a newline to stdout (--json listings).
+void PrintItems(const Poco::JSON::Array::Ptr& items);
 // The vault and its services, wired as vaultd wires them, with the policies
 // of `policies_dir` (empty: the built-in ones).
 vault::StatusOr<std::unique_ptr<vault::Services>> OpenServices(const GlobalOptions& g, const std::string& policies_dir);

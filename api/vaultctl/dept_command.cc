@@ -7,11 +7,14 @@
 
 #include "api/vaultctl/args.h"
 #include "api/vaultctl/commands.h"
-#include "api/vaultctl/json_output.h"
+#include "api/common/json_output.h"
 #include "vault/base/printable.h"
 #include "vault/identity/identity_store.h"
 
 namespace vaultctl {
+
+using api::DepartmentJson;
+using api::Stringify;
 namespace {
 
 const char kDeptHelp[] =
@@ -40,7 +43,7 @@ int CmdDept(const GlobalOptions& g, const std::vector<std::string>& argv) {
   auto depts = ids.ListDepartments();
   if (!depts.ok()) return Fail(depts.status());
   if (a.Has("--json")) {
-    PrintItems(ItemsJson(*depts, DepartmentJson));
+    PrintItems(api::ItemsJson(*depts, DepartmentJson));
   } else {
     for (const auto& d : *depts) {
       std::printf("%-20s %4lld users  %s\n", vault::EscapeControl(d.name).c_str(), static_cast<long long>(d.users),

@@ -7,7 +7,10 @@
 #include "api/vaultctl/args.h"
 #include "api/vaultctl/commands.h"
 #include "api/vaultctl/file_streams.h"
-#include "vault/base/parse.h"
+#include "api/common/parse.h"
+#include "vault/export/exporter.h"
+#include "vault/identity/identity_store.h"
+#include "vault/policy/policy_set.h"
 #include "vault/services/services.h"
 
 namespace vaultctl {
@@ -46,7 +49,7 @@ int CmdExport(const GlobalOptions& g, const std::vector<std::string>& argv) {
   req.document = a.positional[0];
   if (a.Has("--version")) {
     int64_t n = 0;
-    if (!vault::ParseCount(a.Get("--version"), &n) || n == 0 || n > 0xffffffffLL) {
+    if (!api::ParseCount(a.Get("--version"), &n) || n == 0 || n > 0xffffffffLL) {
       std::fprintf(stderr, "vaultctl: --version must be a positive number\n\n%s", kExportHelp);
       return kExitUsage;
     }

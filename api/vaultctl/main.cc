@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "vault/base/no_core_dumps.h"
+#include "api/common/no_core_dumps.h"
 #include "api/vaultctl/commands.h"
 
 namespace {
@@ -46,7 +46,7 @@ const char* Env(const char* name) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  vault::DisableCoreDumps();
+  api::DisableCoreDumps();
   using namespace vaultctl;
   GlobalOptions g;
   g.config.data_dir = Env("VAULT_DATA");

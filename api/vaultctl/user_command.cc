@@ -8,11 +8,14 @@
 
 #include "api/vaultctl/args.h"
 #include "api/vaultctl/commands.h"
-#include "api/vaultctl/json_output.h"
+#include "api/common/json_output.h"
 #include "vault/base/printable.h"
 #include "vault/identity/identity_store.h"
 
 namespace vaultctl {
+
+using api::Stringify;
+using api::UserJson;
 namespace {
 
 const char kUserHelp[] =
@@ -139,7 +142,7 @@ int CmdUser(const GlobalOptions& g, const std::vector<std::string>& argv) {
     auto users = ids.ListUsers();
     if (!users.ok()) return Fail(users.status());
     if (a.Has("--json")) {
-      PrintItems(ItemsJson(*users, UserJson));
+      PrintItems(api::ItemsJson(*users, UserJson));
     } else {
       for (const auto& u : *users) {
         std::printf("%-16s %-14s %-12s %-14s %s%s\n", u.username.c_str(), u.role.c_str(),

@@ -9,7 +9,7 @@
 #include <chrono>
 #include <map>
 
-#include "api/vaultctl/json_output.h"
+#include "api/common/json_output.h"
 #include "api/vaultd/connections.h"
 #include "api/vaultd/routes.h"
 #include "vault/base/hex.h"
@@ -179,7 +179,7 @@ void Exchange::SendJson(int status, const std::string& body) {
 }
 
 void Exchange::SendObject(int status, const Poco::JSON::Object::Ptr& obj) {
-  SendJson(status, vaultctl::Stringify(obj));
+  SendJson(status, api::Stringify(obj));
 }
 
 void Exchange::SendItems(const Poco::JSON::Array::Ptr& items) {

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "api/vaultctl/json_output.h"
+#include "api/common/json_output.h"
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
 
@@ -23,7 +23,7 @@ bool Admin(Exchange& ex, const std::string& object) {
 void HandleListUsers(Exchange& ex, const PathParams&) {
   if (!Admin(ex, "users")) return;
   auto users = ex.ctx().vault->identity().ListUsers();
-  ex.SendAuditedItems("user.list", "users", users, vaultctl::UserJson);
+  ex.SendAuditedItems("user.list", "users", users, api::UserJson);
 }
 
 void HandleCreateUser(Exchange& ex, const PathParams&) {
@@ -53,7 +53,7 @@ void HandleCreateUser(Exchange& ex, const PathParams&) {
   }
   ex.Audit("user.add", u.username.empty() ? "-" : u.username, user.status(), detail);
   if (!user.ok()) return ex.Error(user.status());
-  Poco::JSON::Object::Ptr o = vaultctl::UserJson(*user);
+  Poco::JSON::Object::Ptr o = api::UserJson(*user);
   if (four_eyes) {
     auto g = ex.ctx().vault->role_grants().Propose(ex.subject().username, user->username, requested);
     ex.Audit("role_grant.propose", user->username, g.status(),
@@ -61,7 +61,7 @@ void HandleCreateUser(Exchange& ex, const PathParams&) {
                           ", proposed by " + g->proposed_by
                     : "");
     if (!g.ok()) return ex.Error(g.status());
-    o->set("pending_role_grant", vaultctl::RoleGrantJson(*g));
+    o->set("pending_role_grant", api::RoleGrantJson(*g));
   }
   ex.SendObject(201, o);
 }
@@ -97,7 +97,7 @@ void HandleUpdateUser(Exchange& ex, const PathParams& p) {
   }
   ex.Audit("user.update", username, user.status(), detail);
   if (!user.ok()) return ex.Error(user.status());
-  ex.SendObject(200, vaultctl::UserJson(*user));
+  ex.SendObject(200, api::UserJson(*user));
 }
 
 namespace {
@@ -118,7 +118,7 @@ void HandleEnableUser(Exchange& ex, const PathParams& p) { SetDisabled(ex, p[0],
 void HandleListDepartments(Exchange& ex, const PathParams&) {
   if (!Admin(ex, "departments")) return;
   auto depts = ex.ctx().vault->identity().ListDepartments();
-  ex.SendAuditedItems("department.list", "departments", depts, vaultctl::DepartmentJson);
+  ex.SendAuditedItems("department.list", "departments", depts, api::DepartmentJson);
 }
 
 // POST /api/v1/departments: {"name", "display_name"}.
@@ -132,7 +132,7 @@ void HandleCreateDepartment(Exchange& ex, const PathParams&) {
   auto d = ex.ctx().vault->identity().AddDepartment(name, display);
   ex.Audit("department.add", name.empty() ? "-" : name, d.status());
   if (!d.ok()) return ex.Error(d.status());
-  ex.SendObject(201, vaultctl::DepartmentJson(*d));
+  ex.SendObject(201, api::DepartmentJson(*d));
 }
 
 }  // namespace vaultd

@@ -2,10 +2,10 @@
 // there is no route that edits or deletes events.
 #include <Poco/JSON/Array.h>
 
-#include "api/vaultctl/json_output.h"
+#include "api/common/json_output.h"
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
-#include "vault/base/parse.h"
+#include "api/common/parse.h"
 #include "vault/keys/signer.h"
 
 namespace vaultd {
@@ -20,7 +20,7 @@ void HandleListAudit(Exchange& ex, const PathParams&) {
     else if (kv.first == "from") f.from_time = kv.second;
     else if (kv.first == "to") f.to_time = kv.second;
     else if (kv.first == "after" || kv.first == "limit") {
-      if (!vault::ParseCount(kv.second, kv.first == "after" ? &f.after_seq : &f.limit)) {
+      if (!api::ParseCount(kv.second, kv.first == "after" ? &f.after_seq : &f.limit)) {
         return ex.Error(vault::InvalidArgumentError("request.bad_parameter", kv.first + " must be a non-negative number"));
       }
     } else {
@@ -28,7 +28,7 @@ void HandleListAudit(Exchange& ex, const PathParams&) {
     }
   }
   auto events = ex.ctx().vault->audit().List(f);
-  ex.SendAuditedItems("audit.read", "audit", events, vaultctl::AuditEventJson);
+  ex.SendAuditedItems("audit.read", "audit", events, api::AuditEventJson);
 }
 
 void HandleListCheckpoints(Exchange& ex, const PathParams&) {
@@ -42,13 +42,7 @@ void HandleListCheckpoints(Exchange& ex, const PathParams&) {
   if (!ex.AuditOrFail("audit.checkpoints", "audit")) return;
   Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
   for (const auto& cp : *cps) {
-    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    o->set("id", static_cast<Poco::Int64>(cp.id));
-    o->set("size", static_cast<Poco::Int64>(cp.size));
-    o->set("head_hash", cp.head_hash);
-    o->set("key_name", cp.key_name);
-    o->set("created_at", cp.created_at);
-    o->set("note", cp.note);
+    Poco::JSON::Object::Ptr o = api::CheckpointJson(cp);
     auto pk = log.PublicKeyOf(cp.key_name);
     if (pk.ok()) o->set("public_key_pem", vault::Ed25519PublicKeyPem(*pk));
     items->add(o);

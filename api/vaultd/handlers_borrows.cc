@@ -12,14 +12,14 @@
 #include "api/vaultd/body_source.h"
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
-#include "api/vaultctl/json_output.h"
-#include "vault/base/parse.h"
+#include "api/common/json_output.h"
+#include "api/common/parse.h"
 #include "vault/borrow/borrow_register.h"
 #include "vault/crypto/sha256.h"
 
 namespace vaultd {
 
-using vaultctl::BorrowJson;
+using api::BorrowJson;
 
 using vault::Status;
 
@@ -113,7 +113,7 @@ void HandleListBorrows(Exchange& ex, const PathParams&) {
       q.state = kv.second;
     } else if (kv.first == "pending" || kv.first == "all") {
       (kv.first == "pending" ? q.pending : q.all) = kv.second == "1" || kv.second == "true";
-    } else if ((kv.first == "limit" || kv.first == "offset") && vault::ParseCount(kv.second, &n)) {
+    } else if ((kv.first == "limit" || kv.first == "offset") && api::ParseCount(kv.second, &n)) {
       (kv.first == "limit" ? q.limit : q.offset) = n;
     } else {
       return ex.Error(vault::InvalidArgumentError("request.unknown_parameter", "unknown or bad parameter " + kv.first));
@@ -312,7 +312,7 @@ void HandleBorrowRegister(Exchange& ex, const PathParams&) {
     out = vault::RegisterCsv(*rows);
   } else {
     auto pdf = vault::RegisterPdf(*rows, "借阅登记簿（时间均为 UTC）", vault::FormatUtc(ex.ctx().clock->Now()),
-                                  "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc");
+                                  ex.ctx().exporter->policy().font_file());
     if (!pdf.ok()) {
       ex.Audit("borrow.register", "register", pdf.status());
       return ex.Error(pdf.status());
@@ -334,7 +334,7 @@ void HandleListNotifications(Exchange& ex, const PathParams&) {
   int64_t after = 0, limit = 100;
   for (const auto& kv : ex.query()) {
     int64_t n = 0;
-    if ((kv.first == "after" || kv.first == "limit") && vault::ParseCount(kv.second, &n)) {
+    if ((kv.first == "after" || kv.first == "limit") && api::ParseCount(kv.second, &n)) {
       (kv.first == "after" ? after : limit) = n;
     } else {
       return ex.Error(vault::InvalidArgumentError("request.unknown_parameter", "unknown or bad parameter " + kv.first));
@@ -342,7 +342,7 @@ void HandleListNotifications(Exchange& ex, const PathParams&) {
   }
   auto notes = ex.ctx().borrows->Notifications(ex.subject(), after, limit);
   const std::string count = notes.ok() ? std::to_string(notes->size()) + " notifications" : "";
-  ex.SendAuditedItems("notification.list", "notifications", notes, vaultctl::NotificationJson,
+  ex.SendAuditedItems("notification.list", "notifications", notes, api::NotificationJson,
                       count);
 }
 
@@ -350,7 +350,7 @@ void HandleListNotifications(Exchange& ex, const PathParams&) {
 void HandleListIncidents(Exchange& ex, const PathParams&) {
   if (!Begin(ex, "incident.list", "incidents")) return;
   auto incidents = ex.ctx().borrows->Incidents(ex.subject());
-  ex.SendAuditedItems("incident.list", "incidents", incidents, vaultctl::IncidentJson);
+  ex.SendAuditedItems("incident.list", "incidents", incidents, api::IncidentJson);
 }
 
 }  // namespace vaultd

@@ -9,7 +9,7 @@
 
 #include <sstream>
 
-#include "api/vaultctl/json_output.h"
+#include "api/common/json_output.h"
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
 
@@ -49,7 +49,7 @@ void HandleCustomerExport(Exchange& ex, const PathParams& p) {
         continue;
       }
       ++seen;
-      auto meta = vaultctl::DocumentJson(d);
+      auto meta = api::DocumentJson(d);
       Status refused = ex.CheckDocument(d, "document.export");  // audits a refusal
       if (refused.ok()) {
         vault::ExportRequest req;

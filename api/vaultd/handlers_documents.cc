@@ -1,10 +1,10 @@
 // Reading documents: list/search, metadata, versions, original content.
 #include <Poco/JSON/Array.h>
 
-#include "api/vaultctl/json_output.h"
+#include "api/common/json_output.h"
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
-#include "vault/base/parse.h"
+#include "api/common/parse.h"
 
 namespace vaultd {
 
@@ -36,7 +36,7 @@ void HandleListDocuments(Exchange& ex, const PathParams&) {
     else if (k == "to") f.to_date = kv.second;
     else if (k == "title") f.title_words = kv.second;
     else if (k == "limit" || k == "offset") {
-      if (!vault::ParseCount(kv.second, k == "limit" ? &limit : &offset)) {
+      if (!api::ParseCount(kv.second, k == "limit" ? &limit : &offset)) {
         return ex.Error(vault::InvalidArgumentError("request.bad_parameter", k + " must be a non-negative number"));
       }
     } else {
@@ -87,14 +87,14 @@ void HandleGetDocument(Exchange& ex, const PathParams& p) {
   vault::DocumentRecord d;
   if (!ex.LoadDocument(p[0], "document.metadata", &d)) return;
   if (!ex.AuditOrFail("document.metadata", d.archive_number)) return;
-  ex.SendObject(200, vaultctl::DocumentJson(d));
+  ex.SendObject(200, api::DocumentJson(d));
 }
 
 void HandleGetVersions(Exchange& ex, const PathParams& p) {
   vault::DocumentRecord d;
   if (!ex.LoadDocument(p[0], "document.metadata", &d)) return;
   auto versions = ex.vault().Versions(d.id);
-  ex.SendAuditedItems("document.versions", d.archive_number, versions, vaultctl::VersionJson);
+  ex.SendAuditedItems("document.versions", d.archive_number, versions, api::VersionJson);
 }
 
 namespace {
@@ -143,7 +143,7 @@ void HandleGetContent(Exchange& ex, const PathParams& p) {
     if (kv.first != "version") {
       return ex.Error(vault::InvalidArgumentError("request.unknown_parameter", "unknown parameter " + kv.first));
     }
-    if (!vault::ParseCount(kv.second, &wanted) || wanted <= 0 || wanted > UINT32_MAX) {
+    if (!api::ParseCount(kv.second, &wanted) || wanted <= 0 || wanted > UINT32_MAX) {
       return ex.Error(vault::InvalidArgumentError("request.bad_parameter", "version must be a positive number"));
     }
   }

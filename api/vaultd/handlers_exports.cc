@@ -2,6 +2,7 @@
 // leaked copy back to its export.
 #include <Poco/JSON/Object.h>
 
+#include "api/common/json_output.h"
 #include "api/vaultd/body_source.h"
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
@@ -11,27 +12,6 @@
 namespace vaultd {
 
 using vault::Status;
-
-namespace {
-
-Poco::JSON::Object::Ptr ExportJson(const vault::ExportRecord& r) {
-  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  o->set("id", r.export_id);
-  o->set("code", r.code);
-  o->set("user", r.username);
-  o->set("document", r.document_id);
-  o->set("archive_number", r.archive_number);
-  o->set("version", static_cast<Poco::UInt64>(r.version));
-  o->set("borrow", r.borrow_id);
-  o->set("time", r.created_at);
-  o->set("source_sha256", r.source_sha256);
-  o->set("output_sha256", r.output_sha256);
-  o->set("pages", static_cast<Poco::Int64>(r.pages));
-  o->set("bytes", static_cast<Poco::Int64>(r.bytes));
-  return o;
-}
-
-}  // namespace
 
 // POST /api/v1/documents/{id}/exports, optional body {"version": N}.
 void HandleCreateExport(Exchange& ex, const PathParams& p) {
@@ -110,7 +90,7 @@ void HandleTraceCode(Exchange& ex, const PathParams& p) {
   }
   if (!ex.AuditOrFail("export.trace", code, "by code")) return;
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  o->set("export", ExportJson(*r));
+  o->set("export", api::ExportJson(*r));
   ex.SendObject(200, o);
 }
 
@@ -170,7 +150,7 @@ void HandleTraceFile(Exchange& ex, const PathParams&) {
     return;
   }
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  o->set("export", ExportJson(*record));
+  o->set("export", api::ExportJson(*record));
   o->set("signature_valid", signature_valid);
   o->set("found_by", found_by);
   o->set("exact_copy", exact_copy);

@@ -5,10 +5,10 @@
 // /api/v1/role-grants[?state=proposed] lists them. Every step is audited.
 #include <Poco/JSON/Array.h>
 
-#include "api/vaultctl/json_output.h"
+#include "api/common/json_output.h"
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
-#include "vault/base/parse.h"
+#include "api/common/parse.h"
 
 namespace vaultd {
 
@@ -31,7 +31,7 @@ void Decide(Exchange& ex, const PathParams& p, bool approve) {
   const std::string object = p[0].substr(0, 32);
   if (!Admin(ex, "role-grants")) return;
   int64_t id = 0;
-  if (!vault::ParseCount(p[0], &id) || id <= 0) {
+  if (!api::ParseCount(p[0], &id) || id <= 0) {
     Status bad = vault::NotFoundError("role_grant.not_found", "no such role grant");
     ex.Audit(action, object, bad);
     return ex.Error(bad);
@@ -44,7 +44,7 @@ void Decide(Exchange& ex, const PathParams& p, bool approve) {
     return ex.Error(g.status());
   }
   if (!ex.AuditOrFail(action, g->username, Describe(*g))) return;
-  ex.SendObject(200, vaultctl::RoleGrantJson(*g));
+  ex.SendObject(200, api::RoleGrantJson(*g));
 }
 
 }  // namespace
@@ -63,7 +63,7 @@ void HandleProposeRoleGrant(Exchange& ex, const PathParams&) {
     return ex.Error(g.status());
   }
   if (!ex.AuditOrFail("role_grant.propose", g->username, Describe(*g))) return;
-  ex.SendObject(201, vaultctl::RoleGrantJson(*g));
+  ex.SendObject(201, api::RoleGrantJson(*g));
 }
 
 void HandleApproveRoleGrant(Exchange& ex, const PathParams& p) { Decide(ex, p, true); }
@@ -81,7 +81,7 @@ void HandleListRoleGrants(Exchange& ex, const PathParams&) {
     }
   }
   auto grants = ex.ctx().vault->role_grants().List(pending_only);
-  ex.SendAuditedItems("role_grant.list", "role-grants", grants, vaultctl::RoleGrantJson);
+  ex.SendAuditedItems("role_grant.list", "role-grants", grants, api::RoleGrantJson);
 }
 
 }  // namespace vaultd

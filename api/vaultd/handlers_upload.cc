@@ -19,7 +19,7 @@
 #include <map>
 #include <streambuf>
 
-#include "api/vaultctl/json_output.h"
+#include "api/common/json_output.h"
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
 #include "vault/base/hex.h"

@@ -16,7 +16,7 @@
 #include <iostream>
 
 #include "api/vaultd/server.h"
-#include "vault/base/no_core_dumps.h"
+#include "api/common/no_core_dumps.h"
 #include "vault/policy/policy_set.h"
 
 namespace {
@@ -47,7 +47,7 @@ class VaultdApp : public Poco::Util::ServerApplication {
   }
 
   int main(const std::vector<std::string>&) override {
-    vault::DisableCoreDumps();
+    api::DisableCoreDumps();
     if (help_) {
       Poco::Util::HelpFormatter f(options());
       f.setUsage("--data DIR --key FILE [--config FILE] [--listen HOST:PORT] [--policies DIR]");

@@ -9,7 +9,7 @@
 
 #include "vault/export/default_watermark.h"
 #include "vault/export/pdf_stamper.h"
-#include "vault/export/scan_to_pdf.h"
+#include "vault/export/internal/scan_to_pdf.h"
 
 namespace {
 

@@ -1,6 +1,6 @@
 #include "tests/support/pdf_fixtures.h"
 
-#include "vault/export/haru_doc.h"
+#include "vault/print/internal/haru_doc.h"
 
 #include <hpdf.h>
 #include <jpeglib.h>

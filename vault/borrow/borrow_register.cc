@@ -1,8 +1,27 @@
 #include "vault/borrow/borrow_register.h"
 
-#include "vault/export/pdf_table.h"
+#include "vault/print/csv.h"
+#include "vault/print/register_pdf.h"
+#include "vault/print/text.h"
 
 namespace vault {
+namespace {
+
+// The cells of each row in column order; times as recorded (CSV) or shown
+// to the minute (PDF).
+std::vector<std::vector<std::string>> Cells(const std::vector<RegisterRow>& rows, bool printed) {
+  auto time = [printed](const std::string& t) { return printed ? DisplayTime(t) : t; };
+  std::vector<std::vector<std::string>> cells;
+  cells.reserve(rows.size());
+  for (const RegisterRow& r : rows) {
+    cells.push_back({r.borrower, r.department, r.title, r.archive_number, r.classification,
+                     r.purpose, r.approvers, time(r.borrowed_at), time(r.due_at),
+                     time(r.returned_at), r.state, r.note});
+  }
+  return cells;
+}
+
+}  // namespace
 
 const std::vector<std::string>& RegisterColumns() {
   static const std::vector<std::string> kNames = {
@@ -12,14 +31,7 @@ const std::vector<std::string>& RegisterColumns() {
 }
 
 std::string RegisterCsv(const std::vector<RegisterRow>& rows) {
-  std::string out = "\xEF\xBB\xBF";
-  AppendCsvRow(RegisterColumns(), &out);
-  for (const RegisterRow& r : rows) {
-    AppendCsvRow({r.borrower, r.department, r.title, r.archive_number, r.classification, r.purpose,
-                  r.approvers, r.borrowed_at, r.due_at, r.returned_at, r.state, r.note},
-                 &out);
-  }
-  return out;
+  return TableCsv(RegisterColumns(), Cells(rows, false));
 }
 
 StatusOr<std::string> RegisterPdf(const std::vector<RegisterRow>& rows, const std::string& title,
@@ -29,15 +41,8 @@ StatusOr<std::string> RegisterPdf(const std::vector<RegisterRow>& rows, const st
   // three-character names; the dates fit "YYYY-MM-DD" on a line (the time
   // wraps below); an archive number such as HT-2026-0001 fits on one line.
   static const std::vector<double> kWeights = {62, 56, 84, 76, 34, 94, 70, 62, 62, 62, 60, 64};
-  std::vector<std::vector<std::string>> fields;
-  fields.reserve(rows.size());
-  for (const RegisterRow& r : rows) {
-    fields.push_back({r.borrower, r.department, r.title, r.archive_number, r.classification,
-                      r.purpose, r.approvers, DisplayTime(r.borrowed_at), DisplayTime(r.due_at),
-                      DisplayTime(r.returned_at), r.state, r.note});
-  }
-  return RegisterTablePdf(RegisterColumns(), kWeights, fields, title, generated_at, font_file,
-                          "register.render_failed");
+  return RegisterTablePdf(RegisterColumns(), kWeights, Cells(rows, true), title, generated_at,
+                          font_file, "register.render_failed");
 }
 
 }  // namespace vault

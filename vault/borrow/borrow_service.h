@@ -1,4 +1,7 @@
-// BorrowService: the loan lifecycle (docs/borrowing.md).
+// BorrowService: the loan lifecycle (docs/borrowing.md). Its methods are
+// defined by concern in borrow_service.cc (request, decisions),
+// borrow_issue.cc, borrow_return.cc, borrow_queries.cc and
+// borrow_schedule.cc.
 //
 //   requested -> approvals in chain order -> approved -> issued -> returned_*
 //   requested/approved -> withdrawn (borrower); requested -> rejected

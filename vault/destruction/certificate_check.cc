@@ -66,4 +66,29 @@ ChainReport VerifyCertificateChain(std::vector<Certificate> certs, const std::ve
   return report;
 }
 
+StatusOr<PresentedCertificateCheck> CheckPresentedCertificate(DestructionStore& store,
+                                                              const Signer::PublicKey& current_key,
+                                                              const std::string& json,
+                                                              const std::string& signature_hex) {
+  auto certs = store.Certificates();
+  auto referenced = store.ReferencedCertificateIds();
+  if (!certs.ok() || !referenced.ok()) return certs.ok() ? referenced.status() : certs.status();
+  PresentedCertificateCheck out;
+  auto sig = HexDecode(signature_hex);
+  out.sha256 = Sha256::HexOf(json);
+  out.signature_valid = sig && CertificateSignatureValid(json, std::string(sig->begin(), sig->end()), current_key);
+  for (const auto& c : *certs) {
+    if (c.sha256 == out.sha256) out.known = c.id;
+    // Signed by an earlier key (before a rotation): its own recorded key.
+    auto pk = HexDecode(c.public_key);
+    if (!out.signature_valid && c.sha256 == out.sha256 && sig && pk && pk->size() == 32) {
+      Signer::PublicKey key{};
+      std::copy(pk->begin(), pk->end(), key.begin());
+      out.signature_valid = CertificateSignatureValid(json, std::string(sig->begin(), sig->end()), key);
+    }
+  }
+  out.chain = VerifyCertificateChain(*certs, *referenced);
+  return out;
+}
+
 }  // namespace vault

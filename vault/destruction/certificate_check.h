@@ -1,11 +1,15 @@
 // Checking destruction certificates: one file against its signature, and
 // the whole stored chain (docs/certificates.md).
+//
+// Thread-safety: stateless functions; CheckPresentedCertificate reads the
+// store, which is safe for concurrent use.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "vault/destruction/destruction.h"
+#include "vault/destruction/destruction_store.h"
 #include "vault/keys/signer.h"
 
 namespace vault {
@@ -32,5 +36,23 @@ struct ChainReport {
 // `certs` (a deleted last certificate, which the chain alone cannot show)
 // is a problem too.
 ChainReport VerifyCertificateChain(std::vector<Certificate> certs, const std::vector<std::string>& referenced);
+
+// A certificate someone presents (cert.json and the hex of cert.json.sig),
+// checked against the vault's records.
+struct PresentedCertificateCheck {
+  // The signature verifies with `current_key`, or with the key recorded
+  // for the stored certificate of the same hash (signed before a rotation).
+  // False when the signature is not hex.
+  bool signature_valid = false;
+  std::string known;   // id of the stored certificate with the same hash, or ""
+  std::string sha256;  // of the presented JSON
+  ChainReport chain;   // the whole stored chain (VerifyCertificateChain)
+};
+
+// Errors only when the store cannot be read.
+StatusOr<PresentedCertificateCheck> CheckPresentedCertificate(DestructionStore& store,
+                                                              const Signer::PublicKey& current_key,
+                                                              const std::string& json,
+                                                              const std::string& signature_hex);
 
 }  // namespace vault

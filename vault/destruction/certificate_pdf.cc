@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <utility>
 
-#include "vault/export/pdf_table.h"
+#include "vault/print/font_pool.h"
+#include "vault/print/table.h"
+#include "vault/print/text.h"
 
 namespace vault {
 namespace {

@@ -8,7 +8,7 @@
 // hash printed here, then verifying the signature with the printed key.
 //
 // Thread-safety: stateless; renders may run concurrently (libharu documents
-// with the font loaded come from a locked pool, see vault/export/pdf_table.h).
+// with the font loaded come from a locked pool, see vault/print/font_pool.h).
 #pragma once
 
 #include <cstdint>

@@ -44,6 +44,12 @@ struct Destruction {
   std::vector<DestructionItem> items;
 };
 
+// Why a record cannot be destroyed now (empty: it can).
+struct Protection {
+  std::string document_id, archive_number;
+  std::vector<std::string> reasons;  // e.g. "legal hold 3: 诉讼", "open loan", "retention until 2031-06-30"
+};
+
 struct LegalHold {
   int64_t id = 0;
   std::string scope;   // document | customer

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "vault/base/status.h"
+#include "vault/destruction/destruction.h"
 
 namespace vault {
 
@@ -23,6 +24,13 @@ struct DestructionRegisterRow {
   std::string archivist;       // 档管员 (who performed it)
   std::string witness;         // 监销人
 };
+
+// One row per record of each completed destruction, in the order given,
+// numbered from 1; the reason as its Chinese label (保管期满, 客户申请删除,
+// 业务终止; an unknown reason as written) followed by the reference in
+// full-width brackets; the quantity as "<n> 版本".
+std::vector<DestructionRegisterRow> DestructionRegisterRows(
+    const std::vector<Destruction>& completed);
 
 // The 9 column names, in order.
 const std::vector<std::string>& DestructionRegisterColumns();

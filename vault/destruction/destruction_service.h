@@ -46,10 +46,10 @@ struct DestructionRequest {
   std::string reference;               // e.g. the meeting minute or the customer's letter
 };
 
-// Why a record cannot be destroyed now (empty: it can).
-struct Protection {
-  std::string document_id, archive_number;
-  std::vector<std::string> reasons;  // e.g. "legal hold 3: 诉讼", "open loan", "retention until 2031-06-30"
+// What an erasure request for one customer would do.
+struct ErasurePlan {
+  std::vector<Protection> records;    // every record of the customer
+  std::vector<std::string> erasable;  // ids of those nothing protects
 };
 
 class DestructionService {
@@ -80,6 +80,13 @@ class DestructionService {
   // `except_id`: a destruction not to count as "another" one.
   StatusOr<std::vector<Protection>> Check(const std::vector<std::string>& documents, const std::string& reason,
                                           bool legal_approved, const std::string& except_id = "");
+  // A data subject's erasure request: every record of `customer`, each
+  // with what protects it (reason customer_request, legal approval
+  // assumed), and the ids of those it would destroy (destruction_candidates.cc).
+  StatusOr<ErasurePlan> PlanErasure(const std::string& customer);
+  // The records whose retention has expired and that nothing protects (no
+  // hold, no open loan): what a retention_expired request could take now.
+  StatusOr<std::vector<Protection>> RetentionDue();
 
   StatusOr<LegalHold> AddHold(const Subject& who, const std::string& scope, const std::string& target,
                               const std::string& reason);
@@ -102,6 +109,9 @@ class DestructionService {
   // Whether an open loan holds the record back: always once issued; a
   // request only while its borrower may still see the record.
   bool LoanProtects(const OpenLoan& loan, const DocumentRecord& doc, TimePoint now) const;
+  // Check() over every page of the documents matching `filter`.
+  StatusOr<std::vector<Protection>> CheckMatching(DocumentFilter filter, const std::string& reason,
+                                                  bool legal_approved);
   void Crash(const char* point) const {
     if (d_.crash_point) d_.crash_point(point);
   }

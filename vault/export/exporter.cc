@@ -8,7 +8,7 @@
 #include "vault/crypto/secret_key.h"
 #include "vault/crypto/sha256.h"
 #include "vault/export/pdf_stamper.h"
-#include "vault/export/scan_to_pdf.h"
+#include "vault/export/internal/scan_to_pdf.h"
 
 namespace vault {
 namespace {

@@ -55,6 +55,10 @@ class Exporter {
   // DocumentAccess): it is not read again. request.document is ignored.
   StatusOr<ExportResult> Export(const ExportRequest& request, const DocumentRecord& doc);
 
+  // The watermark policy; its font_file is the font of everything vaultd
+  // prints (stamps, registers, certificates).
+  const WatermarkPolicy& policy() const { return *policy_; }
+
   // Checks a token's signature against the ledger row it names.
   static bool TokenSignatureValid(const ExportRecord& record, const std::string& signature_hex);
 

@@ -19,8 +19,8 @@
 #include <stdexcept>
 
 #include "vault/base/random_access.h"
-#include "vault/export/stamp_renderer.h"
-#include "vault/export/to_unicode.h"
+#include "vault/export/internal/stamp_renderer.h"
+#include "vault/print/internal/to_unicode.h"
 
 namespace vault {
 namespace {

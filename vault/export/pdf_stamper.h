@@ -1,7 +1,7 @@
 // PdfStamper: puts the stamp on every page of a stored PDF with qpdf.
 //
 // For each distinct displayed page size (CropBox, with /Rotate applied)
-// libharu renders one stamp page (stamp_renderer.h); qpdf turns it into a
+// libharu renders one stamp page (internal/stamp_renderer.h); qpdf turns it into a
 // form XObject and places it over every page of that size, counter-rotated
 // so the stamp reads upright however the page is rotated. The original
 // content is untouched (its text stays extractable); the forensic token goes

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-namespace vault {
+namespace api {
 
 // A non-negative decimal of at most 12 digits; false for anything else
 // (signs, spaces, garbage, overflow), so bad input is refused rather than
@@ -20,4 +20,4 @@ inline bool ParseCount(const std::string& text, int64_t* out) {
   return true;
 }
 
-}  // namespace vault
+}  // namespace api

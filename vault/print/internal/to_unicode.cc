@@ -1,4 +1,4 @@
-#include "vault/export/to_unicode.h"
+#include "vault/print/internal/to_unicode.h"
 
 #include <cstdio>
 #include <exception>

@@ -1,11 +1,15 @@
-#include "api/vaultctl/json_output.h"
+#include "api/common/json_output.h"
 
 #include <Poco/JSON/Array.h>
 
-#include <cstdio>
 #include <sstream>
 
-namespace vaultctl {
+namespace api {
+namespace {
+
+Poco::JSON::Object::Ptr Obj() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+
+}  // namespace
 
 Poco::JSON::Object::Ptr DocumentJson(const vault::DocumentRecord& d) {
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -187,7 +191,7 @@ Poco::JSON::Object::Ptr BorrowJson(const vault::Borrow& b, bool with_events) {
 }
 
 Poco::JSON::Object::Ptr NotificationJson(const vault::Notification& n) {
-  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  auto o = Obj();
   o->set("id", static_cast<Poco::Int64>(n.id));
   o->set("borrow", n.borrow_id);
   o->set("kind", n.kind);
@@ -197,7 +201,7 @@ Poco::JSON::Object::Ptr NotificationJson(const vault::Notification& n) {
 }
 
 Poco::JSON::Object::Ptr IncidentJson(const vault::BorrowIncident& i) {
-  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  auto o = Obj();
   o->set("id", static_cast<Poco::Int64>(i.id));
   o->set("borrow", i.borrow_id);
   o->set("document", i.document_id);
@@ -208,10 +212,95 @@ Poco::JSON::Object::Ptr IncidentJson(const vault::BorrowIncident& i) {
   return o;
 }
 
-void PrintItems(const Poco::JSON::Array::Ptr& items) {
-  Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
-  o->set("items", items);
-  std::printf("%s\n", Stringify(o).c_str());
+Poco::JSON::Object::Ptr ExportJson(const vault::ExportRecord& r) {
+  auto o = Obj();
+  o->set("id", r.export_id);
+  o->set("code", r.code);
+  o->set("user", r.username);
+  o->set("document", r.document_id);
+  o->set("archive_number", r.archive_number);
+  o->set("version", static_cast<Poco::UInt64>(r.version));
+  o->set("borrow", r.borrow_id);
+  o->set("time", r.created_at);
+  o->set("source_sha256", r.source_sha256);
+  o->set("output_sha256", r.output_sha256);
+  o->set("pages", static_cast<Poco::Int64>(r.pages));
+  o->set("bytes", static_cast<Poco::Int64>(r.bytes));
+  return o;
 }
 
-}  // namespace vaultctl
+Poco::JSON::Object::Ptr CheckpointJson(const vault::AuditCheckpoint& cp) {
+  auto o = Obj();
+  o->set("id", static_cast<Poco::Int64>(cp.id));
+  o->set("size", static_cast<Poco::Int64>(cp.size));
+  o->set("head_hash", cp.head_hash);
+  o->set("key_name", cp.key_name);
+  o->set("created_at", cp.created_at);
+  o->set("note", cp.note);
+  return o;
+}
+
+Poco::JSON::Object::Ptr DestructionJson(const vault::Destruction& d) {
+  auto o = Obj();
+  o->set("id", d.id);
+  o->set("state", d.state);
+  o->set("reason", d.reason);
+  o->set("reference", d.reference);
+  o->set("requested_by", d.requested_by);
+  o->set("requested_at", d.requested_at);
+  o->set("approved_by", d.approved_by);
+  o->set("approved_at", d.approved_at);
+  o->set("witness", d.witness);
+  o->set("step", d.step);
+  o->set("certificate", d.certificate_id);
+  o->set("started_at", d.started_at);
+  o->set("completed_at", d.completed_at);
+  Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+  for (const auto& i : d.items) {
+    auto it = Obj();
+    it->set("document", i.document_id);
+    it->set("archive_number", i.archive_number);
+    it->set("title", i.title);
+    items->add(it);
+  }
+  o->set("items", items);
+  return o;
+}
+
+Poco::JSON::Object::Ptr LegalHoldJson(const vault::LegalHold& h) {
+  auto o = Obj();
+  o->set("id", static_cast<Poco::Int64>(h.id));
+  o->set("scope", h.scope);
+  o->set("target", h.target);
+  o->set("reason", h.reason);
+  return o;
+}
+
+Poco::JSON::Array::Ptr ProtectionsJson(const std::vector<vault::Protection>& records) {
+  Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
+  for (const auto& c : records) {
+    auto o = Obj();
+    o->set("document", c.document_id);
+    o->set("archive_number", c.archive_number);
+    o->set("erasable", c.reasons.empty());
+    Poco::JSON::Array::Ptr why = new Poco::JSON::Array;
+    for (const auto& r : c.reasons) why->add(r);
+    o->set("protected_by", why);
+    out->add(o);
+  }
+  return out;
+}
+
+Poco::JSON::Object::Ptr CertificateJson(const vault::Certificate& c) {
+  auto o = Obj();
+  o->set("id", c.id);
+  o->set("sequence", static_cast<Poco::Int64>(c.seq));
+  o->set("destruction", c.destruction_id);
+  o->set("sha256", c.sha256);
+  o->set("previous_sha256", c.previous_sha256);
+  o->set("key_name", c.key_name);
+  o->set("created_at", c.created_at);
+  return o;
+}
+
+}  // namespace api

@@ -6,7 +6,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
-namespace vault {
+namespace api {
 
 inline void DisableCoreDumps() {
   struct rlimit none = {0, 0};
@@ -14,4 +14,4 @@ inline void DisableCoreDumps() {
   (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
-}  // namespace vault
+}  // namespace api

@@ -1,14 +1,9 @@
-#include "vault/export/stamp_renderer.h"
-
-#include <unistd.h>
+#include "vault/export/internal/stamp_renderer.h"
 
 #include <cmath>
-#include <map>
-#include <memory>
-#include <mutex>
 #include <vector>
 
-#include "vault/export/haru_doc.h"
+#include "vault/print/font_pool.h"
 
 namespace vault {
 namespace {
@@ -29,84 +24,17 @@ void DrawBlock(HPDF_Page page, HPDF_Font font, const std::vector<std::string>& l
   }
 }
 
-// A libharu document with the stamp font loaded.
-struct FontDoc {
-  std::unique_ptr<HaruDoc> doc;
-  std::string font_name;
-};
-
-// Loading the CJK collection and preparing it for embedding costs more
-// than drawing and saving the stamp, and libharu keeps a loaded font across
-// HPDF_NewDoc. So documents with the font loaded are kept, at most
-// kMaxIdle per font file (about the number of concurrent exports), and
-// each render resets one and draws on it. A document that saw any libharu
-// error is dropped, never reused. A font file replaced on disk is picked up
-// when vaultd restarts.
-class FontDocPool {
- public:
-  static constexpr size_t kMaxIdle = 4;
-
-  StatusOr<FontDoc> Acquire(const std::string& font_file) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      auto& idle = idle_[font_file];
-      while (!idle.empty()) {
-        FontDoc d = std::move(idle.back());
-        idle.pop_back();
-        if (d.doc->Reset()) return d;
-      }
-    }
-    FontDoc d;
-    d.doc = std::make_unique<HaruDoc>();
-    if (!*d.doc) return InternalError("stamp.render_failed", "libharu could not start");
-    HPDF_Doc doc = d.doc->get();
-    HPDF_UseUTFEncodings(doc);
-    const bool ttc = font_file.size() > 4 && font_file.compare(font_file.size() - 4, 4, ".ttc") == 0;
-    const char* name = ttc ? HPDF_LoadTTFontFromFile2(doc, font_file.c_str(), 0, HPDF_TRUE)
-                           : HPDF_LoadTTFontFromFile(doc, font_file.c_str(), HPDF_TRUE);
-    if (!name || d.doc->error() != HPDF_OK) {
-      return InternalError("stamp.render_failed", "cannot load the stamp font (libharu error " +
-                                                      std::to_string(d.doc->error()) + ")");
-    }
-    d.font_name = name;
-    return d;
-  }
-
-  void Release(const std::string& font_file, FontDoc d) {
-    if (d.doc->error() != HPDF_OK) return;
-    std::lock_guard<std::mutex> lock(mu_);
-    auto& idle = idle_[font_file];
-    if (idle.size() < kMaxIdle) idle.push_back(std::move(d));
-  }
-
- private:
-  std::mutex mu_;
-  std::map<std::string, std::vector<FontDoc>> idle_;
-};
-
-FontDocPool& Pool() {
-  static FontDocPool pool;
-  return pool;
-}
-
 }  // namespace
 
 StatusOr<std::string> RenderStampPdf(const StampText& text, const StampLayout& layout, const std::string& font_file,
                                      const std::vector<PageSize>& sizes, const std::vector<int>& rotations) {
-  if (access(font_file.c_str(), R_OK) != 0) {
-    return FailedPreconditionError("stamp.font_missing", "the stamp font is not installed: " + font_file);
-  }
+  // The font first: a missing font is reported before anything else.
+  VAULT_ASSIGN_OR_RETURN(FontDocLease lease, FontDocLease::Acquire(font_file, "stamp.render_failed"));
   if (sizes.empty()) return InvalidArgumentError("stamp.no_pages", "no page sizes to stamp");
   if (rotations.size() != sizes.size()) return InvalidArgumentError("stamp.bad_request", "one rotation per size");
-  VAULT_ASSIGN_OR_RETURN(FontDoc font_doc, Pool().Acquire(font_file));
-  HaruDoc& pdf = *font_doc.doc;
+  HaruDoc& pdf = lease.doc();
   HPDF_Doc doc = pdf.get();
-  HPDF_SetCurrentEncoder(doc, "UTF-8");
-  HPDF_Font font = HPDF_GetFont(doc, font_doc.font_name.c_str(), "UTF-8");
-  if (!font || pdf.error() != HPDF_OK) {
-    return InternalError("stamp.render_failed", "cannot use the stamp font (libharu error " +
-                                                    std::to_string(pdf.error()) + ")");
-  }
+  HPDF_Font font = lease.font();
   HPDF_ExtGState faint = HPDF_CreateExtGState(doc);
   HPDF_ExtGState_SetAlphaFill(faint, static_cast<HPDF_REAL>(layout.opacity));
   HPDF_ExtGState solid = HPDF_CreateExtGState(doc);
@@ -158,7 +86,6 @@ StatusOr<std::string> RenderStampPdf(const StampText& text, const StampLayout& l
     return InternalError("stamp.render_failed", "libharu error " + std::to_string(pdf.error()) + "/" +
                                                     std::to_string(pdf.detail()));
   }
-  Pool().Release(font_file, std::move(font_doc));
   return out;
 }
 

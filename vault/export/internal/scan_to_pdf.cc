@@ -1,6 +1,6 @@
-#include "vault/export/scan_to_pdf.h"
+#include "vault/export/internal/scan_to_pdf.h"
 
-#include "vault/export/haru_doc.h"
+#include "vault/print/internal/haru_doc.h"
 
 #include <hpdf.h>
 #include <jpeglib.h>

@@ -1,0 +1,105 @@
+// Destruction certificates (销毁证明): the list, each one's files (JSON,
+// signature, minisign signature, PDF in the configured print font) and the
+// check of a presented certificate against the stored chain
+// (docs/certificates.md).
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include "api/common/json_output.h"
+#include "api/vaultd/exchange.h"
+#include "api/vaultd/routes.h"
+#include "vault/base/hex.h"
+#include "vault/destruction/certificate_check.h"
+
+namespace vaultd {
+
+using vault::Status;
+
+// GET /api/v1/certificates
+void HandleListCertificates(Exchange& ex, const PathParams&) {
+  if (!ex.Authenticate("certificate.read", "certificates") || !ex.Allowed("certificate.read", "certificates")) return;
+  auto certs = ex.ctx().vault->destructions().Certificates();
+  if (!certs.ok()) return ex.Error(certs.status());
+  if (!ex.AuditOrFail("certificate.read", "certificates", std::to_string(certs->size()) + " certificates")) return;
+  Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+  for (const auto& c : *certs) items->add(api::CertificateJson(c));
+  ex.SendItems(items);
+}
+
+// GET /api/v1/certificates/{CERT-ID}.json | .sig | .minisig | .pdf
+void HandleGetCertificateFile(Exchange& ex, const PathParams& p) {
+  const std::string& file = p[0];
+  if (!ex.Authenticate("certificate.read", file.substr(0, 64)) || !ex.Allowed("certificate.read", file.substr(0, 64))) {
+    return;
+  }
+  const size_t dot = file.find('.');
+  const std::string id = file.substr(0, dot), kind = dot == std::string::npos ? "" : file.substr(dot + 1);
+  if (kind != "json" && kind != "sig" && kind != "minisig" && kind != "pdf") {
+    return ex.Error(vault::NotFoundError("certificate.not_found", "ask for CERT-ID.json, .sig, .minisig or .pdf"));
+  }
+  auto c = ex.ctx().vault->destructions().GetCertificate(id);
+  if (!c.ok()) {
+    ex.Audit("certificate.read", id.substr(0, 64), c.status());
+    return ex.Error(c.status());
+  }
+  std::string body, type = "application/json";
+  if (kind == "json") {
+    body = c->json;
+  } else if (kind == "sig") {
+    auto sig = vault::HexDecode(c->signature);
+    if (!sig) return ex.Error(vault::DataLossError("certificate.malformed", "the stored signature is malformed"));
+    body.assign(sig->begin(), sig->end());
+    type = "application/octet-stream";
+  } else if (kind == "minisig") {
+    body = c->minisig;
+    type = "text/plain; charset=utf-8";
+  } else {
+    auto view = vault::ViewOfCertificate(*c);
+    auto pdf = view.ok() ? vault::CertificatePdf(*view, ex.ctx().exporter->policy().font_file())
+                         : vault::StatusOr<std::string>(view.status());
+    if (!pdf.ok()) return ex.Error(pdf.status());
+    body = std::move(*pdf);
+    type = "application/pdf";
+  }
+  if (!ex.AuditOrFail("certificate.read", file.substr(0, 64))) return;
+  auto& resp = ex.resp();
+  resp.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
+  resp.setContentType(type);
+  resp.setContentLength64(static_cast<Poco::Int64>(body.size()));
+  resp.set("X-Certificate-SHA256", c->sha256);
+  resp.sendBuffer(body.data(), body.size());
+}
+
+// POST /api/v1/certificates/verify {"certificate": "<cert.json>", "signature": "<hex of cert.json.sig>"}
+// -> {"signature_valid", "known", "certificate", "chain_intact", "chain_problems"}
+void HandleVerifyCertificate(Exchange& ex, const PathParams&) {
+  if (!ex.Authenticate("certificate.verify", "certificates") || !ex.Allowed("certificate.read", "certificates")) return;
+  std::string json, signature;
+  auto body = ex.JsonBody();
+  Status s = body.ok() ? Exchange::StringFields(*body, {{"certificate", &json}, {"signature", &signature}})
+                       : body.status();
+  if (!s.ok()) return ex.Error(s);
+  auto signer = vault::Signer::FromKeyRing(ex.ctx().vault->keys(), "certificate");
+  if (!signer.ok()) return ex.Error(signer.status());
+  auto check = vault::CheckPresentedCertificate(ex.ctx().vault->destructions(), (*signer)->public_key(), json,
+                                                signature);
+  if (!check.ok()) return ex.Error(check.status());
+  const std::string& known = check->known;
+  if (!ex.AuditOrFail("certificate.verify", known.empty() ? "unknown" : known,
+                      std::string(check->signature_valid ? "valid" : "invalid") + ", chain " +
+                          (check->chain.intact() ? "intact" : "broken"))) {
+    return;
+  }
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("signature_valid", check->signature_valid);
+  o->set("known", !known.empty());
+  o->set("certificate", known);
+  o->set("sha256", check->sha256);
+  o->set("chain_intact", check->chain.intact());
+  Poco::JSON::Array::Ptr problems = new Poco::JSON::Array;
+  for (const auto& pr : check->chain.problems) problems->add(pr.certificate + ": " + pr.problem);
+  o->set("chain_problems", problems);
+  ex.SendObject(200, o);
+}
+
+}  // namespace vaultd

@@ -1,0 +1,45 @@
+// Which records a destruction request could take: the data-subject erasure
+// preview and the list of records due for destruction. Both read every page
+// of a search and ask Check() about each record.
+#include "vault/destruction/destruction_service.h"
+
+namespace vault {
+
+StatusOr<std::vector<Protection>> DestructionService::CheckMatching(DocumentFilter filter,
+                                                                    const std::string& reason,
+                                                                    bool legal_approved) {
+  filter.limit = 1000;
+  std::vector<Protection> out;
+  for (;;) {
+    VAULT_ASSIGN_OR_RETURN(SearchPage page, d_.vault->Search(filter));
+    std::vector<std::string> ids;
+    for (const auto& d : page.documents) ids.push_back(d.id);
+    VAULT_ASSIGN_OR_RETURN(std::vector<Protection> checks, Check(ids, reason, legal_approved));
+    for (Protection& c : checks) out.push_back(std::move(c));
+    if (static_cast<int64_t>(page.documents.size()) < filter.limit) break;
+    filter.offset += filter.limit;
+  }
+  return out;
+}
+
+StatusOr<ErasurePlan> DestructionService::PlanErasure(const std::string& customer) {
+  DocumentFilter f;
+  f.customer_number = customer;
+  ErasurePlan plan;
+  VAULT_ASSIGN_OR_RETURN(plan.records, CheckMatching(f, "customer_request", true));
+  for (const Protection& p : plan.records) {
+    if (p.reasons.empty()) plan.erasable.push_back(p.document_id);
+  }
+  return plan;
+}
+
+StatusOr<std::vector<Protection>> DestructionService::RetentionDue() {
+  VAULT_ASSIGN_OR_RETURN(std::vector<Protection> all, CheckMatching(DocumentFilter{}, "retention_expired", false));
+  std::vector<Protection> due;
+  for (Protection& p : all) {
+    if (p.reasons.empty()) due.push_back(std::move(p));
+  }
+  return due;
+}
+
+}  // namespace vault
