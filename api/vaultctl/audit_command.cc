@@ -112,21 +112,16 @@ int CmdAudit(const GlobalOptions& g, const std::vector<std::string>& argv) {
       return Usage("--after and --limit must be non-negative numbers", kAuditHelp);
     auto events = log.List(f);
     if (!events.ok()) return Fail(events.status());
-    if (a.Has("--json")) {
-      PrintItems(api::ItemsJson(*events, AuditEventJson));
-    } else {
-      // One event per line, whatever its fields hold: events written before
-      // the log escaped its fields may still carry a newline or an escape
-      // sequence, which would forge a row or drive the terminal.
+    // One event per line, whatever its fields hold: events written before
+    // the log escaped its fields may still carry a newline or an escape
+    // sequence, which would forge a row or drive the terminal.
+    return PrintListing(a.Has("--json"), *events, AuditEventJson, [](const vault::AuditEvent& e) {
       const auto P = [](const std::string& s) { return vault::EscapeControl(s); };
-      for (const auto& e : *events) {
-        std::printf("%6lld %s %-22s %-20s %-24s %s%s%s\n", static_cast<long long>(e.seq), P(e.time).c_str(),
-                    P(e.record.actor).c_str(), P(e.record.action).c_str(), P(e.record.object).c_str(),
-                    P(e.record.outcome).c_str(), e.record.detail.empty() ? "" : " ",
-                    P(e.record.detail).c_str());
-      }
-    }
-    return kExitOk;
+      std::printf("%6lld %s %-22s %-20s %-24s %s%s%s\n", static_cast<long long>(e.seq),
+                  P(e.time).c_str(), P(e.record.actor).c_str(), P(e.record.action).c_str(),
+                  P(e.record.object).c_str(), P(e.record.outcome).c_str(),
+                  e.record.detail.empty() ? "" : " ", P(e.record.detail).c_str());
+    });
   }
   return Usage("unknown audit subcommand '" + sub + "'", kAuditHelp);
 }

@@ -404,29 +404,20 @@ int RunNotifications(const Invocation& in) {
   }
   auto notes = in.service().Notifications(in.who, after, 500);
   if (int rc = in.Finish("notifications", notes.status()); rc != kExitOk) return rc;
-  if (in.json()) {
-    PrintItems(api::ItemsJson(*notes, NotificationJson));
-    return kExitOk;
-  }
-  for (const auto& n : *notes) {
+  return PrintListing(in.json(), *notes, NotificationJson, [](const vault::Notification& n) {
     std::printf("%-5lld %s  %-15s %s  %s\n", static_cast<long long>(n.id), n.created_at.c_str(),
                 n.kind.c_str(), n.borrow_id.c_str(), vault::EscapeControl(n.message).c_str());
-  }
-  return kExitOk;
+  });
 }
 
 int RunIncidents(const Invocation& in) {
   auto incidents = in.service().Incidents(in.who);
   if (int rc = in.Finish("incidents", incidents.status()); rc != kExitOk) return rc;
-  if (in.json()) {
-    PrintItems(api::ItemsJson(*incidents, IncidentJson));
-    return kExitOk;
-  }
-  for (const auto& i : *incidents) {
+  return PrintListing(in.json(), *incidents, IncidentJson, [](const vault::BorrowIncident& i) {
     std::printf("%-5lld %s  %-19s %s  %s  %s\n", static_cast<long long>(i.id), i.at.c_str(),
-                i.kind.c_str(), i.borrow_id.c_str(), i.document_id.c_str(), vault::EscapeControl(i.detail).c_str());
-  }
-  return kExitOk;
+                i.kind.c_str(), i.borrow_id.c_str(), i.document_id.c_str(),
+                vault::EscapeControl(i.detail).c_str());
+  });
 }
 
 int RunApprove(const Invocation& in) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "api/common/json_output.h"
 #include "vault/local/local_vault.h"
 #include "vault/services/services.h"
 
@@ -33,6 +34,17 @@ int Finish(vault::LocalVault& lv, const std::string& action, const std::string& 
 int Fail(const vault::Status& s);
 // Prints {"items": [...]} and a newline to stdout (--json listings).
 void PrintItems(const Poco::JSON::Array::Ptr& items);
+// Prints a listing: {"items": [to_json(each)...]} with --json, else
+// print_line(each) for each record. Returns kExitOk.
+template <typename T, typename ToJson, typename PrintLine>
+int PrintListing(bool json, const std::vector<T>& list, ToJson to_json, PrintLine print_line) {
+  if (json) {
+    PrintItems(api::ItemsJson(list, to_json));
+  } else {
+    for (const T& each : list) print_line(each);
+  }
+  return kExitOk;
+}
 // The vault and its services, wired as vaultd wires them, with the policies
 // of `policies_dir` (empty: the built-in ones).
 vault::StatusOr<std::unique_ptr<vault::Services>> OpenServices(const GlobalOptions& g, const std::string& policies_dir);

@@ -42,15 +42,10 @@ int CmdDept(const GlobalOptions& g, const std::vector<std::string>& argv) {
   }
   auto depts = ids.ListDepartments();
   if (!depts.ok()) return Fail(depts.status());
-  if (a.Has("--json")) {
-    PrintItems(api::ItemsJson(*depts, DepartmentJson));
-  } else {
-    for (const auto& d : *depts) {
-      std::printf("%-20s %4lld users  %s\n", vault::EscapeControl(d.name).c_str(), static_cast<long long>(d.users),
-                vault::EscapeControl(d.display_name).c_str());
-    }
-  }
-  return kExitOk;
+  return PrintListing(a.Has("--json"), *depts, DepartmentJson, [](const vault::Department& d) {
+    std::printf("%-20s %4lld users  %s\n", vault::EscapeControl(d.name).c_str(),
+                static_cast<long long>(d.users), vault::EscapeControl(d.display_name).c_str());
+  });
 }
 
 }  // namespace vaultctl

@@ -141,17 +141,11 @@ int CmdUser(const GlobalOptions& g, const std::vector<std::string>& argv) {
   if (sub == "list") {
     auto users = ids.ListUsers();
     if (!users.ok()) return Fail(users.status());
-    if (a.Has("--json")) {
-      PrintItems(api::ItemsJson(*users, UserJson));
-    } else {
-      for (const auto& u : *users) {
-        std::printf("%-16s %-14s %-12s %-14s %s%s\n", u.username.c_str(), u.role.c_str(),
-                    u.clearance.c_str(), vault::EscapeControl(u.department).c_str(),
-                    vault::EscapeControl(u.display_name).c_str(),
-                    u.disabled ? "  (disabled)" : "");
-      }
-    }
-    return kExitOk;
+    return PrintListing(a.Has("--json"), *users, UserJson, [](const vault::User& u) {
+      std::printf("%-16s %-14s %-12s %-14s %s%s\n", u.username.c_str(), u.role.c_str(),
+                  u.clearance.c_str(), vault::EscapeControl(u.department).c_str(),
+                  vault::EscapeControl(u.display_name).c_str(), u.disabled ? "  (disabled)" : "");
+    });
   }
   return Usage("unknown user subcommand '" + sub + "'", kUserHelp);
 }

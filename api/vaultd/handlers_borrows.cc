@@ -53,6 +53,20 @@ bool OptionalStrings(Exchange& ex, const std::vector<std::pair<const char*, std:
   return true;
 }
 
+// The one query parameter a loan's copy and return take: ?document=ID (the
+// record, for a loan of several). False after answering an unknown one.
+bool DocumentParameter(Exchange& ex, std::string* document) {
+  for (const auto& kv : ex.query()) {
+    if (kv.first != "document") {
+      ex.Error(vault::InvalidArgumentError("request.unknown_parameter",
+                                           "unknown parameter " + kv.first));
+      return false;
+    }
+    *document = kv.second;
+  }
+  return true;
+}
+
 // A state change whose body is optional and holds at most the text member
 // `field` (none when null): authenticates, reads it, calls `change` with
 // it, audits and answers.
@@ -218,12 +232,7 @@ void HandleRevokeBorrow(Exchange& ex, const PathParams& p) {
 void HandleReturnBorrow(Exchange& ex, const PathParams& p) {
   if (!Begin(ex, "borrow.return", p[0])) return;
   vault::ReturnInput in;
-  for (const auto& kv : ex.query()) {
-    if (kv.first != "document") {
-      return ex.Error(vault::InvalidArgumentError("request.unknown_parameter", "unknown parameter " + kv.first));
-    }
-    in.document = kv.second;
-  }
+  if (!DocumentParameter(ex, &in.document)) return;
   auto& req = ex.req();
   std::unique_ptr<RequestBody> file;
   if (req.getContentType().rfind("application/json", 0) == 0) {
@@ -268,12 +277,7 @@ void HandleReturnBorrow(Exchange& ex, const PathParams& p) {
 void HandleBorrowCopy(Exchange& ex, const PathParams& p) {
   if (!Begin(ex, "borrow.copy", p[0])) return;
   std::string document;
-  for (const auto& kv : ex.query()) {
-    if (kv.first != "document") {
-      return ex.Error(vault::InvalidArgumentError("request.unknown_parameter", "unknown parameter " + kv.first));
-    }
-    document = kv.second;
-  }
+  if (!DocumentParameter(ex, &document)) return;
   vault::StringSink sink;
   auto item = ex.ctx().borrows->Copy(ex.subject(), p[0], document, sink);
   if (!item.ok()) {

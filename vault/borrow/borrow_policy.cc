@@ -92,10 +92,7 @@ StatusOr<int64_t> ReadInt(const Poco::JSON::Object& obj, const std::string& key,
 
 StatusOr<std::string> ReadString(const Poco::JSON::Object& obj, const std::string& key,
                                  const std::string& path) {
-  if (!obj.has(key)) return Invalid(path, "missing");
-  Poco::Dynamic::Var v = obj.get(key);
-  if (!v.isString()) return Invalid(path, "must be a string");
-  return v.extract<std::string>();
+  return RequiredString(BorrowingFile(), obj, key, path);
 }
 
 StatusOr<Seconds> ParseDurationField(const std::string& text, const std::string& path) {

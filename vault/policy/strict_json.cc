@@ -244,4 +244,12 @@ PolicyFileSpec PolicyFile(std::string file, std::string reason,
   return PolicyFileSpec{std::move(file), std::move(reason), JsonShape::Object(std::move(fields))};
 }
 
+StatusOr<std::string> RequiredString(const PolicyFileSpec& spec, const Poco::JSON::Object& obj,
+                                     const std::string& key, const std::string& path) {
+  if (!obj.has(key)) return PolicyFileError(spec, path, "missing");
+  Poco::Dynamic::Var v = obj.get(key);
+  if (!v.isString()) return PolicyFileError(spec, path, "must be a string");
+  return v.extract<std::string>();
+}
+
 }  // namespace vault

@@ -70,4 +70,9 @@ StatusOr<Poco::JSON::Object::Ptr> ReadStrictJson(const std::string& text, const 
 // reader's form: InvalidArgument, spec.reason, "FILE: PATH: WHAT".
 Status PolicyFileError(const PolicyFileSpec& spec, const std::string& path, const std::string& what);
 
+// `key` of `obj`, which the loader requires, as text; the error names
+// `path`: "missing" or "must be a string".
+StatusOr<std::string> RequiredString(const PolicyFileSpec& spec, const Poco::JSON::Object& obj,
+                                     const std::string& key, const std::string& path);
+
 }  // namespace vault

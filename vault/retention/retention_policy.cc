@@ -213,10 +213,7 @@ bool IsName(const std::string& s) {
 
 StatusOr<std::string> ReadString(const Poco::JSON::Object& obj, const std::string& key,
                                  const std::string& path) {
-  if (!obj.has(key)) return Invalid(path, "missing");
-  Poco::Dynamic::Var v = obj.get(key);
-  if (!v.isString()) return Invalid(path, "must be a string");
-  return v.extract<std::string>();
+  return RequiredString(RetentionFile(), obj, key, path);
 }
 
 // "permanent" or a non-zero ISO period.
