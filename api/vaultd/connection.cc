@@ -29,19 +29,12 @@ void RejectUnparsable(Ctx& ctx, Poco::Net::StreamSocket& socket, const std::stri
   vault::RandomBytes(rnd, sizeof rnd);
   const std::string request_id = vault::HexEncode(rnd, sizeof rnd);
   ctx.metrics->rejected++;
-  vault::AuditRecord r;
-  r.actor = "-";
-  r.role = "-";
-  r.action = "request.rejected";
-  r.object = "-";
-  r.outcome = "error";
+  std::string client = "-";
   try {
-    r.client = socket.peerAddress().host().toString();
+    client = socket.peerAddress().host().toString();
   } catch (const Poco::Exception&) {
-    r.client = "-";
   }
-  r.request_id = request_id;
-  r.detail = code;
+  const vault::AuditRecord r{"-", "-", "request.rejected", "-", "error", client, request_id, code};
   if (!ctx.vault->audit().Append(r).ok()) ctx.metrics->audit_failures++;
   const std::string body = "{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}";
   const std::string head = "HTTP/1.1 " + status_line + "\r\nContent-Type: application/json; charset=utf-8\r\n"

@@ -88,14 +88,9 @@ vault::Status VaultServer::Start() {
                  resumed.message().c_str());
   }
   // The four-eyes opt-out for role grants is on record at every start.
-  vault::AuditRecord started;
-  started.actor = "vaultd";
-  started.role = "-";
-  started.action = "system.start";
-  started.object = "vaultd";
-  started.outcome = "ok";
-  started.client = "local";
-  started.detail = std::string("single_admin_role_grants=") + (options_.single_admin_role_grants ? "true" : "false");
+  const vault::AuditRecord started{
+      "vaultd", "-", "system.start", "vaultd", "ok", "local", "",
+      std::string("single_admin_role_grants=") + (options_.single_admin_role_grants ? "true" : "false")};
   if (auto recorded = vault_->audit().Append(started); !recorded.ok()) return recorded.status();
   try {
     const Poco::Net::SocketAddress address(options_.listen_host, options_.port);
