@@ -128,6 +128,8 @@ class BorrowService {
                                       const std::string& document_id);
   // The largest returned copy accepted (policies/borrowing.json).
   int64_t max_return_bytes() const { return d_.policy->max_return_bytes(); }
+  // The loan rules (what a request for a document may ask for).
+  const BorrowPolicy& policy() const { return *d_.policy; }
 
   // One scheduler pass: overdue transitions, suspensions, escalations and
   // reminders. Idempotent: a second pass at the same time changes nothing
