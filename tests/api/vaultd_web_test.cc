@@ -7,6 +7,7 @@
 
 #include <Poco/Net/HTTPCookie.h>
 
+#include <algorithm>
 #include <map>
 
 #include "api/vaultd/browser_session.h"
@@ -321,6 +322,27 @@ TEST_F(VaultdWebTest, ActionsSayWhatTheCallerMayDoAndWhyNot) {
 
   // A record the caller may not see does not exist for them.
   EXPECT_EQ(Call("GET", "/api/v1/documents/" + east_.id + "/actions", Login("staff_s")).status, 404);
+}
+
+// --- sorting the search by date, across pages --------------------------------------
+
+TEST_F(VaultdWebTest, SearchSortsByTimeFiledAcrossPages) {
+  const std::string token = Login("archivist");
+  auto ids = [&](const std::string& query) {
+    std::vector<std::string> out;
+    for (int offset = 0; offset < 3; ++offset) {  // one per page
+      Reply r = Call("GET", "/api/v1/documents?limit=1&offset=" + std::to_string(offset) + query, token);
+      EXPECT_EQ(r.status, 200) << r.body;
+      out.push_back(r.json()->getArray("items")->getObject(0)->getValue<std::string>("id"));
+    }
+    return out;
+  };
+  std::vector<std::string> newest = ids("");
+  std::vector<std::string> oldest = ids("&order=oldest");
+  EXPECT_EQ(ids("&order=newest"), newest);
+  std::reverse(oldest.begin(), oldest.end());
+  EXPECT_EQ(oldest, newest);
+  EXPECT_EQ(Call("GET", "/api/v1/documents?order=sideways", token).error_code(), "request.bad_parameter");
 }
 
 TEST(BrowserSessionTest, CsrfTokensAreBoundToTheirSession) {
