@@ -175,3 +175,53 @@ test('legal places a hold on a customer and releases it', async ({ page, loginAs
   const after = await (await api('legal')).get('/api/v1/holds')
   expect(JSON.stringify(await after.json())).not.toContain(customer)
 })
+
+test('a paper loan shows its page count and is returned by counting the pages', async ({ page, loginAs, w, state, appLocale, api }) => {
+  const me = borrower(appLocale)
+  const staff = await api(me)
+  const r = await staff.post('/api/v1/borrows', { data: { documents: [state.docs.loanable], purpose: '纸质原件核对', kind: 'paper' } })
+  expect(r.status(), await r.text()).toBe(201)
+  const loanId = (await r.json()).id
+  expect((await (await api('manager_south')).post(`/api/v1/borrows/${loanId}/approve`, { data: {} })).status()).toBe(200)
+  const issued = await (await api('archivist')).post(`/api/v1/borrows/${loanId}/issue`, { data: { pages: [3] } })
+  expect(issued.status(), await issued.text()).toBe(200)
+
+  await loginAs(page, me)
+  await page.goto('/loans/' + loanId)
+  await expect(page.getByText(fill(w.loan.paperPages, { n: 3 }))).toBeVisible()
+  await expect(page.getByRole('button', { name: w.loan.download })).toHaveCount(0)
+  await page.getByLabel(w.loan.returnedPages).fill('3')
+  await page.getByRole('button', { name: w.loan.returnPaper }).click()
+  await expect(page.getByTestId('verdict')).toContainText(w.verdict.verified)
+  expect((await (await staff.get('/api/v1/borrows/' + loanId)).json()).state).toBe('returned_verified')
+})
+
+test('an overdue loan says access is suspended and why, and the record refuses copies', async ({ page, loginAs, checkPage, w, state, appLocale, api }) => {
+  const me = appLocale === 'en' ? 'staff_late_en' : 'staff_late_zh'
+  const staff = await api(me)
+  const r = await staff.post('/api/v1/borrows', { data: { documents: [state.docs.scan], purpose: '短期核对', kind: 'electronic', period: 'PT2S' } })
+  expect(r.status(), await r.text()).toBe(201)
+  const loanId = (await r.json()).id
+  expect((await (await api('manager_south')).post(`/api/v1/borrows/${loanId}/approve`, { data: {} })).status()).toBe(200)
+  expect((await (await api('archivist')).post(`/api/v1/borrows/${loanId}/issue`, { data: {} })).status()).toBe(200)
+  // Past due, and the scheduler (every second here) marks it overdue.
+  await expect.poll(async () => (await (await staff.get('/api/v1/borrows/' + loanId)).json()).state, { timeout: 15_000 }).toBe('overdue')
+
+  await loginAs(page, me)
+  await page.getByRole('link', { name: w.nav.loans }).click()
+  const row = page.getByRole('row').filter({ hasText: loanId })
+  await expect(row).toContainText(w.loanState.overdue)
+  await expect(row).toContainText(w.loans.suspended)
+  await expect(row).toContainText(fill(w.loans.daysOverdue, { n: 1 }))
+  await row.getByRole('link', { name: loanId }).click()
+  await expect(page.getByRole('alert')).toContainText(w.loan.suspendedWhy)
+  await expect(page.getByRole('button', { name: w.loan.download })).toBeDisabled()
+  await checkPage(page, 'loan-overdue')
+
+  // The record page says why the copies are refused (the server decides).
+  await page.goto('/records/' + state.docs.scan)
+  await expect(page.getByRole('button', { name: w.record.view })).toBeDisabled()
+  await expect(page.getByText(w.errors.borrow_overdue).first()).toBeVisible()
+  const refused = await staff.post(`/api/v1/documents/${state.docs.scan}/exports`, { data: {} })
+  expect((await refused.json()).error.code).toBe('borrow.overdue')
+})

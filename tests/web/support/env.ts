@@ -28,4 +28,6 @@ export const USERS = [
   { name: 'staff_locked_en', role: 'staff', dept: '华南销售部', clearance: 'internal', display: '锁定测试乙' },
   { name: 'staff_loans_zh', role: 'staff', dept: '华南销售部', clearance: 'internal', display: '借阅人甲' },
   { name: 'staff_loans_en', role: 'staff', dept: '华南销售部', clearance: 'internal', display: '借阅人乙' },
+  { name: 'staff_late_zh', role: 'staff', dept: '华南销售部', clearance: 'internal', display: '逾期人甲' },
+  { name: 'staff_late_en', role: 'staff', dept: '华南销售部', clearance: 'internal', display: '逾期人乙' },
 ]

@@ -76,9 +76,13 @@ export default async function globalSetup(): Promise<void> {
     if (u.role === 'staff') ctl(['user', 'assign', u.name, u.dept === '华南销售部' ? 'C0001' : 'C0002'])
   }
 
+  // The loan scheduler runs every second, so a loan past due turns overdue
+  // while a journey watches.
+  const config = path.join(base, 'vaultd.properties')
+  fs.writeFileSync(config, 'vaultd.borrow_schedule_seconds = 1\n')
   const port = await freePort()
   const log = fs.openSync(path.join(base, 'vaultd.log'), 'w')
-  const vaultd = spawn(path.join(BIN, 'vaultd'), ['--data', env.VAULT_DATA, '--key', env.VAULT_KEY_FILE,
+  const vaultd = spawn(path.join(BIN, 'vaultd'), ['--config', config, '--data', env.VAULT_DATA, '--key', env.VAULT_KEY_FILE,
     '--listen', `127.0.0.1:${port}`, '--policies', path.join(ROOT, 'policies'),
     '--web-root', path.join(ROOT, 'api', 'web', 'dist')], { env, stdio: ['ignore', log, log], detached: false })
   const baseURL = `http://127.0.0.1:${port}`

@@ -140,7 +140,7 @@ export default {
     due: 'Due',
     daysLeft: '{n} days left',
     daysOverdue: '{n} days overdue',
-    suspended: 'borrowing suspended',
+    suspended: 'access suspended until returned',
     empty: 'You have no loans.',
   },
   loan: {
@@ -163,7 +163,8 @@ export default {
     returnedPages: 'Pages returned',
     returnPaper: 'Record the return',
     historyHeading: 'History',
-    suspendedWhy: 'This loan is overdue: until you return it you may not view or download the record, nor start new loans.',
+    suspendedWhy: 'This loan is past its due time: until you return it you may not view or download the record. Overdue for long, you also may not start new loans.',
+    borrowingSuspended: 'You have been overdue for too long: you may not start new loans until you return this one.',
   },
   verdict: {
     verified: 'Verified',

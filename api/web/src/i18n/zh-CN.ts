@@ -140,7 +140,7 @@ export default {
     due: '应还时间',
     daysLeft: '还剩 {n} 天',
     daysOverdue: '已逾期 {n} 天',
-    suspended: '借阅权限已暂停',
+    suspended: '归还前暂停查阅',
     empty: '您还没有借阅。',
   },
   loan: {
@@ -163,7 +163,8 @@ export default {
     returnedPages: '归还页数',
     returnPaper: '登记归还',
     historyHeading: '记录',
-    suspendedWhy: '此借阅已逾期：在归还之前，您不能查看或下载此档案，也不能申请新的借阅。',
+    suspendedWhy: '此借阅已过应还时间：归还之前，您不能查看或下载此档案。逾期过久还会暂停您申请新借阅的权限。',
+    borrowingSuspended: '您逾期未还已超过规定期限，申请新借阅的权限已暂停，归还后恢复。',
   },
   verdict: {
     verified: '核验一致',
