@@ -220,8 +220,10 @@ void Exchange::Error(const Status& s) {
   Poco::JSON::Object::Ptr body = new Poco::JSON::Object();
   body->set("error", err);
   if (status == 401) resp_.set("WWW-Authenticate", "Bearer");
-  // A browser whose session ended forgets its cookie.
-  if (status == 401 && !req_.get("Cookie", "").empty() && s.reason().rfind("auth.", 0) == 0) {
+  // A browser whose session ended forgets its cookie (not on a failed
+  // login, which leaves a session of another tab alone).
+  if (status == 401 && !req_.get("Cookie", "").empty() &&
+      (s.reason() == "auth.expired" || s.reason() == "auth.revoked" || s.reason() == "auth.invalid_token")) {
     resp_.set("Set-Cookie", ClearedSessionCookie(tls()));
   }
   if (status == 503 && (s.reason() == "auth.busy" || s.reason() == "export.busy" || s.reason() == "request.busy")) {

@@ -70,6 +70,7 @@ void HandleLogin(Exchange& ex, const PathParams&) {
 
 void HandleCurrentSession(Exchange& ex, const PathParams&) {
   if (!ex.Authenticate("session.read", "current")) return;
+  if (!ex.AuditOrFail("session.read", "current")) return;
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   o->set("username", ex.subject().username);
   o->set("display_name", ex.display_name());

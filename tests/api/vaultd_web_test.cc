@@ -224,6 +224,21 @@ TEST_F(VaultdWebTest, TheCookieAuthenticatesReadsAndTellsWhoIAm) {
   EXPECT_THAT(me.body, HasSubstr("\"username\":\"staff_s\""));
   EXPECT_THAT(me.body, HasSubstr("\"csrf_token\":\"" + csrf + "\""));
   EXPECT_EQ(Send("GET", "/api/v1/documents", {{"Cookie", cookie}}).status, 200);
+  AuditFilter filter;
+  filter.actor = "staff_s";
+  filter.action = "session.read";
+  auto events = lv_->audit().List(filter);
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ(events->size(), 1u);
+}
+
+TEST_F(VaultdWebTest, AFailedLoginLeavesTheBrowsersSessionAlone) {
+  auto [cookie, csrf] = BrowserLogin("staff_s");
+  WebReply failed = Send("POST", "/api/v1/sessions", {{"Cookie", cookie}},
+                         "{\"username\":\"staff_s\",\"password\":\"wrong\",\"cookie\":true}");
+  EXPECT_EQ(failed.status, 401);
+  EXPECT_TRUE(failed.set_cookies.empty());
+  EXPECT_EQ(Send("GET", "/api/v1/sessions/current", {{"Cookie", cookie}}).status, 200);
 }
 
 TEST_F(VaultdWebTest, ChangesByCookieWithoutTheCsrfTokenAreRefused) {

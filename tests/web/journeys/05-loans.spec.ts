@@ -176,7 +176,7 @@ test('legal places a hold on a customer and releases it', async ({ page, loginAs
   expect(JSON.stringify(await after.json())).not.toContain(customer)
 })
 
-test('a paper loan shows its page count and is returned by counting the pages', async ({ page, loginAs, w, state, appLocale, api }) => {
+test('a recalled paper loan shows its new due date and page count and is returned by counting the pages', async ({ page, loginAs, w, state, appLocale, api }) => {
   const me = borrower(appLocale)
   const staff = await api(me)
   const r = await staff.post('/api/v1/borrows', { data: { documents: [state.docs.loanable], purpose: '纸质原件核对', kind: 'paper' } })
@@ -186,8 +186,16 @@ test('a paper loan shows its page count and is returned by counting the pages', 
   const issued = await (await api('archivist')).post(`/api/v1/borrows/${loanId}/issue`, { data: { pages: [3] } })
   expect(issued.status(), await issued.text()).toBe(200)
 
+  // The archive recalls it (催还): due in a day, and the borrower is told.
+  const recalled = await (await api('archivist')).post(`/api/v1/borrows/${loanId}/recall`, { data: { within: 'P1D' } })
+  expect(recalled.status(), await recalled.text()).toBe(200)
+
   await loginAs(page, me)
+  await expect(page.getByTestId('unread-count')).not.toHaveText('0')
+  await page.getByRole('link', { name: new RegExp(w.nav.notifications) }).click()
+  await expect(page.getByText(w.notificationKind.recalled).first()).toBeVisible()
   await page.goto('/loans/' + loanId)
+  await expect(page.getByTestId('days')).toHaveText(fill(w.loans.daysLeft, { n: 1 }))
   await expect(page.getByText(fill(w.loan.paperPages, { n: 3 }))).toBeVisible()
   await expect(page.getByRole('button', { name: w.loan.download })).toHaveCount(0)
   await page.getByLabel(w.loan.returnedPages).fill('3')
