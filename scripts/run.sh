@@ -28,7 +28,7 @@ if [[ ! -f $VAULT_DATA/VAULT ]]; then
   "$VAULTCTL" init
   # Real PDFs (tools/demo_docs.cc) and a scan of the order's first page.
   "$ROOT/build/release/vault_demo_docs" "$DEMO/samples"
-  pdftoppm -png -r 60 -f 1 -l 1 -singlefile "$DEMO/samples/order.pdf" "$DEMO/samples/scan"
+  pdftoppm -png -r 60 -f 1 -l 1 -singlefile "$DEMO/samples/order.pdf" "$DEMO/samples/scan" 2>/dev/null
   "$VAULTCTL" put "$DEMO/samples/contract.pdf" --customer C0001 --customer-name "深圳市示例科技有限公司" \
     --type 合同 --title "2026 年度框架合同" --department 华南销售部 --classification internal \
     --field contact_phone=0755-86013388 --field contract_date=2026-01-15 --tag 重点客户

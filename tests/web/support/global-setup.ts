@@ -41,7 +41,8 @@ export default async function globalSetup(): Promise<void> {
     execFileSync(path.join(BIN, 'vaultctl'), args, { env, input, stdio: ['pipe', 'pipe', 'pipe'] }).toString()
 
   execFileSync(path.join(BIN, 'vault_demo_docs'), [samples])
-  execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', path.join(samples, 'order.pdf'), path.join(samples, 'scan')])
+  execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', path.join(samples, 'order.pdf'), path.join(samples, 'scan')],
+    { stdio: 'ignore' })  // poppler grumbles about libharu's ToUnicode maps
   ctl(['init'])
   const put = (file: string, args: string[]) => JSON.parse(ctl(['put', path.join(samples, file), ...args, '--json']))
   const docs: Record<string, string> = {}
