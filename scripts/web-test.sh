@@ -15,4 +15,5 @@ bash scripts/web-build.sh
 echo "== web journeys (playwright, $("$CHROMIUM" --version 2>/dev/null || echo chromium)) =="
 cd "$ROOT/tests/web"
 [[ -d node_modules && package-lock.json -ot node_modules ]] || npm ci --no-audit --no-fund --loglevel=error
+npm run typecheck --silent
 timeout "${WEB_TEST_TIMEOUT:-900}" npx playwright test "$@"

@@ -1,4 +1,6 @@
-import { test, expect, fill } from '../support/fixtures'
+import { execFileSync } from 'node:child_process'
+import { BIN } from '../support/env'
+import { test, expect, words } from '../support/fixtures'
 
 test('staff logs in, sees who they are, switches language and logs out', async ({ page, loginAs, checkPage, w, appLocale, api }) => {
   await page.goto('/')
@@ -12,7 +14,7 @@ test('staff logs in, sees who they are, switches language and logs out', async (
   // The other language, kept across a reload, and back.
   const other = appLocale === 'en' ? 'zh-CN' : 'en'
   await page.getByRole('button', { name: w.header.switchTo }).click()
-  const ow = (await import('../support/fixtures')).words(other)
+  const ow = words(other)
   await expect(page.getByRole('heading', { name: ow.search.heading })).toBeVisible()
   await page.reload()
   await expect(page.getByRole('heading', { name: ow.search.heading })).toBeVisible()
@@ -28,10 +30,9 @@ test('staff logs in, sees who they are, switches language and logs out', async (
   await expect(page).toHaveURL(/\/login/)
   const audit = await (await api('auditor')).get('/api/v1/audit', { params: { user: 'staff_south', action: 'session.delete' } })
   expect((await audit.json()).items.length).toBeGreaterThan(0)
-  void fill
 })
 
-test('a wrong password, a locked account and a disabled account each say so', async ({ page, w, appLocale, state, checkPage, api }) => {
+test('a wrong password, a locked account and a disabled account each say so', async ({ page, w, appLocale, state, checkPage }) => {
   await page.goto('/login')
   await page.getByLabel(w.login.username).fill('staff_south')
   await page.getByLabel(w.login.password, { exact: true }).fill('not the password')
@@ -58,8 +59,6 @@ test('a wrong password, a locked account and a disabled account each say so', as
   await page.getByLabel(w.login.password, { exact: true }).fill(state.passwords.staff_disabled)
   await page.getByRole('button', { name: w.login.submit }).click()
   await expect(page.getByTestId('who-am-i')).toBeVisible()
-  const { execFileSync } = await import('node:child_process')
-  const { BIN } = await import('../support/env')
   execFileSync(BIN + '/vaultctl', ['user', 'disable', 'staff_disabled'], {
     env: { ...process.env, VAULT_DATA: state.dataDir, VAULT_KEY_FILE: state.keyFile },
   })
@@ -76,7 +75,6 @@ test('a wrong password, a locked account and a disabled account each say so', as
   execFileSync(BIN + '/vaultctl', ['user', 'enable', 'staff_disabled'], {
     env: { ...process.env, VAULT_DATA: state.dataDir, VAULT_KEY_FILE: state.keyFile },
   })
-  void api
 })
 
 test('login works with the keyboard alone', async ({ page, w, state }) => {
