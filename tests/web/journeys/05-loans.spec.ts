@@ -154,6 +154,40 @@ test('notifications list approvals and issues, and opening them clears the unrea
   await checkPage(page, 'notifications')
 })
 
+test('legal approves the last step of a confidential loan from the inbox, and the requester sees it approved', async ({ page, loginAs, checkPage, w, state, appLocale, api }) => {
+  // Confidential records go through the department manager, then legal.
+  const staff = await api('staff_cleared')
+  const r = await staff.post('/api/v1/borrows', { data: { documents: [state.docs.secret], purpose: appLocale + ' 诉讼材料准备', kind: 'electronic' } })
+  expect(r.status(), await r.text()).toBe(201)
+  const loan = await r.json()
+  expect(loan.approval_chain).toEqual(['dept_manager', 'legal'])
+  expect((await (await api('manager_cleared')).post(`/api/v1/borrows/${loan.id}/approve`, { data: { note: '同意' } })).status()).toBe(200)
+
+  await loginAs(page, 'legal')
+  await page.getByRole('link', { name: w.nav.approvals }).click()
+  const card = page.getByRole('article', { name: loan.id })
+  await expect(card).toContainText('保密补充协议')
+  await expect(card).toContainText(w.classification.confidential)
+  const chain = card.getByRole('list', { name: w.chain.label })
+  await expect(chain.getByRole('listitem').nth(0)).toContainText(w.chain.done)
+  await expect(chain.getByRole('listitem').nth(1)).toContainText(w.chain.waiting)
+  await checkPage(page, 'approvals-legal')
+  await card.getByLabel(w.approvals.comment).fill('材料齐全，同意')
+  await card.getByRole('button', { name: w.approvals.approve }).click()
+  await expect(page.getByRole('article', { name: loan.id })).toHaveCount(0)
+  const after = await (await staff.get('/api/v1/borrows/' + loan.id)).json()
+  expect(after.state).toBe('approved')
+  expect(JSON.stringify(after.events)).toContain('材料齐全，同意')
+
+  await page.getByRole('button', { name: w.header.logout }).click()
+  await loginAs(page, 'staff_cleared')
+  await page.goto('/loans/' + loan.id)
+  await expect(page.getByTestId('loan-state')).toHaveText(w.loanState.approved)
+  // Withdraw, so the other locale's run can ask again.
+  await page.getByRole('button', { name: w.loan.withdraw }).click()
+  await expect(page.getByTestId('loan-state')).toHaveText(w.loanState.withdrawn)
+})
+
 test('legal places a hold on a customer and releases it', async ({ page, loginAs, checkPage, w, appLocale, api }) => {
   const customer = appLocale === 'en' ? 'C0901' : 'C0902'
   await loginAs(page, 'legal')

@@ -28,6 +28,8 @@ export const USERS = [
   { name: 'staff_locked_en', role: 'staff', dept: '华南销售部', clearance: 'internal', display: '锁定测试乙' },
   { name: 'staff_loans_zh', role: 'staff', dept: '华南销售部', clearance: 'internal', display: '借阅人甲' },
   { name: 'staff_loans_en', role: 'staff', dept: '华南销售部', clearance: 'internal', display: '借阅人乙' },
+  { name: 'staff_cleared', role: 'staff', dept: '华南销售部', clearance: 'confidential', display: '机密经办人' },
+  { name: 'manager_cleared', role: 'dept_manager', dept: '华南销售部', clearance: 'confidential', display: '周总监' },
   { name: 'staff_late_zh', role: 'staff', dept: '华南销售部', clearance: 'internal', display: '逾期人甲' },
   { name: 'staff_late_en', role: 'staff', dept: '华南销售部', clearance: 'internal', display: '逾期人乙' },
 ]
