@@ -185,8 +185,9 @@ void HandleIssueBorrow(Exchange& ex, const PathParams& p) {
 
 void HandleRenewBorrow(Exchange& ex, const PathParams& p) {
   if (!Begin(ex, "borrow.renew", p[0])) return;
-  if (!OptionalStrings(ex, {})) return;
-  Finish(ex, "borrow.renew", p[0], ex.ctx().borrows->Renew(ex.subject(), p[0]));
+  std::string reason;
+  if (!OptionalStrings(ex, {{"reason", &reason}})) return;
+  Finish(ex, "borrow.renew", p[0], ex.ctx().borrows->Renew(ex.subject(), p[0], reason));
 }
 
 // POST /api/v1/borrows/{id}/recall, optional {"within": "P1D"}.

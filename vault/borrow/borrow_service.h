@@ -101,7 +101,9 @@ class BorrowService {
   // handed over (`pages`, in item order); electronic loans get a stamped
   // export per document, bound to the loan and kept sealed for re-download.
   StatusOr<Borrow> Issue(const Subject& who, const std::string& id, const std::vector<int64_t>& pages);
-  StatusOr<Borrow> Renew(const Subject& who, const std::string& id);
+  // `reason` (optional, at most 500 characters: borrow.bad_reason) goes
+  // into the renewal's event for the approvers.
+  StatusOr<Borrow> Renew(const Subject& who, const std::string& id, const std::string& reason = "");
   // Brings the due time forward to now + `within` (0: the policy's
   // recall_period), never later than it was.
   StatusOr<Borrow> Recall(const Subject& who, const std::string& id, Seconds within);

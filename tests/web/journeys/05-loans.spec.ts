@@ -267,3 +267,42 @@ test('an overdue loan says access is suspended and why, and the record refuses c
   const refused = await staff.post(`/api/v1/documents/${state.docs.scan}/exports`, { data: {} })
   expect((await refused.json()).error.code).toBe('borrow.overdue')
 })
+
+test('staff asks for a renewal with a reason, the manager sees the reason and grants it', async ({ page, loginAs, checkPage, w, state, appLocale, api }) => {
+  const me = borrower(appLocale)
+  const staff = await api(me)
+  const r = await staff.post('/api/v1/borrows', { data: { documents: [state.docs.loanable], purpose: '验收资料', kind: 'electronic', period: 'P2D' } })
+  expect(r.status(), await r.text()).toBe(201)
+  const loanId = (await r.json()).id
+  expect((await (await api('manager_south')).post(`/api/v1/borrows/${loanId}/approve`, { data: {} })).status()).toBe(200)
+  const issued = await (await api('archivist')).post(`/api/v1/borrows/${loanId}/issue`, { data: {} })
+  const due = (await issued.json()).due_at as string
+
+  await loginAs(page, me)
+  await page.goto('/loans/' + loanId)
+  await page.getByLabel(w.loan.renewReason).fill('客户延期验收')
+  await page.getByRole('button', { name: w.loan.renew }).click()
+  await expect(page.getByTestId('loan-state')).toHaveText(w.loanState.renewal_requested)
+  await checkPage(page, 'loan-renewal-requested')
+
+  await page.getByRole('button', { name: w.header.logout }).click()
+  await loginAs(page, 'manager_south')
+  await page.getByRole('link', { name: w.nav.approvals }).click()
+  const card = page.getByRole('article', { name: loanId })
+  await expect(card.getByTestId('renewal-detail')).toContainText('客户延期验收')
+  await card.getByRole('button', { name: w.approvals.approve }).click()
+  await expect(page.getByRole('article', { name: loanId })).toHaveCount(0)
+
+  const after = await (await staff.get('/api/v1/borrows/' + loanId)).json()
+  expect(after.state).toBe('issued')
+  expect(after.renewals).toBe(1)
+  expect(new Date(after.due_at).getTime() - new Date(due).getTime()).toBe(14 * 86400 * 1000)
+  // Return it, so nothing is left open.
+  const copy = await staff.get(`/api/v1/borrows/${loanId}/copy`, { params: { document: state.docs.loanable } })
+  const back = await staff.post(`/api/v1/borrows/${loanId}/return`, {
+    params: { document: state.docs.loanable },
+    headers: { 'Content-Type': 'application/octet-stream' },
+    data: await copy.body(),
+  })
+  expect((await back.json()).state).toBe('returned_verified')
+})
