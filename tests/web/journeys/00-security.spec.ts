@@ -1,13 +1,15 @@
 import { test, expect } from '../support/fixtures'
 import en from '../../../api/web/src/i18n/en'
 import zhCN from '../../../api/web/src/i18n/zh-CN'
+import { KNOWN_CODES } from '../../../api/web/src/api/error-codes'
 
 function keys(o: object, prefix = ''): string[] {
   return Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v, prefix + k + '.') : [prefix + k]))
 }
 
-test('both locales have exactly the same message keys', async () => {
+test('both locales have exactly the same message keys, and words for every known API error code', async () => {
   expect(keys(en).sort()).toEqual(keys(zhCN).sort())
+  for (const code of KNOWN_CODES) expect(keys(en), code).toContain('errors.' + code.replace(/\./g, '_'))
 })
 
 test('the session is an HttpOnly SameSite=Strict cookie and no token is kept in storage', async ({ page, loginAs, context }) => {

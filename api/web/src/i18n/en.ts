@@ -257,6 +257,7 @@ export default {
     borrow_kind_not_allowed: 'This record cannot be lent that way.',
     borrow_bad_purpose: 'The purpose is not valid (at most 500 characters).',
     borrow_bad_state: 'The loan is not in a state that allows this.',
+    borrow_bad_reason: 'The reason is not valid (at most 500 characters).',
     borrow_not_your_step: 'The current approval step is not yours.',
     borrow_own_request: 'You cannot approve your own request.',
     borrow_reason_required: 'Give a reason.',

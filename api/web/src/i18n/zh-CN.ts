@@ -257,6 +257,7 @@ export default {
     borrow_kind_not_allowed: '此档案不允许这种借阅方式。',
     borrow_bad_purpose: '借阅目的无效（最多 500 字）。',
     borrow_bad_state: '借阅当前的状态不允许此操作。',
+    borrow_bad_reason: '原因无效（最多 500 字）。',
     borrow_not_your_step: '当前审批步骤不归您处理。',
     borrow_own_request: '不能审批自己的申请。',
     borrow_reason_required: '请填写原因。',
