@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <map>
+#include <thread>
 
 #include "api/vaultd/browser_session.h"
 #include "tests/api/vaultd_fixture.h"
@@ -313,6 +314,22 @@ TEST_F(VaultdWebTest, ADisabledAccountsCookieStopsWorking) {
   EXPECT_EQ(again.status, 403);
   EXPECT_EQ(again.error_code(), "auth.disabled");
   EXPECT_TRUE(again.set_cookies.empty());
+}
+
+class VaultdWebShortSessionTest : public VaultdWebTest {
+ protected:
+  void ConfigureVault(LocalVaultConfig& config) override { config.login_policy.token_lifetime = std::chrono::seconds(1); }
+};
+
+TEST_F(VaultdWebShortSessionTest, AnExpiredSessionSaysSoAndDropsTheCookie) {
+  auto [cookie, csrf] = BrowserLogin("staff_s");
+  ASSERT_EQ(Send("GET", "/api/v1/sessions/current", {{"Cookie", cookie}}).status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  WebReply r = Send("GET", "/api/v1/documents", {{"Cookie", cookie}});
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.error_code(), "auth.expired");
+  ASSERT_EQ(r.set_cookies.size(), 1u);
+  EXPECT_THAT(r.set_cookies[0], HasSubstr("Max-Age=0"));
 }
 
 // --- what may I do with this record ---------------------------------------------
