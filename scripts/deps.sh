@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages the build, the tests and the demo need.
+# Installs the Debian 12 packages the build, the tests and the demo need
+# (nodejs/npm build the web UI; chromium runs its browser tests).
 # Idempotent and quiet: does nothing when everything is installed.
 set -euo pipefail
 
@@ -9,6 +10,7 @@ PACKAGES=(
   libhpdf-dev libqpdf-dev libtiff-dev libjpeg-dev libpng-dev qpdf fonts-wqy-zenhei poppler-utils
   libgtest-dev libgmock-dev clang libclang-rt-14-dev
   sqlite3 coreutils openssl minisign ccache
+  chromium
 )
 
 missing=()
@@ -17,6 +19,11 @@ for p in "${PACKAGES[@]}"; do
     missing+=("$p")
   fi
 done
+# Node 18+ and npm for the web UI: Debian's own unless a newer Node (with
+# its npm) is already installed.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
 if ((${#missing[@]} == 0)); then
   exit 0
 fi

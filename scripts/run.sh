@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The newcomer's command: installs what is missing, builds, creates a demo
-# vault under ./var/demo if none exists (sample records, one demo user per
-# role in two departments), and runs vaultd in the foreground on
-# 127.0.0.1:8640 (VAULTD_LISTEN overrides). Ctrl-C stops it cleanly.
+# The newcomer's command: installs what is missing, builds vaultd and the
+# web UI, creates a demo vault under ./var/demo if none exists (real
+# multi-page Chinese PDFs and a scan, one demo user per role in two
+# departments), and runs vaultd in the foreground on 127.0.0.1:8640
+# (VAULTD_LISTEN overrides), serving the UI at /. Ctrl-C stops it cleanly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -17,22 +18,27 @@ CREDENTIALS=$DEMO/demo-credentials.txt
 bash scripts/deps.sh
 echo "== building (release) =="
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build/release -j"${JOBS:-2}" --target vaultctl vaultd
+cmake --build build/release -j"${JOBS:-2}" --target vaultctl vaultd vault_demo_docs
+bash scripts/web-build.sh
 
 if [[ ! -f $VAULT_DATA/VAULT ]]; then
   echo "== creating the demo vault in $DEMO =="
   mkdir -p "$DEMO/samples" "$DEMO/policies"
   cp policies/*.json "$DEMO/policies/"
   "$VAULTCTL" init
-  printf '销售合同\n甲方: 深圳市示例科技有限公司\n金额: 128000.00 元\n' >"$DEMO/samples/contract.txt"
-  printf '报价单\n产品: 工业传感器 x 200\n单价: 320.00 元\n' >"$DEMO/samples/quotation.txt"
-  printf 'Order 2026-0042\nItems: 200 sensors\n' >"$DEMO/samples/order.txt"
-  "$VAULTCTL" put "$DEMO/samples/contract.txt" --customer C0001 --customer-name "深圳市示例科技有限公司" \
-    --type 合同 --title "2026 年度框架合同" --department 华南销售部 --classification confidential \
+  # Real PDFs (tools/demo_docs.cc) and a scan of the order's first page.
+  "$ROOT/build/release/vault_demo_docs" "$DEMO/samples"
+  pdftoppm -png -r 60 -f 1 -l 1 -singlefile "$DEMO/samples/order.pdf" "$DEMO/samples/scan" 2>/dev/null
+  "$VAULTCTL" put "$DEMO/samples/contract.pdf" --customer C0001 --customer-name "深圳市示例科技有限公司" \
+    --type 合同 --title "2026 年度框架合同" --department 华南销售部 --classification internal \
     --field contact_phone=0755-86013388 --field contract_date=2026-01-15 --tag 重点客户
-  "$VAULTCTL" put "$DEMO/samples/quotation.txt" --customer C0001 --type quotation \
+  "$VAULTCTL" put "$DEMO/samples/quotation.pdf" --customer C0001 --type quotation \
     --title "工业传感器报价" --department 华南销售部 --classification internal
-  "$VAULTCTL" put "$DEMO/samples/order.txt" --customer C0002 --type order \
+  "$VAULTCTL" put "$DEMO/samples/scan.png" --customer C0001 --type order \
+    --title "订单扫描件" --department 华南销售部 --classification internal
+  "$VAULTCTL" put "$DEMO/samples/contract.pdf" --customer C0001 --type 合同 \
+    --title "保密补充协议" --department 华南销售部 --classification confidential
+  "$VAULTCTL" put "$DEMO/samples/order.pdf" --customer C0002 --type order \
     --title "Order 2026-0042" --department 华东销售部 --classification public
   echo "== creating demo users (one per role, two sales departments) =="
   umask 077
@@ -73,6 +79,8 @@ Demo vault ready.
   demo users     : $CREDENTIALS (mode 0600)
 $(sed 's/^/    /' "$CREDENTIALS")
 
+The web UI: open http://$LISTEN/ and log in as staff_south (password above).
+
 Try, in another terminal:
   curl -s http://$LISTEN/healthz
   TOKEN=\$(curl -s -X POST http://$LISTEN/api/v1/sessions \\
@@ -82,4 +90,5 @@ Try, in another terminal:
 
 == starting vaultd on http://$LISTEN/ (Ctrl-C to stop) ==
 EOT
+echo "open http://$LISTEN/ and log in as staff_south"
 exec "$VAULTD" --data "$VAULT_DATA" --key "$VAULT_KEY_FILE" --listen "$LISTEN" --policies "$DEMO/policies"

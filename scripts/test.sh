@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the whole test suite twice:
-# a release build, then AddressSanitizer + UndefinedBehaviorSanitizer; then
+# a release build (then the web UI's browser journeys against it, in both
+# locales), then AddressSanitizer + UndefinedBehaviorSanitizer; then
 # fuzzes the export path for FUZZ_SECONDS (default 60) with libFuzzer.
 # Exits non-zero on any failure.
 set -euo pipefail
@@ -24,6 +25,8 @@ cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release "${LAUNCHER[@]}" >/dev/nu
 cmake --build build/release -j"$JOBS"
 echo "== release tests =="
 (cd build/release && ctest --output-on-failure -j"$JOBS")
+echo "== web UI: build and browser journeys =="
+bash scripts/web-test.sh
 
 echo "== ASan+UBSan build =="
 cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DVAULT_SANITIZE=ON "${LAUNCHER[@]}" >/dev/null
@@ -34,4 +37,4 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd build/asan && ctest --output-on-failure -j"$JOBS")
 echo "== export fuzzing (libFuzzer, bounded) =="
 FUZZ_SECONDS=${FUZZ_SECONDS:-60} bash scripts/fuzz.sh
-echo "all tests passed (release, ASan+UBSan, fuzzing) in $ROOT"
+echo "all tests passed (release, web, ASan+UBSan, fuzzing) in $ROOT"

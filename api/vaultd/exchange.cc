@@ -10,6 +10,7 @@
 #include <map>
 
 #include "api/common/json_output.h"
+#include "api/vaultd/browser_session.h"
 #include "api/vaultd/connections.h"
 #include "api/vaultd/routes.h"
 #include "vault/base/hex.h"
@@ -130,6 +131,18 @@ Exchange::Exchange(Ctx& ctx, const ConnectionRef& conn, Poco::Net::HTTPServerReq
 void Exchange::Serve() {
   ctx_.metrics->requests++;
   resp_.set("X-Request-Id", request_id_);
+  // Every answer, UI page or API, is locked down the same way: no script
+  // but our own files (no inline script, no eval), never framed, never
+  // sniffed, no referrer, and API answers (stamped copies above all) are
+  // never stored by a cache; the UI's files override Cache-Control.
+  resp_.set("Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data: blob:; font-src 'self' data:; worker-src 'self'; connect-src 'self'; "
+            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+  resp_.set("X-Content-Type-Options", "nosniff");
+  resp_.set("Referrer-Policy", "no-referrer");
+  resp_.set("X-Frame-Options", "DENY");
+  resp_.set("Cache-Control", "no-store");
   // A body nobody reads would be parsed as the next request on this
   // connection: requests with a body close it, unless JsonBody() read the
   // body to its end.
@@ -157,6 +170,7 @@ void Exchange::Serve() {
       return Reject(vault::InvalidArgumentError("request.method_not_allowed",
                                                 "use " + allowed + " on this path"));
     }
+    if (ServesWebUi(ctx_, req_.getMethod(), segments)) return HandleWebFile(*this, segments);
     return Reject(vault::NotFoundError("request.no_route", "no such route"));
   }
   route->handler(*this, params);
@@ -206,6 +220,12 @@ void Exchange::Error(const Status& s) {
   Poco::JSON::Object::Ptr body = new Poco::JSON::Object();
   body->set("error", err);
   if (status == 401) resp_.set("WWW-Authenticate", "Bearer");
+  // A browser whose session ended forgets its cookie (not on a failed
+  // login, which leaves a session of another tab alone).
+  if (status == 401 && !req_.get("Cookie", "").empty() &&
+      (s.reason() == "auth.expired" || s.reason() == "auth.revoked" || s.reason() == "auth.invalid_token")) {
+    resp_.set("Set-Cookie", ClearedSessionCookie(tls()));
+  }
   if (status == 503 && (s.reason() == "auth.busy" || s.reason() == "export.busy" || s.reason() == "request.busy")) {
     resp_.set("Retry-After", "1");
   }
@@ -244,19 +264,36 @@ bool Exchange::Authenticate(const std::string& action, const std::string& object
   std::string header = req_.get("Authorization", "");
   Status st = Status(StatusCode::kUnauthenticated, "auth.missing_token",
                      "send Authorization: Bearer TOKEN (POST /api/v1/sessions)");
+  std::string token;
+  bool from_cookie = false;
   if (header.rfind("Bearer ", 0) == 0) {
-    auto user = ctx_.vault->identity().Authenticate(header.substr(7));
-    if (user.ok()) {
+    token = header.substr(7);
+  } else if (header.empty()) {
+    token = SessionTokenFromCookies(req_, tls());
+    from_cookie = !token.empty();
+  }
+  if (!token.empty()) {
+    auto user = ctx_.vault->identity().Authenticate(token);
+    if (!user.ok()) {
+      st = user.status();
+    } else if (from_cookie && !IsSafeMethod(req_.getMethod()) &&
+               !CsrfTokenMatches(token, req_.get(kCsrfHeader, ""))) {
+      // The cookie alone may have been sent by a page on another site.
+      subject_.username = user->username;
+      subject_.role = user->role;
+      st = Status(StatusCode::kPermissionDenied, "auth.csrf",
+                  "a browser request that changes something needs its session's X-CSRF-Token header");
+    } else {
       subject_.username = user->username;
       subject_.role = user->role;
       subject_.department = user->department;
       subject_.clearance = user->clearance;
       subject_.customers = user->customers;
       display_name_ = user->display_name;
-      token_ = header.substr(7);
+      token_ = token;
+      cookie_session_ = from_cookie;
       return true;
     }
-    st = user.status();
   }
   Audit(action, object, st);
   Error(st);

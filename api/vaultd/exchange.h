@@ -106,6 +106,9 @@ class Exchange {
   const vault::Subject& subject() const { return subject_; }
   const std::string& display_name() const { return display_name_; }
   const std::string& token() const { return token_; }
+  // Whether the session came from the browser's cookie, not a bearer token.
+  bool cookie_session() const { return cookie_session_; }
+  bool tls() const { return !ctx_.options->tls_certificate_file.empty(); }
   const std::string& request_id() const { return request_id_; }
   const Poco::URI::QueryParameters& query() const { return query_; }
   // For unauthenticated actions (login): who the audit event names.
@@ -142,7 +145,9 @@ class Exchange {
   // return data then answer 503 audit.unavailable instead (fail closed).
   bool Audit(const std::string& action, const std::string& object, const vault::Status& outcome,
              const std::string& detail = "");
-  // Fills the subject from the bearer token; otherwise answers 401 and audits.
+  // Fills the subject from the bearer token, or else the browser's session
+  // cookie (then a request other than GET/HEAD needs the session's
+  // X-CSRF-Token: 403 auth.csrf); otherwise answers 401 and audits.
   bool Authenticate(const std::string& action, const std::string& object);
   // Asks the policy engine about a non-document resource; on deny answers
   // 403 and audits. Call after Authenticate.
@@ -194,6 +199,7 @@ class Exchange {
   Poco::URI::QueryParameters query_;
   vault::Subject subject_;
   std::string token_;
+  bool cookie_session_ = false;
   std::string display_name_;
   bool keep_alive_ = false;  // what Poco decided before we looked at the body
   ConnectionRef conn_;

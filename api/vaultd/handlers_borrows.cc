@@ -202,8 +202,8 @@ void HandleIssueBorrow(Exchange& ex, const PathParams& p) {
 }
 
 void HandleRenewBorrow(Exchange& ex, const PathParams& p) {
-  Transition(ex, p[0], "borrow.renew", nullptr,
-             [&](const std::string&) { return ex.ctx().borrows->Renew(ex.subject(), p[0]); });
+  Transition(ex, p[0], "borrow.renew", "reason",
+             [&](const std::string& reason) { return ex.ctx().borrows->Renew(ex.subject(), p[0], reason); });
 }
 
 // POST /api/v1/borrows/{id}/recall, optional {"within": "P1D"}.

@@ -35,6 +35,12 @@ void HandleListDocuments(Exchange& ex, const PathParams&) {
     else if (k == "from") f.from_date = kv.second;
     else if (k == "to") f.to_date = kv.second;
     else if (k == "title") f.title_words = kv.second;
+    else if (k == "order") {
+      if (kv.second != "newest" && kv.second != "oldest") {
+        return ex.Error(vault::InvalidArgumentError("request.bad_parameter", "order must be newest or oldest"));
+      }
+      f.oldest_first = kv.second == "oldest";
+    }
     else if (k == "limit" || k == "offset") {
       if (!api::ParseCount(kv.second, k == "limit" ? &limit : &offset)) {
         return ex.Error(vault::InvalidArgumentError("request.bad_parameter", k + " must be a non-negative number"));

@@ -5,13 +5,17 @@
 // Configuration: a .properties file (Poco convention) with a default for
 // every key (docs/operations.md): vaultd.listen, vaultd.data_dir,
 // vaultd.key_file, vaultd.policies_dir, vaultd.max_threads,
-// vaultd.max_queued, vaultd.max_upload_bytes, vaultd.token_lifetime_seconds.
+// vaultd.max_queued, vaultd.max_upload_bytes, vaultd.token_lifetime_seconds,
+// vaultd.web_root (the built web UI; default: api/web/dist of the source
+// tree beside a build directory, else ../share/vault/web beside the binary).
 // Command-line options override the file. SIGTERM/SIGINT stop accepting,
 // let in-flight requests finish, then exit.
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
 #include <Poco/Util/ServerApplication.h>
+
+#include <sys/stat.h>
 
 #include <iostream>
 
@@ -20,6 +24,19 @@
 #include "vault/policy/policy_set.h"
 
 namespace {
+
+bool IsDirectory(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// A source build runs build/<type>/vaultd next to api/web/dist; an installed
+// vaultd (bin/vaultd) finds the UI in share/vault/web.
+std::string DefaultWebRoot(const std::string& binary_dir) {
+  const std::string source_build = binary_dir + "../../api/web/dist";
+  if (IsDirectory(source_build)) return source_build;
+  return binary_dir + "../share/vault/web";
+}
 
 class VaultdApp : public Poco::Util::ServerApplication {
  protected:
@@ -33,6 +50,7 @@ class VaultdApp : public Poco::Util::ServerApplication {
     opt("config", "properties file", "FILE");
     opt("listen", "HOST:PORT (default 127.0.0.1:8640)", "ADDR");
     opt("policies", "directory with roles.json (default: built in)", "DIR");
+    opt("web-root", "the built web UI (default: api/web/dist of a source build)", "DIR");
     options.addOption(Poco::Util::Option("help", "h", "show this help").required(false));
   }
 
@@ -44,6 +62,7 @@ class VaultdApp : public Poco::Util::ServerApplication {
     if (name == "key") config().setString("vaultd.key_file", value);
     if (name == "listen") config().setString("vaultd.listen", value);
     if (name == "policies") config().setString("vaultd.policies_dir", value);
+    if (name == "web-root") config().setString("vaultd.web_root", value);
   }
 
   int main(const std::vector<std::string>&) override {
@@ -110,6 +129,7 @@ class VaultdApp : public Poco::Util::ServerApplication {
     opts.max_concurrent_exports = config().getInt("vaultd.max_concurrent_exports", 2);
     opts.shutdown_grace_seconds = config().getInt("vaultd.shutdown_grace_seconds", 30);
     opts.single_admin_role_grants = config().getBool("vaultd.single_admin_role_grants", false);
+    opts.web_root = config().getString("vaultd.web_root", DefaultWebRoot(config().getString("application.dir", "./")));
     if (opts.single_admin_role_grants) {
       std::cerr << "vaultd: warning: vaultd.single_admin_role_grants = true: one admin alone grants "
                    "admin, archive_admin and legal (no four-eyes check)\n";

@@ -38,11 +38,14 @@ void HandleMetrics(Exchange& ex, const PathParams& p);
 // handlers_sessions.cc
 void HandleLogin(Exchange& ex, const PathParams& p);
 void HandleLogout(Exchange& ex, const PathParams& p);
+void HandleCurrentSession(Exchange& ex, const PathParams& p);
 // handlers_documents.cc
 void HandleListDocuments(Exchange& ex, const PathParams& p);
 void HandleGetDocument(Exchange& ex, const PathParams& p);
 void HandleGetVersions(Exchange& ex, const PathParams& p);
 void HandleGetContent(Exchange& ex, const PathParams& p);
+// handlers_document_actions.cc
+void HandleDocumentActions(Exchange& ex, const PathParams& p);
 // handlers_upload.cc
 void HandleCreateDocument(Exchange& ex, const PathParams& p);
 void HandleAddVersion(Exchange& ex, const PathParams& p);
@@ -100,5 +103,9 @@ void HandleDestructionRegister(Exchange& ex, const PathParams& p);
 void HandleErasurePreview(Exchange& ex, const PathParams& p);
 void HandleErasureRequest(Exchange& ex, const PathParams& p);
 void HandleCustomerExport(Exchange& ex, const PathParams& p);
+// handlers_web.cc: the web UI's files, for what no route serves.
+struct Ctx;
+bool ServesWebUi(const Ctx& ctx, const std::string& method, const std::vector<std::string>& segments);
+void HandleWebFile(Exchange& ex, const std::vector<std::string>& segments);
 
 }  // namespace vaultd

@@ -92,6 +92,9 @@ struct ServerOptions {
   // those grants need a second admin. Reported by /healthz and audited at
   // every start (vaultd.single_admin_role_grants).
   bool single_admin_role_grants = false;
+  // The built web UI (api/web/dist, docs/web.md), served at / for paths
+  // outside /api/ that no route serves; empty: no UI.
+  std::string web_root;
 };
 
 struct Metrics {

@@ -50,6 +50,13 @@ const std::map<std::string, DocTable> kDocumentRoutes = {
       {"staff", {"224", "444"}},
       {"legal", {"222", "222"}},
       {"auditor", {"222", "222"}}}},
+    {"GET /api/v1/documents/{id}/actions",
+     {{"admin", {"444", "444"}},
+      {"archive_admin", {"222", "222"}},
+      {"dept_manager", {"224", "444"}},  // like the metadata it describes
+      {"staff", {"224", "444"}},
+      {"legal", {"222", "222"}},
+      {"auditor", {"222", "222"}}}},
     {"GET /api/v1/documents/{id}/content",
      {{"admin", {"444", "444"}},
       {"archive_admin", {"222", "222"}},
@@ -112,6 +119,7 @@ const std::map<std::string, std::map<std::string, int>> kOtherRoutes = {
     {"GET /api/v1/audit", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
     {"GET /api/v1/audit/checkpoints", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
     {"POST /api/v1/sessions", {{"admin", 201}, {"archive_admin", 201}, {"dept_manager", 201}, {"staff", 201}, {"legal", 201}, {"auditor", 201}}},
+    {"GET /api/v1/sessions/current", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
     {"DELETE /api/v1/sessions/current", {{"admin", 204}, {"archive_admin", 204}, {"dept_manager", 204}, {"staff", 204}, {"legal", 204}, {"auditor", 204}}},
     // Loans: the {id} routes name a loan that does not exist (404 when the
     // role may act on loans at all, 403 when it may never); requests are in

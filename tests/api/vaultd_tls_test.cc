@@ -77,6 +77,49 @@ TEST_F(VaultdTlsTest, ServesHttpsToATls12Client) {
   EXPECT_TRUE(Handshake(Port(), "TLSv1.2", "-tls1_2"));
 }
 
+// Under TLS the browser's session cookie is Secure and __Host- prefixed, and
+// that is the cookie vaultd reads back.
+TEST_F(VaultdTlsTest, ABrowserSessionCookieIsSecureWithTheHostPrefix) {
+  NewUser n;
+  n.username = "staff_s";
+  n.role = "staff";
+  n.department = "华南销售部";
+  n.clearance = "internal";
+  n.password = "a long enough password";
+  ASSERT_TRUE(lv_->identity().AddUser(n).ok());
+  Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", cert_,
+                                                       Poco::Net::Context::VERIFY_NONE);
+  Poco::Net::HTTPSClientSession s("127.0.0.1", server_->port(), ctx);
+  const std::string body = R"({"username":"staff_s","password":"a long enough password","cookie":true})";
+  Poco::Net::HTTPRequest login("POST", "/api/v1/sessions", Poco::Net::HTTPMessage::HTTP_1_1);
+  login.setContentType("application/json");
+  login.setContentLength64(static_cast<Poco::Int64>(body.size()));
+  s.sendRequest(login) << body;
+  Poco::Net::HTTPResponse resp;
+  std::string answer;
+  Poco::StreamCopier::copyToString(s.receiveResponse(resp), answer);
+  ASSERT_EQ(resp.getStatus(), 201) << answer;
+  const std::string cookie = resp.get("Set-Cookie", "");
+  EXPECT_EQ(cookie.rfind("__Host-vault_session=", 0), 0u) << cookie;
+  EXPECT_NE(cookie.find("; Secure"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("; HttpOnly"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("; SameSite=Strict"), std::string::npos) << cookie;
+
+  Poco::Net::HTTPRequest me("GET", "/api/v1/sessions/current", Poco::Net::HTTPMessage::HTTP_1_1);
+  me.set("Cookie", cookie.substr(0, cookie.find(';')));
+  s.sendRequest(me);
+  Poco::Net::HTTPResponse who;
+  Poco::StreamCopier::copyToString(s.receiveResponse(who), answer);
+  EXPECT_EQ(who.getStatus(), 200) << answer;
+  // The unprefixed name, which a plain-HTTP page could have set, is not read.
+  Poco::Net::HTTPRequest plain("GET", "/api/v1/sessions/current", Poco::Net::HTTPMessage::HTTP_1_1);
+  plain.set("Cookie", "vault_session=" + cookie.substr(21, cookie.find(';') - 21));
+  s.sendRequest(plain);
+  Poco::Net::HTTPResponse refused;
+  Poco::StreamCopier::copyToString(s.receiveResponse(refused), answer);
+  EXPECT_EQ(refused.getStatus(), 401) << answer;
+}
+
 // The requirement, end to end: a client offering TLS 1.1 or 1.0 gets no
 // session. Honest limit: Debian 12's OpenSSL 3 cannot complete a TLS 1.1
 // handshake at all (even against `openssl s_server -tls1_1` with

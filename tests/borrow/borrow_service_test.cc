@@ -215,9 +215,11 @@ TEST_F(BorrowServiceTest, RenewalsWithinTheLimitsAreApprovedAndBeyondThemRefused
   EXPECT_EQ(service_->Renew(As("zhangsan"), b.id).status().reason(), "borrow.renewal_too_early");
   EXPECT_EQ(service_->Renew(As("lisi"), b.id).status().reason(), "borrow.not_found");
   clock_.Set(t0 + 5 * kDay);
-  auto asked = service_->Renew(As("zhangsan"), b.id);
+  EXPECT_EQ(service_->Renew(As("zhangsan"), b.id, std::string(501, 'x')).status().reason(), "borrow.bad_reason");
+  auto asked = service_->Renew(As("zhangsan"), b.id, "客户延期验收");
   ASSERT_TRUE(asked.ok()) << asked.status().ToString();
   EXPECT_EQ(asked->state, "renewal_requested");
+  EXPECT_NE(asked->events.back().detail.find("reason: 客户延期验收"), std::string::npos) << asked->events.back().detail;
   EXPECT_FALSE(CopyOf("zhangsan", b.id).empty()) << "still on loan while the renewal waits";
   auto refused = service_->Reject(As("wang"), b.id, "请按期归还");
   ASSERT_TRUE(refused.ok());

@@ -137,7 +137,11 @@ Status BorrowService::MakeCopies(const Borrow& loan, std::vector<BorrowItem>* it
   return Status::Ok();
 }
 
-StatusOr<Borrow> BorrowService::Renew(const Subject& who, const std::string& id) {
+StatusOr<Borrow> BorrowService::Renew(const Subject& who, const std::string& id, const std::string& reason) {
+  if (!reason.empty() && !TextOk(reason, 500)) {
+    return InvalidArgumentError("borrow.bad_reason", "the reason must be UTF-8, at most 500 characters");
+  }
+  const std::string because = reason.empty() ? "" : "; reason: " + reason;
   const TimePoint now = d_.clock->Now();
   const std::string at = FormatUtc(now);
   auto result = d_.store->Update(id, [&](Borrow& b) -> Status {
@@ -175,12 +179,13 @@ StatusOr<Borrow> BorrowService::Renew(const Subject& who, const std::string& id)
     if (b.chain.empty()) {
       b.due_at = FormatUtc(due + rule->renewal_period);
       ++b.renewals;
-      AddEvent(b, at, who.username, "renew", bs::kIssued, "granted without approval, due " + b.due_at);
+      AddEvent(b, at, who.username, "renew", bs::kIssued, "granted without approval, due " + b.due_at + because);
       return Status::Ok();
     }
     b.resume_state = bs::kIssued;
     b.state = bs::kRenewalRequested;
-    AddEvent(b, at, who.username, "renew", bs::kIssued, "renewal by " + FormatIsoDuration(rule->renewal_period));
+    AddEvent(b, at, who.username, "renew", bs::kIssued,
+             "renewal by " + FormatIsoDuration(rule->renewal_period) + because);
     return Status::Ok();
   });
   if (result.ok()) NotifyApprovers(*result);

@@ -104,7 +104,9 @@ class BorrowService {
   // handed over (`pages`, in item order); electronic loans get a stamped
   // export per document, bound to the loan and kept sealed for re-download.
   StatusOr<Borrow> Issue(const Subject& who, const std::string& id, const std::vector<int64_t>& pages);
-  StatusOr<Borrow> Renew(const Subject& who, const std::string& id);
+  // `reason` (optional, at most 500 characters: borrow.bad_reason) goes
+  // into the renewal's event for the approvers.
+  StatusOr<Borrow> Renew(const Subject& who, const std::string& id, const std::string& reason = "");
   // Brings the due time forward to now + `within` (0: the policy's
   // recall_period), never later than it was.
   StatusOr<Borrow> Recall(const Subject& who, const std::string& id, Seconds within);
@@ -131,6 +133,8 @@ class BorrowService {
                                       const std::string& document_id);
   // The largest returned copy accepted (policies/borrowing.json).
   int64_t max_return_bytes() const { return d_.policy->max_return_bytes(); }
+  // The loan rules (what a request for a document may ask for).
+  const BorrowPolicy& policy() const { return *d_.policy; }
 
   // One scheduler pass: overdue transitions, suspensions, escalations and
   // reminders. Idempotent: a second pass at the same time changes nothing

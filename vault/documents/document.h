@@ -76,6 +76,7 @@ struct DocumentFilter {
   std::string from_date;
   std::string to_date;
   std::string title_words;  // every word must occur in the title
+  bool oldest_first = false;  // by time filed; newest first by default
   int64_t limit = 50;
   int64_t offset = 0;
 };

@@ -371,7 +371,9 @@ StatusOr<SearchPage> SqliteMetadataStore::Search(const DocumentFilter& f) {
     st << "SELECT " << kDocumentColumns
        << ", (SELECT group_concat(tag, char(31)) FROM document_tags WHERE document_id = d.id) AS tags_joined"
           " FROM documents d"
-       << where.sql() << " ORDER BY created_at DESC, archive_number LIMIT " << limit << " OFFSET " << offset;
+       << where.sql()
+       << (f.oldest_first ? " ORDER BY created_at ASC, archive_number DESC" : " ORDER BY created_at DESC, archive_number")
+       << " LIMIT " << limit << " OFFSET " << offset;
     where.BindTo(st);
     st.execute();
     RecordSet rs(st);
