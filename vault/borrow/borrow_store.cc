@@ -1,17 +1,17 @@
 #include "vault/borrow/borrow_store.h"
 
 #include <Poco/Data/RecordSet.h>
-#include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 
 #include <map>
 #include <sstream>
 
-#include "vault/metadata/sqlite_util.h"
+#include "vault/db/rows.h"
+#include "vault/destruction/destruction_store.h"
+#include "vault/metadata/sqlite_metadata_store.h"
 
 using namespace Poco::Data::Keywords;
 using Poco::Data::RecordSet;
-using Poco::Data::Session;
 using Poco::Data::Statement;
 
 namespace vault {
@@ -24,8 +24,6 @@ constexpr char kItemColumns[] =
     "borrow_id, position, document_id, archive_number, title, classification, doc_type, department, version, "
     "export_id, copy_artifact, issued_sha256, issued_pages, returned_sha256, returned_pages, evidence_artifact, "
     "result, returned_at";
-
-Status DbError(const Poco::Exception& e) { return sqlite::DbError("borrow.db_error", "borrow store", e); }
 
 std::string Join(const std::vector<std::string>& v) {
   std::string out;
@@ -45,55 +43,55 @@ std::vector<std::string> Split(const std::string& s) {
 
 Borrow BorrowFromRow(RecordSet& rs) {
   Borrow b;
-  b.id = sqlite::Text(rs, "id");
-  b.borrower = sqlite::Text(rs, "borrower");
-  b.borrower_department = sqlite::Text(rs, "borrower_department");
-  b.purpose = sqlite::Text(rs, "purpose");
-  b.kind = sqlite::Text(rs, "kind");
-  b.period = Seconds(sqlite::Int(rs, "period_seconds"));
-  b.rule = sqlite::Text(rs, "rule");
-  b.chain = Split(sqlite::Text(rs, "chain"));
-  b.step = static_cast<int>(sqlite::Int(rs, "step"));
-  b.round = static_cast<int>(sqlite::Int(rs, "round"));
-  b.renewals = static_cast<int>(sqlite::Int(rs, "renewals"));
-  b.state = sqlite::Text(rs, "state");
-  b.resume_state = sqlite::Text(rs, "resume_state");
-  b.requested_at = sqlite::Text(rs, "requested_at");
-  b.approved_at = sqlite::Text(rs, "approved_at");
-  b.issued_at = sqlite::Text(rs, "issued_at");
-  b.due_at = sqlite::Text(rs, "due_at");
-  b.closed_at = sqlite::Text(rs, "closed_at");
-  b.suspended = sqlite::Int(rs, "suspended") != 0;
-  b.escalated = sqlite::Int(rs, "escalated") != 0;
-  b.note = sqlite::Text(rs, "note");
-  b.revision = sqlite::Int(rs, "revision");
-  b.issue_claim = sqlite::Text(rs, "issue_claim");
+  b.id = db::Text(rs, "id");
+  b.borrower = db::Text(rs, "borrower");
+  b.borrower_department = db::Text(rs, "borrower_department");
+  b.purpose = db::Text(rs, "purpose");
+  b.kind = db::Text(rs, "kind");
+  b.period = Seconds(db::Int(rs, "period_seconds"));
+  b.rule = db::Text(rs, "rule");
+  b.chain = Split(db::Text(rs, "chain"));
+  b.step = static_cast<int>(db::Int(rs, "step"));
+  b.round = static_cast<int>(db::Int(rs, "round"));
+  b.renewals = static_cast<int>(db::Int(rs, "renewals"));
+  b.state = db::Text(rs, "state");
+  b.resume_state = db::Text(rs, "resume_state");
+  b.requested_at = db::Text(rs, "requested_at");
+  b.approved_at = db::Text(rs, "approved_at");
+  b.issued_at = db::Text(rs, "issued_at");
+  b.due_at = db::Text(rs, "due_at");
+  b.closed_at = db::Text(rs, "closed_at");
+  b.suspended = db::Int(rs, "suspended") != 0;
+  b.escalated = db::Int(rs, "escalated") != 0;
+  b.note = db::Text(rs, "note");
+  b.revision = db::Int(rs, "revision");
+  b.issue_claim = db::Text(rs, "issue_claim");
   return b;
 }
 
 BorrowItem ItemFromRow(RecordSet& rs) {
   BorrowItem i;
-  i.position = static_cast<int>(sqlite::Int(rs, "position"));
-  i.document_id = sqlite::Text(rs, "document_id");
-  i.archive_number = sqlite::Text(rs, "archive_number");
-  i.title = sqlite::Text(rs, "title");
-  i.classification = sqlite::Text(rs, "classification");
-  i.doc_type = sqlite::Text(rs, "doc_type");
-  i.department = sqlite::Text(rs, "department");
-  i.version = static_cast<uint32_t>(sqlite::Int(rs, "version"));
-  i.export_id = sqlite::Text(rs, "export_id");
-  i.copy_artifact = sqlite::Text(rs, "copy_artifact");
-  i.issued_sha256 = sqlite::Text(rs, "issued_sha256");
-  i.issued_pages = sqlite::Int(rs, "issued_pages");
-  i.returned_sha256 = sqlite::Text(rs, "returned_sha256");
-  i.returned_pages = sqlite::Int(rs, "returned_pages");
-  i.evidence_artifact = sqlite::Text(rs, "evidence_artifact");
-  i.result = sqlite::Text(rs, "result");
-  i.returned_at = sqlite::Text(rs, "returned_at");
+  i.position = static_cast<int>(db::Int(rs, "position"));
+  i.document_id = db::Text(rs, "document_id");
+  i.archive_number = db::Text(rs, "archive_number");
+  i.title = db::Text(rs, "title");
+  i.classification = db::Text(rs, "classification");
+  i.doc_type = db::Text(rs, "doc_type");
+  i.department = db::Text(rs, "department");
+  i.version = static_cast<uint32_t>(db::Int(rs, "version"));
+  i.export_id = db::Text(rs, "export_id");
+  i.copy_artifact = db::Text(rs, "copy_artifact");
+  i.issued_sha256 = db::Text(rs, "issued_sha256");
+  i.issued_pages = db::Int(rs, "issued_pages");
+  i.returned_sha256 = db::Text(rs, "returned_sha256");
+  i.returned_pages = db::Int(rs, "returned_pages");
+  i.evidence_artifact = db::Text(rs, "evidence_artifact");
+  i.result = db::Text(rs, "result");
+  i.returned_at = db::Text(rs, "returned_at");
   return i;
 }
 
-void WriteBorrow(Session& s, const Borrow& b, bool insert) {
+void WriteBorrow(db::Connection& s, const Borrow& b, bool insert) {
   Poco::Int64 period = b.period.count(), step = b.step, round = b.round, renewals = b.renewals;
   Poco::Int64 suspended = b.suspended, escalated = b.escalated, revision = b.revision;
   std::string chain = Join(b.chain);
@@ -123,7 +121,7 @@ void WriteBorrow(Session& s, const Borrow& b, bool insert) {
   }
 }
 
-void WriteEvents(Session& s, const std::string& id, const std::vector<BorrowEvent>& events, size_t from) {
+void WriteEvents(db::Connection& s, const std::string& id, const std::vector<BorrowEvent>& events, size_t from) {
   for (size_t n = from; n < events.size(); ++n) {
     const BorrowEvent& e = events[n];
     Poco::Int64 seq = static_cast<Poco::Int64>(n + 1), round = e.round;
@@ -134,18 +132,13 @@ void WriteEvents(Session& s, const std::string& id, const std::vector<BorrowEven
   }
 }
 
-void WriteIncidents(Session& s, const std::vector<BorrowIncident>& incidents) {
+void WriteIncidents(db::Connection& s, const std::vector<BorrowIncident>& incidents) {
   for (const BorrowIncident& i : incidents) {
     s << "INSERT INTO borrow_incidents (borrow_id, document_id, at, kind, detail, evidence_artifact) "
          "VALUES (?,?,?,?,?,?)",
         bind(i.borrow_id), bind(i.document_id), bind(i.at), bind(i.kind), bind(i.detail), bind(i.evidence_artifact),
         now;
   }
-}
-
-template <typename Fn>
-Status InTransaction(Session& s, Fn body) {
-  return sqlite::InTransaction(s, "borrow.db_error", "borrow store", body);
 }
 
 std::string Placeholders(size_t n) {
@@ -156,25 +149,15 @@ std::string Placeholders(size_t n) {
 
 }  // namespace
 
-BorrowStore::BorrowStore(std::unique_ptr<Session> session) : session_(std::move(session)) {}
+BorrowStore::BorrowStore(std::shared_ptr<db::Database> db) : db_(std::move(db), "borrow.db_error", "borrow store") {}
 BorrowStore::~BorrowStore() = default;
 
-StatusOr<std::unique_ptr<BorrowStore>> BorrowStore::Open(const std::string& db_path) {
-  try {
-    auto session = sqlite::OpenSession(db_path);
-    if (!sqlite::HasTable(*session, "borrows")) {
-      return FailedPreconditionError("borrow.not_migrated", "the metadata database has no borrowing tables");
-    }
-    return std::unique_ptr<BorrowStore>(new BorrowStore(std::move(session)));
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+StatusOr<std::unique_ptr<BorrowStore>> BorrowStore::Open(std::shared_ptr<db::Database> db) {
+  return std::unique_ptr<BorrowStore>(new BorrowStore(std::move(db)));
 }
 
 Status BorrowStore::Insert(const Borrow& b) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Session& s = *session_;
-  return InTransaction(s, [&]() -> Status {
+  return db_.Write([&](db::Connection& s) -> Status {
     Poco::Int64 taken = 0;
     s << "SELECT COUNT(*) FROM borrows WHERE id = ?", bind(b.id), into(taken), now;
     if (taken) return AlreadyExistsError("borrow.duplicate_id", "loan id already used");
@@ -192,12 +175,8 @@ Status BorrowStore::Insert(const Borrow& b) {
       // The other half of DestructionStore::UpdateWithFacts: a destruction
       // whose execution started (or finished) after the caller's usability
       // check would not see this loan, so none is made.
-      Poco::Int64 gone = 0;
-      s << "SELECT (SELECT COUNT(*) FROM destroyed_documents WHERE document_id = ?) + (SELECT COUNT(*) FROM "
-           "destructions d JOIN destruction_items t ON t.destruction_id = d.id WHERE t.document_id = ? AND "
-           "d.state = 'executing')",
-          bind(document_id), bind(document_id), into(gone), now;
-      if (gone > 0) {
+      if (!SqliteMetadataStore::DestroyedBy(s, document_id).empty() ||
+          DestructionStore::BeingExecutedOn(s, document_id)) {
         return FailedPreconditionError("document.being_destroyed",
                                        i.archive_number + " is being destroyed or was destroyed");
       }
@@ -208,8 +187,7 @@ Status BorrowStore::Insert(const Borrow& b) {
   });
 }
 
-StatusOr<Borrow> BorrowStore::Load(const std::string& id, bool with_events) {
-  Session& s = *session_;
+StatusOr<Borrow> BorrowStore::Load(db::Connection& s, const std::string& id, bool with_events) {
   Statement st(s);
   st << "SELECT " << kBorrowColumns << " FROM borrows WHERE id = ?", bind(id);
   st.execute();
@@ -230,14 +208,14 @@ StatusOr<Borrow> BorrowStore::Load(const std::string& id, bool with_events) {
     RecordSet ers(ev);
     for (bool more = ers.moveFirst(); more; more = ers.moveNext()) {
       BorrowEvent e;
-      e.seq = static_cast<int>(sqlite::Int(ers, "seq"));
-      e.at = sqlite::Text(ers, "at");
-      e.actor = sqlite::Text(ers, "actor");
-      e.action = sqlite::Text(ers, "action");
-      e.from_state = sqlite::Text(ers, "from_state");
-      e.to_state = sqlite::Text(ers, "to_state");
-      e.round = static_cast<int>(sqlite::Int(ers, "round"));
-      e.detail = sqlite::Text(ers, "detail");
+      e.seq = static_cast<int>(db::Int(ers, "seq"));
+      e.at = db::Text(ers, "at");
+      e.actor = db::Text(ers, "actor");
+      e.action = db::Text(ers, "action");
+      e.from_state = db::Text(ers, "from_state");
+      e.to_state = db::Text(ers, "to_state");
+      e.round = static_cast<int>(db::Int(ers, "round"));
+      e.detail = db::Text(ers, "detail");
       b.events.push_back(std::move(e));
     }
   }
@@ -245,20 +223,13 @@ StatusOr<Borrow> BorrowStore::Load(const std::string& id, bool with_events) {
 }
 
 StatusOr<Borrow> BorrowStore::Get(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    return Load(id, true);
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  return db_.Read([&](db::Connection& c) -> StatusOr<Borrow> { return Load(c, id, true); });
 }
 
 StatusOr<Borrow> BorrowStore::Update(const std::string& id, const std::function<Status(Borrow&)>& change) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Session& s = *session_;
   Borrow result;
-  Status st = InTransaction(s, [&]() -> Status {
-    VAULT_ASSIGN_OR_RETURN(Borrow b, Load(id, true));
+  Status st = db_.Write([&](db::Connection& s) -> Status {
+    VAULT_ASSIGN_OR_RETURN(Borrow b, Load(s, id, true));
     const size_t old_events = b.events.size();
     VAULT_RETURN_IF_ERROR(change(b));
     ++b.revision;
@@ -296,11 +267,10 @@ std::string FilterSql(const BorrowFilter& f, std::vector<std::string>* binds) {
 }  // namespace
 
 StatusOr<std::vector<Borrow>> BorrowStore::List(const BorrowFilter& f) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<Borrow>> {
     std::vector<std::string> binds;
     std::string where = FilterSql(f, &binds);
-    Statement st(*session_);
+    Statement st(c);
     st << "SELECT " << kBorrowColumns << " FROM borrows b" << where
        << " ORDER BY b.requested_at DESC, b.id DESC LIMIT " << std::max<int64_t>(0, f.limit) << " OFFSET "
        << std::max<int64_t>(0, f.offset);
@@ -313,7 +283,7 @@ StatusOr<std::vector<Borrow>> BorrowStore::List(const BorrowFilter& f) {
     // The items of the whole page in one query.
     std::vector<std::string> ids;
     for (const auto& b : out) ids.push_back(b.id);
-    Statement items(*session_);
+    Statement items(c);
     items << "SELECT " << kItemColumns << " FROM borrow_items WHERE borrow_id IN (" << Placeholders(ids.size())
           << ") ORDER BY borrow_id, position";
     for (auto& v : ids) items, use(v);
@@ -321,36 +291,30 @@ StatusOr<std::vector<Borrow>> BorrowStore::List(const BorrowFilter& f) {
     RecordSet irs(items);
     std::map<std::string, std::vector<BorrowItem>> by_id;
     for (bool more = irs.moveFirst(); more; more = irs.moveNext()) {
-      by_id[sqlite::Text(irs, "borrow_id")].push_back(ItemFromRow(irs));
+      by_id[db::Text(irs, "borrow_id")].push_back(ItemFromRow(irs));
     }
     for (auto& b : out) b.items = std::move(by_id[b.id]);
     return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<int64_t> BorrowStore::Count(const BorrowFilter& f) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
+  return db_.Read([&](db::Connection& c) -> StatusOr<int64_t> {
     std::vector<std::string> binds;
     std::string where = FilterSql(f, &binds);
     Poco::Int64 n = 0;
-    Statement st(*session_);
+    Statement st(c);
     st << "SELECT COUNT(*) FROM borrows b" << where, into(n);
     for (auto& v : binds) st, use(v);
     st.execute();
     return static_cast<int64_t>(n);
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<std::vector<std::pair<std::string, std::string>>> BorrowStore::LoansOf(const std::string& borrower,
                                                                                 const std::string& document_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<std::pair<std::string, std::string>>> {
+    Statement st(c);
     st << "SELECT b.state, b.due_at FROM borrows b JOIN borrow_items i ON i.borrow_id = b.id "
           "WHERE b.borrower = ? AND i.document_id = ? AND i.result = '' AND "
           "b.state IN ('issued', 'overdue', 'renewal_requested')",
@@ -359,30 +323,24 @@ StatusOr<std::vector<std::pair<std::string, std::string>>> BorrowStore::LoansOf(
     RecordSet rs(st);
     std::vector<std::pair<std::string, std::string>> out;
     for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-      out.emplace_back(sqlite::Text(rs, "state"), sqlite::Text(rs, "due_at"));
+      out.emplace_back(db::Text(rs, "state"), db::Text(rs, "due_at"));
     }
     return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<bool> BorrowStore::Suspended(const std::string& borrower) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
+  return db_.Read([&](db::Connection& c) -> StatusOr<bool> {
     Poco::Int64 n = 0;
-    *session_ << "SELECT COUNT(*) FROM borrows WHERE borrower = ? AND state = 'overdue' AND suspended = 1",
+    c << "SELECT COUNT(*) FROM borrows WHERE borrower = ? AND state = 'overdue' AND suspended = 1",
         bind(borrower), into(n), now;
     return n > 0;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<std::vector<ScheduledLoan>> BorrowStore::OnLoan() {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<ScheduledLoan>> {
+    Statement st(c);
     st << "SELECT id, borrower, borrower_department, rule, state, issued_at, due_at, suspended, escalated FROM borrows "
           "WHERE state IN ('issued', 'overdue', 'renewal_requested')";
     st.execute();
@@ -391,31 +349,27 @@ StatusOr<std::vector<ScheduledLoan>> BorrowStore::OnLoan() {
     out.reserve(rs.rowCount());
     for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
       ScheduledLoan l;
-      l.id = sqlite::Text(rs, "id");
-      l.borrower = sqlite::Text(rs, "borrower");
-      l.borrower_department = sqlite::Text(rs, "borrower_department");
-      l.rule = sqlite::Text(rs, "rule");
-      l.state = sqlite::Text(rs, "state");
-      l.issued_at = sqlite::Text(rs, "issued_at");
-      l.due_at = sqlite::Text(rs, "due_at");
-      l.suspended = sqlite::Int(rs, "suspended") != 0;
-      l.escalated = sqlite::Int(rs, "escalated") != 0;
+      l.id = db::Text(rs, "id");
+      l.borrower = db::Text(rs, "borrower");
+      l.borrower_department = db::Text(rs, "borrower_department");
+      l.rule = db::Text(rs, "rule");
+      l.state = db::Text(rs, "state");
+      l.issued_at = db::Text(rs, "issued_at");
+      l.due_at = db::Text(rs, "due_at");
+      l.suspended = db::Int(rs, "suspended") != 0;
+      l.escalated = db::Int(rs, "escalated") != 0;
       out.push_back(std::move(l));
     }
     return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<BorrowStore::Applied> BorrowStore::ApplySchedule(const std::vector<std::string>& to_suspend,
                                                               const std::vector<std::string>& to_escalate,
                                                               const std::string& at, const std::string& actor) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Session& s = *session_;
   Applied applied;
   std::vector<std::string>& moved = applied.overdue;
-  Status st = InTransaction(s, [&]() -> Status {
+  Status st = db_.Write([&](db::Connection& s) -> Status {
     // Overdue: decided inside the transaction from the rows themselves, so a
     // loan returned or renewed since OnLoan() is left alone.
     {
@@ -456,10 +410,8 @@ StatusOr<BorrowStore::Applied> BorrowStore::ApplySchedule(const std::vector<std:
 
 StatusOr<int64_t> BorrowStore::AddNotifications(const std::vector<Notification>& notes) {
   if (notes.empty()) return int64_t{0};
-  std::lock_guard<std::mutex> lock(mu_);
-  Session& s = *session_;
   int64_t added = 0;
-  Status st = InTransaction(s, [&]() -> Status {
+  Status st = db_.Write([&](db::Connection& s) -> Status {
     // One prepared statement, executed per row with the bound values
     // changed in place (a fresh prepare per row was a quarter of a pass).
     Notification cur;
@@ -480,9 +432,8 @@ StatusOr<int64_t> BorrowStore::AddNotifications(const std::vector<Notification>&
 
 StatusOr<std::vector<Notification>> BorrowStore::Notifications(const std::string& recipient, int64_t after_id,
                                                                int64_t limit) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<Notification>> {
+    Statement st(c);
     Poco::Int64 after = after_id;
     st << "SELECT id, recipient, borrow_id, kind, dedupe_key, created_at, message FROM notifications "
           "WHERE recipient = ? AND id > ? ORDER BY id LIMIT "
@@ -493,25 +444,22 @@ StatusOr<std::vector<Notification>> BorrowStore::Notifications(const std::string
     std::vector<Notification> out;
     for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
       Notification n;
-      n.id = sqlite::Int(rs, "id");
-      n.recipient = sqlite::Text(rs, "recipient");
-      n.borrow_id = sqlite::Text(rs, "borrow_id");
-      n.kind = sqlite::Text(rs, "kind");
-      n.dedupe_key = sqlite::Text(rs, "dedupe_key");
-      n.created_at = sqlite::Text(rs, "created_at");
-      n.message = sqlite::Text(rs, "message");
+      n.id = db::Int(rs, "id");
+      n.recipient = db::Text(rs, "recipient");
+      n.borrow_id = db::Text(rs, "borrow_id");
+      n.kind = db::Text(rs, "kind");
+      n.dedupe_key = db::Text(rs, "dedupe_key");
+      n.created_at = db::Text(rs, "created_at");
+      n.message = db::Text(rs, "message");
       out.push_back(std::move(n));
     }
     return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<std::vector<BorrowIncident>> BorrowStore::Incidents(const std::string& borrow_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<BorrowIncident>> {
+    Statement st(c);
     st << "SELECT id, borrow_id, document_id, at, kind, detail, evidence_artifact FROM borrow_incidents"
        << (borrow_id.empty() ? "" : " WHERE borrow_id = ?") << " ORDER BY id";
     std::string id = borrow_id;
@@ -521,19 +469,36 @@ StatusOr<std::vector<BorrowIncident>> BorrowStore::Incidents(const std::string& 
     std::vector<BorrowIncident> out;
     for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
       BorrowIncident i;
-      i.id = sqlite::Int(rs, "id");
-      i.borrow_id = sqlite::Text(rs, "borrow_id");
-      i.document_id = sqlite::Text(rs, "document_id");
-      i.at = sqlite::Text(rs, "at");
-      i.kind = sqlite::Text(rs, "kind");
-      i.detail = sqlite::Text(rs, "detail");
-      i.evidence_artifact = sqlite::Text(rs, "evidence_artifact");
+      i.id = db::Int(rs, "id");
+      i.borrow_id = db::Text(rs, "borrow_id");
+      i.document_id = db::Text(rs, "document_id");
+      i.at = db::Text(rs, "at");
+      i.kind = db::Text(rs, "kind");
+      i.detail = db::Text(rs, "detail");
+      i.evidence_artifact = db::Text(rs, "evidence_artifact");
       out.push_back(std::move(i));
     }
     return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
+}
+
+std::vector<OpenLoan> BorrowStore::OpenLoansOf(db::Connection& c, const std::string& document_id) {
+  Statement st(c);
+  st << "SELECT b.id, b.borrower, b.state FROM borrows b JOIN borrow_items i ON i.borrow_id = b.id "
+        "WHERE i.document_id = ? AND b.state IN ('requested', 'approved', 'issued', 'overdue', "
+        "'renewal_requested') ORDER BY b.id",
+      bind(document_id);
+  return db::AllRows(st, [](RecordSet& rs) {
+    return OpenLoan{db::Text(rs, "id"), db::Text(rs, "borrower"), db::Text(rs, "state")};
+  });
+}
+
+std::vector<std::string> BorrowStore::ArtifactsLinkedTo(db::Connection& c, const std::string& document_id) {
+  std::vector<std::string> ids;
+  c << "SELECT copy_artifact FROM borrow_items WHERE document_id = ? AND copy_artifact <> '' UNION "
+       "SELECT evidence_artifact FROM borrow_items WHERE document_id = ? AND evidence_artifact <> '' ORDER BY 1",
+      bind(document_id), bind(document_id), into(ids), now;
+  return ids;
 }
 
 }  // namespace vault

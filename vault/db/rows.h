@@ -1,0 +1,41 @@
+// Row mapping helpers for the stores: column values of a Poco RecordSet or
+// a PreparedQuery by name, and lists folded into one column.
+//
+// Functions that talk to SQLite throw Poco exceptions; they are for use
+// inside a Client's Read/Write, which catches them.
+#pragma once
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Statement.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "vault/db/prepared.h"
+
+namespace vault::db {
+
+// Column values; empty string / 0 for NULL.
+std::string Text(Poco::Data::RecordSet& rs, const char* column);
+int64_t Int(Poco::Data::RecordSet& rs, const char* column);
+inline std::string Text(const PreparedQuery& q, const char* column) { return q.Text(column); }
+inline int64_t Int(const PreparedQuery& q, const char* column) { return q.Int(column); }
+
+// Runs `statement` and maps each row with `from_row(RecordSet&)`.
+template <typename FromRow>
+auto AllRows(Poco::Data::Statement& statement, FromRow from_row)
+    -> std::vector<decltype(from_row(std::declval<Poco::Data::RecordSet&>()))> {
+  statement.execute();
+  Poco::Data::RecordSet rs(statement);
+  std::vector<decltype(from_row(rs))> out;
+  for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(from_row(rs));
+  return out;
+}
+
+// Splits a group_concat(..., char(31)) column into its sorted values. The
+// unit separator never occurs in stored text (control characters are
+// refused on the way in).
+std::vector<std::string> SplitList(const std::string& joined);
+
+}  // namespace vault::db
