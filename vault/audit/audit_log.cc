@@ -1,8 +1,5 @@
 #include "vault/audit/audit_log.h"
 
-#include <Poco/Data/RecordSet.h>
-#include <Poco/Data/Statement.h>
-
 #include <map>
 
 #include "vault/base/canonical_json.h"
@@ -13,9 +10,7 @@
 #include "vault/db/rows.h"
 #include "vault/db/where_clause.h"
 
-using namespace Poco::Data::Keywords;
-using Poco::Data::RecordSet;
-using Poco::Data::Statement;
+using namespace vault::db::sql;
 
 namespace vault {
 namespace {
@@ -205,11 +200,7 @@ StatusOr<std::vector<AuditEvent>> AuditLog::List(const AuditFilter& f) {
     st << "SELECT " << kColumns << " FROM audit_events" << where.sql() << " ORDER BY seq LIMIT " << limit,
         useRef(after);
     where.BindTo(st);
-    st.execute();
-    RecordSet rs(st);
-    std::vector<AuditEvent> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(EventFromRow(rs));
-    return out;
+    return db::AllRows(st, EventFromRow);
   });
 }
 
@@ -244,10 +235,7 @@ StatusOr<std::vector<AuditCheckpoint>> AuditLog::Checkpoints() {
   return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<AuditCheckpoint>> {
     Statement st(c);
     st << "SELECT id, size, head_hash, key_name, note, created_at FROM audit_checkpoints ORDER BY id";
-    st.execute();
-    RecordSet rs(st);
-    std::vector<AuditCheckpoint> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+    return db::AllRows(st, [&](RecordSet& rs) {
       AuditCheckpoint cp;
       cp.id = db::Int(rs, "id");
       cp.size = db::Int(rs, "size");
@@ -255,9 +243,8 @@ StatusOr<std::vector<AuditCheckpoint>> AuditLog::Checkpoints() {
       cp.key_name = Str(rs, "key_name");
       cp.note = Str(rs, "note");
       cp.created_at = Str(rs, "created_at");
-      out.push_back(cp);
-    }
-    return out;
+      return cp;
+    });
   });
 }
 

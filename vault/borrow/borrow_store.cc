@@ -1,8 +1,5 @@
 #include "vault/borrow/borrow_store.h"
 
-#include <Poco/Data/RecordSet.h>
-#include <Poco/Data/Statement.h>
-
 #include <map>
 #include <sstream>
 
@@ -10,9 +7,7 @@
 #include "vault/destruction/destruction_store.h"
 #include "vault/metadata/sqlite_metadata_store.h"
 
-using namespace Poco::Data::Keywords;
-using Poco::Data::RecordSet;
-using Poco::Data::Statement;
+using namespace vault::db::sql;
 
 namespace vault {
 namespace {
@@ -196,17 +191,13 @@ StatusOr<Borrow> BorrowStore::Load(db::Connection& s, const std::string& id, boo
   Borrow b = BorrowFromRow(rs);
   Statement items(s);
   items << "SELECT " << kItemColumns << " FROM borrow_items WHERE borrow_id = ? ORDER BY position", bind(id);
-  items.execute();
-  RecordSet irs(items);
-  for (bool more = irs.moveFirst(); more; more = irs.moveNext()) b.items.push_back(ItemFromRow(irs));
+  b.items = db::AllRows(items, ItemFromRow);
   if (with_events) {
     Statement ev(s);
     ev << "SELECT seq, at, actor, action, from_state, to_state, round, detail FROM borrow_events "
           "WHERE borrow_id = ? ORDER BY seq",
         bind(id);
-    ev.execute();
-    RecordSet ers(ev);
-    for (bool more = ers.moveFirst(); more; more = ers.moveNext()) {
+    b.events = db::AllRows(ev, [&](RecordSet& ers) {
       BorrowEvent e;
       e.seq = static_cast<int>(db::Int(ers, "seq"));
       e.at = db::Text(ers, "at");
@@ -216,8 +207,8 @@ StatusOr<Borrow> BorrowStore::Load(db::Connection& s, const std::string& id, boo
       e.to_state = db::Text(ers, "to_state");
       e.round = static_cast<int>(db::Int(ers, "round"));
       e.detail = db::Text(ers, "detail");
-      b.events.push_back(std::move(e));
-    }
+      return e;
+    });
   }
   return b;
 }
@@ -319,10 +310,7 @@ StatusOr<std::vector<std::pair<std::string, std::string>>> BorrowStore::LoansOf(
           "WHERE b.borrower = ? AND i.document_id = ? AND i.result = '' AND "
           "b.state IN ('issued', 'overdue', 'renewal_requested')",
         bind(borrower), bind(document_id);
-    st.execute();
-    RecordSet rs(st);
-    std::vector<std::pair<std::string, std::string>> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+    return db::AllRows(st, [&](RecordSet& rs) {
       out.emplace_back(db::Text(rs, "state"), db::Text(rs, "due_at"));
     }
     return out;
@@ -358,9 +346,8 @@ StatusOr<std::vector<ScheduledLoan>> BorrowStore::OnLoan() {
       l.due_at = db::Text(rs, "due_at");
       l.suspended = db::Int(rs, "suspended") != 0;
       l.escalated = db::Int(rs, "escalated") != 0;
-      out.push_back(std::move(l));
-    }
-    return out;
+      return l;
+    });
   });
 }
 
@@ -439,10 +426,7 @@ StatusOr<std::vector<Notification>> BorrowStore::Notifications(const std::string
           "WHERE recipient = ? AND id > ? ORDER BY id LIMIT "
        << std::max<int64_t>(1, limit),
         bind(recipient), bind(after);
-    st.execute();
-    RecordSet rs(st);
-    std::vector<Notification> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+    return db::AllRows(st, [&](RecordSet& rs) {
       Notification n;
       n.id = db::Int(rs, "id");
       n.recipient = db::Text(rs, "recipient");
@@ -451,9 +435,8 @@ StatusOr<std::vector<Notification>> BorrowStore::Notifications(const std::string
       n.dedupe_key = db::Text(rs, "dedupe_key");
       n.created_at = db::Text(rs, "created_at");
       n.message = db::Text(rs, "message");
-      out.push_back(std::move(n));
-    }
-    return out;
+      return n;
+    });
   });
 }
 
@@ -464,10 +447,7 @@ StatusOr<std::vector<BorrowIncident>> BorrowStore::Incidents(const std::string& 
        << (borrow_id.empty() ? "" : " WHERE borrow_id = ?") << " ORDER BY id";
     std::string id = borrow_id;
     if (!borrow_id.empty()) st, use(id);
-    st.execute();
-    RecordSet rs(st);
-    std::vector<BorrowIncident> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+    return db::AllRows(st, [&](RecordSet& rs) {
       BorrowIncident i;
       i.id = db::Int(rs, "id");
       i.borrow_id = db::Text(rs, "borrow_id");
@@ -476,9 +456,8 @@ StatusOr<std::vector<BorrowIncident>> BorrowStore::Incidents(const std::string& 
       i.kind = db::Text(rs, "kind");
       i.detail = db::Text(rs, "detail");
       i.evidence_artifact = db::Text(rs, "evidence_artifact");
-      out.push_back(std::move(i));
-    }
-    return out;
+      return i;
+    });
   });
 }
 

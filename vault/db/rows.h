@@ -1,5 +1,6 @@
 // Row mapping helpers for the stores: column values of a Poco RecordSet or
-// a PreparedQuery by name, and lists folded into one column.
+// a PreparedQuery by name, every row of a statement, and lists folded into
+// one column.
 //
 // Functions that talk to SQLite throw Poco exceptions; they are for use
 // inside a Client's Read/Write, which catches them.
@@ -9,12 +10,21 @@
 #include <Poco/Data/Statement.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "vault/db/prepared.h"
 
 namespace vault::db {
+
+// What a store's .cc writes SQL with: `using namespace vault::db::sql;`
+// brings Statement, RecordSet and Poco's bind/into/use/now.
+namespace sql {
+using Poco::Data::RecordSet;
+using Poco::Data::Statement;
+using namespace Poco::Data::Keywords;
+}  // namespace sql
 
 // Column values; empty string / 0 for NULL.
 std::string Text(Poco::Data::RecordSet& rs, const char* column);
@@ -31,6 +41,16 @@ auto AllRows(Poco::Data::Statement& statement, FromRow from_row)
   std::vector<decltype(from_row(rs))> out;
   for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(from_row(rs));
   return out;
+}
+
+// Runs `statement` and maps its first row, if any.
+template <typename FromRow>
+auto FirstRow(Poco::Data::Statement& statement, FromRow from_row)
+    -> std::optional<decltype(from_row(std::declval<Poco::Data::RecordSet&>()))> {
+  statement.execute();
+  Poco::Data::RecordSet rs(statement);
+  if (!rs.moveFirst()) return std::nullopt;
+  return from_row(rs);
 }
 
 // Splits a group_concat(..., char(31)) column into its sorted values. The

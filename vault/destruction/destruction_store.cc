@@ -1,8 +1,5 @@
 #include "vault/destruction/destruction_store.h"
 
-#include <Poco/Data/RecordSet.h>
-#include <Poco/Data/Statement.h>
-
 #include <set>
 #include <sstream>
 
@@ -10,9 +7,7 @@
 #include "vault/db/rows.h"
 #include "vault/metadata/sqlite_metadata_store.h"
 
-using namespace Poco::Data::Keywords;
-using Poco::Data::RecordSet;
-using Poco::Data::Statement;
+using namespace vault::db::sql;
 
 namespace vault {
 namespace {
@@ -126,11 +121,7 @@ StatusOr<std::vector<LegalHold>> DestructionStore::Holds(bool active_only) {
   return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<LegalHold>> {
     Statement st(c);
     st << "SELECT * FROM legal_holds" << (active_only ? " WHERE released_at = ''" : "") << " ORDER BY id";
-    st.execute();
-    RecordSet rs(st);
-    std::vector<LegalHold> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(HoldFromRow(rs));
-    return out;
+    return db::AllRows(st, HoldFromRow);
   });
 }
 
@@ -188,9 +179,7 @@ StatusOr<Destruction> DestructionStore::Load(db::Connection& c, const std::strin
   d.completed_at = db::Text(rs, "completed_at");
   Statement items(c);
   items << "SELECT * FROM destruction_items WHERE destruction_id = ? ORDER BY position", bind(id);
-  items.execute();
-  RecordSet irs(items);
-  for (bool more = irs.moveFirst(); more; more = irs.moveNext()) {
+  d.items = db::AllRows(items, [&](RecordSet& irs) {
     DestructionItem i;
     i.position = static_cast<int>(db::Int(irs, "position"));
     i.document_id = db::Text(irs, "document_id");
@@ -204,8 +193,8 @@ StatusOr<Destruction> DestructionStore::Load(db::Connection& c, const std::strin
     i.ciphertext_sha256 = Split(db::Text(irs, "ciphertext_sha256"));
     i.blobs = Split(db::Text(irs, "blobs"));
     i.artifacts = Split(db::Text(irs, "artifacts"));
-    d.items.push_back(std::move(i));
-  }
+    return i;
+  });
   return d;
 }
 
@@ -296,10 +285,9 @@ StatusOr<Certificate> DestructionStore::LastCertificate() {
   return db_.Read([&](db::Connection& c) -> StatusOr<Certificate> {
     Statement st(c);
     st << "SELECT " << kCertColumns << " FROM certificates ORDER BY seq DESC LIMIT 1";
-    st.execute();
-    RecordSet rs(st);
-    if (!rs.moveFirst()) return Certificate{};
-    return CertFromRow(rs);
+    auto row = db::FirstRow(st, CertFromRow);
+    if (!row) return Certificate{};
+    return *row;
   });
 }
 
@@ -318,10 +306,9 @@ StatusOr<Certificate> DestructionStore::GetCertificate(const std::string& id) {
   return db_.Read([&](db::Connection& c) -> StatusOr<Certificate> {
     Statement st(c);
     st << "SELECT " << kCertColumns << " FROM certificates WHERE id = ?", bind(id);
-    st.execute();
-    RecordSet rs(st);
-    if (!rs.moveFirst()) return NotFoundError("certificate.not_found", "no such certificate");
-    return CertFromRow(rs);
+    auto row = db::FirstRow(st, CertFromRow);
+    if (!row) return NotFoundError("certificate.not_found", "no such certificate");
+    return *row;
   });
 }
 
@@ -329,10 +316,9 @@ StatusOr<Certificate> DestructionStore::CertificateFor(const std::string& destru
   return db_.Read([&](db::Connection& c) -> StatusOr<Certificate> {
     Statement st(c);
     st << "SELECT " << kCertColumns << " FROM certificates WHERE destruction_id = ?", bind(destruction_id);
-    st.execute();
-    RecordSet rs(st);
-    if (!rs.moveFirst()) return NotFoundError("certificate.not_found", "no certificate yet");
-    return CertFromRow(rs);
+    auto row = db::FirstRow(st, CertFromRow);
+    if (!row) return NotFoundError("certificate.not_found", "no certificate yet");
+    return *row;
   });
 }
 
@@ -340,11 +326,7 @@ StatusOr<std::vector<Certificate>> DestructionStore::Certificates() {
   return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<Certificate>> {
     Statement st(c);
     st << "SELECT " << kCertColumns << " FROM certificates ORDER BY seq";
-    st.execute();
-    RecordSet rs(st);
-    std::vector<Certificate> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(CertFromRow(rs));
-    return out;
+    return db::AllRows(st, CertFromRow);
   });
 }
 

@@ -1,16 +1,11 @@
 #include "vault/export/export_ledger.h"
 
-#include <Poco/Data/RecordSet.h>
-#include <Poco/Data/Statement.h>
-
 #include <cctype>
 
 #include "vault/base/canonical_json.h"
 #include "vault/db/rows.h"
 
-using namespace Poco::Data::Keywords;
-using Poco::Data::RecordSet;
-using Poco::Data::Statement;
+using namespace vault::db::sql;
 
 namespace vault {
 namespace {
@@ -84,10 +79,9 @@ StatusOr<ExportRecord> ExportLedger::FindWhere(const char* column, const std::st
   return db_.Read([&](db::Connection& c) -> StatusOr<ExportRecord> {
     Statement st(c);
     st << "SELECT " << kColumns << " FROM exports WHERE " << column << " = ?", bind(value);
-    st.execute();
-    RecordSet rs(st);
-    if (!rs.moveFirst()) return NotFoundError("export.not_found", "no export with this code or id");
-    return FromRow(rs);
+    auto row = db::FirstRow(st, FromRow);
+    if (!row) return NotFoundError("export.not_found", "no export with this code or id");
+    return *row;
   });
 }
 
@@ -118,11 +112,7 @@ StatusOr<std::vector<ExportRecord>> ExportLedger::ForDocument(const std::string&
   return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<ExportRecord>> {
     Statement st(c);
     st << "SELECT " << kColumns << " FROM exports WHERE document_id = ? ORDER BY created_at", bind(document_id);
-    st.execute();
-    RecordSet rs(st);
-    std::vector<ExportRecord> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(FromRow(rs));
-    return out;
+    return db::AllRows(st, FromRow);
   });
 }
 

@@ -2,20 +2,15 @@
 
 #include <sodium.h>
 
-#include <Poco/Data/RecordSet.h>
-#include <Poco/Data/Statement.h>
-
 #include <algorithm>
 
 #include "vault/base/hex.h"
 #include "vault/crypto/secret_key.h"
 #include "vault/crypto/sha256.h"
-#include "vault/documents/field_dictionary.h"
 #include "vault/db/rows.h"
+#include "vault/documents/field_dictionary.h"
 
-using namespace Poco::Data::Keywords;
-using Poco::Data::RecordSet;
-using Poco::Data::Statement;
+using namespace vault::db::sql;
 
 namespace vault {
 namespace {
@@ -179,11 +174,7 @@ StatusOr<std::vector<User>> IdentityStore::ListUsers() {
   return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<User>> {
     Statement st(c);
     st << "SELECT " << kUserColumns << " FROM users ORDER BY username";
-    st.execute();
-    RecordSet rs(st);
-    std::vector<User> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(RowFrom(rs).user);
-    return out;
+    return db::AllRows(st, [](RecordSet& rs) { return RowFrom(rs).user; });
   });
 }
 
@@ -416,18 +407,14 @@ StatusOr<std::vector<Department>> IdentityStore::ListDepartments() {
     st << "SELECT d.name AS name, d.display_name AS display_name, d.created_at AS created_at, "
           "(SELECT COUNT(*) FROM users u WHERE u.department = d.name) AS users "
           "FROM departments d ORDER BY d.name";
-    st.execute();
-    RecordSet rs(st);
-    std::vector<Department> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+    return db::AllRows(st, [&](RecordSet& rs) {
       Department d;
       d.name = db::Text(rs, "name");
       d.display_name = db::Text(rs, "display_name");
       d.created_at = db::Text(rs, "created_at");
       d.users = db::Int(rs, "users");
-      out.push_back(d);
-    }
-    return out;
+      return d;
+    });
   });
 }
 

@@ -1,14 +1,9 @@
 #include "vault/identity/role_grants.h"
 
-#include <Poco/Data/RecordSet.h>
-#include <Poco/Data/Statement.h>
-
-#include "vault/identity/identity_store.h"
 #include "vault/db/rows.h"
+#include "vault/identity/identity_store.h"
 
-using namespace Poco::Data::Keywords;
-using Poco::Data::RecordSet;
-using Poco::Data::Statement;
+using namespace vault::db::sql;
 
 namespace vault {
 namespace {
@@ -33,10 +28,9 @@ RoleGrant GrantFrom(RecordSet& rs) {
 StatusOr<RoleGrant> FindGrant(db::Connection& s, int64_t id) {
   Statement st(s);
   st << "SELECT " << kColumns << " FROM role_grants WHERE id = ?", bind(Poco::Int64{id});
-  st.execute();
-  RecordSet rs(st);
-  if (!rs.moveFirst()) return NotFoundError("role_grant.not_found", "no such role grant");
-  return GrantFrom(rs);
+  auto row = db::FirstRow(st, GrantFrom);
+  if (!row) return NotFoundError("role_grant.not_found", "no such role grant");
+  return *row;
 }
 
 }  // namespace
@@ -125,11 +119,7 @@ StatusOr<std::vector<RoleGrant>> RoleGrants::List(bool pending_only) {
     Statement st(c);
     st << "SELECT " << kColumns << " FROM role_grants" << (pending_only ? " WHERE state = 'proposed'" : "")
        << " ORDER BY id DESC LIMIT 1000";
-    st.execute();
-    RecordSet rs(st);
-    std::vector<RoleGrant> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(GrantFrom(rs));
-    return out;
+    return db::AllRows(st, GrantFrom);
   });
 }
 

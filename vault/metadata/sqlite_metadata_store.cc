@@ -1,7 +1,5 @@
 #include "vault/metadata/sqlite_metadata_store.h"
 
-#include <Poco/Data/RecordSet.h>
-#include <Poco/Data/Statement.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
@@ -13,9 +11,7 @@
 #include "vault/db/rows.h"
 #include "vault/db/where_clause.h"
 
-using namespace Poco::Data::Keywords;
-using Poco::Data::RecordSet;
-using Poco::Data::Statement;
+using namespace vault::db::sql;
 
 namespace vault {
 namespace {
@@ -230,11 +226,7 @@ StatusOr<std::vector<VersionRecord>> SqliteMetadataStore::ListVersions(const std
     Statement st(c);
     st << "SELECT " << kVersionColumns << " FROM versions WHERE document_id = ? ORDER BY version",
         bind(id);
-    st.execute();
-    RecordSet rs(st);
-    std::vector<VersionRecord> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(VersionFromRow(rs));
-    return out;
+    return db::AllRows(st, VersionFromRow);
   });
 }
 
@@ -242,11 +234,7 @@ StatusOr<std::vector<VersionRecord>> SqliteMetadataStore::AllVersions() {
   return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<VersionRecord>> {
     Statement st(c);
     st << "SELECT " << kVersionColumns << " FROM versions ORDER BY document_id, version";
-    st.execute();
-    RecordSet rs(st);
-    std::vector<VersionRecord> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(VersionFromRow(rs));
-    return out;
+    return db::AllRows(st, VersionFromRow);
   });
 }
 
@@ -343,10 +331,9 @@ StatusOr<ArtifactRecord> SqliteMetadataStore::GetArtifact(const std::string& id)
   return db_.Read([&](db::Connection& c) -> StatusOr<ArtifactRecord> {
     Statement st(c);
     st << "SELECT " << kArtifactColumns << " FROM artifacts WHERE id = ?", bind(id);
-    st.execute();
-    RecordSet rs(st);
-    if (!rs.moveFirst()) return NotFoundError("artifact.not_found", "no such artifact");
-    return ArtifactFromRow(rs);
+    auto row = db::FirstRow(st, ArtifactFromRow);
+    if (!row) return NotFoundError("artifact.not_found", "no such artifact");
+    return *row;
   });
 }
 
@@ -366,11 +353,7 @@ StatusOr<std::vector<ArtifactRecord>> SqliteMetadataStore::AllArtifacts() {
   return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<ArtifactRecord>> {
     Statement st(c);
     st << "SELECT " << kArtifactColumns << " FROM artifacts ORDER BY id";
-    st.execute();
-    RecordSet rs(st);
-    std::vector<ArtifactRecord> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(ArtifactFromRow(rs));
-    return out;
+    return db::AllRows(st, ArtifactFromRow);
   });
 }
 
