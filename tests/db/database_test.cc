@@ -26,6 +26,7 @@ namespace {
 namespace fs = boost::filesystem;
 using ::vault::testing::IsOk;
 using ::vault::testing::StatusIs;
+using ::vault::testing::TempDir;
 
 // Open file descriptors of this process on `path` itself (not -wal, -shm):
 // SQLite keeps one per connection.

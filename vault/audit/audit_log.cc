@@ -17,22 +17,13 @@ namespace {
 
 const std::string kGenesis(64, '0');
 
-std::string Str(RecordSet& rs, const char* col) { return db::Text(rs, col); }
 
 AuditEvent EventFromRow(RecordSet& rs) {
   AuditEvent e;
-  e.seq = db::Int(rs, "seq");
-  e.time = Str(rs, "time");
-  e.record.actor = Str(rs, "actor");
-  e.record.role = Str(rs, "role");
-  e.record.action = Str(rs, "action");
-  e.record.object = Str(rs, "object");
-  e.record.outcome = Str(rs, "outcome");
-  e.record.client = Str(rs, "client");
-  e.record.request_id = Str(rs, "request_id");
-  e.record.detail = Str(rs, "detail");
-  e.prev_hash = Str(rs, "prev_hash");
-  e.hash = Str(rs, "hash");
+  db::Row(rs)("seq", &e.seq)("time", &e.time)("actor", &e.record.actor)("role", &e.record.role)
+      ("action", &e.record.action)("object", &e.record.object)("outcome", &e.record.outcome)
+      ("client", &e.record.client)("request_id", &e.record.request_id)("detail", &e.record.detail)
+      ("prev_hash", &e.prev_hash)("hash", &e.hash);
   return e;
 }
 
@@ -237,12 +228,8 @@ StatusOr<std::vector<AuditCheckpoint>> AuditLog::Checkpoints() {
     st << "SELECT id, size, head_hash, key_name, note, created_at FROM audit_checkpoints ORDER BY id";
     return db::AllRows(st, [&](RecordSet& rs) {
       AuditCheckpoint cp;
-      cp.id = db::Int(rs, "id");
-      cp.size = db::Int(rs, "size");
-      cp.head_hash = Str(rs, "head_hash");
-      cp.key_name = Str(rs, "key_name");
-      cp.note = Str(rs, "note");
-      cp.created_at = Str(rs, "created_at");
+      db::Row(rs)("id", &cp.id)("size", &cp.size)("head_hash", &cp.head_hash)("key_name", &cp.key_name)
+          ("note", &cp.note)("created_at", &cp.created_at);
       return cp;
     });
   });

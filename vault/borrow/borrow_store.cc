@@ -38,51 +38,26 @@ std::vector<std::string> Split(const std::string& s) {
 
 Borrow BorrowFromRow(RecordSet& rs) {
   Borrow b;
-  b.id = db::Text(rs, "id");
-  b.borrower = db::Text(rs, "borrower");
-  b.borrower_department = db::Text(rs, "borrower_department");
-  b.purpose = db::Text(rs, "purpose");
-  b.kind = db::Text(rs, "kind");
+  db::Row(rs)("id", &b.id)("borrower", &b.borrower)("borrower_department", &b.borrower_department)
+      ("purpose", &b.purpose)("kind", &b.kind);
   b.period = Seconds(db::Int(rs, "period_seconds"));
   b.rule = db::Text(rs, "rule");
   b.chain = Split(db::Text(rs, "chain"));
-  b.step = static_cast<int>(db::Int(rs, "step"));
-  b.round = static_cast<int>(db::Int(rs, "round"));
-  b.renewals = static_cast<int>(db::Int(rs, "renewals"));
-  b.state = db::Text(rs, "state");
-  b.resume_state = db::Text(rs, "resume_state");
-  b.requested_at = db::Text(rs, "requested_at");
-  b.approved_at = db::Text(rs, "approved_at");
-  b.issued_at = db::Text(rs, "issued_at");
-  b.due_at = db::Text(rs, "due_at");
-  b.closed_at = db::Text(rs, "closed_at");
-  b.suspended = db::Int(rs, "suspended") != 0;
-  b.escalated = db::Int(rs, "escalated") != 0;
-  b.note = db::Text(rs, "note");
-  b.revision = db::Int(rs, "revision");
-  b.issue_claim = db::Text(rs, "issue_claim");
+  db::Row(rs)("step", &b.step)("round", &b.round)("renewals", &b.renewals)("state", &b.state)
+      ("resume_state", &b.resume_state)("requested_at", &b.requested_at)("approved_at", &b.approved_at)
+      ("issued_at", &b.issued_at)("due_at", &b.due_at)("closed_at", &b.closed_at)("suspended", &b.suspended)
+      ("escalated", &b.escalated)("note", &b.note)("revision", &b.revision)("issue_claim", &b.issue_claim);
   return b;
 }
 
 BorrowItem ItemFromRow(RecordSet& rs) {
   BorrowItem i;
-  i.position = static_cast<int>(db::Int(rs, "position"));
-  i.document_id = db::Text(rs, "document_id");
-  i.archive_number = db::Text(rs, "archive_number");
-  i.title = db::Text(rs, "title");
-  i.classification = db::Text(rs, "classification");
-  i.doc_type = db::Text(rs, "doc_type");
-  i.department = db::Text(rs, "department");
-  i.version = static_cast<uint32_t>(db::Int(rs, "version"));
-  i.export_id = db::Text(rs, "export_id");
-  i.copy_artifact = db::Text(rs, "copy_artifact");
-  i.issued_sha256 = db::Text(rs, "issued_sha256");
-  i.issued_pages = db::Int(rs, "issued_pages");
-  i.returned_sha256 = db::Text(rs, "returned_sha256");
-  i.returned_pages = db::Int(rs, "returned_pages");
-  i.evidence_artifact = db::Text(rs, "evidence_artifact");
-  i.result = db::Text(rs, "result");
-  i.returned_at = db::Text(rs, "returned_at");
+  db::Row(rs)("position", &i.position)("document_id", &i.document_id)("archive_number", &i.archive_number)
+      ("title", &i.title)("classification", &i.classification)("doc_type", &i.doc_type)
+      ("department", &i.department)("version", &i.version)("export_id", &i.export_id)
+      ("copy_artifact", &i.copy_artifact)("issued_sha256", &i.issued_sha256)("issued_pages", &i.issued_pages)
+      ("returned_sha256", &i.returned_sha256)("returned_pages", &i.returned_pages)
+      ("evidence_artifact", &i.evidence_artifact)("result", &i.result)("returned_at", &i.returned_at);
   return i;
 }
 
@@ -199,14 +174,8 @@ StatusOr<Borrow> BorrowStore::Load(db::Connection& s, const std::string& id, boo
         bind(id);
     b.events = db::AllRows(ev, [&](RecordSet& ers) {
       BorrowEvent e;
-      e.seq = static_cast<int>(db::Int(ers, "seq"));
-      e.at = db::Text(ers, "at");
-      e.actor = db::Text(ers, "actor");
-      e.action = db::Text(ers, "action");
-      e.from_state = db::Text(ers, "from_state");
-      e.to_state = db::Text(ers, "to_state");
-      e.round = static_cast<int>(db::Int(ers, "round"));
-      e.detail = db::Text(ers, "detail");
+      db::Row(ers)("seq", &e.seq)("at", &e.at)("actor", &e.actor)("action", &e.action)
+          ("from_state", &e.from_state)("to_state", &e.to_state)("round", &e.round)("detail", &e.detail);
       return e;
     });
   }
@@ -310,10 +279,7 @@ StatusOr<std::vector<std::pair<std::string, std::string>>> BorrowStore::LoansOf(
           "WHERE b.borrower = ? AND i.document_id = ? AND i.result = '' AND "
           "b.state IN ('issued', 'overdue', 'renewal_requested')",
         bind(borrower), bind(document_id);
-    return db::AllRows(st, [&](RecordSet& rs) {
-      out.emplace_back(db::Text(rs, "state"), db::Text(rs, "due_at"));
-    }
-    return out;
+    return db::AllRows(st, [](RecordSet& rs) { return std::make_pair(db::Text(rs, "state"), db::Text(rs, "due_at")); });
   });
 }
 
@@ -331,21 +297,11 @@ StatusOr<std::vector<ScheduledLoan>> BorrowStore::OnLoan() {
     Statement st(c);
     st << "SELECT id, borrower, borrower_department, rule, state, issued_at, due_at, suspended, escalated FROM borrows "
           "WHERE state IN ('issued', 'overdue', 'renewal_requested')";
-    st.execute();
-    RecordSet rs(st);
-    std::vector<ScheduledLoan> out;
-    out.reserve(rs.rowCount());
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+    return db::AllRows(st, [](RecordSet& rs) {
       ScheduledLoan l;
-      l.id = db::Text(rs, "id");
-      l.borrower = db::Text(rs, "borrower");
-      l.borrower_department = db::Text(rs, "borrower_department");
-      l.rule = db::Text(rs, "rule");
-      l.state = db::Text(rs, "state");
-      l.issued_at = db::Text(rs, "issued_at");
-      l.due_at = db::Text(rs, "due_at");
-      l.suspended = db::Int(rs, "suspended") != 0;
-      l.escalated = db::Int(rs, "escalated") != 0;
+      db::Row(rs)("id", &l.id)("borrower", &l.borrower)("borrower_department", &l.borrower_department)
+          ("rule", &l.rule)("state", &l.state)("issued_at", &l.issued_at)("due_at", &l.due_at)
+          ("suspended", &l.suspended)("escalated", &l.escalated);
       return l;
     });
   });
@@ -428,13 +384,8 @@ StatusOr<std::vector<Notification>> BorrowStore::Notifications(const std::string
         bind(recipient), bind(after);
     return db::AllRows(st, [&](RecordSet& rs) {
       Notification n;
-      n.id = db::Int(rs, "id");
-      n.recipient = db::Text(rs, "recipient");
-      n.borrow_id = db::Text(rs, "borrow_id");
-      n.kind = db::Text(rs, "kind");
-      n.dedupe_key = db::Text(rs, "dedupe_key");
-      n.created_at = db::Text(rs, "created_at");
-      n.message = db::Text(rs, "message");
+      db::Row(rs)("id", &n.id)("recipient", &n.recipient)("borrow_id", &n.borrow_id)("kind", &n.kind)
+          ("dedupe_key", &n.dedupe_key)("created_at", &n.created_at)("message", &n.message);
       return n;
     });
   });
@@ -449,13 +400,8 @@ StatusOr<std::vector<BorrowIncident>> BorrowStore::Incidents(const std::string& 
     if (!borrow_id.empty()) st, use(id);
     return db::AllRows(st, [&](RecordSet& rs) {
       BorrowIncident i;
-      i.id = db::Int(rs, "id");
-      i.borrow_id = db::Text(rs, "borrow_id");
-      i.document_id = db::Text(rs, "document_id");
-      i.at = db::Text(rs, "at");
-      i.kind = db::Text(rs, "kind");
-      i.detail = db::Text(rs, "detail");
-      i.evidence_artifact = db::Text(rs, "evidence_artifact");
+      db::Row(rs)("id", &i.id)("borrow_id", &i.borrow_id)("document_id", &i.document_id)("at", &i.at)
+          ("kind", &i.kind)("detail", &i.detail)("evidence_artifact", &i.evidence_artifact);
       return i;
     });
   });

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "vault/db/prepared.h"
@@ -31,6 +32,35 @@ std::string Text(Poco::Data::RecordSet& rs, const char* column);
 int64_t Int(Poco::Data::RecordSet& rs, const char* column);
 inline std::string Text(const PreparedQuery& q, const char* column) { return q.Text(column); }
 inline int64_t Int(const PreparedQuery& q, const char* column) { return q.Int(column); }
+
+// Copies named columns of the current row into fields, by the field's type
+// (text for std::string, integers, bool as non-zero):
+//   db::Row(rs)("id", &h.id)("scope", &h.scope)("created_at", &h.created_at);
+// RowSource is a RecordSet or a PreparedQuery.
+template <typename RowSource>
+class RowReader {
+ public:
+  explicit RowReader(RowSource& source) : source_(source) {}
+  template <typename T>
+  RowReader& operator()(const char* column, T* field) {
+    if constexpr (std::is_same_v<T, std::string>) {
+      *field = Text(source_, column);
+    } else if constexpr (std::is_same_v<T, bool>) {
+      *field = Int(source_, column) != 0;
+    } else {
+      static_assert(std::is_integral_v<T>, "a column maps to text, an integer or bool");
+      *field = static_cast<T>(Int(source_, column));
+    }
+    return *this;
+  }
+
+ private:
+  RowSource& source_;
+};
+template <typename RowSource>
+RowReader<RowSource> Row(RowSource& source) {
+  return RowReader<RowSource>(source);
+}
 
 // Runs `statement` and maps each row with `from_row(RecordSet&)`.
 template <typename FromRow>

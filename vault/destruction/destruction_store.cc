@@ -34,30 +34,17 @@ constexpr char kCertColumns[] =
 
 LegalHold HoldFromRow(RecordSet& rs) {
   LegalHold h;
-  h.id = db::Int(rs, "id");
-  h.scope = db::Text(rs, "scope");
-  h.target = db::Text(rs, "target");
-  h.reason = db::Text(rs, "reason");
-  h.created_by = db::Text(rs, "created_by");
-  h.created_at = db::Text(rs, "created_at");
-  h.released_by = db::Text(rs, "released_by");
-  h.released_at = db::Text(rs, "released_at");
+  db::Row(rs)("id", &h.id)("scope", &h.scope)("target", &h.target)("reason", &h.reason)
+      ("created_by", &h.created_by)("created_at", &h.created_at)("released_by", &h.released_by)
+      ("released_at", &h.released_at);
   return h;
 }
 
 Certificate CertFromRow(RecordSet& rs) {
   Certificate c;
-  c.id = db::Text(rs, "id");
-  c.seq = db::Int(rs, "seq");
-  c.destruction_id = db::Text(rs, "destruction_id");
-  c.json = db::Text(rs, "json");
-  c.sha256 = db::Text(rs, "sha256");
-  c.signature = db::Text(rs, "signature");
-  c.minisig = db::Text(rs, "minisig");
-  c.key_name = db::Text(rs, "key_name");
-  c.public_key = db::Text(rs, "public_key");
-  c.previous_sha256 = db::Text(rs, "previous_sha256");
-  c.created_at = db::Text(rs, "created_at");
+  db::Row(rs)("id", &c.id)("seq", &c.seq)("destruction_id", &c.destruction_id)("json", &c.json)
+      ("sha256", &c.sha256)("signature", &c.signature)("minisig", &c.minisig)("key_name", &c.key_name)
+      ("public_key", &c.public_key)("previous_sha256", &c.previous_sha256)("created_at", &c.created_at);
   return c;
 }
 
@@ -163,32 +150,17 @@ StatusOr<Destruction> DestructionStore::Load(db::Connection& c, const std::strin
   RecordSet rs(st);
   if (!rs.moveFirst()) return NotFoundError("destruction.not_found", "no such destruction");
   Destruction d;
-  d.id = db::Text(rs, "id");
-  d.state = db::Text(rs, "state");
-  d.reason = db::Text(rs, "reason");
-  d.reference = db::Text(rs, "reference");
-  d.requested_by = db::Text(rs, "requested_by");
-  d.requested_at = db::Text(rs, "requested_at");
-  d.approved_by = db::Text(rs, "approved_by");
-  d.approved_at = db::Text(rs, "approved_at");
-  d.witness = db::Text(rs, "witness");
-  d.step = db::Text(rs, "step");
-  d.passes = db::Text(rs, "passes");
-  d.certificate_id = db::Text(rs, "certificate_id");
-  d.started_at = db::Text(rs, "started_at");
-  d.completed_at = db::Text(rs, "completed_at");
+  db::Row(rs)("id", &d.id)("state", &d.state)("reason", &d.reason)("reference", &d.reference)
+      ("requested_by", &d.requested_by)("requested_at", &d.requested_at)("approved_by", &d.approved_by)
+      ("approved_at", &d.approved_at)("witness", &d.witness)("step", &d.step)("passes", &d.passes)
+      ("certificate_id", &d.certificate_id)("started_at", &d.started_at)("completed_at", &d.completed_at);
   Statement items(c);
   items << "SELECT * FROM destruction_items WHERE destruction_id = ? ORDER BY position", bind(id);
   d.items = db::AllRows(items, [&](RecordSet& irs) {
     DestructionItem i;
-    i.position = static_cast<int>(db::Int(irs, "position"));
-    i.document_id = db::Text(irs, "document_id");
-    i.archive_number = db::Text(irs, "archive_number");
-    i.title = db::Text(irs, "title");
-    i.customer = db::Text(irs, "customer");
-    i.classification = db::Text(irs, "classification");
-    i.versions = db::Int(irs, "versions");
-    i.bytes = db::Int(irs, "bytes");
+    db::Row(irs)("position", &i.position)("document_id", &i.document_id)("archive_number", &i.archive_number)
+        ("title", &i.title)("customer", &i.customer)("classification", &i.classification)("versions", &i.versions)
+        ("bytes", &i.bytes);
     i.plaintext_sha256 = Split(db::Text(irs, "plaintext_sha256"));
     i.ciphertext_sha256 = Split(db::Text(irs, "ciphertext_sha256"));
     i.blobs = Split(db::Text(irs, "blobs"));

@@ -16,21 +16,11 @@ constexpr char kColumns[] =
 
 ExportRecord FromRow(RecordSet& rs) {
   ExportRecord r;
-  r.export_id = db::Text(rs, "export_id");
-  r.code = db::Text(rs, "code");
-  r.username = db::Text(rs, "username");
-  r.document_id = db::Text(rs, "document_id");
-  r.archive_number = db::Text(rs, "archive_number");
-  r.version = static_cast<uint32_t>(db::Int(rs, "version"));
-  r.borrow_id = db::Text(rs, "borrow_id");
-  r.created_at = db::Text(rs, "created_at");
-  r.source_sha256 = db::Text(rs, "source_sha256");
-  r.output_sha256 = db::Text(rs, "output_sha256");
-  r.pages = db::Int(rs, "pages");
-  r.bytes = db::Int(rs, "bytes");
-  r.key_name = db::Text(rs, "key_name");
-  r.public_key = db::Text(rs, "public_key");
-  r.signature = db::Text(rs, "signature");
+  db::Row(rs)("export_id", &r.export_id)("code", &r.code)("username", &r.username)("document_id", &r.document_id)
+      ("archive_number", &r.archive_number)("version", &r.version)("borrow_id", &r.borrow_id)
+      ("created_at", &r.created_at)("source_sha256", &r.source_sha256)("output_sha256", &r.output_sha256)
+      ("pages", &r.pages)("bytes", &r.bytes)("key_name", &r.key_name)("public_key", &r.public_key)
+      ("signature", &r.signature);
   return r;
 }
 

@@ -40,17 +40,10 @@ struct UserRow {
 template <typename Row>
 UserRow RowFrom(Row& rs) {
   UserRow r;
-  r.user.id = db::Int(rs, "id");
-  r.user.username = db::Text(rs, "username");
-  r.user.display_name = db::Text(rs, "display_name");
-  r.user.role = db::Text(rs, "role");
-  r.user.department = db::Text(rs, "department");
-  r.user.clearance = db::Text(rs, "clearance");
-  r.user.disabled = db::Int(rs, "disabled") != 0;
-  r.user.created_at = db::Text(rs, "created_at");
-  r.password_hash = db::Text(rs, "password_hash");
-  r.failed = db::Int(rs, "failed_logins");
-  r.locked_until = db::Int(rs, "locked_until");
+  db::Row(rs)("id", &r.user.id)("username", &r.user.username)("display_name", &r.user.display_name)
+      ("role", &r.user.role)("department", &r.user.department)("clearance", &r.user.clearance)
+      ("disabled", &r.user.disabled)("created_at", &r.user.created_at)("password_hash", &r.password_hash)
+      ("failed_logins", &r.failed)("locked_until", &r.locked_until);
   return r;
 }
 
@@ -409,10 +402,8 @@ StatusOr<std::vector<Department>> IdentityStore::ListDepartments() {
           "FROM departments d ORDER BY d.name";
     return db::AllRows(st, [&](RecordSet& rs) {
       Department d;
-      d.name = db::Text(rs, "name");
-      d.display_name = db::Text(rs, "display_name");
-      d.created_at = db::Text(rs, "created_at");
-      d.users = db::Int(rs, "users");
+      db::Row(rs)("name", &d.name)("display_name", &d.display_name)("created_at", &d.created_at)
+          ("users", &d.users);
       return d;
     });
   });

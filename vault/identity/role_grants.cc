@@ -13,15 +13,9 @@ constexpr char kColumns[] =
 
 RoleGrant GrantFrom(RecordSet& rs) {
   RoleGrant g;
-  g.id = db::Int(rs, "id");
-  g.username = db::Text(rs, "username");
-  g.role = db::Text(rs, "role");
-  g.from_role = db::Text(rs, "from_role");
-  g.state = db::Text(rs, "state");
-  g.proposed_by = db::Text(rs, "proposed_by");
-  g.proposed_at = db::Text(rs, "proposed_at");
-  g.decided_by = db::Text(rs, "decided_by");
-  g.decided_at = db::Text(rs, "decided_at");
+  db::Row(rs)("id", &g.id)("username", &g.username)("role", &g.role)("from_role", &g.from_role)("state", &g.state)
+      ("proposed_by", &g.proposed_by)("proposed_at", &g.proposed_at)("decided_by", &g.decided_by)
+      ("decided_at", &g.decided_at);
   return g;
 }
 

@@ -51,40 +51,22 @@ std::map<std::string, std::string> FieldsFromJson(const std::string& json) {
 template <typename Row>
 DocumentRecord DocumentFromRow(Row& rs) {
   DocumentRecord d;
-  d.id = Str(rs, "id");
-  d.archive_number = Str(rs, "archive_number");
-  d.meta.customer_number = Str(rs, "customer_number");
-  d.meta.customer_name = Str(rs, "customer_name");
-  d.meta.doc_type = Str(rs, "doc_type");
-  d.type_code = Str(rs, "type_code");
-  d.sequence = Int(rs, "sequence");
-  d.meta.title = Str(rs, "title");
-  d.meta.department = Str(rs, "department");
-  d.meta.product_line = Str(rs, "product_line");
-  d.meta.region = Str(rs, "region");
-  d.meta.business_stage = Str(rs, "business_stage");
-  d.meta.classification = Str(rs, "classification");
-  d.meta.retention_class = Str(rs, "retention_class");
+  db::Row(rs)("id", &d.id)("archive_number", &d.archive_number)("customer_number", &d.meta.customer_number)
+      ("customer_name", &d.meta.customer_name)("doc_type", &d.meta.doc_type)("type_code", &d.type_code)
+      ("sequence", &d.sequence)("title", &d.meta.title)("department", &d.meta.department)
+      ("product_line", &d.meta.product_line)("region", &d.meta.region)("business_stage", &d.meta.business_stage)
+      ("classification", &d.meta.classification)("retention_class", &d.meta.retention_class);
   d.meta.fields = FieldsFromJson(Str(rs, "fields_json"));
-  d.current_version = static_cast<uint32_t>(Int(rs, "current_version"));
-  d.created_at = Str(rs, "created_at");
-  d.updated_at = Str(rs, "updated_at");
-  d.created_by = Str(rs, "created_by");
+  db::Row(rs)("current_version", &d.current_version)("created_at", &d.created_at)("updated_at", &d.updated_at)
+      ("created_by", &d.created_by);
   return d;
 }
 
 VersionRecord VersionFromRow(RecordSet& rs) {
   VersionRecord v;
-  v.document_id = Str(rs, "document_id");
-  v.version = static_cast<uint32_t>(Int(rs, "version"));
-  v.size = static_cast<uint64_t>(Int(rs, "size"));
-  v.sha256 = Str(rs, "sha256");
-  v.blob_name = Str(rs, "blob_name");
-  v.blob_size = static_cast<uint64_t>(Int(rs, "blob_size"));
-  v.created_at = Str(rs, "created_at");
-  v.created_by = Str(rs, "created_by");
-  v.reason = Str(rs, "reason");
-  v.filename = Str(rs, "filename");
+  db::Row(rs)("document_id", &v.document_id)("version", &v.version)("size", &v.size)("sha256", &v.sha256)
+      ("blob_name", &v.blob_name)("blob_size", &v.blob_size)("created_at", &v.created_at)
+      ("created_by", &v.created_by)("reason", &v.reason)("filename", &v.filename);
   return v;
 }
 
@@ -303,14 +285,8 @@ namespace {
 constexpr char kArtifactColumns[] = "id, kind, document_id, blob_name, size, blob_size, sha256, created_at";
 ArtifactRecord ArtifactFromRow(RecordSet& rs) {
   ArtifactRecord a;
-  a.id = Str(rs, "id");
-  a.kind = Str(rs, "kind");
-  a.document_id = Str(rs, "document_id");
-  a.blob_name = Str(rs, "blob_name");
-  a.size = static_cast<uint64_t>(Int(rs, "size"));
-  a.blob_size = static_cast<uint64_t>(Int(rs, "blob_size"));
-  a.sha256 = Str(rs, "sha256");
-  a.created_at = Str(rs, "created_at");
+  db::Row(rs)("id", &a.id)("kind", &a.kind)("document_id", &a.document_id)("blob_name", &a.blob_name)
+      ("size", &a.size)("blob_size", &a.blob_size)("sha256", &a.sha256)("created_at", &a.created_at);
   return a;
 }
 }  // namespace
