@@ -1,7 +1,6 @@
 #include "vault/borrow/borrow_store.h"
 
 #include <map>
-#include <sstream>
 
 #include "vault/db/rows.h"
 #include "vault/destruction/destruction_store.h"
@@ -20,29 +19,13 @@ constexpr char kItemColumns[] =
     "export_id, copy_artifact, issued_sha256, issued_pages, returned_sha256, returned_pages, evidence_artifact, "
     "result, returned_at";
 
-std::string Join(const std::vector<std::string>& v) {
-  std::string out;
-  for (size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + v[i];
-  return out;
-}
-
-std::vector<std::string> Split(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  std::string part;
-  while (std::getline(ss, part, ',')) {
-    if (!part.empty()) out.push_back(part);
-  }
-  return out;
-}
-
 Borrow BorrowFromRow(RecordSet& rs) {
   Borrow b;
   db::Row(rs)("id", &b.id)("borrower", &b.borrower)("borrower_department", &b.borrower_department)
       ("purpose", &b.purpose)("kind", &b.kind);
   b.period = Seconds(db::Int(rs, "period_seconds"));
   b.rule = db::Text(rs, "rule");
-  b.chain = Split(db::Text(rs, "chain"));
+  b.chain = db::SplitCommaList(db::Text(rs, "chain"));
   db::Row(rs)("step", &b.step)("round", &b.round)("renewals", &b.renewals)("state", &b.state)
       ("resume_state", &b.resume_state)("requested_at", &b.requested_at)("approved_at", &b.approved_at)
       ("issued_at", &b.issued_at)("due_at", &b.due_at)("closed_at", &b.closed_at)("suspended", &b.suspended)
@@ -64,7 +47,7 @@ BorrowItem ItemFromRow(RecordSet& rs) {
 void WriteBorrow(db::Connection& s, const Borrow& b, bool insert) {
   Poco::Int64 period = b.period.count(), step = b.step, round = b.round, renewals = b.renewals;
   Poco::Int64 suspended = b.suspended, escalated = b.escalated, revision = b.revision;
-  std::string chain = Join(b.chain);
+  std::string chain = db::JoinCommaList(b.chain);
   if (insert) {
     s << "INSERT INTO borrows (" << kBorrowColumns << ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         bind(b.id), bind(b.borrower), bind(b.borrower_department), bind(b.purpose), bind(b.kind), bind(period),

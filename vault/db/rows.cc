@@ -1,6 +1,7 @@
 #include "vault/db/rows.h"
 
 #include <algorithm>
+#include <sstream>
 
 namespace vault::db {
 
@@ -12,6 +13,21 @@ std::string Text(Poco::Data::RecordSet& rs, const char* column) {
 int64_t Int(Poco::Data::RecordSet& rs, const char* column) {
   const Poco::Dynamic::Var& v = rs[column];
   return v.isEmpty() ? 0 : v.convert<Poco::Int64>();
+}
+
+std::string JoinCommaList(const std::vector<std::string>& values) {
+  std::string out;
+  for (size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + values[i];
+  return out;
+}
+
+std::vector<std::string> SplitCommaList(const std::string& joined) {
+  std::vector<std::string> out;
+  std::stringstream ss(joined);
+  for (std::string part; std::getline(ss, part, ',');) {
+    if (!part.empty()) out.push_back(part);
+  }
+  return out;
 }
 
 std::vector<std::string> SplitList(const std::string& joined) {

@@ -83,6 +83,11 @@ auto FirstRow(Poco::Data::Statement& statement, FromRow from_row)
   return from_row(rs);
 }
 
+// A list kept in one text column as "a,b,c" (values never hold a comma:
+// ids, hashes, step names). Split drops empty parts, so "" is no values.
+std::string JoinCommaList(const std::vector<std::string>& values);
+std::vector<std::string> SplitCommaList(const std::string& joined);
+
 // Splits a group_concat(..., char(31)) column into its sorted values. The
 // unit separator never occurs in stored text (control characters are
 // refused on the way in).

@@ -1,7 +1,6 @@
 #include "vault/destruction/destruction_store.h"
 
 #include <set>
-#include <sstream>
 
 #include "vault/borrow/borrow_store.h"
 #include "vault/db/rows.h"
@@ -11,20 +10,6 @@ using namespace vault::db::sql;
 
 namespace vault {
 namespace {
-
-std::string Join(const std::vector<std::string>& v) {
-  std::string out;
-  for (size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + v[i];
-  return out;
-}
-std::vector<std::string> Split(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  for (std::string p; std::getline(ss, p, ',');) {
-    if (!p.empty()) out.push_back(p);
-  }
-  return out;
-}
 
 constexpr char kColumns[] =
     "id, state, reason, reference, requested_by, requested_at, approved_by, approved_at, witness, step, passes, "
@@ -66,8 +51,8 @@ void WriteDestruction(db::Connection& s, const Destruction& d, bool insert) {
          "customer, classification, versions, bytes, plaintext_sha256, ciphertext_sha256, blobs, artifacts) "
          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         bind(d.id), bind(position), bind(i.document_id), bind(i.archive_number), bind(i.title), bind(i.customer),
-        bind(i.classification), bind(versions), bind(bytes), bind(Join(i.plaintext_sha256)),
-        bind(Join(i.ciphertext_sha256)), bind(Join(i.blobs)), bind(Join(i.artifacts)), now;
+        bind(i.classification), bind(versions), bind(bytes), bind(db::JoinCommaList(i.plaintext_sha256)),
+        bind(db::JoinCommaList(i.ciphertext_sha256)), bind(db::JoinCommaList(i.blobs)), bind(db::JoinCommaList(i.artifacts)), now;
   }
 }
 
@@ -161,10 +146,10 @@ StatusOr<Destruction> DestructionStore::Load(db::Connection& c, const std::strin
     db::Row(irs)("position", &i.position)("document_id", &i.document_id)("archive_number", &i.archive_number)
         ("title", &i.title)("customer", &i.customer)("classification", &i.classification)("versions", &i.versions)
         ("bytes", &i.bytes);
-    i.plaintext_sha256 = Split(db::Text(irs, "plaintext_sha256"));
-    i.ciphertext_sha256 = Split(db::Text(irs, "ciphertext_sha256"));
-    i.blobs = Split(db::Text(irs, "blobs"));
-    i.artifacts = Split(db::Text(irs, "artifacts"));
+    i.plaintext_sha256 = db::SplitCommaList(db::Text(irs, "plaintext_sha256"));
+    i.ciphertext_sha256 = db::SplitCommaList(db::Text(irs, "ciphertext_sha256"));
+    i.blobs = db::SplitCommaList(db::Text(irs, "blobs"));
+    i.artifacts = db::SplitCommaList(db::Text(irs, "artifacts"));
     return i;
   });
   return d;
@@ -274,24 +259,23 @@ Status DestructionStore::InsertCertificate(const Certificate& cert) {
   });
 }
 
-StatusOr<Certificate> DestructionStore::GetCertificate(const std::string& id) {
+StatusOr<Certificate> DestructionStore::CertificateWhere(const char* column, const std::string& value,
+                                                        const char* not_found) {
   return db_.Read([&](db::Connection& c) -> StatusOr<Certificate> {
     Statement st(c);
-    st << "SELECT " << kCertColumns << " FROM certificates WHERE id = ?", bind(id);
+    st << "SELECT " << kCertColumns << " FROM certificates WHERE " << column << " = ?", bind(value);
     auto row = db::FirstRow(st, CertFromRow);
-    if (!row) return NotFoundError("certificate.not_found", "no such certificate");
+    if (!row) return NotFoundError("certificate.not_found", not_found);
     return *row;
   });
 }
 
+StatusOr<Certificate> DestructionStore::GetCertificate(const std::string& id) {
+  return CertificateWhere("id", id, "no such certificate");
+}
+
 StatusOr<Certificate> DestructionStore::CertificateFor(const std::string& destruction_id) {
-  return db_.Read([&](db::Connection& c) -> StatusOr<Certificate> {
-    Statement st(c);
-    st << "SELECT " << kCertColumns << " FROM certificates WHERE destruction_id = ?", bind(destruction_id);
-    auto row = db::FirstRow(st, CertFromRow);
-    if (!row) return NotFoundError("certificate.not_found", "no certificate yet");
-    return *row;
-  });
+  return CertificateWhere("destruction_id", destruction_id, "no certificate yet");
 }
 
 StatusOr<std::vector<Certificate>> DestructionStore::Certificates() {

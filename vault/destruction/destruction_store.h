@@ -83,6 +83,7 @@ class DestructionStore {
  private:
   explicit DestructionStore(std::shared_ptr<db::Database> db);
   static StatusOr<Destruction> Load(db::Connection& c, const std::string& id);
+  StatusOr<Certificate> CertificateWhere(const char* column, const std::string& value, const char* not_found);
   static RecordFacts LoadFacts(db::Connection& c, const std::string& document_id, const std::string& customer,
                                const std::string& except_id);
   static std::vector<LegalHold> ActiveHoldsOn(db::Connection& c, const std::string& document_id,
