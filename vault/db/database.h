@@ -10,9 +10,11 @@
 // anyway), plus `readers` read connections in a pool. Reads do not use the
 // writer because with synchronous=FULL a commit holds it through an fsync
 // (the audit log's group commit commits on every API request): measured
-// with bench/api.sh, one shared connection served about 25% fewer requests
-// per second than the separate connections before it, while WAL lets the
-// read connections read the last committed snapshot during that fsync.
+// with bench/api.sh, one shared connection for everything served about 25%
+// fewer requests per second than the per-store connections before it,
+// while WAL lets the read connections read the last committed snapshot
+// during that fsync. With this split the same benchmark is as fast as the
+// per-store connections or faster (figures in docs/architecture.md).
 // A read sees every transaction committed before it started, so a store's
 // write followed by a read (on any thread) reads what was written; a read
 // inside a write transaction must use the transaction's connection.
@@ -60,8 +62,9 @@
 namespace vault::db {
 
 struct DatabaseOptions {
-  // Read connections in the pool, at least 1. vaultd serves with 16
-  // workers on machines with few cores; 4 was as fast as 8 in bench/api.sh.
+  // Read connections in the pool, at least 1. A read holds one for
+  // microseconds; 4 serve vaultd's 16 workers on the 2-CPU machine
+  // bench/api.sh runs on (a read waits for a free one, never for a write).
   int readers = 4;
 };
 
