@@ -226,7 +226,7 @@ TEST(AuditGroupCommitTest, ConcurrentAppendsShareCommitsAndKeepTheChain) {
   TempDir dir;
   LocalVaultConfig config = testing::InitTestVault(dir);
   SlowFirstReadClock clock;
-  auto log = std::move(AuditLog::Open(config.data_dir + "/metadata.db", &clock)).value();
+  auto log = std::move(AuditLog::Open(db::Database::Open(config.data_dir + "/metadata.db").value(), &clock)).value();
   constexpr int kThreads = 8;
   std::vector<std::thread> threads;
   std::atomic<int> failures{0};

@@ -35,7 +35,8 @@ class IdentityStoreTest : public ::testing::Test {
     policy.token_lifetime = std::chrono::hours(1);
     policy.argon2_opslimit = 1;  // cheap hashes keep the test fast
     policy.argon2_memlimit = 8u << 20;
-    store_ = std::move(IdentityStore::Open(config_.data_dir + "/metadata.db", &clock_, policy)).value();
+    store_ = std::move(IdentityStore::Open(db::Database::Open(config_.data_dir + "/metadata.db").value(), &clock_, policy))
+                 .value();
     NewUser u;
     u.username = "zhangsan";
     u.display_name = "张三";
@@ -100,7 +101,8 @@ TEST_F(IdentityStoreTest, ParallelWrongPasswordsLockLikeSequentialOnes) {
   policy.lockout = std::chrono::minutes(10);
   policy.argon2_opslimit = 1;
   policy.argon2_memlimit = 8u << 20;
-  auto other = IdentityStore::Open(config_.data_dir + "/metadata.db", &clock_, policy);
+  // Its own Database: another process on the same file.
+  auto other = IdentityStore::Open(db::Database::Open(config_.data_dir + "/metadata.db").value(), &clock_, policy);
   ASSERT_TRUE(other.ok()) << other.status().ToString();
   constexpr int kGuesses = 16;
   std::atomic<int> ready{0};

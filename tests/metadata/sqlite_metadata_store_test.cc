@@ -7,7 +7,7 @@
 
 #include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
-#include "vault/metadata/migrations.h"
+#include "vault/db/migrations.h"
 
 namespace vault {
 namespace {

@@ -1,9 +1,5 @@
 #include "vault/audit/audit_log.h"
 
-#include <Poco/Data/RecordSet.h>
-#include <Poco/Data/Session.h>
-#include <Poco/Data/Statement.h>
-
 #include <map>
 
 #include "vault/base/canonical_json.h"
@@ -11,37 +7,23 @@
 #include "vault/base/hex.h"
 #include "vault/base/printable.h"
 #include "vault/crypto/sha256.h"
-#include "vault/metadata/sqlite_prepared.h"
-#include "vault/metadata/sqlite_util.h"
+#include "vault/db/rows.h"
+#include "vault/db/where_clause.h"
 
-using namespace Poco::Data::Keywords;
-using Poco::Data::RecordSet;
-using Poco::Data::Session;
-using Poco::Data::Statement;
+using namespace vault::db::sql;
 
 namespace vault {
 namespace {
 
 const std::string kGenesis(64, '0');
 
-Status DbError(const Poco::Exception& e) { return sqlite::DbError("audit.db_error", "audit log", e); }
-
-std::string Str(RecordSet& rs, const char* col) { return sqlite::Text(rs, col); }
 
 AuditEvent EventFromRow(RecordSet& rs) {
   AuditEvent e;
-  e.seq = sqlite::Int(rs, "seq");
-  e.time = Str(rs, "time");
-  e.record.actor = Str(rs, "actor");
-  e.record.role = Str(rs, "role");
-  e.record.action = Str(rs, "action");
-  e.record.object = Str(rs, "object");
-  e.record.outcome = Str(rs, "outcome");
-  e.record.client = Str(rs, "client");
-  e.record.request_id = Str(rs, "request_id");
-  e.record.detail = Str(rs, "detail");
-  e.prev_hash = Str(rs, "prev_hash");
-  e.hash = Str(rs, "hash");
+  db::Row(rs)("seq", &e.seq)("time", &e.time)("actor", &e.record.actor)("role", &e.record.role)
+      ("action", &e.record.action)("object", &e.record.object)("outcome", &e.record.outcome)
+      ("client", &e.record.client)("request_id", &e.record.request_id)("detail", &e.record.detail)
+      ("prev_hash", &e.prev_hash)("hash", &e.hash);
   return e;
 }
 
@@ -82,21 +64,13 @@ std::string CanonicalForm(const AuditEvent& e) {
                         {"time", e.time}});
 }
 
-AuditLog::AuditLog(std::unique_ptr<Session> session, const Clock* clock)
-    : session_(std::move(session)), prepared_(std::make_unique<sqlite::PreparedCache>(*session_)), clock_(clock) {}
+AuditLog::AuditLog(std::shared_ptr<db::Database> db, const Clock* clock)
+    : db_(std::move(db), "audit.db_error", "audit log"), clock_(clock) {}
 
 AuditLog::~AuditLog() = default;
 
-StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& db_path, const Clock* clock) {
-  try {
-    auto session = sqlite::OpenSession(db_path);
-    if (!sqlite::HasTable(*session, "audit_events")) {
-      return FailedPreconditionError("audit.not_migrated", "the metadata database has no audit tables");
-    }
-    return std::unique_ptr<AuditLog>(new AuditLog(std::move(session), clock));
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(std::shared_ptr<db::Database> db, const Clock* clock) {
+  return std::unique_ptr<AuditLog>(new AuditLog(std::move(db), clock));
 }
 
 struct AuditLog::PendingAppend {
@@ -163,53 +137,48 @@ int64_t AuditLog::append_commits() const {
 }
 
 void AuditLog::CommitBatch(std::vector<std::shared_ptr<PendingAppend>>& batch) {
-  std::lock_guard<std::mutex> lock(mu_);
   std::vector<AuditEvent> events(batch.size());
-  try {
-    prepared_->Get("BEGIN IMMEDIATE").Step();
-    try {
-      int64_t last_seq = 0;
-      std::string last_hash;
-      {
-        sqlite::PreparedQuery q = prepared_->Get("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
-        if (q.Step()) {
-          last_seq = q.Int("seq");
-          last_hash = q.Text("hash");
-        }
+  Status st = db_.Write([&](db::Connection& c) -> Status {
+    int64_t last_seq = 0;
+    std::string last_hash;
+    {
+      db::PreparedQuery q = c.Prepared("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
+      if (q.Step()) {
+        last_seq = q.Int("seq");
+        last_hash = q.Text("hash");
       }
-      std::string prev = last_hash.empty() ? kGenesis : last_hash;
-      const std::string time = FormatUtc(clock_->Now());
-      for (size_t i = 0; i < batch.size(); ++i) {
-        AuditEvent& e = events[i];
-        const AuditRecord& record = batch[i]->record;
-        e.record = record;
-        e.seq = last_seq + 1 + static_cast<int64_t>(i);
-        e.prev_hash = prev;
-        e.time = time;
-        e.hash = Sha256::HexOf(CanonicalForm(e));
-        prev = e.hash;
-        sqlite::PreparedQuery ins = prepared_->Get(std::string("INSERT INTO audit_events (") + kColumns +
-                                                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
-        ins.Bind(1, e.seq).Bind(2, e.time).Bind(3, record.actor).Bind(4, record.role).Bind(5, record.action);
-        ins.Bind(6, record.object).Bind(7, record.outcome).Bind(8, record.client).Bind(9, record.request_id);
-        ins.Bind(10, record.detail).Bind(11, e.prev_hash).Bind(12, e.hash);
-        ins.Step();
-      }
-      prepared_->Get("COMMIT").Step();
-    } catch (...) {
-      prepared_->Get("ROLLBACK").Step();
-      throw;
     }
-  } catch (const Poco::Exception& ex) {
-    Status err = DbError(ex);
-    for (auto& p : batch) p->result = err;
-    return;
+    std::string prev = last_hash.empty() ? kGenesis : last_hash;
+    const std::string time = FormatUtc(clock_->Now());
+    for (size_t i = 0; i < batch.size(); ++i) {
+      AuditEvent& e = events[i];
+      const AuditRecord& record = batch[i]->record;
+      e.record = record;
+      e.seq = last_seq + 1 + static_cast<int64_t>(i);
+      e.prev_hash = prev;
+      e.time = time;
+      e.hash = Sha256::HexOf(CanonicalForm(e));
+      prev = e.hash;
+      db::PreparedQuery ins =
+          c.Prepared(std::string("INSERT INTO audit_events (") + kColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+      ins.Bind(1, e.seq).Bind(2, e.time).Bind(3, record.actor).Bind(4, record.role).Bind(5, record.action);
+      ins.Bind(6, record.object).Bind(7, record.outcome).Bind(8, record.client).Bind(9, record.request_id);
+      ins.Bind(10, record.detail).Bind(11, e.prev_hash).Bind(12, e.hash);
+      ins.Step();
+    }
+    return Status::Ok();
+  });
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (st.ok()) {
+      batch[i]->result = std::move(events[i]);
+    } else {
+      batch[i]->result = st;
+    }
   }
-  for (size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(events[i]);
 }
 
 StatusOr<std::vector<AuditEvent>> AuditLog::List(const AuditFilter& f) {
-  sqlite::WhereClause where(" WHERE seq > ?");
+  db::WhereClause where(" WHERE seq > ?");
   where.Equals("actor", f.actor);
   where.Equals("object", f.object);
   where.Equals("action", f.action);
@@ -217,89 +186,59 @@ StatusOr<std::vector<AuditEvent>> AuditLog::List(const AuditFilter& f) {
   where.Add("time <= ?", f.to_time);
   int64_t limit = f.limit <= 0 ? 100 : (f.limit > 1000 ? 1000 : f.limit);
   Poco::Int64 after = f.after_seq;
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<AuditEvent>> {
+    Statement st(c);
     st << "SELECT " << kColumns << " FROM audit_events" << where.sql() << " ORDER BY seq LIMIT " << limit,
         useRef(after);
     where.BindTo(st);
-    st.execute();
-    RecordSet rs(st);
-    std::vector<AuditEvent> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(EventFromRow(rs));
-    return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+    return db::AllRows(st, EventFromRow);
+  });
 }
 
 StatusOr<AuditCheckpoint> AuditLog::WriteCheckpoint(const Signer& signer) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Session& s = *session_;
   AuditCheckpoint cp;
-  try {
-    s << "BEGIN IMMEDIATE", now;
-    try {
-      Poco::Int64 size = 0;
-      std::string head;
-      Statement q(s);
-      q << "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", into(size), into(head);
-      q.execute();
-      cp.size = size;
-      cp.head_hash = head.empty() ? kGenesis : head;
-      cp.key_name = signer.key_name();
-      cp.created_at = FormatUtc(clock_->Now());
-      cp.note = SignNote(CheckpointBody(cp.size, cp.head_hash), signer);
-      const auto& pk = signer.public_key();
-      s << "INSERT OR IGNORE INTO signing_keys (key_name, public_key, created_at) VALUES (?,?,?)",
-          bind(cp.key_name), bind(HexEncode(pk.data(), pk.size())), bind(cp.created_at), now;
-      s << "INSERT INTO audit_checkpoints (size, head_hash, key_name, note, created_at) "
-           "VALUES (?,?,?,?,?)",
-          bind(Poco::Int64{cp.size}), bind(cp.head_hash), bind(cp.key_name), bind(cp.note),
-          bind(cp.created_at), now;
-      Poco::Int64 id = 0;
-      s << "SELECT last_insert_rowid()", into(id), now;
-      cp.id = id;
-      s << "COMMIT", now;
-    } catch (...) {
-      s << "ROLLBACK", now;
-      throw;
-    }
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  Status st = db_.Write([&](db::Connection& s) -> Status {
+    Poco::Int64 size = 0;
+    std::string head;
+    Statement q(s);
+    q << "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", into(size), into(head);
+    q.execute();
+    cp.size = size;
+    cp.head_hash = head.empty() ? kGenesis : head;
+    cp.key_name = signer.key_name();
+    cp.created_at = FormatUtc(clock_->Now());
+    cp.note = SignNote(CheckpointBody(cp.size, cp.head_hash), signer);
+    const auto& pk = signer.public_key();
+    s << "INSERT OR IGNORE INTO signing_keys (key_name, public_key, created_at) VALUES (?,?,?)", bind(cp.key_name),
+        bind(HexEncode(pk.data(), pk.size())), bind(cp.created_at), now;
+    s << "INSERT INTO audit_checkpoints (size, head_hash, key_name, note, created_at) VALUES (?,?,?,?,?)",
+        bind(Poco::Int64{cp.size}), bind(cp.head_hash), bind(cp.key_name), bind(cp.note), bind(cp.created_at), now;
+    Poco::Int64 id = 0;
+    s << "SELECT last_insert_rowid()", into(id), now;
+    cp.id = id;
+    return Status::Ok();
+  });
+  VAULT_RETURN_IF_ERROR(st);
   return cp;
 }
 
 StatusOr<std::vector<AuditCheckpoint>> AuditLog::Checkpoints() {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<AuditCheckpoint>> {
+    Statement st(c);
     st << "SELECT id, size, head_hash, key_name, note, created_at FROM audit_checkpoints ORDER BY id";
-    st.execute();
-    RecordSet rs(st);
-    std::vector<AuditCheckpoint> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+    return db::AllRows(st, [&](RecordSet& rs) {
       AuditCheckpoint cp;
-      cp.id = sqlite::Int(rs, "id");
-      cp.size = sqlite::Int(rs, "size");
-      cp.head_hash = Str(rs, "head_hash");
-      cp.key_name = Str(rs, "key_name");
-      cp.note = Str(rs, "note");
-      cp.created_at = Str(rs, "created_at");
-      out.push_back(cp);
-    }
-    return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+      db::Row(rs)("id", &cp.id)("size", &cp.size)("head_hash", &cp.head_hash)("key_name", &cp.key_name)
+          ("note", &cp.note)("created_at", &cp.created_at);
+      return cp;
+    });
+  });
 }
 
 StatusOr<Signer::PublicKey> AuditLog::PublicKeyOf(const std::string& key_name) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
+  return db_.Read([&](db::Connection& c) -> StatusOr<Signer::PublicKey> {
     std::string hex;
-    Statement st(*session_);
+    Statement st(c);
     st << "SELECT public_key FROM signing_keys WHERE key_name = ?", bind(key_name), into(hex);
     if (st.execute() == 0) return NotFoundError("audit.unknown_key", "unknown signing key " + key_name);
     auto bytes = HexDecode(hex);
@@ -309,9 +248,7 @@ StatusOr<Signer::PublicKey> AuditLog::PublicKeyOf(const std::string& key_name) {
     Signer::PublicKey pk{};
     std::copy(bytes->begin(), bytes->end(), pk.begin());
     return pk;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<AuditReport> AuditLog::Verify() {

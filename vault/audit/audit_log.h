@@ -6,9 +6,10 @@
 // hash); handed to auditors, they also make truncation of the tail and a
 // rewritten chain detectable. There is no API that edits or deletes events.
 //
-// Stored in the metadata database (tables from migration 3) over its own
-// connection; appends take BEGIN IMMEDIATE so concurrent writers (vaultctl,
-// vaultd) interleave without forking the chain.
+// Owns the tables audit_events, audit_checkpoints and signing_keys of the
+// shared metadata database (vault/db/database.h); appends are transactions
+// (BEGIN IMMEDIATE) so concurrent writers (vaultctl, vaultd) interleave
+// without forking the chain.
 //
 // Group commit: concurrent Append calls in one process are written in one
 // transaction (one fsync) by whichever caller finds no flush under way; the
@@ -26,18 +27,10 @@
 
 #include "vault/base/clock.h"
 #include "vault/base/status.h"
+#include "vault/db/client.h"
 #include "vault/keys/signer.h"
 
-namespace Poco {
-namespace Data {
-class Session;
-}
-}  // namespace Poco
-
 namespace vault {
-namespace sqlite {
-class PreparedCache;
-}
 
 // What a caller records. Never put secrets or content in any field. Append
 // stores every field through EscapeControl() (vault/base/printable.h), so no
@@ -93,8 +86,7 @@ std::string CanonicalForm(const AuditEvent& e);
 
 class AuditLog {
  public:
-  // The database must already be migrated (SqliteMetadataStore::Open).
-  static StatusOr<std::unique_ptr<AuditLog>> Open(const std::string& db_path, const Clock* clock);
+  static StatusOr<std::unique_ptr<AuditLog>> Open(std::shared_ptr<db::Database> db, const Clock* clock);
   ~AuditLog();
 
   StatusOr<AuditEvent> Append(const AuditRecord& record);
@@ -121,10 +113,8 @@ class AuditLog {
   // With queue_mu_ held: leads or waits for flushes until `mine` is written.
   void WaitUntilWritten(std::unique_lock<std::mutex>& lock, const PendingAppend& mine);
 
-  AuditLog(std::unique_ptr<Poco::Data::Session> session, const Clock* clock);
-  std::mutex mu_;  // guards session_
-  std::unique_ptr<Poco::Data::Session> session_;
-  std::unique_ptr<sqlite::PreparedCache> prepared_;  // over session_; destroyed before it
+  AuditLog(std::shared_ptr<db::Database> db, const Clock* clock);
+  db::Client db_;
   const Clock* clock_;
 
   mutable std::mutex queue_mu_;  // guards the three members below

@@ -1,18 +1,12 @@
 #include "vault/borrow/borrow_store.h"
 
-#include <Poco/Data/RecordSet.h>
-#include <Poco/Data/Session.h>
-#include <Poco/Data/Statement.h>
-
 #include <map>
-#include <sstream>
 
-#include "vault/metadata/sqlite_util.h"
+#include "vault/db/rows.h"
+#include "vault/destruction/destruction_store.h"
+#include "vault/metadata/sqlite_metadata_store.h"
 
-using namespace Poco::Data::Keywords;
-using Poco::Data::RecordSet;
-using Poco::Data::Session;
-using Poco::Data::Statement;
+using namespace vault::db::sql;
 
 namespace vault {
 namespace {
@@ -25,78 +19,35 @@ constexpr char kItemColumns[] =
     "export_id, copy_artifact, issued_sha256, issued_pages, returned_sha256, returned_pages, evidence_artifact, "
     "result, returned_at";
 
-Status DbError(const Poco::Exception& e) { return sqlite::DbError("borrow.db_error", "borrow store", e); }
-
-std::string Join(const std::vector<std::string>& v) {
-  std::string out;
-  for (size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + v[i];
-  return out;
-}
-
-std::vector<std::string> Split(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  std::string part;
-  while (std::getline(ss, part, ',')) {
-    if (!part.empty()) out.push_back(part);
-  }
-  return out;
-}
-
 Borrow BorrowFromRow(RecordSet& rs) {
   Borrow b;
-  b.id = sqlite::Text(rs, "id");
-  b.borrower = sqlite::Text(rs, "borrower");
-  b.borrower_department = sqlite::Text(rs, "borrower_department");
-  b.purpose = sqlite::Text(rs, "purpose");
-  b.kind = sqlite::Text(rs, "kind");
-  b.period = Seconds(sqlite::Int(rs, "period_seconds"));
-  b.rule = sqlite::Text(rs, "rule");
-  b.chain = Split(sqlite::Text(rs, "chain"));
-  b.step = static_cast<int>(sqlite::Int(rs, "step"));
-  b.round = static_cast<int>(sqlite::Int(rs, "round"));
-  b.renewals = static_cast<int>(sqlite::Int(rs, "renewals"));
-  b.state = sqlite::Text(rs, "state");
-  b.resume_state = sqlite::Text(rs, "resume_state");
-  b.requested_at = sqlite::Text(rs, "requested_at");
-  b.approved_at = sqlite::Text(rs, "approved_at");
-  b.issued_at = sqlite::Text(rs, "issued_at");
-  b.due_at = sqlite::Text(rs, "due_at");
-  b.closed_at = sqlite::Text(rs, "closed_at");
-  b.suspended = sqlite::Int(rs, "suspended") != 0;
-  b.escalated = sqlite::Int(rs, "escalated") != 0;
-  b.note = sqlite::Text(rs, "note");
-  b.revision = sqlite::Int(rs, "revision");
-  b.issue_claim = sqlite::Text(rs, "issue_claim");
+  db::Row(rs)("id", &b.id)("borrower", &b.borrower)("borrower_department", &b.borrower_department)
+      ("purpose", &b.purpose)("kind", &b.kind);
+  b.period = Seconds(db::Int(rs, "period_seconds"));
+  b.rule = db::Text(rs, "rule");
+  b.chain = db::SplitCommaList(db::Text(rs, "chain"));
+  db::Row(rs)("step", &b.step)("round", &b.round)("renewals", &b.renewals)("state", &b.state)
+      ("resume_state", &b.resume_state)("requested_at", &b.requested_at)("approved_at", &b.approved_at)
+      ("issued_at", &b.issued_at)("due_at", &b.due_at)("closed_at", &b.closed_at)("suspended", &b.suspended)
+      ("escalated", &b.escalated)("note", &b.note)("revision", &b.revision)("issue_claim", &b.issue_claim);
   return b;
 }
 
 BorrowItem ItemFromRow(RecordSet& rs) {
   BorrowItem i;
-  i.position = static_cast<int>(sqlite::Int(rs, "position"));
-  i.document_id = sqlite::Text(rs, "document_id");
-  i.archive_number = sqlite::Text(rs, "archive_number");
-  i.title = sqlite::Text(rs, "title");
-  i.classification = sqlite::Text(rs, "classification");
-  i.doc_type = sqlite::Text(rs, "doc_type");
-  i.department = sqlite::Text(rs, "department");
-  i.version = static_cast<uint32_t>(sqlite::Int(rs, "version"));
-  i.export_id = sqlite::Text(rs, "export_id");
-  i.copy_artifact = sqlite::Text(rs, "copy_artifact");
-  i.issued_sha256 = sqlite::Text(rs, "issued_sha256");
-  i.issued_pages = sqlite::Int(rs, "issued_pages");
-  i.returned_sha256 = sqlite::Text(rs, "returned_sha256");
-  i.returned_pages = sqlite::Int(rs, "returned_pages");
-  i.evidence_artifact = sqlite::Text(rs, "evidence_artifact");
-  i.result = sqlite::Text(rs, "result");
-  i.returned_at = sqlite::Text(rs, "returned_at");
+  db::Row(rs)("position", &i.position)("document_id", &i.document_id)("archive_number", &i.archive_number)
+      ("title", &i.title)("classification", &i.classification)("doc_type", &i.doc_type)
+      ("department", &i.department)("version", &i.version)("export_id", &i.export_id)
+      ("copy_artifact", &i.copy_artifact)("issued_sha256", &i.issued_sha256)("issued_pages", &i.issued_pages)
+      ("returned_sha256", &i.returned_sha256)("returned_pages", &i.returned_pages)
+      ("evidence_artifact", &i.evidence_artifact)("result", &i.result)("returned_at", &i.returned_at);
   return i;
 }
 
-void WriteBorrow(Session& s, const Borrow& b, bool insert) {
+void WriteBorrow(db::Connection& s, const Borrow& b, bool insert) {
   Poco::Int64 period = b.period.count(), step = b.step, round = b.round, renewals = b.renewals;
   Poco::Int64 suspended = b.suspended, escalated = b.escalated, revision = b.revision;
-  std::string chain = Join(b.chain);
+  std::string chain = db::JoinCommaList(b.chain);
   if (insert) {
     s << "INSERT INTO borrows (" << kBorrowColumns << ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         bind(b.id), bind(b.borrower), bind(b.borrower_department), bind(b.purpose), bind(b.kind), bind(period),
@@ -123,7 +74,7 @@ void WriteBorrow(Session& s, const Borrow& b, bool insert) {
   }
 }
 
-void WriteEvents(Session& s, const std::string& id, const std::vector<BorrowEvent>& events, size_t from) {
+void WriteEvents(db::Connection& s, const std::string& id, const std::vector<BorrowEvent>& events, size_t from) {
   for (size_t n = from; n < events.size(); ++n) {
     const BorrowEvent& e = events[n];
     Poco::Int64 seq = static_cast<Poco::Int64>(n + 1), round = e.round;
@@ -134,18 +85,13 @@ void WriteEvents(Session& s, const std::string& id, const std::vector<BorrowEven
   }
 }
 
-void WriteIncidents(Session& s, const std::vector<BorrowIncident>& incidents) {
+void WriteIncidents(db::Connection& s, const std::vector<BorrowIncident>& incidents) {
   for (const BorrowIncident& i : incidents) {
     s << "INSERT INTO borrow_incidents (borrow_id, document_id, at, kind, detail, evidence_artifact) "
          "VALUES (?,?,?,?,?,?)",
         bind(i.borrow_id), bind(i.document_id), bind(i.at), bind(i.kind), bind(i.detail), bind(i.evidence_artifact),
         now;
   }
-}
-
-template <typename Fn>
-Status InTransaction(Session& s, Fn body) {
-  return sqlite::InTransaction(s, "borrow.db_error", "borrow store", body);
 }
 
 std::string Placeholders(size_t n) {
@@ -156,25 +102,15 @@ std::string Placeholders(size_t n) {
 
 }  // namespace
 
-BorrowStore::BorrowStore(std::unique_ptr<Session> session) : session_(std::move(session)) {}
+BorrowStore::BorrowStore(std::shared_ptr<db::Database> db) : db_(std::move(db), "borrow.db_error", "borrow store") {}
 BorrowStore::~BorrowStore() = default;
 
-StatusOr<std::unique_ptr<BorrowStore>> BorrowStore::Open(const std::string& db_path) {
-  try {
-    auto session = sqlite::OpenSession(db_path);
-    if (!sqlite::HasTable(*session, "borrows")) {
-      return FailedPreconditionError("borrow.not_migrated", "the metadata database has no borrowing tables");
-    }
-    return std::unique_ptr<BorrowStore>(new BorrowStore(std::move(session)));
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+StatusOr<std::unique_ptr<BorrowStore>> BorrowStore::Open(std::shared_ptr<db::Database> db) {
+  return std::unique_ptr<BorrowStore>(new BorrowStore(std::move(db)));
 }
 
 Status BorrowStore::Insert(const Borrow& b) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Session& s = *session_;
-  return InTransaction(s, [&]() -> Status {
+  return db_.Write([&](db::Connection& s) -> Status {
     Poco::Int64 taken = 0;
     s << "SELECT COUNT(*) FROM borrows WHERE id = ?", bind(b.id), into(taken), now;
     if (taken) return AlreadyExistsError("borrow.duplicate_id", "loan id already used");
@@ -192,12 +128,8 @@ Status BorrowStore::Insert(const Borrow& b) {
       // The other half of DestructionStore::UpdateWithFacts: a destruction
       // whose execution started (or finished) after the caller's usability
       // check would not see this loan, so none is made.
-      Poco::Int64 gone = 0;
-      s << "SELECT (SELECT COUNT(*) FROM destroyed_documents WHERE document_id = ?) + (SELECT COUNT(*) FROM "
-           "destructions d JOIN destruction_items t ON t.destruction_id = d.id WHERE t.document_id = ? AND "
-           "d.state = 'executing')",
-          bind(document_id), bind(document_id), into(gone), now;
-      if (gone > 0) {
+      if (!SqliteMetadataStore::DestroyedBy(s, document_id).empty() ||
+          DestructionStore::BeingExecutedOn(s, document_id)) {
         return FailedPreconditionError("document.being_destroyed",
                                        i.archive_number + " is being destroyed or was destroyed");
       }
@@ -208,8 +140,7 @@ Status BorrowStore::Insert(const Borrow& b) {
   });
 }
 
-StatusOr<Borrow> BorrowStore::Load(const std::string& id, bool with_events) {
-  Session& s = *session_;
+StatusOr<Borrow> BorrowStore::Load(db::Connection& s, const std::string& id, bool with_events) {
   Statement st(s);
   st << "SELECT " << kBorrowColumns << " FROM borrows WHERE id = ?", bind(id);
   st.execute();
@@ -218,47 +149,30 @@ StatusOr<Borrow> BorrowStore::Load(const std::string& id, bool with_events) {
   Borrow b = BorrowFromRow(rs);
   Statement items(s);
   items << "SELECT " << kItemColumns << " FROM borrow_items WHERE borrow_id = ? ORDER BY position", bind(id);
-  items.execute();
-  RecordSet irs(items);
-  for (bool more = irs.moveFirst(); more; more = irs.moveNext()) b.items.push_back(ItemFromRow(irs));
+  b.items = db::AllRows(items, ItemFromRow);
   if (with_events) {
     Statement ev(s);
     ev << "SELECT seq, at, actor, action, from_state, to_state, round, detail FROM borrow_events "
           "WHERE borrow_id = ? ORDER BY seq",
         bind(id);
-    ev.execute();
-    RecordSet ers(ev);
-    for (bool more = ers.moveFirst(); more; more = ers.moveNext()) {
+    b.events = db::AllRows(ev, [&](RecordSet& ers) {
       BorrowEvent e;
-      e.seq = static_cast<int>(sqlite::Int(ers, "seq"));
-      e.at = sqlite::Text(ers, "at");
-      e.actor = sqlite::Text(ers, "actor");
-      e.action = sqlite::Text(ers, "action");
-      e.from_state = sqlite::Text(ers, "from_state");
-      e.to_state = sqlite::Text(ers, "to_state");
-      e.round = static_cast<int>(sqlite::Int(ers, "round"));
-      e.detail = sqlite::Text(ers, "detail");
-      b.events.push_back(std::move(e));
-    }
+      db::Row(ers)("seq", &e.seq)("at", &e.at)("actor", &e.actor)("action", &e.action)
+          ("from_state", &e.from_state)("to_state", &e.to_state)("round", &e.round)("detail", &e.detail);
+      return e;
+    });
   }
   return b;
 }
 
 StatusOr<Borrow> BorrowStore::Get(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    return Load(id, true);
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  return db_.Read([&](db::Connection& c) -> StatusOr<Borrow> { return Load(c, id, true); });
 }
 
 StatusOr<Borrow> BorrowStore::Update(const std::string& id, const std::function<Status(Borrow&)>& change) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Session& s = *session_;
   Borrow result;
-  Status st = InTransaction(s, [&]() -> Status {
-    VAULT_ASSIGN_OR_RETURN(Borrow b, Load(id, true));
+  Status st = db_.Write([&](db::Connection& s) -> Status {
+    VAULT_ASSIGN_OR_RETURN(Borrow b, Load(s, id, true));
     const size_t old_events = b.events.size();
     VAULT_RETURN_IF_ERROR(change(b));
     ++b.revision;
@@ -296,11 +210,10 @@ std::string FilterSql(const BorrowFilter& f, std::vector<std::string>* binds) {
 }  // namespace
 
 StatusOr<std::vector<Borrow>> BorrowStore::List(const BorrowFilter& f) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<Borrow>> {
     std::vector<std::string> binds;
     std::string where = FilterSql(f, &binds);
-    Statement st(*session_);
+    Statement st(c);
     st << "SELECT " << kBorrowColumns << " FROM borrows b" << where
        << " ORDER BY b.requested_at DESC, b.id DESC LIMIT " << std::max<int64_t>(0, f.limit) << " OFFSET "
        << std::max<int64_t>(0, f.offset);
@@ -313,7 +226,7 @@ StatusOr<std::vector<Borrow>> BorrowStore::List(const BorrowFilter& f) {
     // The items of the whole page in one query.
     std::vector<std::string> ids;
     for (const auto& b : out) ids.push_back(b.id);
-    Statement items(*session_);
+    Statement items(c);
     items << "SELECT " << kItemColumns << " FROM borrow_items WHERE borrow_id IN (" << Placeholders(ids.size())
           << ") ORDER BY borrow_id, position";
     for (auto& v : ids) items, use(v);
@@ -321,101 +234,68 @@ StatusOr<std::vector<Borrow>> BorrowStore::List(const BorrowFilter& f) {
     RecordSet irs(items);
     std::map<std::string, std::vector<BorrowItem>> by_id;
     for (bool more = irs.moveFirst(); more; more = irs.moveNext()) {
-      by_id[sqlite::Text(irs, "borrow_id")].push_back(ItemFromRow(irs));
+      by_id[db::Text(irs, "borrow_id")].push_back(ItemFromRow(irs));
     }
     for (auto& b : out) b.items = std::move(by_id[b.id]);
     return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<int64_t> BorrowStore::Count(const BorrowFilter& f) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
+  return db_.Read([&](db::Connection& c) -> StatusOr<int64_t> {
     std::vector<std::string> binds;
     std::string where = FilterSql(f, &binds);
     Poco::Int64 n = 0;
-    Statement st(*session_);
+    Statement st(c);
     st << "SELECT COUNT(*) FROM borrows b" << where, into(n);
     for (auto& v : binds) st, use(v);
     st.execute();
     return static_cast<int64_t>(n);
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<std::vector<std::pair<std::string, std::string>>> BorrowStore::LoansOf(const std::string& borrower,
                                                                                 const std::string& document_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<std::pair<std::string, std::string>>> {
+    Statement st(c);
     st << "SELECT b.state, b.due_at FROM borrows b JOIN borrow_items i ON i.borrow_id = b.id "
           "WHERE b.borrower = ? AND i.document_id = ? AND i.result = '' AND "
           "b.state IN ('issued', 'overdue', 'renewal_requested')",
         bind(borrower), bind(document_id);
-    st.execute();
-    RecordSet rs(st);
-    std::vector<std::pair<std::string, std::string>> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-      out.emplace_back(sqlite::Text(rs, "state"), sqlite::Text(rs, "due_at"));
-    }
-    return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+    return db::AllRows(st, [](RecordSet& rs) { return std::make_pair(db::Text(rs, "state"), db::Text(rs, "due_at")); });
+  });
 }
 
 StatusOr<bool> BorrowStore::Suspended(const std::string& borrower) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
+  return db_.Read([&](db::Connection& c) -> StatusOr<bool> {
     Poco::Int64 n = 0;
-    *session_ << "SELECT COUNT(*) FROM borrows WHERE borrower = ? AND state = 'overdue' AND suspended = 1",
+    c << "SELECT COUNT(*) FROM borrows WHERE borrower = ? AND state = 'overdue' AND suspended = 1",
         bind(borrower), into(n), now;
     return n > 0;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<std::vector<ScheduledLoan>> BorrowStore::OnLoan() {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<ScheduledLoan>> {
+    Statement st(c);
     st << "SELECT id, borrower, borrower_department, rule, state, issued_at, due_at, suspended, escalated FROM borrows "
           "WHERE state IN ('issued', 'overdue', 'renewal_requested')";
-    st.execute();
-    RecordSet rs(st);
-    std::vector<ScheduledLoan> out;
-    out.reserve(rs.rowCount());
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+    return db::AllRows(st, [](RecordSet& rs) {
       ScheduledLoan l;
-      l.id = sqlite::Text(rs, "id");
-      l.borrower = sqlite::Text(rs, "borrower");
-      l.borrower_department = sqlite::Text(rs, "borrower_department");
-      l.rule = sqlite::Text(rs, "rule");
-      l.state = sqlite::Text(rs, "state");
-      l.issued_at = sqlite::Text(rs, "issued_at");
-      l.due_at = sqlite::Text(rs, "due_at");
-      l.suspended = sqlite::Int(rs, "suspended") != 0;
-      l.escalated = sqlite::Int(rs, "escalated") != 0;
-      out.push_back(std::move(l));
-    }
-    return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+      db::Row(rs)("id", &l.id)("borrower", &l.borrower)("borrower_department", &l.borrower_department)
+          ("rule", &l.rule)("state", &l.state)("issued_at", &l.issued_at)("due_at", &l.due_at)
+          ("suspended", &l.suspended)("escalated", &l.escalated);
+      return l;
+    });
+  });
 }
 
 StatusOr<BorrowStore::Applied> BorrowStore::ApplySchedule(const std::vector<std::string>& to_suspend,
                                                               const std::vector<std::string>& to_escalate,
                                                               const std::string& at, const std::string& actor) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Session& s = *session_;
   Applied applied;
   std::vector<std::string>& moved = applied.overdue;
-  Status st = InTransaction(s, [&]() -> Status {
+  Status st = db_.Write([&](db::Connection& s) -> Status {
     // Overdue: decided inside the transaction from the rows themselves, so a
     // loan returned or renewed since OnLoan() is left alone.
     {
@@ -456,10 +336,8 @@ StatusOr<BorrowStore::Applied> BorrowStore::ApplySchedule(const std::vector<std:
 
 StatusOr<int64_t> BorrowStore::AddNotifications(const std::vector<Notification>& notes) {
   if (notes.empty()) return int64_t{0};
-  std::lock_guard<std::mutex> lock(mu_);
-  Session& s = *session_;
   int64_t added = 0;
-  Status st = InTransaction(s, [&]() -> Status {
+  Status st = db_.Write([&](db::Connection& s) -> Status {
     // One prepared statement, executed per row with the bound values
     // changed in place (a fresh prepare per row was a quarter of a pass).
     Notification cur;
@@ -480,60 +358,55 @@ StatusOr<int64_t> BorrowStore::AddNotifications(const std::vector<Notification>&
 
 StatusOr<std::vector<Notification>> BorrowStore::Notifications(const std::string& recipient, int64_t after_id,
                                                                int64_t limit) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<Notification>> {
+    Statement st(c);
     Poco::Int64 after = after_id;
     st << "SELECT id, recipient, borrow_id, kind, dedupe_key, created_at, message FROM notifications "
           "WHERE recipient = ? AND id > ? ORDER BY id LIMIT "
        << std::max<int64_t>(1, limit),
         bind(recipient), bind(after);
-    st.execute();
-    RecordSet rs(st);
-    std::vector<Notification> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+    return db::AllRows(st, [&](RecordSet& rs) {
       Notification n;
-      n.id = sqlite::Int(rs, "id");
-      n.recipient = sqlite::Text(rs, "recipient");
-      n.borrow_id = sqlite::Text(rs, "borrow_id");
-      n.kind = sqlite::Text(rs, "kind");
-      n.dedupe_key = sqlite::Text(rs, "dedupe_key");
-      n.created_at = sqlite::Text(rs, "created_at");
-      n.message = sqlite::Text(rs, "message");
-      out.push_back(std::move(n));
-    }
-    return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+      db::Row(rs)("id", &n.id)("recipient", &n.recipient)("borrow_id", &n.borrow_id)("kind", &n.kind)
+          ("dedupe_key", &n.dedupe_key)("created_at", &n.created_at)("message", &n.message);
+      return n;
+    });
+  });
 }
 
 StatusOr<std::vector<BorrowIncident>> BorrowStore::Incidents(const std::string& borrow_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<BorrowIncident>> {
+    Statement st(c);
     st << "SELECT id, borrow_id, document_id, at, kind, detail, evidence_artifact FROM borrow_incidents"
        << (borrow_id.empty() ? "" : " WHERE borrow_id = ?") << " ORDER BY id";
     std::string id = borrow_id;
     if (!borrow_id.empty()) st, use(id);
-    st.execute();
-    RecordSet rs(st);
-    std::vector<BorrowIncident> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+    return db::AllRows(st, [&](RecordSet& rs) {
       BorrowIncident i;
-      i.id = sqlite::Int(rs, "id");
-      i.borrow_id = sqlite::Text(rs, "borrow_id");
-      i.document_id = sqlite::Text(rs, "document_id");
-      i.at = sqlite::Text(rs, "at");
-      i.kind = sqlite::Text(rs, "kind");
-      i.detail = sqlite::Text(rs, "detail");
-      i.evidence_artifact = sqlite::Text(rs, "evidence_artifact");
-      out.push_back(std::move(i));
-    }
-    return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+      db::Row(rs)("id", &i.id)("borrow_id", &i.borrow_id)("document_id", &i.document_id)("at", &i.at)
+          ("kind", &i.kind)("detail", &i.detail)("evidence_artifact", &i.evidence_artifact);
+      return i;
+    });
+  });
+}
+
+std::vector<OpenLoan> BorrowStore::OpenLoansOf(db::Connection& c, const std::string& document_id) {
+  Statement st(c);
+  st << "SELECT b.id, b.borrower, b.state FROM borrows b JOIN borrow_items i ON i.borrow_id = b.id "
+        "WHERE i.document_id = ? AND b.state IN ('requested', 'approved', 'issued', 'overdue', "
+        "'renewal_requested') ORDER BY b.id",
+      bind(document_id);
+  return db::AllRows(st, [](RecordSet& rs) {
+    return OpenLoan{db::Text(rs, "id"), db::Text(rs, "borrower"), db::Text(rs, "state")};
+  });
+}
+
+std::vector<std::string> BorrowStore::ArtifactsLinkedTo(db::Connection& c, const std::string& document_id) {
+  std::vector<std::string> ids;
+  c << "SELECT copy_artifact FROM borrow_items WHERE document_id = ? AND copy_artifact <> '' UNION "
+       "SELECT evidence_artifact FROM borrow_items WHERE document_id = ? AND evidence_artifact <> '' ORDER BY 1",
+      bind(document_id), bind(document_id), into(ids), now;
+  return ids;
 }
 
 }  // namespace vault

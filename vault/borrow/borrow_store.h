@@ -1,6 +1,7 @@
 // BorrowStore: loans, their items, events and incidents, and the
-// notification outbox, in the metadata database (tables of migration 8),
-// over its own connection.
+// notification outbox, in the shared metadata database (vault/db/): it owns
+// the tables borrows, borrow_items, borrow_events, borrow_incidents and
+// notifications.
 //
 // Every change to a loan goes through Update(): load, apply, write back in
 // one BEGIN IMMEDIATE transaction, so two approvers acting at once, or an
@@ -12,16 +13,13 @@
 
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "vault/base/status.h"
+#include "vault/db/client.h"
 #include "vault/borrow/borrow.h"
-
-namespace Poco::Data {
-class Session;
-}
+#include "vault/destruction/destruction.h"
 
 namespace vault {
 
@@ -48,8 +46,7 @@ struct ScheduledLoan {
 
 class BorrowStore {
  public:
-  // The database must already be migrated (SqliteMetadataStore::Open).
-  static StatusOr<std::unique_ptr<BorrowStore>> Open(const std::string& db_path);
+  static StatusOr<std::unique_ptr<BorrowStore>> Open(std::shared_ptr<db::Database> db);
   ~BorrowStore();
 
   // Inserts a new loan with its items and events (borrow.duplicate_id if
@@ -94,11 +91,16 @@ class BorrowStore {
 
   StatusOr<std::vector<BorrowIncident>> Incidents(const std::string& borrow_id = "");
 
+  // For DestructionStore, inside its read or transaction on `c`; they throw.
+  // Loans not yet returned or refused that include the document.
+  static std::vector<OpenLoan> OpenLoansOf(db::Connection& c, const std::string& document_id);
+  // Loan copies and returned evidence made from the document.
+  static std::vector<std::string> ArtifactsLinkedTo(db::Connection& c, const std::string& document_id);
+
  private:
-  explicit BorrowStore(std::unique_ptr<Poco::Data::Session> session);
-  StatusOr<Borrow> Load(const std::string& id, bool with_events);
-  std::mutex mu_;
-  std::unique_ptr<Poco::Data::Session> session_;
+  explicit BorrowStore(std::shared_ptr<db::Database> db);
+  static StatusOr<Borrow> Load(db::Connection& c, const std::string& id, bool with_events);
+  db::Client db_;
 };
 
 }  // namespace vault

@@ -1,41 +1,15 @@
 #include "vault/destruction/destruction_store.h"
 
-#include <Poco/Data/RecordSet.h>
-#include <Poco/Data/Session.h>
-#include <Poco/Data/Statement.h>
+#include <set>
 
-#include <sstream>
+#include "vault/borrow/borrow_store.h"
+#include "vault/db/rows.h"
+#include "vault/metadata/sqlite_metadata_store.h"
 
-#include "vault/metadata/sqlite_util.h"
-
-using namespace Poco::Data::Keywords;
-using Poco::Data::RecordSet;
-using Poco::Data::Session;
-using Poco::Data::Statement;
+using namespace vault::db::sql;
 
 namespace vault {
 namespace {
-
-Status DbError(const Poco::Exception& e) { return sqlite::DbError("destruction.db_error", "destruction store", e); }
-
-std::string Join(const std::vector<std::string>& v) {
-  std::string out;
-  for (size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + v[i];
-  return out;
-}
-std::vector<std::string> Split(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  for (std::string p; std::getline(ss, p, ',');) {
-    if (!p.empty()) out.push_back(p);
-  }
-  return out;
-}
-
-template <typename Fn>
-Status InTransaction(Session& s, Fn body) {
-  return sqlite::InTransaction(s, "destruction.db_error", "destruction store", body);
-}
 
 constexpr char kColumns[] =
     "id, state, reason, reference, requested_by, requested_at, approved_by, approved_at, witness, step, passes, "
@@ -45,34 +19,21 @@ constexpr char kCertColumns[] =
 
 LegalHold HoldFromRow(RecordSet& rs) {
   LegalHold h;
-  h.id = sqlite::Int(rs, "id");
-  h.scope = sqlite::Text(rs, "scope");
-  h.target = sqlite::Text(rs, "target");
-  h.reason = sqlite::Text(rs, "reason");
-  h.created_by = sqlite::Text(rs, "created_by");
-  h.created_at = sqlite::Text(rs, "created_at");
-  h.released_by = sqlite::Text(rs, "released_by");
-  h.released_at = sqlite::Text(rs, "released_at");
+  db::Row(rs)("id", &h.id)("scope", &h.scope)("target", &h.target)("reason", &h.reason)
+      ("created_by", &h.created_by)("created_at", &h.created_at)("released_by", &h.released_by)
+      ("released_at", &h.released_at);
   return h;
 }
 
 Certificate CertFromRow(RecordSet& rs) {
   Certificate c;
-  c.id = sqlite::Text(rs, "id");
-  c.seq = sqlite::Int(rs, "seq");
-  c.destruction_id = sqlite::Text(rs, "destruction_id");
-  c.json = sqlite::Text(rs, "json");
-  c.sha256 = sqlite::Text(rs, "sha256");
-  c.signature = sqlite::Text(rs, "signature");
-  c.minisig = sqlite::Text(rs, "minisig");
-  c.key_name = sqlite::Text(rs, "key_name");
-  c.public_key = sqlite::Text(rs, "public_key");
-  c.previous_sha256 = sqlite::Text(rs, "previous_sha256");
-  c.created_at = sqlite::Text(rs, "created_at");
+  db::Row(rs)("id", &c.id)("seq", &c.seq)("destruction_id", &c.destruction_id)("json", &c.json)
+      ("sha256", &c.sha256)("signature", &c.signature)("minisig", &c.minisig)("key_name", &c.key_name)
+      ("public_key", &c.public_key)("previous_sha256", &c.previous_sha256)("created_at", &c.created_at);
   return c;
 }
 
-void WriteDestruction(Session& s, const Destruction& d, bool insert) {
+void WriteDestruction(db::Connection& s, const Destruction& d, bool insert) {
   if (insert) {
     s << "INSERT INTO destructions (" << kColumns << ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", bind(d.id),
         bind(d.state), bind(d.reason), bind(d.reference), bind(d.requested_by), bind(d.requested_at),
@@ -90,207 +51,121 @@ void WriteDestruction(Session& s, const Destruction& d, bool insert) {
          "customer, classification, versions, bytes, plaintext_sha256, ciphertext_sha256, blobs, artifacts) "
          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         bind(d.id), bind(position), bind(i.document_id), bind(i.archive_number), bind(i.title), bind(i.customer),
-        bind(i.classification), bind(versions), bind(bytes), bind(Join(i.plaintext_sha256)),
-        bind(Join(i.ciphertext_sha256)), bind(Join(i.blobs)), bind(Join(i.artifacts)), now;
+        bind(i.classification), bind(versions), bind(bytes), bind(db::JoinCommaList(i.plaintext_sha256)),
+        bind(db::JoinCommaList(i.ciphertext_sha256)), bind(db::JoinCommaList(i.blobs)), bind(db::JoinCommaList(i.artifacts)), now;
   }
 }
 
 }  // namespace
 
-DestructionStore::DestructionStore(std::unique_ptr<Session> session) : session_(std::move(session)) {}
+DestructionStore::DestructionStore(std::shared_ptr<db::Database> db) : db_(std::move(db), "destruction.db_error", "destruction store") {}
 DestructionStore::~DestructionStore() = default;
 
-StatusOr<std::unique_ptr<DestructionStore>> DestructionStore::Open(const std::string& db_path) {
-  try {
-    auto session = sqlite::OpenSession(db_path);
-    if (!sqlite::HasTable(*session, "destructions")) {
-      return FailedPreconditionError("destruction.not_migrated", "the metadata database has no destruction tables");
-    }
-    return std::unique_ptr<DestructionStore>(new DestructionStore(std::move(session)));
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+StatusOr<std::unique_ptr<DestructionStore>> DestructionStore::Open(std::shared_ptr<db::Database> db) {
+  return std::unique_ptr<DestructionStore>(new DestructionStore(std::move(db)));
 }
 
 StatusOr<LegalHold> DestructionStore::AddHold(const LegalHold& h) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    *session_ << "INSERT INTO legal_holds (scope, target, reason, created_by, created_at, released_by, released_at) "
+  return db_.Write([&](db::Connection& c) -> StatusOr<LegalHold> {
+    c << "INSERT INTO legal_holds (scope, target, reason, created_by, created_at, released_by, released_at) "
                  "VALUES (?,?,?,?,?,'','')",
         bind(h.scope), bind(h.target), bind(h.reason), bind(h.created_by), bind(h.created_at), now;
     Poco::Int64 id = 0;
-    *session_ << "SELECT last_insert_rowid()", into(id), now;
+    c << "SELECT last_insert_rowid()", into(id), now;
     LegalHold out = h;
     out.id = id;
     return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 Status DestructionStore::ReleaseHold(int64_t id, const std::string& by, const std::string& at) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
+  return db_.Write([&](db::Connection& c) -> Status {
     Poco::Int64 hid = id;
-    Statement st(*session_);
+    Statement st(c);
     st << "UPDATE legal_holds SET released_by = ?, released_at = ? WHERE id = ? AND released_at = ''", bind(by),
         bind(at), bind(hid);
     if (st.execute() == 0) return NotFoundError("hold.not_found", "no such active hold");
     return Status::Ok();
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<std::vector<LegalHold>> DestructionStore::Holds(bool active_only) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<LegalHold>> {
+    Statement st(c);
     st << "SELECT * FROM legal_holds" << (active_only ? " WHERE released_at = ''" : "") << " ORDER BY id";
-    st.execute();
-    RecordSet rs(st);
-    std::vector<LegalHold> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(HoldFromRow(rs));
-    return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+    return db::AllRows(st, HoldFromRow);
+  });
 }
 
 StatusOr<std::vector<LegalHold>> DestructionStore::HoldsOn(const std::string& document_id,
                                                            const std::string& customer) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
-    st << "SELECT * FROM legal_holds WHERE released_at = '' AND ((scope = 'document' AND target = ?) OR "
-          "(scope = 'customer' AND target = ?)) ORDER BY id",
-        bind(document_id), bind(customer);
-    st.execute();
-    RecordSet rs(st);
-    std::vector<LegalHold> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(HoldFromRow(rs));
-    return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<LegalHold>> {
+    return ActiveHoldsOn(c, document_id, customer);
+  });
 }
 
-RecordFacts DestructionStore::LoadFacts(const std::string& document_id, const std::string& customer,
-                                        const std::string& except_id) {
+RecordFacts DestructionStore::LoadFacts(db::Connection& s, const std::string& document_id,
+                                        const std::string& customer, const std::string& except_id) {
   RecordFacts f;
-  Session& s = *session_;
-  std::vector<std::string> destroyed;
-  s << "SELECT destruction_id FROM destroyed_documents WHERE document_id = ?", bind(document_id), into(destroyed),
-      now;
-  if (!destroyed.empty()) f.destroyed_by = destroyed.front();
-  {
-    Statement st(s);
-    st << "SELECT * FROM legal_holds WHERE released_at = '' AND ((scope = 'document' AND target = ?) OR "
-          "(scope = 'customer' AND target = ?)) ORDER BY id",
-        bind(document_id), bind(customer);
-    st.execute();
-    RecordSet rs(st);
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) f.holds.push_back(HoldFromRow(rs));
-  }
-  {
-    Statement st(s);
-    st << "SELECT b.id, b.borrower, b.state FROM borrows b JOIN borrow_items i ON i.borrow_id = b.id "
-          "WHERE i.document_id = ? AND b.state IN ('requested', 'approved', 'issued', 'overdue', "
-          "'renewal_requested') ORDER BY b.id",
-        bind(document_id);
-    st.execute();
-    RecordSet rs(st);
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-      f.loans.push_back({sqlite::Text(rs, "id"), sqlite::Text(rs, "borrower"), sqlite::Text(rs, "state")});
-    }
-  }
-  std::vector<std::string> others;
-  s << "SELECT d.id FROM destructions d JOIN destruction_items i ON i.destruction_id = d.id WHERE "
-       "i.document_id = ? AND d.id <> ? AND d.state IN ('requested', 'approved', 'executing')",
-      bind(document_id), bind(except_id), into(others), now;
-  if (!others.empty()) f.other_destruction = others.front();
+  f.destroyed_by = SqliteMetadataStore::DestroyedBy(s, document_id);
+  f.holds = ActiveHoldsOn(s, document_id, customer);
+  f.loans = BorrowStore::OpenLoansOf(s, document_id);
+  f.other_destruction = OtherOpenDestruction(s, document_id, except_id);
   return f;
 }
 
 StatusOr<RecordFacts> DestructionStore::FactsOf(const std::string& document_id, const std::string& customer,
                                                const std::string& except_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    return LoadFacts(document_id, customer, except_id);
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  return db_.Read([&](db::Connection& c) -> StatusOr<RecordFacts> {
+    return LoadFacts(c, document_id, customer, except_id);
+  });
 }
 
 Status DestructionStore::Insert(const Destruction& d) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction(*session_, [&]() -> Status {
-    WriteDestruction(*session_, d, true);
+  return db_.Write([&](db::Connection& s) -> Status {
+    WriteDestruction(s, d, true);
     return Status::Ok();
   });
 }
 
-StatusOr<Destruction> DestructionStore::Load(const std::string& id) {
-  Statement st(*session_);
+StatusOr<Destruction> DestructionStore::Load(db::Connection& c, const std::string& id) {
+  Statement st(c);
   st << "SELECT " << kColumns << " FROM destructions WHERE id = ?", bind(id);
   st.execute();
   RecordSet rs(st);
   if (!rs.moveFirst()) return NotFoundError("destruction.not_found", "no such destruction");
   Destruction d;
-  d.id = sqlite::Text(rs, "id");
-  d.state = sqlite::Text(rs, "state");
-  d.reason = sqlite::Text(rs, "reason");
-  d.reference = sqlite::Text(rs, "reference");
-  d.requested_by = sqlite::Text(rs, "requested_by");
-  d.requested_at = sqlite::Text(rs, "requested_at");
-  d.approved_by = sqlite::Text(rs, "approved_by");
-  d.approved_at = sqlite::Text(rs, "approved_at");
-  d.witness = sqlite::Text(rs, "witness");
-  d.step = sqlite::Text(rs, "step");
-  d.passes = sqlite::Text(rs, "passes");
-  d.certificate_id = sqlite::Text(rs, "certificate_id");
-  d.started_at = sqlite::Text(rs, "started_at");
-  d.completed_at = sqlite::Text(rs, "completed_at");
-  Statement items(*session_);
+  db::Row(rs)("id", &d.id)("state", &d.state)("reason", &d.reason)("reference", &d.reference)
+      ("requested_by", &d.requested_by)("requested_at", &d.requested_at)("approved_by", &d.approved_by)
+      ("approved_at", &d.approved_at)("witness", &d.witness)("step", &d.step)("passes", &d.passes)
+      ("certificate_id", &d.certificate_id)("started_at", &d.started_at)("completed_at", &d.completed_at);
+  Statement items(c);
   items << "SELECT * FROM destruction_items WHERE destruction_id = ? ORDER BY position", bind(id);
-  items.execute();
-  RecordSet irs(items);
-  for (bool more = irs.moveFirst(); more; more = irs.moveNext()) {
+  d.items = db::AllRows(items, [&](RecordSet& irs) {
     DestructionItem i;
-    i.position = static_cast<int>(sqlite::Int(irs, "position"));
-    i.document_id = sqlite::Text(irs, "document_id");
-    i.archive_number = sqlite::Text(irs, "archive_number");
-    i.title = sqlite::Text(irs, "title");
-    i.customer = sqlite::Text(irs, "customer");
-    i.classification = sqlite::Text(irs, "classification");
-    i.versions = sqlite::Int(irs, "versions");
-    i.bytes = sqlite::Int(irs, "bytes");
-    i.plaintext_sha256 = Split(sqlite::Text(irs, "plaintext_sha256"));
-    i.ciphertext_sha256 = Split(sqlite::Text(irs, "ciphertext_sha256"));
-    i.blobs = Split(sqlite::Text(irs, "blobs"));
-    i.artifacts = Split(sqlite::Text(irs, "artifacts"));
-    d.items.push_back(std::move(i));
-  }
+    db::Row(irs)("position", &i.position)("document_id", &i.document_id)("archive_number", &i.archive_number)
+        ("title", &i.title)("customer", &i.customer)("classification", &i.classification)("versions", &i.versions)
+        ("bytes", &i.bytes);
+    i.plaintext_sha256 = db::SplitCommaList(db::Text(irs, "plaintext_sha256"));
+    i.ciphertext_sha256 = db::SplitCommaList(db::Text(irs, "ciphertext_sha256"));
+    i.blobs = db::SplitCommaList(db::Text(irs, "blobs"));
+    i.artifacts = db::SplitCommaList(db::Text(irs, "artifacts"));
+    return i;
+  });
   return d;
 }
 
 StatusOr<Destruction> DestructionStore::Get(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    return Load(id);
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  return db_.Read([&](db::Connection& c) -> StatusOr<Destruction> { return Load(c, id); });
 }
 
 StatusOr<Destruction> DestructionStore::Update(const std::string& id,
                                                const std::function<Status(Destruction&)>& change) {
-  std::lock_guard<std::mutex> lock(mu_);
   Destruction result;
-  Status st = InTransaction(*session_, [&]() -> Status {
-    VAULT_ASSIGN_OR_RETURN(Destruction d, Load(id));
+  Status st = db_.Write([&](db::Connection& s) -> Status {
+    VAULT_ASSIGN_OR_RETURN(Destruction d, Load(s, id));
     VAULT_RETURN_IF_ERROR(change(d));
-    WriteDestruction(*session_, d, false);
+    WriteDestruction(s, d, false);
     result = std::move(d);
     return Status::Ok();
   });
@@ -300,14 +175,13 @@ StatusOr<Destruction> DestructionStore::Update(const std::string& id,
 
 StatusOr<Destruction> DestructionStore::UpdateWithFacts(
     const std::string& id, const std::function<Status(Destruction&, const std::vector<RecordFacts>&)>& change) {
-  std::lock_guard<std::mutex> lock(mu_);
   Destruction result;
-  Status st = InTransaction(*session_, [&]() -> Status {
-    VAULT_ASSIGN_OR_RETURN(Destruction d, Load(id));
+  Status st = db_.Write([&](db::Connection& s) -> Status {
+    VAULT_ASSIGN_OR_RETURN(Destruction d, Load(s, id));
     std::vector<RecordFacts> facts;
-    for (const DestructionItem& i : d.items) facts.push_back(LoadFacts(i.document_id, i.customer, d.id));
+    for (const DestructionItem& i : d.items) facts.push_back(LoadFacts(s, i.document_id, i.customer, d.id));
     VAULT_RETURN_IF_ERROR(change(d, facts));
-    WriteDestruction(*session_, d, false);
+    WriteDestruction(s, d, false);
     result = std::move(d);
     return Status::Ok();
   });
@@ -316,194 +190,148 @@ StatusOr<Destruction> DestructionStore::UpdateWithFacts(
 }
 
 StatusOr<std::vector<std::string>> DestructionStore::Unfinished() {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<std::string>> {
     std::vector<std::string> ids;
-    *session_ << "SELECT id FROM destructions WHERE state = 'executing' ORDER BY requested_at", into(ids), now;
+    c << "SELECT id FROM destructions WHERE state = 'executing' ORDER BY requested_at", into(ids), now;
     return ids;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<std::string> DestructionStore::OpenDestructionOf(const std::string& document_id,
                                                           const std::string& except_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    std::vector<std::string> ids;
-    *session_ << "SELECT d.id FROM destructions d JOIN destruction_items i ON i.destruction_id = d.id WHERE "
-                 "i.document_id = ? AND d.id <> ? AND d.state IN ('requested', 'approved', 'executing')",
-        bind(document_id), bind(except_id), into(ids), now;
-    return ids.empty() ? std::string() : ids.front();
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::string> {
+    return OtherOpenDestruction(c, document_id, except_id);
+  });
 }
 
 Status DestructionStore::EraseKeys(const std::vector<std::string>& document_ids,
                                    const std::vector<std::string>& artifact_ids) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Session& s = *session_;
-  Status st = InTransaction(s, [&]() -> Status {
-    for (std::string id : document_ids) s << "DELETE FROM wrapped_keys WHERE document_id = ?", bind(id), now;
-    for (std::string id : artifact_ids) {
-      // The row stays (its blob name and hash are history); the key goes.
-      s << "UPDATE artifacts SET wrapped = '', kek_id = 'erased' WHERE id = ?", bind(id), now;
-    }
+  VAULT_RETURN_IF_ERROR(db_.Write([&](db::Connection& s) -> Status {
+    SqliteMetadataStore::EraseKeys(s, document_ids, artifact_ids);
     return Status::Ok();
-  });
-  VAULT_RETURN_IF_ERROR(st);
-  try {
-    Poco::Int64 busy = 0, frames = 0, done = 0;
-    s << "PRAGMA wal_checkpoint(TRUNCATE)", into(busy), into(frames), into(done), now;
-    if (busy != 0) {
-      return UnavailableError("destruction.checkpoint_busy",
-                              "the write-ahead log could not be truncated (database busy); the step is retried");
-    }
-    return Status::Ok();
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  }));
+  return db_.CheckpointTruncate("destruction.checkpoint_busy",
+                                "the write-ahead log could not be truncated (database busy); the step is retried");
 }
 
 StatusOr<std::vector<std::string>> DestructionStore::ArtifactsOf(const std::string& document_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<std::string>> {
     // By the record's id first: a copy sealed by an issue that lost a race,
     // or by one interrupted before its loan was written, has no loan link.
-    std::vector<std::string> ids;
-    *session_ << "SELECT id FROM artifacts WHERE document_id = ? UNION "
-                 "SELECT copy_artifact FROM borrow_items WHERE document_id = ? AND copy_artifact <> '' UNION "
-                 "SELECT evidence_artifact FROM borrow_items WHERE document_id = ? AND evidence_artifact <> '' "
-                 "ORDER BY 1",
-        bind(document_id), bind(document_id), bind(document_id), into(ids), now;
-    return ids;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+    std::set<std::string> ids;
+    for (std::string& id : SqliteMetadataStore::ArtifactsMadeFrom(c, document_id)) ids.insert(std::move(id));
+    for (std::string& id : BorrowStore::ArtifactsLinkedTo(c, document_id)) ids.insert(std::move(id));
+    return std::vector<std::string>(ids.begin(), ids.end());
+  });
 }
 
 Status DestructionStore::MarkDestroyed(const std::string& document_id, const std::string& destruction_id,
                                        const std::string& at) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    *session_ << "INSERT OR IGNORE INTO destroyed_documents (document_id, destruction_id, destroyed_at) "
-                 "VALUES (?,?,?)",
-        bind(document_id), bind(destruction_id), bind(at), now;
+  return db_.Write([&](db::Connection& c) -> Status {
+    SqliteMetadataStore::MarkDestroyed(c, document_id, destruction_id, at);
     return Status::Ok();
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<std::string> DestructionStore::DestroyedBy(const std::string& document_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    std::vector<std::string> ids;
-    *session_ << "SELECT destruction_id FROM destroyed_documents WHERE document_id = ?", bind(document_id),
-        into(ids), now;
-    return ids.empty() ? std::string() : ids.front();
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  return db_.Read(
+      [&](db::Connection& c) -> StatusOr<std::string> { return SqliteMetadataStore::DestroyedBy(c, document_id); });
 }
 
 StatusOr<Certificate> DestructionStore::LastCertificate() {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
+  return db_.Read([&](db::Connection& c) -> StatusOr<Certificate> {
+    Statement st(c);
     st << "SELECT " << kCertColumns << " FROM certificates ORDER BY seq DESC LIMIT 1";
-    st.execute();
-    RecordSet rs(st);
-    if (!rs.moveFirst()) return Certificate{};
-    return CertFromRow(rs);
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+    auto row = db::FirstRow(st, CertFromRow);
+    if (!row) return Certificate{};
+    return *row;
+  });
 }
 
-Status DestructionStore::InsertCertificate(const Certificate& c) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Poco::Int64 seq = c.seq;
-    *session_ << "INSERT INTO certificates (" << kCertColumns << ") VALUES (?,?,?,?,?,?,?,?,?,?,?)", bind(c.id),
-        bind(seq), bind(c.destruction_id), bind(c.json), bind(c.sha256), bind(c.signature), bind(c.minisig),
-        bind(c.key_name), bind(c.public_key), bind(c.previous_sha256), bind(c.created_at), now;
+Status DestructionStore::InsertCertificate(const Certificate& cert) {
+  return db_.Write([&](db::Connection& c) -> Status {
+    const Certificate& k = cert;
+    Poco::Int64 seq = k.seq;
+    c << "INSERT INTO certificates (" << kCertColumns << ") VALUES (?,?,?,?,?,?,?,?,?,?,?)", bind(k.id), bind(seq),
+        bind(k.destruction_id), bind(k.json), bind(k.sha256), bind(k.signature), bind(k.minisig), bind(k.key_name),
+        bind(k.public_key), bind(k.previous_sha256), bind(k.created_at), now;
     return Status::Ok();
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
+}
+
+StatusOr<Certificate> DestructionStore::CertificateWhere(const char* column, const std::string& value,
+                                                        const char* not_found) {
+  return db_.Read([&](db::Connection& c) -> StatusOr<Certificate> {
+    Statement st(c);
+    st << "SELECT " << kCertColumns << " FROM certificates WHERE " << column << " = ?", bind(value);
+    auto row = db::FirstRow(st, CertFromRow);
+    if (!row) return NotFoundError("certificate.not_found", not_found);
+    return *row;
+  });
 }
 
 StatusOr<Certificate> DestructionStore::GetCertificate(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
-    st << "SELECT " << kCertColumns << " FROM certificates WHERE id = ?", bind(id);
-    st.execute();
-    RecordSet rs(st);
-    if (!rs.moveFirst()) return NotFoundError("certificate.not_found", "no such certificate");
-    return CertFromRow(rs);
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  return CertificateWhere("id", id, "no such certificate");
 }
 
 StatusOr<Certificate> DestructionStore::CertificateFor(const std::string& destruction_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
-    st << "SELECT " << kCertColumns << " FROM certificates WHERE destruction_id = ?", bind(destruction_id);
-    st.execute();
-    RecordSet rs(st);
-    if (!rs.moveFirst()) return NotFoundError("certificate.not_found", "no certificate yet");
-    return CertFromRow(rs);
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  return CertificateWhere("destruction_id", destruction_id, "no certificate yet");
 }
 
 StatusOr<std::vector<Certificate>> DestructionStore::Certificates() {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<Certificate>> {
+    Statement st(c);
     st << "SELECT " << kCertColumns << " FROM certificates ORDER BY seq";
-    st.execute();
-    RecordSet rs(st);
-    std::vector<Certificate> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(CertFromRow(rs));
-    return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+    return db::AllRows(st, CertFromRow);
+  });
 }
 
 StatusOr<std::vector<std::string>> DestructionStore::ReferencedCertificateIds() {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<std::string>> {
     std::vector<std::string> ids;
-    *session_ << "SELECT certificate_id FROM destructions WHERE state = 'completed' AND certificate_id <> ''",
+    c << "SELECT certificate_id FROM destructions WHERE state = 'completed' AND certificate_id <> ''",
         into(ids), now;
     return ids;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<std::vector<Destruction>> DestructionStore::Completed() {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<Destruction>> {
     std::vector<std::string> ids;
-    *session_ << "SELECT id FROM destructions WHERE state = 'completed' ORDER BY completed_at, id", into(ids), now;
+    c << "SELECT id FROM destructions WHERE state = 'completed' ORDER BY completed_at, id", into(ids), now;
     std::vector<Destruction> out;
     for (const auto& id : ids) {
-      VAULT_ASSIGN_OR_RETURN(Destruction d, Load(id));
+      VAULT_ASSIGN_OR_RETURN(Destruction d, Load(c, id));
       out.push_back(std::move(d));
     }
     return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
+}
+
+std::vector<LegalHold> DestructionStore::ActiveHoldsOn(db::Connection& c, const std::string& document_id,
+                                                      const std::string& customer) {
+  Statement st(c);
+  st << "SELECT * FROM legal_holds WHERE released_at = '' AND ((scope = 'document' AND target = ?) OR "
+        "(scope = 'customer' AND target = ?)) ORDER BY id",
+      bind(document_id), bind(customer);
+  return db::AllRows(st, HoldFromRow);
+}
+
+std::string DestructionStore::OtherOpenDestruction(db::Connection& c, const std::string& document_id,
+                                                   const std::string& except_id) {
+  std::vector<std::string> ids;
+  c << "SELECT d.id FROM destructions d JOIN destruction_items i ON i.destruction_id = d.id WHERE "
+       "i.document_id = ? AND d.id <> ? AND d.state IN ('requested', 'approved', 'executing')",
+      bind(document_id), bind(except_id), into(ids), now;
+  return ids.empty() ? std::string() : ids.front();
+}
+
+bool DestructionStore::BeingExecutedOn(db::Connection& c, const std::string& document_id) {
+  Poco::Int64 n = 0;
+  c << "SELECT COUNT(*) FROM destructions d JOIN destruction_items t ON t.destruction_id = d.id "
+       "WHERE t.document_id = ? AND d.state = 'executing'",
+      bind(document_id), into(n), now;
+  return n > 0;
 }
 
 }  // namespace vault

@@ -1,30 +1,29 @@
-// DestructionStore: legal holds, destructions and their journal, ghosts of
-// destroyed documents and certificates, in the metadata database (tables of
-// migration 9), over its own connection. Also the one place that deletes
-// data keys (crypto-erase), in a transaction with secure_delete on, followed
-// by a TRUNCATE checkpoint so no old page of the keys stays in the WAL.
+// DestructionStore: legal holds, destructions and their journal, and
+// certificates, in the shared metadata database (vault/db/): it owns the
+// tables legal_holds, destructions, destruction_items and certificates.
+// Data keys, artifacts and the ghosts of destroyed documents belong to
+// SqliteMetadataStore and loans to BorrowStore; it asks them (inside its own
+// transaction where a check must hold until the write). Crypto-erase runs
+// in a transaction with secure_delete on, followed by a TRUNCATE checkpoint
+// so no old page of the keys stays in the WAL.
 //
 // Thread-safety: safe for concurrent use.
 #pragma once
 
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "vault/base/status.h"
+#include "vault/db/client.h"
 #include "vault/destruction/destruction.h"
-
-namespace Poco::Data {
-class Session;
-}
 
 namespace vault {
 
 class DestructionStore {
  public:
-  static StatusOr<std::unique_ptr<DestructionStore>> Open(const std::string& db_path);
+  static StatusOr<std::unique_ptr<DestructionStore>> Open(std::shared_ptr<db::Database> db);
   ~DestructionStore();
 
   // Holds.
@@ -68,7 +67,7 @@ class DestructionStore {
 
   // Certificates, chained by seq. Insert assigns seq and the id.
   StatusOr<Certificate> LastCertificate();  // empty id when none
-  Status InsertCertificate(const Certificate& c);
+  Status InsertCertificate(const Certificate& cert);
   StatusOr<Certificate> GetCertificate(const std::string& id);  // certificate.not_found
   StatusOr<Certificate> CertificateFor(const std::string& destruction_id);
   StatusOr<std::vector<Certificate>> Certificates();
@@ -77,12 +76,21 @@ class DestructionStore {
   // Completed destructions, oldest first (the destruction register).
   StatusOr<std::vector<Destruction>> Completed();
 
+  // For BorrowStore, inside its transaction on `c` (throws): whether an
+  // executing destruction includes the document.
+  static bool BeingExecutedOn(db::Connection& c, const std::string& document_id);
+
  private:
-  explicit DestructionStore(std::unique_ptr<Poco::Data::Session> session);
-  StatusOr<Destruction> Load(const std::string& id);
-  RecordFacts LoadFacts(const std::string& document_id, const std::string& customer, const std::string& except_id);
-  std::mutex mu_;
-  std::unique_ptr<Poco::Data::Session> session_;
+  explicit DestructionStore(std::shared_ptr<db::Database> db);
+  static StatusOr<Destruction> Load(db::Connection& c, const std::string& id);
+  StatusOr<Certificate> CertificateWhere(const char* column, const std::string& value, const char* not_found);
+  static RecordFacts LoadFacts(db::Connection& c, const std::string& document_id, const std::string& customer,
+                               const std::string& except_id);
+  static std::vector<LegalHold> ActiveHoldsOn(db::Connection& c, const std::string& document_id,
+                                              const std::string& customer);
+  static std::string OtherOpenDestruction(db::Connection& c, const std::string& document_id,
+                                          const std::string& except_id);
+  db::Client db_;
 };
 
 }  // namespace vault

@@ -1,18 +1,11 @@
 #include "vault/export/export_ledger.h"
 
-#include <Poco/Data/RecordSet.h>
-#include <Poco/Data/Session.h>
-#include <Poco/Data/Statement.h>
-
 #include <cctype>
 
 #include "vault/base/canonical_json.h"
-#include "vault/metadata/sqlite_util.h"
+#include "vault/db/rows.h"
 
-using namespace Poco::Data::Keywords;
-using Poco::Data::RecordSet;
-using Poco::Data::Session;
-using Poco::Data::Statement;
+using namespace vault::db::sql;
 
 namespace vault {
 namespace {
@@ -21,25 +14,13 @@ constexpr char kColumns[] =
     "export_id, code, username, document_id, archive_number, version, borrow_id, created_at, source_sha256, "
     "output_sha256, pages, bytes, key_name, public_key, signature";
 
-Status DbError(const Poco::Exception& e) { return sqlite::DbError("export.db_error", "export ledger", e); }
-
 ExportRecord FromRow(RecordSet& rs) {
   ExportRecord r;
-  r.export_id = sqlite::Text(rs, "export_id");
-  r.code = sqlite::Text(rs, "code");
-  r.username = sqlite::Text(rs, "username");
-  r.document_id = sqlite::Text(rs, "document_id");
-  r.archive_number = sqlite::Text(rs, "archive_number");
-  r.version = static_cast<uint32_t>(sqlite::Int(rs, "version"));
-  r.borrow_id = sqlite::Text(rs, "borrow_id");
-  r.created_at = sqlite::Text(rs, "created_at");
-  r.source_sha256 = sqlite::Text(rs, "source_sha256");
-  r.output_sha256 = sqlite::Text(rs, "output_sha256");
-  r.pages = sqlite::Int(rs, "pages");
-  r.bytes = sqlite::Int(rs, "bytes");
-  r.key_name = sqlite::Text(rs, "key_name");
-  r.public_key = sqlite::Text(rs, "public_key");
-  r.signature = sqlite::Text(rs, "signature");
+  db::Row(rs)("export_id", &r.export_id)("code", &r.code)("username", &r.username)("document_id", &r.document_id)
+      ("archive_number", &r.archive_number)("version", &r.version)("borrow_id", &r.borrow_id)
+      ("created_at", &r.created_at)("source_sha256", &r.source_sha256)("output_sha256", &r.output_sha256)
+      ("pages", &r.pages)("bytes", &r.bytes)("key_name", &r.key_name)("public_key", &r.public_key)
+      ("signature", &r.signature);
   return r;
 }
 
@@ -55,70 +36,43 @@ std::string TokenMessage(const ExportRecord& r) {
                         {"version", static_cast<int64_t>(r.version)}});
 }
 
-ExportLedger::ExportLedger(std::unique_ptr<Session> session) : session_(std::move(session)) {}
+ExportLedger::ExportLedger(std::shared_ptr<db::Database> db) : db_(std::move(db), "export.db_error", "export ledger") {}
 ExportLedger::~ExportLedger() = default;
 
-StatusOr<std::unique_ptr<ExportLedger>> ExportLedger::Open(const std::string& db_path) {
-  try {
-    auto session = sqlite::OpenSession(db_path);
-    if (!sqlite::HasTable(*session, "exports")) {
-      return FailedPreconditionError("export.not_migrated", "the metadata database has no export ledger");
-    }
-    return std::unique_ptr<ExportLedger>(new ExportLedger(std::move(session)));
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+StatusOr<std::unique_ptr<ExportLedger>> ExportLedger::Open(std::shared_ptr<db::Database> db) {
+  return std::unique_ptr<ExportLedger>(new ExportLedger(std::move(db)));
 }
 
 Status ExportLedger::Record(const ExportRecord& r, int64_t hourly_limit, const std::string& since) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Session& s = *session_;
-  try {
-    s << "BEGIN IMMEDIATE", now;
-    try {
-      Poco::Int64 taken = 0;
-      s << "SELECT COUNT(*) FROM exports WHERE code = ?", bind(r.code), into(taken), now;
-      if (taken) {
-        s << "ROLLBACK", now;
-        return AlreadyExistsError("export.duplicate_code", "export code already used");
+  return db_.Write([&](db::Connection& s) -> Status {
+    Poco::Int64 taken = 0;
+    s << "SELECT COUNT(*) FROM exports WHERE code = ?", bind(r.code), into(taken), now;
+    if (taken) return AlreadyExistsError("export.duplicate_code", "export code already used");
+    if (hourly_limit > 0) {
+      Poco::Int64 recent = 0;
+      s << "SELECT COUNT(*) FROM exports WHERE username = ? AND created_at >= ?", bind(r.username), bind(since),
+          into(recent), now;
+      if (recent >= hourly_limit) {
+        return ResourceExhaustedError("export.rate_limited", "export limit reached; try again later");
       }
-      if (hourly_limit > 0) {
-        Poco::Int64 recent = 0;
-        s << "SELECT COUNT(*) FROM exports WHERE username = ? AND created_at >= ?", bind(r.username), bind(since),
-            into(recent), now;
-        if (recent >= hourly_limit) {
-          s << "ROLLBACK", now;
-          return ResourceExhaustedError("export.rate_limited", "export limit reached; try again later");
-        }
-      }
-      s << "INSERT INTO exports (" << kColumns << ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", bind(r.export_id),
-          bind(r.code), bind(r.username), bind(r.document_id), bind(r.archive_number), bind(Poco::Int64{r.version}),
-          bind(r.borrow_id), bind(r.created_at), bind(r.source_sha256), bind(r.output_sha256),
-          bind(Poco::Int64{r.pages}), bind(Poco::Int64{r.bytes}), bind(r.key_name), bind(r.public_key),
-          bind(r.signature), now;
-      s << "COMMIT", now;
-    } catch (...) {
-      s << "ROLLBACK", now;
-      throw;
     }
+    s << "INSERT INTO exports (" << kColumns << ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", bind(r.export_id),
+        bind(r.code), bind(r.username), bind(r.document_id), bind(r.archive_number), bind(Poco::Int64{r.version}),
+        bind(r.borrow_id), bind(r.created_at), bind(r.source_sha256), bind(r.output_sha256),
+        bind(Poco::Int64{r.pages}), bind(Poco::Int64{r.bytes}), bind(r.key_name), bind(r.public_key),
+        bind(r.signature), now;
     return Status::Ok();
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<ExportRecord> ExportLedger::FindWhere(const char* column, const std::string& value) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
+  return db_.Read([&](db::Connection& c) -> StatusOr<ExportRecord> {
+    Statement st(c);
     st << "SELECT " << kColumns << " FROM exports WHERE " << column << " = ?", bind(value);
-    st.execute();
-    RecordSet rs(st);
-    if (!rs.moveFirst()) return NotFoundError("export.not_found", "no export with this code or id");
-    return FromRow(rs);
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+    auto row = db::FirstRow(st, FromRow);
+    if (!row) return NotFoundError("export.not_found", "no export with this code or id");
+    return *row;
+  });
 }
 
 StatusOr<ExportRecord> ExportLedger::ByCode(const std::string& code) {
@@ -136,30 +90,20 @@ StatusOr<ExportRecord> ExportLedger::ByCode(const std::string& code) {
 StatusOr<ExportRecord> ExportLedger::ById(const std::string& id) { return FindWhere("export_id", id); }
 
 StatusOr<int64_t> ExportLedger::CountSince(const std::string& username, const std::string& since) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
+  return db_.Read([&](db::Connection& c) -> StatusOr<int64_t> {
     Poco::Int64 n = 0;
-    *session_ << "SELECT COUNT(*) FROM exports WHERE username = ? AND created_at >= ?", bind(username), bind(since),
+    c << "SELECT COUNT(*) FROM exports WHERE username = ? AND created_at >= ?", bind(username), bind(since),
         into(n), now;
     return static_cast<int64_t>(n);
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<std::vector<ExportRecord>> ExportLedger::ForDocument(const std::string& document_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<ExportRecord>> {
+    Statement st(c);
     st << "SELECT " << kColumns << " FROM exports WHERE document_id = ? ORDER BY created_at", bind(document_id);
-    st.execute();
-    RecordSet rs(st);
-    std::vector<ExportRecord> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(FromRow(rs));
-    return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+    return db::AllRows(st, FromRow);
+  });
 }
 
 }  // namespace vault

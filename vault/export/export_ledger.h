@@ -7,15 +7,11 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "vault/base/status.h"
-
-namespace Poco::Data {
-class Session;
-}
+#include "vault/db/client.h"
 
 namespace vault {
 
@@ -43,8 +39,7 @@ std::string TokenMessage(const ExportRecord& r);
 
 class ExportLedger {
  public:
-  // The database must already be migrated (SqliteMetadataStore::Open).
-  static StatusOr<std::unique_ptr<ExportLedger>> Open(const std::string& db_path);
+  static StatusOr<std::unique_ptr<ExportLedger>> Open(std::shared_ptr<db::Database> db);
   ~ExportLedger();
 
   // export.duplicate_code if the code is taken. With `hourly_limit` > 0,
@@ -61,10 +56,9 @@ class ExportLedger {
   StatusOr<std::vector<ExportRecord>> ForDocument(const std::string& document_id);
 
  private:
-  explicit ExportLedger(std::unique_ptr<Poco::Data::Session> session);
+  explicit ExportLedger(std::shared_ptr<db::Database> db);
   StatusOr<ExportRecord> FindWhere(const char* column, const std::string& value);
-  std::mutex mu_;
-  std::unique_ptr<Poco::Data::Session> session_;
+  db::Client db_;
 };
 
 }  // namespace vault

@@ -2,23 +2,15 @@
 
 #include <sodium.h>
 
-#include <Poco/Data/RecordSet.h>
-#include <Poco/Data/Session.h>
-#include <Poco/Data/Statement.h>
-
 #include <algorithm>
 
 #include "vault/base/hex.h"
 #include "vault/crypto/secret_key.h"
 #include "vault/crypto/sha256.h"
+#include "vault/db/rows.h"
 #include "vault/documents/field_dictionary.h"
-#include "vault/metadata/sqlite_prepared.h"
-#include "vault/metadata/sqlite_util.h"
 
-using namespace Poco::Data::Keywords;
-using Poco::Data::RecordSet;
-using Poco::Data::Session;
-using Poco::Data::Statement;
+using namespace vault::db::sql;
 
 namespace vault {
 namespace {
@@ -34,8 +26,6 @@ constexpr char kUserColumnsOfU[] =
     "u.created_at AS created_at";
 constexpr size_t kTokenBytes = 32;
 
-Status DbError(const Poco::Exception& e) { return sqlite::DbError("identity.db_error", "identity", e); }
-
 int64_t UnixNow(const Clock* clock) {
   return std::chrono::duration_cast<std::chrono::seconds>(clock->Now().time_since_epoch()).count();
 }
@@ -50,17 +40,10 @@ struct UserRow {
 template <typename Row>
 UserRow RowFrom(Row& rs) {
   UserRow r;
-  r.user.id = sqlite::Int(rs, "id");
-  r.user.username = sqlite::Text(rs, "username");
-  r.user.display_name = sqlite::Text(rs, "display_name");
-  r.user.role = sqlite::Text(rs, "role");
-  r.user.department = sqlite::Text(rs, "department");
-  r.user.clearance = sqlite::Text(rs, "clearance");
-  r.user.disabled = sqlite::Int(rs, "disabled") != 0;
-  r.user.created_at = sqlite::Text(rs, "created_at");
-  r.password_hash = sqlite::Text(rs, "password_hash");
-  r.failed = sqlite::Int(rs, "failed_logins");
-  r.locked_until = sqlite::Int(rs, "locked_until");
+  db::Row(rs)("id", &r.user.id)("username", &r.user.username)("display_name", &r.user.display_name)
+      ("role", &r.user.role)("department", &r.user.department)("clearance", &r.user.clearance)
+      ("disabled", &r.user.disabled)("created_at", &r.user.created_at)("password_hash", &r.password_hash)
+      ("failed_logins", &r.failed)("locked_until", &r.locked_until);
   return r;
 }
 
@@ -86,7 +69,7 @@ Status CheckPassword(const std::string& p) {
   return Status::Ok();
 }
 
-void LoadCustomers(Session& s, User& u) {
+void LoadCustomers(db::Connection& s, User& u) {
   u.customers.clear();
   Statement st(s);
   st << "SELECT customer_number FROM user_customers WHERE user_id = ? ORDER BY customer_number",
@@ -94,7 +77,7 @@ void LoadCustomers(Session& s, User& u) {
   st.execute();
 }
 
-StatusOr<UserRow> FindUser(Session& s, const std::string& username) {
+StatusOr<UserRow> FindUser(db::Connection& s, const std::string& username) {
   Statement st(s);
   st << "SELECT " << kUserColumns << " FROM users WHERE username = ?", bind(username);
   st.execute();
@@ -105,7 +88,7 @@ StatusOr<UserRow> FindUser(Session& s, const std::string& username) {
   return row;
 }
 
-void RegisterDepartment(Session& s, const std::string& name, const std::string& now_text) {
+void RegisterDepartment(db::Connection& s, const std::string& name, const std::string& now_text) {
   s << "INSERT OR IGNORE INTO departments (name, display_name, created_at) VALUES (?, ?, ?)", bind(name),
       bind(name), bind(now_text), now;
 }
@@ -119,27 +102,14 @@ bool IsKnownRole(const std::string& role) {
   return std::any_of(std::begin(kRoles), std::end(kRoles), [&](const char* r) { return role == r; });
 }
 
-IdentityStore::IdentityStore(std::unique_ptr<Session> s, const Clock* clock, LoginPolicy policy)
-    : session_(std::move(s)),
-      prepared_(std::make_unique<sqlite::PreparedCache>(*session_)),
-      clock_(clock),
-      policy_(policy) {}
+IdentityStore::IdentityStore(std::shared_ptr<db::Database> db, const Clock* clock, LoginPolicy policy)
+    : db_(std::move(db), "identity.db_error", "identity"), clock_(clock), policy_(policy) {}
 
 IdentityStore::~IdentityStore() = default;
 
-StatusOr<std::unique_ptr<IdentityStore>> IdentityStore::Open(const std::string& db_path,
-                                                             const Clock* clock, LoginPolicy policy) {
-  std::unique_ptr<IdentityStore> store;
-  try {
-    auto session = sqlite::OpenSession(db_path);
-    if (!sqlite::HasTable(*session, "users")) {
-      return FailedPreconditionError("identity.not_migrated", "the metadata database has no user tables");
-    }
-    store.reset(new IdentityStore(std::move(session), clock, policy));
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
-  return store;
+StatusOr<std::unique_ptr<IdentityStore>> IdentityStore::Open(std::shared_ptr<db::Database> db, const Clock* clock,
+                                                             LoginPolicy policy) {
+  return std::unique_ptr<IdentityStore>(new IdentityStore(std::move(db), clock, policy));
 }
 
 StatusOr<std::string> IdentityStore::HashPassword(const std::string& password) const {
@@ -171,91 +141,68 @@ StatusOr<User> IdentityStore::AddUser(const NewUser& u) {
     return InvalidArgumentError("user.invalid", msg);
   }
   VAULT_ASSIGN_OR_RETURN(std::string hash, HashPassword(u.password));
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
+  return db_.Write([&](db::Connection& c) -> StatusOr<User> {
     Poco::Int64 exists = 0;
-    *session_ << "SELECT COUNT(*) FROM users WHERE username = ?", bind(u.username), into(exists), now;
+    c << "SELECT COUNT(*) FROM users WHERE username = ?", bind(u.username), into(exists), now;
     if (exists) return AlreadyExistsError("user.exists", "user " + u.username + " already exists");
     std::string display = u.display_name.empty() ? u.username : u.display_name;
-    *session_ << "INSERT INTO users (username, display_name, role, department, clearance, "
+    c << "INSERT INTO users (username, display_name, role, department, clearance, "
                  "password_hash, created_at) VALUES (?,?,?,?,?,?,?)",
         bind(u.username), bind(display), bind(u.role), bind(u.department), bind(u.clearance),
         bind(hash), bind(FormatUtc(clock_->Now())), now;
-    RegisterDepartment(*session_, u.department, FormatUtc(clock_->Now()));
-    VAULT_ASSIGN_OR_RETURN(UserRow row, FindUser(*session_, u.username));
+    RegisterDepartment(c, u.department, FormatUtc(clock_->Now()));
+    VAULT_ASSIGN_OR_RETURN(UserRow row, FindUser(c, u.username));
     return row.user;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<User> IdentityStore::GetUser(const std::string& username) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    VAULT_ASSIGN_OR_RETURN(UserRow row, FindUser(*session_, username));
+  return db_.Read([&](db::Connection& c) -> StatusOr<User> {
+    VAULT_ASSIGN_OR_RETURN(UserRow row, FindUser(c, username));
     return row.user;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<std::vector<User>> IdentityStore::ListUsers() {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<User>> {
+    Statement st(c);
     st << "SELECT " << kUserColumns << " FROM users ORDER BY username";
-    st.execute();
-    RecordSet rs(st);
-    std::vector<User> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(RowFrom(rs).user);
-    return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+    return db::AllRows(st, [](RecordSet& rs) { return RowFrom(rs).user; });
+  });
 }
 
 Status IdentityStore::SetDisabled(const std::string& username, bool disabled) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    VAULT_ASSIGN_OR_RETURN(UserRow row, FindUser(*session_, username));
-    *session_ << "UPDATE users SET disabled = ? WHERE id = ?", bind(Poco::Int64{disabled ? 1 : 0}),
+  return db_.Write([&](db::Connection& c) -> Status {
+    VAULT_ASSIGN_OR_RETURN(UserRow row, FindUser(c, username));
+    c << "UPDATE users SET disabled = ? WHERE id = ?", bind(Poco::Int64{disabled ? 1 : 0}),
         bind(Poco::Int64{row.user.id}), now;
     if (disabled) {
-      *session_ << "UPDATE sessions SET revoked = 1 WHERE user_id = ?", bind(Poco::Int64{row.user.id}), now;
+      c << "UPDATE sessions SET revoked = 1 WHERE user_id = ?", bind(Poco::Int64{row.user.id}), now;
     }
     return Status::Ok();
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 Status IdentityStore::SetPassword(const std::string& username, const std::string& password) {
   VAULT_RETURN_IF_ERROR(CheckPassword(password));
   VAULT_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    VAULT_ASSIGN_OR_RETURN(UserRow row, FindUser(*session_, username));
-    *session_ << "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0 WHERE id = ?",
+  return db_.Write([&](db::Connection& c) -> Status {
+    VAULT_ASSIGN_OR_RETURN(UserRow row, FindUser(c, username));
+    c << "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0 WHERE id = ?",
         bind(hash), bind(Poco::Int64{row.user.id}), now;
     // A new password ends every session opened with the old one.
-    *session_ << "UPDATE sessions SET revoked = 1 WHERE user_id = ?", bind(Poco::Int64{row.user.id}), now;
+    c << "UPDATE sessions SET revoked = 1 WHERE user_id = ?", bind(Poco::Int64{row.user.id}), now;
     return Status::Ok();
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<LoginResult> IdentityStore::Login(const std::string& username, const std::string& password) {
   const Status failed(StatusCode::kUnauthenticated, "auth.failed", "wrong user name or password");
   StatusOr<UserRow> row = NotFoundError("user.not_found", "");
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    try {
-      row = FindUser(*session_, username);
-    } catch (const Poco::Exception& e) {
-      return DbError(e);
-    }
-  }
+  VAULT_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
+    row = FindUser(c, username);
+    return Status::Ok();
+  }));
   const int64_t now_s = UnixNow(clock_);
   if (!row.ok()) {
     // A hash to verify against when the user does not exist, so that both
@@ -285,11 +232,10 @@ StatusOr<LoginResult> IdentityStore::Login(const std::string& username, const st
   const Poco::Int64 id = row->user.id;
   Status outcome = Status::Ok();
   LoginResult result;
-  std::lock_guard<std::mutex> lock(mu_);
-  Status st = sqlite::InTransaction(*session_, "identity.db_error", "identity", [&]() -> Status {
+  Status st = db_.Write([&](db::Connection& c) -> Status {
     Poco::Int64 failures = 0;
     Poco::Int64 locked_until = 0;
-    Statement q(*session_);
+    Statement q(c);
     q << "SELECT failed_logins, locked_until FROM users WHERE id = ?", bind(id), into(failures),
         into(locked_until);
     if (q.execute() == 0) {
@@ -308,7 +254,7 @@ StatusOr<LoginResult> IdentityStore::Login(const std::string& username, const st
         locked_until = now_s + policy_.lockout.count();
         failures = 0;
       }
-      *session_ << "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", bind(failures),
+      c << "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", bind(failures),
           bind(locked_until), bind(id), now;
       outcome = locked_until ? Status(StatusCode::kUnauthenticated, "auth.locked",
                                       "too many failed logins; the account is locked for a while")
@@ -326,8 +272,8 @@ StatusOr<LoginResult> IdentityStore::Login(const std::string& username, const st
     const int64_t expires = now_s + policy_.token_lifetime.count();
     result.expires_at = FormatUtc(std::chrono::system_clock::time_point(std::chrono::seconds(expires)));
     result.user = row->user;
-    *session_ << "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?", bind(id), now;
-    *session_ << "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?,?,?,?)",
+    c << "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?", bind(id), now;
+    c << "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?,?,?,?)",
         bind(Sha256::HexOf(result.token)), bind(id), bind(FormatUtc(clock_->Now())),
         bind(Poco::Int64{expires}), now;
     return Status::Ok();
@@ -341,11 +287,10 @@ StatusOr<User> IdentityStore::Authenticate(const std::string& token) {
   if (token.size() != 2 * kTokenBytes || !HexDecode(token)) {
     return Status(StatusCode::kUnauthenticated, "auth.invalid_token", "invalid or unknown token");
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
+  return db_.Read([&](db::Connection& c) -> StatusOr<User> {
     // One cached statement (session, user and customers): this runs on
     // every API call.
-    sqlite::PreparedQuery rs = prepared_->Get(
+    db::PreparedQuery rs = c.Prepared(
         std::string("SELECT s.expires_at AS session_expires, s.revoked AS session_revoked, ") + kUserColumnsOfU +
         ", (SELECT group_concat(customer_number, char(31)) FROM user_customers WHERE user_id = u.id)"
         " AS customers_joined FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?");
@@ -361,11 +306,9 @@ StatusOr<User> IdentityStore::Authenticate(const std::string& token) {
     }
     UserRow row = RowFrom(rs);
     if (row.user.disabled) return Status(StatusCode::kPermissionDenied, "auth.disabled", "this account is disabled");
-    row.user.customers = sqlite::SplitList(sqlite::Text(rs, "customers_joined"));
+    row.user.customers = db::SplitList(db::Text(rs, "customers_joined"));
     return row.user;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 Status IdentityStore::AssignCustomer(const std::string& username, const std::string& customer) {
@@ -374,38 +317,29 @@ Status IdentityStore::AssignCustomer(const std::string& username, const std::str
           std::string::npos) {
     return InvalidArgumentError("user.invalid", "customer_number: must be 1-32 ASCII letters, digits or '-'");
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    VAULT_ASSIGN_OR_RETURN(UserRow row, FindUser(*session_, username));
-    *session_ << "INSERT OR IGNORE INTO user_customers (user_id, customer_number) VALUES (?, ?)",
+  return db_.Write([&](db::Connection& c) -> Status {
+    VAULT_ASSIGN_OR_RETURN(UserRow row, FindUser(c, username));
+    c << "INSERT OR IGNORE INTO user_customers (user_id, customer_number) VALUES (?, ?)",
         bind(Poco::Int64{row.user.id}), bind(customer), now;
     return Status::Ok();
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 Status IdentityStore::UnassignCustomer(const std::string& username, const std::string& customer) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    VAULT_ASSIGN_OR_RETURN(UserRow row, FindUser(*session_, username));
-    *session_ << "DELETE FROM user_customers WHERE user_id = ? AND customer_number = ?",
+  return db_.Write([&](db::Connection& c) -> Status {
+    VAULT_ASSIGN_OR_RETURN(UserRow row, FindUser(c, username));
+    c << "DELETE FROM user_customers WHERE user_id = ? AND customer_number = ?",
         bind(Poco::Int64{row.user.id}), bind(customer), now;
     return Status::Ok();
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 Status IdentityStore::Logout(const std::string& token) {
   VAULT_RETURN_IF_ERROR(Authenticate(token).status());
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    *session_ << "UPDATE sessions SET revoked = 1 WHERE token_hash = ?", bind(Sha256::HexOf(token)), now;
+  return db_.Write([&](db::Connection& c) -> Status {
+    c << "UPDATE sessions SET revoked = 1 WHERE token_hash = ?", bind(Sha256::HexOf(token)), now;
     return Status::Ok();
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<User> IdentityStore::UpdateUser(const std::string& username, const UserChanges& c) {
@@ -426,29 +360,18 @@ StatusOr<User> IdentityStore::UpdateUser(const std::string& username, const User
     for (size_t i = 0; i < errors.size(); ++i) msg += (i ? "; " : "") + errors[i];
     return InvalidArgumentError("user.invalid", msg);
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    VAULT_ASSIGN_OR_RETURN(UserRow row, FindUser(*session_, username));
+  return db_.Write([&](db::Connection& s) -> StatusOr<User> {
+    VAULT_ASSIGN_OR_RETURN(UserRow row, FindUser(s, username));
     User& u = row.user;
     if (!c.role.empty()) u.role = c.role;
     if (!c.department.empty()) u.department = c.department;
     if (!c.display_name.empty()) u.display_name = c.display_name;
     if (!c.clearance.empty()) u.clearance = c.clearance;
-    Session& s = *session_;
-    s << "BEGIN IMMEDIATE", now;
-    try {
-      s << "UPDATE users SET role = ?, department = ?, display_name = ?, clearance = ? WHERE id = ?",
-          bind(u.role), bind(u.department), bind(u.display_name), bind(u.clearance), bind(Poco::Int64{u.id}), now;
-      RegisterDepartment(s, u.department, FormatUtc(clock_->Now()));
-      s << "COMMIT", now;
-    } catch (...) {
-      s << "ROLLBACK", now;
-      throw;
-    }
+    s << "UPDATE users SET role = ?, department = ?, display_name = ?, clearance = ? WHERE id = ?", bind(u.role),
+        bind(u.department), bind(u.display_name), bind(u.clearance), bind(Poco::Int64{u.id}), now;
+    RegisterDepartment(s, u.department, FormatUtc(clock_->Now()));
     return u;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<Department> IdentityStore::AddDepartment(const std::string& name, const std::string& display_name) {
@@ -457,45 +380,46 @@ StatusOr<Department> IdentityStore::AddDepartment(const std::string& name, const
     return InvalidArgumentError("department.invalid",
                                 "name and display_name: 1 to 100 characters, no control characters");
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
+  return db_.Write([&](db::Connection& c) -> StatusOr<Department> {
     Poco::Int64 exists = 0;
-    *session_ << "SELECT COUNT(*) FROM departments WHERE name = ?", bind(name), into(exists), now;
+    c << "SELECT COUNT(*) FROM departments WHERE name = ?", bind(name), into(exists), now;
     if (exists) return AlreadyExistsError("department.exists", "department " + name + " already exists");
     Department d;
     d.name = name;
     d.display_name = display;
     d.created_at = FormatUtc(clock_->Now());
-    *session_ << "INSERT INTO departments (name, display_name, created_at) VALUES (?, ?, ?)", bind(d.name),
+    c << "INSERT INTO departments (name, display_name, created_at) VALUES (?, ?, ?)", bind(d.name),
         bind(d.display_name), bind(d.created_at), now;
     return d;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<std::vector<Department>> IdentityStore::ListDepartments() {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<Department>> {
+    Statement st(c);
     st << "SELECT d.name AS name, d.display_name AS display_name, d.created_at AS created_at, "
           "(SELECT COUNT(*) FROM users u WHERE u.department = d.name) AS users "
           "FROM departments d ORDER BY d.name";
-    st.execute();
-    RecordSet rs(st);
-    std::vector<Department> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+    return db::AllRows(st, [&](RecordSet& rs) {
       Department d;
-      d.name = sqlite::Text(rs, "name");
-      d.display_name = sqlite::Text(rs, "display_name");
-      d.created_at = sqlite::Text(rs, "created_at");
-      d.users = sqlite::Int(rs, "users");
-      out.push_back(d);
-    }
-    return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+      db::Row(rs)("name", &d.name)("display_name", &d.display_name)("created_at", &d.created_at)
+          ("users", &d.users);
+      return d;
+    });
+  });
+}
+
+std::optional<std::string> IdentityStore::RoleOf(db::Connection& c, const std::string& username) {
+  std::vector<std::string> roles;
+  c << "SELECT role FROM users WHERE username = ?", bind(username), into(roles), now;
+  if (roles.empty()) return std::nullopt;
+  return roles.front();
+}
+
+bool IdentityStore::SetRole(db::Connection& c, const std::string& username, const std::string& role) {
+  Statement set(c);
+  set << "UPDATE users SET role = ? WHERE username = ?", bind(role), bind(username);
+  return set.execute() > 0;
 }
 
 }  // namespace vault

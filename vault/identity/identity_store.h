@@ -8,28 +8,24 @@
 // unknown user name costs the same Argon2id work as a wrong password, so
 // response time does not reveal which user names exist.
 //
+// Owns the tables users, departments, user_customers and sessions of the
+// shared metadata database (vault/db/database.h).
+//
 // Thread-safety: safe for concurrent use.
 #pragma once
 
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "vault/base/clock.h"
 #include "vault/base/status.h"
-
-namespace Poco {
-namespace Data {
-class Session;
-}
-}  // namespace Poco
+#include "vault/db/client.h"
 
 namespace vault {
-namespace sqlite {
-class PreparedCache;
-}
 
 // Roles from ../shared/MISSION.md.
 bool IsKnownRole(const std::string& role);
@@ -89,8 +85,7 @@ struct LoginResult {
 
 class IdentityStore {
  public:
-  // The database must already be migrated (SqliteMetadataStore::Open).
-  static StatusOr<std::unique_ptr<IdentityStore>> Open(const std::string& db_path, const Clock* clock,
+  static StatusOr<std::unique_ptr<IdentityStore>> Open(std::shared_ptr<db::Database> db, const Clock* clock,
                                                        LoginPolicy policy = {});
   ~IdentityStore();
 
@@ -120,13 +115,16 @@ class IdentityStore {
   StatusOr<User> Authenticate(const std::string& token);
   Status Logout(const std::string& token);
 
+  // For RoleGrants, inside its transaction on `c`; they throw. A user's
+  // role (nullopt: no such user); setting it returns false for no such user.
+  static std::optional<std::string> RoleOf(db::Connection& c, const std::string& username);
+  static bool SetRole(db::Connection& c, const std::string& username, const std::string& role);
+
  private:
-  IdentityStore(std::unique_ptr<Poco::Data::Session> s, const Clock* clock, LoginPolicy policy);
+  IdentityStore(std::shared_ptr<db::Database> db, const Clock* clock, LoginPolicy policy);
   StatusOr<std::string> HashPassword(const std::string& password) const;
 
-  std::mutex mu_;
-  std::unique_ptr<Poco::Data::Session> session_;
-  std::unique_ptr<sqlite::PreparedCache> prepared_;  // over session_; destroyed before it
+  db::Client db_;
   const Clock* clock_;
   LoginPolicy policy_;
   std::once_flag dummy_once_;

@@ -1,15 +1,9 @@
 #include "vault/identity/role_grants.h"
 
-#include <Poco/Data/RecordSet.h>
-#include <Poco/Data/Session.h>
-#include <Poco/Data/Statement.h>
-
+#include "vault/db/rows.h"
 #include "vault/identity/identity_store.h"
-#include "vault/metadata/sqlite_util.h"
 
-using namespace Poco::Data::Keywords;
-using Poco::Data::RecordSet;
-using Poco::Data::Statement;
+using namespace vault::db::sql;
 
 namespace vault {
 namespace {
@@ -17,29 +11,20 @@ namespace {
 constexpr char kColumns[] =
     "id, username, role, from_role, state, proposed_by, proposed_at, decided_by, decided_at";
 
-Status DbError(const Poco::Exception& e) { return sqlite::DbError("role_grant.db_error", "role grants", e); }
-
 RoleGrant GrantFrom(RecordSet& rs) {
   RoleGrant g;
-  g.id = sqlite::Int(rs, "id");
-  g.username = sqlite::Text(rs, "username");
-  g.role = sqlite::Text(rs, "role");
-  g.from_role = sqlite::Text(rs, "from_role");
-  g.state = sqlite::Text(rs, "state");
-  g.proposed_by = sqlite::Text(rs, "proposed_by");
-  g.proposed_at = sqlite::Text(rs, "proposed_at");
-  g.decided_by = sqlite::Text(rs, "decided_by");
-  g.decided_at = sqlite::Text(rs, "decided_at");
+  db::Row(rs)("id", &g.id)("username", &g.username)("role", &g.role)("from_role", &g.from_role)("state", &g.state)
+      ("proposed_by", &g.proposed_by)("proposed_at", &g.proposed_at)("decided_by", &g.decided_by)
+      ("decided_at", &g.decided_at);
   return g;
 }
 
-StatusOr<RoleGrant> FindGrant(Poco::Data::Session& s, int64_t id) {
+StatusOr<RoleGrant> FindGrant(db::Connection& s, int64_t id) {
   Statement st(s);
   st << "SELECT " << kColumns << " FROM role_grants WHERE id = ?", bind(Poco::Int64{id});
-  st.execute();
-  RecordSet rs(st);
-  if (!rs.moveFirst()) return NotFoundError("role_grant.not_found", "no such role grant");
-  return GrantFrom(rs);
+  auto row = db::FirstRow(st, GrantFrom);
+  if (!row) return NotFoundError("role_grant.not_found", "no such role grant");
+  return *row;
 }
 
 }  // namespace
@@ -48,21 +33,13 @@ bool NeedsFourEyes(const std::string& role) {
   return role == "admin" || role == "archive_admin" || role == "legal";
 }
 
-RoleGrants::RoleGrants(std::unique_ptr<Poco::Data::Session> session, const Clock* clock)
-    : session_(std::move(session)), clock_(clock) {}
+RoleGrants::RoleGrants(std::shared_ptr<db::Database> db, const Clock* clock)
+    : db_(std::move(db), "role_grant.db_error", "role grants"), clock_(clock) {}
 
 RoleGrants::~RoleGrants() = default;
 
-StatusOr<std::unique_ptr<RoleGrants>> RoleGrants::Open(const std::string& db_path, const Clock* clock) {
-  try {
-    auto session = sqlite::OpenSession(db_path);
-    if (!sqlite::HasTable(*session, "role_grants")) {
-      return FailedPreconditionError("role_grant.not_migrated", "the metadata database has no role_grants table");
-    }
-    return std::unique_ptr<RoleGrants>(new RoleGrants(std::move(session), clock));
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+StatusOr<std::unique_ptr<RoleGrants>> RoleGrants::Open(std::shared_ptr<db::Database> db, const Clock* clock) {
+  return std::unique_ptr<RoleGrants>(new RoleGrants(std::move(db), clock));
 }
 
 StatusOr<RoleGrant> RoleGrants::Propose(const std::string& proposer, const std::string& username,
@@ -72,13 +49,10 @@ StatusOr<RoleGrant> RoleGrants::Propose(const std::string& proposer, const std::
                                 "role: one of admin, archive_admin, dept_manager, staff, legal, auditor");
   }
   RoleGrant g;
-  std::lock_guard<std::mutex> lock(mu_);
-  Status st = sqlite::InTransaction(*session_, "role_grant.db_error", "role grants", [&]() -> Status {
-    Poco::Data::Session& s = *session_;
-    std::string current;
-    Statement user(s);
-    user << "SELECT role FROM users WHERE username = ?", bind(username), into(current);
-    if (user.execute() == 0) return NotFoundError("user.not_found", "no such user");
+  Status st = db_.Write([&](db::Connection& s) -> Status {
+    std::optional<std::string> found = IdentityStore::RoleOf(s, username);
+    if (!found) return NotFoundError("user.not_found", "no such user");
+    const std::string current = *found;
     if (current == role) return FailedPreconditionError("role_grant.unchanged", username + " is " + role + " already");
     Poco::Int64 pending = 0;
     s << "SELECT COUNT(*) FROM role_grants WHERE username = ? AND state = 'proposed'", bind(username),
@@ -108,9 +82,7 @@ StatusOr<RoleGrant> RoleGrants::Reject(const std::string& who, int64_t id) { ret
 
 StatusOr<RoleGrant> RoleGrants::Decide(const std::string& who, int64_t id, bool approve, bool allow_proposer) {
   RoleGrant g;
-  std::lock_guard<std::mutex> lock(mu_);
-  Status st = sqlite::InTransaction(*session_, "role_grant.db_error", "role grants", [&]() -> Status {
-    Poco::Data::Session& s = *session_;
+  Status st = db_.Write([&](db::Connection& s) -> Status {
     VAULT_ASSIGN_OR_RETURN(g, FindGrant(s, id));
     if (g.state != "proposed") {
       return FailedPreconditionError("role_grant.decided", "role grant " + std::to_string(id) + " is " + g.state);
@@ -127,10 +99,8 @@ StatusOr<RoleGrant> RoleGrants::Decide(const std::string& who, int64_t id, bool 
     g.decided_at = FormatUtc(clock_->Now());
     s << "UPDATE role_grants SET state = ?, decided_by = ?, decided_at = ? WHERE id = ?", bind(g.state),
         bind(g.decided_by), bind(g.decided_at), bind(Poco::Int64{id}), now;
-    if (approve) {
-      Statement set(s);
-      set << "UPDATE users SET role = ? WHERE username = ?", bind(g.role), bind(g.username);
-      if (set.execute() == 0) return NotFoundError("user.not_found", "the user of this grant no longer exists");
+    if (approve && !IdentityStore::SetRole(s, g.username, g.role)) {
+      return NotFoundError("user.not_found", "the user of this grant no longer exists");
     }
     return Status::Ok();
   });
@@ -139,19 +109,12 @@ StatusOr<RoleGrant> RoleGrants::Decide(const std::string& who, int64_t id, bool 
 }
 
 StatusOr<std::vector<RoleGrant>> RoleGrants::List(bool pending_only) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<RoleGrant>> {
+    Statement st(c);
     st << "SELECT " << kColumns << " FROM role_grants" << (pending_only ? " WHERE state = 'proposed'" : "")
        << " ORDER BY id DESC LIMIT 1000";
-    st.execute();
-    RecordSet rs(st);
-    std::vector<RoleGrant> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(GrantFrom(rs));
-    return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+    return db::AllRows(st, GrantFrom);
+  });
 }
 
 }  // namespace vault

@@ -9,8 +9,9 @@
 // nothing). admin itself is on the list too: otherwise a lone admin would
 // make a second admin account and approve with it.
 //
-// Proposals, approvals and rejections live in the metadata database (table
-// role_grants); an approval sets the user's role in the same transaction.
+// Proposals, approvals and rejections live in the metadata database (it
+// owns table role_grants); an approval sets the user's role through
+// IdentityStore::SetRole in the same transaction.
 // The caller (vaultd, vaultctl) authorizes the actor and audits the change.
 //
 // Thread-safety: safe for concurrent use; several processes may share the
@@ -18,19 +19,13 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "vault/base/clock.h"
 #include "vault/base/status.h"
+#include "vault/db/client.h"
 #include "vault/identity/identity_store.h"
-
-namespace Poco {
-namespace Data {
-class Session;
-}
-}  // namespace Poco
 
 namespace vault {
 
@@ -52,8 +47,7 @@ struct RoleGrant {
 
 class RoleGrants {
  public:
-  // The database must already be migrated (SqliteMetadataStore::Open).
-  static StatusOr<std::unique_ptr<RoleGrants>> Open(const std::string& db_path, const Clock* clock);
+  static StatusOr<std::unique_ptr<RoleGrants>> Open(std::shared_ptr<db::Database> db, const Clock* clock);
   ~RoleGrants();
 
   // role_grant.invalid (unknown role), user.not_found, role_grant.unchanged
@@ -72,11 +66,10 @@ class RoleGrants {
   StatusOr<std::vector<RoleGrant>> List(bool pending_only);
 
  private:
-  RoleGrants(std::unique_ptr<Poco::Data::Session> session, const Clock* clock);
+  RoleGrants(std::shared_ptr<db::Database> db, const Clock* clock);
   StatusOr<RoleGrant> Decide(const std::string& who, int64_t id, bool approve, bool allow_proposer);
 
-  std::mutex mu_;  // guards session_
-  std::unique_ptr<Poco::Data::Session> session_;
+  db::Client db_;
   const Clock* clock_;
 };
 

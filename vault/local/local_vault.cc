@@ -110,14 +110,16 @@ StatusOr<std::unique_ptr<LocalVault>> LocalVault::Open(const LocalVaultConfig& c
                                                              config.passphrase, config.clock));
   }
   VAULT_ASSIGN_OR_RETURN(v->blobs_, LocalBlobStore::OpenAt(data.string()));
-  VAULT_ASSIGN_OR_RETURN(v->metadata_, SqliteMetadataStore::Open((data / "metadata.db").string()));
-  VAULT_ASSIGN_OR_RETURN(v->audit_, AuditLog::Open((data / "metadata.db").string(), config.clock));
-  VAULT_ASSIGN_OR_RETURN(v->identity_, IdentityStore::Open((data / "metadata.db").string(),
-                                                           config.clock, config.login_policy));
-  VAULT_ASSIGN_OR_RETURN(v->role_grants_, RoleGrants::Open((data / "metadata.db").string(), config.clock));
-  VAULT_ASSIGN_OR_RETURN(v->exports_, ExportLedger::Open((data / "metadata.db").string()));
-  VAULT_ASSIGN_OR_RETURN(v->borrows_, BorrowStore::Open((data / "metadata.db").string()));
-  VAULT_ASSIGN_OR_RETURN(v->destructions_, DestructionStore::Open((data / "metadata.db").string()));
+  db::DatabaseOptions db_options;
+  db_options.readers = config.db_readers;
+  VAULT_ASSIGN_OR_RETURN(v->db_, db::Database::Open((data / "metadata.db").string(), db_options));
+  VAULT_ASSIGN_OR_RETURN(v->metadata_, SqliteMetadataStore::Open(v->db_));
+  VAULT_ASSIGN_OR_RETURN(v->audit_, AuditLog::Open(v->db_, config.clock));
+  VAULT_ASSIGN_OR_RETURN(v->identity_, IdentityStore::Open(v->db_, config.clock, config.login_policy));
+  VAULT_ASSIGN_OR_RETURN(v->role_grants_, RoleGrants::Open(v->db_, config.clock));
+  VAULT_ASSIGN_OR_RETURN(v->exports_, ExportLedger::Open(v->db_));
+  VAULT_ASSIGN_OR_RETURN(v->borrows_, BorrowStore::Open(v->db_));
+  VAULT_ASSIGN_OR_RETURN(v->destructions_, DestructionStore::Open(v->db_));
   VaultOptions opt;
   opt.blobs = v->blobs_.get();
   opt.metadata = v->metadata_.get();

@@ -2,7 +2,8 @@
 //
 // Data directory layout (mode 0700):
 //   VAULT            marker with the layout version
-//   metadata.db      SQLite metadata (+ -wal, -shm)
+//   metadata.db      SQLite metadata (+ -wal, -shm), one db::Database per
+//                    LocalVault shared by all its stores
 //   blobs/, tmp/     LocalBlobStore
 //   kek-params       only in passphrase mode: Argon2id salt and parameters
 // The master key file must live outside the data directory: Init() and
@@ -17,6 +18,7 @@
 
 #include "vault/audit/audit_log.h"
 #include "vault/borrow/borrow_store.h"
+#include "vault/db/database.h"
 #include "vault/destruction/destruction_store.h"
 #include "vault/export/export_ledger.h"
 #include "vault/identity/identity_store.h"
@@ -35,6 +37,7 @@ struct LocalVaultConfig {
   const FieldDictionary* dictionary = &FieldDictionary::Default();
   std::function<void(const char*)> crash_point;
   LoginPolicy login_policy;
+  int db_readers = db::DatabaseOptions().readers;  // read connections (vault/db/database.h)
 };
 
 struct InitReport {
@@ -59,9 +62,11 @@ class LocalVault {
   ExportLedger& exports() { return *exports_; }
   BorrowStore& borrows() { return *borrows_; }
   DestructionStore& destructions() { return *destructions_; }
+  db::Database& database() { return *db_; }
 
  private:
   LocalVault() = default;
+  std::shared_ptr<db::Database> db_;
   std::unique_ptr<LocalBlobStore> blobs_;
   std::unique_ptr<SqliteMetadataStore> metadata_;
   std::unique_ptr<KeyRing> keys_;

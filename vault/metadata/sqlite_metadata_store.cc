@@ -1,25 +1,17 @@
 #include "vault/metadata/sqlite_metadata_store.h"
 
-#include <Poco/Data/RecordSet.h>
-#include <Poco/Data/Session.h>
-#include <Poco/Data/Statement.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
 #include <cstdio>
-#include <mutex>
 #include <set>
 #include <sstream>
 
 #include "vault/base/hex.h"
-#include "vault/metadata/migrations.h"
-#include "vault/metadata/sqlite_prepared.h"
-#include "vault/metadata/sqlite_util.h"
+#include "vault/db/rows.h"
+#include "vault/db/where_clause.h"
 
-using namespace Poco::Data::Keywords;
-using Poco::Data::RecordSet;
-using Poco::Data::Session;
-using Poco::Data::Statement;
+using namespace vault::db::sql;
 
 namespace vault {
 namespace {
@@ -32,13 +24,11 @@ constexpr char kVersionColumns[] =
     "document_id, version, size, sha256, blob_name, blob_size, created_at, created_by, reason, "
     "filename";
 
-Status DbError(const Poco::Exception& e) { return sqlite::DbError("metadata.db_error", "metadata", e); }
-
-using sqlite::Int;
+using db::Int;
 
 template <typename Row>
 std::string Str(Row& rs, const char* col) {
-  return sqlite::Text(rs, col);
+  return db::Text(rs, col);
 }
 
 std::string FieldsToJson(const std::map<std::string, std::string>& fields) {
@@ -61,45 +51,27 @@ std::map<std::string, std::string> FieldsFromJson(const std::string& json) {
 template <typename Row>
 DocumentRecord DocumentFromRow(Row& rs) {
   DocumentRecord d;
-  d.id = Str(rs, "id");
-  d.archive_number = Str(rs, "archive_number");
-  d.meta.customer_number = Str(rs, "customer_number");
-  d.meta.customer_name = Str(rs, "customer_name");
-  d.meta.doc_type = Str(rs, "doc_type");
-  d.type_code = Str(rs, "type_code");
-  d.sequence = Int(rs, "sequence");
-  d.meta.title = Str(rs, "title");
-  d.meta.department = Str(rs, "department");
-  d.meta.product_line = Str(rs, "product_line");
-  d.meta.region = Str(rs, "region");
-  d.meta.business_stage = Str(rs, "business_stage");
-  d.meta.classification = Str(rs, "classification");
-  d.meta.retention_class = Str(rs, "retention_class");
+  db::Row(rs)("id", &d.id)("archive_number", &d.archive_number)("customer_number", &d.meta.customer_number)
+      ("customer_name", &d.meta.customer_name)("doc_type", &d.meta.doc_type)("type_code", &d.type_code)
+      ("sequence", &d.sequence)("title", &d.meta.title)("department", &d.meta.department)
+      ("product_line", &d.meta.product_line)("region", &d.meta.region)("business_stage", &d.meta.business_stage)
+      ("classification", &d.meta.classification)("retention_class", &d.meta.retention_class);
   d.meta.fields = FieldsFromJson(Str(rs, "fields_json"));
-  d.current_version = static_cast<uint32_t>(Int(rs, "current_version"));
-  d.created_at = Str(rs, "created_at");
-  d.updated_at = Str(rs, "updated_at");
-  d.created_by = Str(rs, "created_by");
+  db::Row(rs)("current_version", &d.current_version)("created_at", &d.created_at)("updated_at", &d.updated_at)
+      ("created_by", &d.created_by);
   return d;
 }
 
 VersionRecord VersionFromRow(RecordSet& rs) {
   VersionRecord v;
-  v.document_id = Str(rs, "document_id");
-  v.version = static_cast<uint32_t>(Int(rs, "version"));
-  v.size = static_cast<uint64_t>(Int(rs, "size"));
-  v.sha256 = Str(rs, "sha256");
-  v.blob_name = Str(rs, "blob_name");
-  v.blob_size = static_cast<uint64_t>(Int(rs, "blob_size"));
-  v.created_at = Str(rs, "created_at");
-  v.created_by = Str(rs, "created_by");
-  v.reason = Str(rs, "reason");
-  v.filename = Str(rs, "filename");
+  db::Row(rs)("document_id", &v.document_id)("version", &v.version)("size", &v.size)("sha256", &v.sha256)
+      ("blob_name", &v.blob_name)("blob_size", &v.blob_size)("created_at", &v.created_at)
+      ("created_by", &v.created_by)("reason", &v.reason)("filename", &v.filename);
   return v;
 }
 
 // Inside a transaction: key.kek_destroyed when `kek_id` has a tombstone.
-Status CheckKekAlive(Session& s, const std::string& kek_id) {
+Status CheckKekAlive(db::Connection& s, const std::string& kek_id) {
   Poco::Int64 dead = 0;
   s << "SELECT COUNT(*) FROM destroyed_keks WHERE kek_id = ?", bind(kek_id), into(dead), now;
   if (dead) {
@@ -109,7 +81,7 @@ Status CheckKekAlive(Session& s, const std::string& kek_id) {
   return Status::Ok();
 }
 
-void InsertVersionRow(Session& s, const VersionRecord& v, const WrappedKey& key) {
+void InsertVersionRow(db::Connection& s, const VersionRecord& v, const WrappedKey& key) {
   s << "INSERT INTO versions (" << kVersionColumns << ") VALUES (?,?,?,?,?,?,?,?,?,?)",
       bind(v.document_id), bind(static_cast<Poco::Int64>(v.version)),
       bind(static_cast<Poco::Int64>(v.size)), bind(v.sha256), bind(v.blob_name),
@@ -118,11 +90,6 @@ void InsertVersionRow(Session& s, const VersionRecord& v, const WrappedKey& key)
   s << "INSERT INTO wrapped_keys (document_id, version, kek_id, wrapped) VALUES (?,?,?,?)",
       bind(v.document_id), bind(static_cast<Poco::Int64>(v.version)), bind(key.kek_id),
       bind(HexEncode(key.bytes.data(), key.bytes.size())), now;
-}
-
-template <typename Fn>
-Status InTransaction(Session& s, Fn body) {
-  return sqlite::InTransaction(s, "metadata.db_error", "metadata", body);
 }
 
 std::string EscapeLike(const std::string& word) {
@@ -136,75 +103,29 @@ std::string EscapeLike(const std::string& word) {
 
 }  // namespace
 
-SqliteMetadataStore::SqliteMetadataStore(std::unique_ptr<Session> session)
-    : session_(std::move(session)), prepared_(std::make_unique<sqlite::PreparedCache>(*session_)) {}
+SqliteMetadataStore::SqliteMetadataStore(std::shared_ptr<db::Database> db)
+    : db_(std::move(db), "metadata.db_error", "metadata") {}
 
 SqliteMetadataStore::~SqliteMetadataStore() = default;
 
-StatusOr<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::Open(const std::string& path) {
-  std::unique_ptr<SqliteMetadataStore> store;
-  try {
-    store.reset(new SqliteMetadataStore(sqlite::OpenSession(path)));
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
-  VAULT_RETURN_IF_ERROR(store->Migrate());
-  return store;
+StatusOr<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::Open(std::shared_ptr<db::Database> db) {
+  return std::unique_ptr<SqliteMetadataStore>(new SqliteMetadataStore(std::move(db)));
 }
 
-Status SqliteMetadataStore::Migrate() {
-  std::lock_guard<std::mutex> lock(mu_);
-  Session& s = *session_;
-  try {
-    s << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-         "description TEXT NOT NULL)",
-        now;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
-  const auto& migrations = SqliteMigrations();
-  for (const Migration& m : migrations) {
-    Status st = InTransaction(s, [&]() -> Status {
-      Poco::Int64 applied = 0, newest = 0;
-      s << "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", bind(Poco::Int64{m.version}),
-          into(applied), now;
-      s << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", into(newest), now;
-      if (newest > migrations.back().version) {
-        return FailedPreconditionError(
-            "metadata.schema_too_new",
-            "metadata database has schema version " + std::to_string(newest) +
-                ", newer than this program understands (" +
-                std::to_string(migrations.back().version) + "); upgrade the vault software");
-      }
-      if (applied) return Status::Ok();
-      for (const std::string& sql : m.statements) s << sql, now;
-      s << "INSERT INTO schema_migrations (version, description) VALUES (?, ?)",
-          bind(Poco::Int64{m.version}), bind(std::string(m.description)), now;
-      return Status::Ok();
-    });
-    VAULT_RETURN_IF_ERROR(st);
-  }
-  return Status::Ok();
+StatusOr<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::Open(const std::string& path) {
+  VAULT_ASSIGN_OR_RETURN(std::shared_ptr<db::Database> db, db::Database::Open(path));
+  return Open(std::move(db));
 }
 
 StatusOr<int> SqliteMetadataStore::SchemaVersion() {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Poco::Int64 v = 0;
-    *session_ << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", into(v), now;
-    return static_cast<int>(v);
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  return db_.SchemaVersion();
 }
 
 StatusOr<DocumentRecord> SqliteMetadataStore::InsertDocument(const NewDocument& doc,
                                                              const VersionRecord& v1,
                                                              const WrappedKey& key) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Session& s = *session_;
   DocumentRecord rec;
-  Status st = InTransaction(s, [&]() -> Status {
+  Status st = db_.Write([&](db::Connection& s) -> Status {
     VAULT_RETURN_IF_ERROR(CheckKekAlive(s, key.kek_id));
     Poco::Int64 seq = 0;
     s << "SELECT COALESCE(MAX(sequence), 0) + 1 FROM documents WHERE customer_number = ? AND "
@@ -240,9 +161,7 @@ StatusOr<DocumentRecord> SqliteMetadataStore::InsertDocument(const NewDocument& 
 }
 
 Status SqliteMetadataStore::InsertVersion(const VersionRecord& v, const WrappedKey& key) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Session& s = *session_;
-  return InTransaction(s, [&]() -> Status {
+  return db_.Write([&](db::Connection& s) -> Status {
     VAULT_RETURN_IF_ERROR(CheckKekAlive(s, key.kek_id));
     Poco::Int64 current = -1;
     Statement q(s);
@@ -261,22 +180,19 @@ Status SqliteMetadataStore::InsertVersion(const VersionRecord& v, const WrappedK
 
 StatusOr<DocumentRecord> SqliteMetadataStore::GetWhere(const std::string& column,
                                                        const std::string& value) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
+  return db_.Read([&](db::Connection& c) -> StatusOr<DocumentRecord> {
     // One cached statement per lookup (tags folded in): this runs on every
     // API call.
-    sqlite::PreparedQuery q = prepared_->Get(
+    db::PreparedQuery q = c.Prepared(
         std::string("SELECT ") + kDocumentColumns +
         ", (SELECT group_concat(tag, char(31)) FROM document_tags WHERE document_id = documents.id)"
         " AS tags_joined FROM documents WHERE " + column + " = ?");
     q.Bind(1, value);
     if (!q.Step()) return NotFoundError("document.not_found", "no such document");
     DocumentRecord d = DocumentFromRow(q);
-    d.meta.tags = sqlite::SplitList(q.Text("tags_joined"));
+    d.meta.tags = db::SplitList(q.Text("tags_joined"));
     return d;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<DocumentRecord> SqliteMetadataStore::GetDocument(const std::string& id) {
@@ -288,41 +204,26 @@ StatusOr<DocumentRecord> SqliteMetadataStore::GetByArchiveNumber(const std::stri
 }
 
 StatusOr<std::vector<VersionRecord>> SqliteMetadataStore::ListVersions(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<VersionRecord>> {
+    Statement st(c);
     st << "SELECT " << kVersionColumns << " FROM versions WHERE document_id = ? ORDER BY version",
         bind(id);
-    st.execute();
-    RecordSet rs(st);
-    std::vector<VersionRecord> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(VersionFromRow(rs));
-    return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+    return db::AllRows(st, VersionFromRow);
+  });
 }
 
 StatusOr<std::vector<VersionRecord>> SqliteMetadataStore::AllVersions() {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<VersionRecord>> {
+    Statement st(c);
     st << "SELECT " << kVersionColumns << " FROM versions ORDER BY document_id, version";
-    st.execute();
-    RecordSet rs(st);
-    std::vector<VersionRecord> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(VersionFromRow(rs));
-    return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+    return db::AllRows(st, VersionFromRow);
+  });
 }
 
 StatusOr<WrappedKey> SqliteMetadataStore::GetWrappedKey(const std::string& id, uint32_t version) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
+  return db_.Read([&](db::Connection& c) -> StatusOr<WrappedKey> {
     std::string kek, wrapped;
-    Statement st(*session_);
+    Statement st(c);
     st << "SELECT kek_id, wrapped FROM wrapped_keys WHERE document_id = ? AND version = ?",
         bind(id), bind(static_cast<Poco::Int64>(version)), into(kek), into(wrapped);
     if (st.execute() == 0) {
@@ -331,13 +232,11 @@ StatusOr<WrappedKey> SqliteMetadataStore::GetWrappedKey(const std::string& id, u
     auto bytes = HexDecode(wrapped);
     if (!bytes) return DataLossError("key.unwrap_failed", "stored wrapped key is malformed");
     return WrappedKey{kek, std::move(*bytes)};
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<SearchPage> SqliteMetadataStore::Search(const DocumentFilter& f) {
-  sqlite::WhereClause where(" WHERE 1=1");
+  db::WhereClause where(" WHERE 1=1");
   where.Equals("customer_number", f.customer_number);
   where.Equals("doc_type", f.doc_type);
   where.Equals("department", f.department);
@@ -357,17 +256,16 @@ StatusOr<SearchPage> SqliteMetadataStore::Search(const DocumentFilter& f) {
   int64_t limit = f.limit <= 0 ? 50 : (f.limit > 1000 ? 1000 : f.limit);
   int64_t offset = f.offset < 0 ? 0 : f.offset;
 
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
+  return db_.Read([&](db::Connection& c) -> StatusOr<SearchPage> {
     SearchPage page;
-    Statement count(*session_);
+    Statement count(c);
     count << "SELECT COUNT(*) AS n FROM documents d" << where.sql();
     where.BindTo(count);
     count.execute();
     RecordSet crs(count);
     if (crs.moveFirst()) page.total = Int(crs, "n");
 
-    Statement st(*session_);
+    Statement st(c);
     st << "SELECT " << kDocumentColumns
        << ", (SELECT group_concat(tag, char(31)) FROM document_tags WHERE document_id = d.id) AS tags_joined"
           " FROM documents d"
@@ -379,34 +277,24 @@ StatusOr<SearchPage> SqliteMetadataStore::Search(const DocumentFilter& f) {
     RecordSet rs(st);
     for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
       page.documents.push_back(DocumentFromRow(rs));
-      page.documents.back().meta.tags = sqlite::SplitList(Str(rs, "tags_joined"));
+      page.documents.back().meta.tags = db::SplitList(Str(rs, "tags_joined"));
     }
     return page;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 namespace {
 constexpr char kArtifactColumns[] = "id, kind, document_id, blob_name, size, blob_size, sha256, created_at";
 ArtifactRecord ArtifactFromRow(RecordSet& rs) {
   ArtifactRecord a;
-  a.id = Str(rs, "id");
-  a.kind = Str(rs, "kind");
-  a.document_id = Str(rs, "document_id");
-  a.blob_name = Str(rs, "blob_name");
-  a.size = static_cast<uint64_t>(Int(rs, "size"));
-  a.blob_size = static_cast<uint64_t>(Int(rs, "blob_size"));
-  a.sha256 = Str(rs, "sha256");
-  a.created_at = Str(rs, "created_at");
+  db::Row(rs)("id", &a.id)("kind", &a.kind)("document_id", &a.document_id)("blob_name", &a.blob_name)
+      ("size", &a.size)("blob_size", &a.blob_size)("sha256", &a.sha256)("created_at", &a.created_at);
   return a;
 }
 }  // namespace
 
 Status SqliteMetadataStore::InsertArtifact(const ArtifactRecord& a, const WrappedKey& key) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Session& s = *session_;
-  return InTransaction(s, [&]() -> Status {
+  return db_.Write([&](db::Connection& s) -> Status {
     VAULT_RETURN_IF_ERROR(CheckKekAlive(s, key.kek_id));
     s << "INSERT INTO artifacts (id, kind, document_id, blob_name, size, blob_size, sha256, kek_id, wrapped, "
          "created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -418,65 +306,47 @@ Status SqliteMetadataStore::InsertArtifact(const ArtifactRecord& a, const Wrappe
 }
 
 StatusOr<ArtifactRecord> SqliteMetadataStore::GetArtifact(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
+  return db_.Read([&](db::Connection& c) -> StatusOr<ArtifactRecord> {
+    Statement st(c);
     st << "SELECT " << kArtifactColumns << " FROM artifacts WHERE id = ?", bind(id);
-    st.execute();
-    RecordSet rs(st);
-    if (!rs.moveFirst()) return NotFoundError("artifact.not_found", "no such artifact");
-    return ArtifactFromRow(rs);
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+    auto row = db::FirstRow(st, ArtifactFromRow);
+    if (!row) return NotFoundError("artifact.not_found", "no such artifact");
+    return *row;
+  });
 }
 
 StatusOr<WrappedKey> SqliteMetadataStore::GetArtifactKey(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
+  return db_.Read([&](db::Connection& c) -> StatusOr<WrappedKey> {
     std::string kek, wrapped;
-    Statement st(*session_);
+    Statement st(c);
     st << "SELECT kek_id, wrapped FROM artifacts WHERE id = ?", bind(id), into(kek), into(wrapped);
     if (st.execute() == 0) return NotFoundError("artifact.not_found", "no such artifact");
     auto bytes = HexDecode(wrapped);
     if (!bytes) return DataLossError("key.unwrap_failed", "stored wrapped key is malformed");
     return WrappedKey{kek, std::move(*bytes)};
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<std::vector<ArtifactRecord>> SqliteMetadataStore::AllArtifacts() {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<ArtifactRecord>> {
+    Statement st(c);
     st << "SELECT " << kArtifactColumns << " FROM artifacts ORDER BY id";
-    st.execute();
-    RecordSet rs(st);
-    std::vector<ArtifactRecord> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(ArtifactFromRow(rs));
-    return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+    return db::AllRows(st, ArtifactFromRow);
+  });
 }
 
 StatusOr<std::set<std::string>> SqliteMetadataStore::DestroyedDocumentIds() {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::set<std::string>> {
     std::vector<std::string> ids;
-    *session_ << "SELECT document_id FROM destroyed_documents", into(ids), now;
+    c << "SELECT document_id FROM destroyed_documents", into(ids), now;
     return std::set<std::string>(ids.begin(), ids.end());
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 StatusOr<std::vector<KeyRow>> SqliteMetadataStore::KeysNotWrappedBy(const std::string& kek_id,
                                                                     size_t limit) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    Statement st(*session_);
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<KeyRow>> {
+    Statement st(c);
     st << "SELECT document_id, version, kek_id, wrapped FROM wrapped_keys WHERE kek_id <> ? "
           "UNION ALL SELECT id AS document_id, 0 AS version, kek_id, wrapped FROM artifacts WHERE kek_id <> ? "
           "AND wrapped <> '' "
@@ -497,15 +367,11 @@ StatusOr<std::vector<KeyRow>> SqliteMetadataStore::KeysNotWrappedBy(const std::s
       out.push_back(std::move(row));
     }
     return out;
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 Status SqliteMetadataStore::UpdateWrappedKeys(const std::vector<KeyRow>& rows) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Session& s = *session_;
-  return InTransaction(s, [&]() -> Status {
+  return db_.Write([&](db::Connection& s) -> Status {
     for (const KeyRow& r : rows) {
       VAULT_RETURN_IF_ERROR(CheckKekAlive(s, r.key.kek_id));
       if (r.version == 0) {
@@ -523,22 +389,17 @@ Status SqliteMetadataStore::UpdateWrappedKeys(const std::vector<KeyRow>& rows) {
 }
 
 StatusOr<int64_t> SqliteMetadataStore::CountKeysWrappedBy(const std::string& kek_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
+  return db_.Read([&](db::Connection& c) -> StatusOr<int64_t> {
     Poco::Int64 n = 0;
-    *session_ << "SELECT (SELECT COUNT(*) FROM wrapped_keys WHERE kek_id = ?) + "
+    c << "SELECT (SELECT COUNT(*) FROM wrapped_keys WHERE kek_id = ?) + "
                  "(SELECT COUNT(*) FROM artifacts WHERE kek_id = ? AND wrapped <> '')",
         bind(kek_id), bind(kek_id), into(n), now;
     return static_cast<int64_t>(n);
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
-  }
+  });
 }
 
 Status SqliteMetadataStore::MarkKekDestroyed(const std::string& kek_id, const std::string& at) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Session& s = *session_;
-  return InTransaction(s, [&]() -> Status {
+  return db_.Write([&](db::Connection& s) -> Status {
     Poco::Int64 in_use = 0;
     s << "SELECT (SELECT COUNT(*) FROM wrapped_keys WHERE kek_id = ?) + "
          "(SELECT COUNT(*) FROM artifacts WHERE kek_id = ? AND wrapped <> '')",
@@ -555,19 +416,33 @@ Status SqliteMetadataStore::MarkKekDestroyed(const std::string& kek_id, const st
 }
 
 Status SqliteMetadataStore::Checkpoint() {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    // Returns (busy, wal frames, checkpointed frames); busy = 1 means a
-    // reader kept it from finishing and old pages may remain in the WAL.
-    Poco::Int64 busy = 0, frames = 0, done = 0;
-    *session_ << "PRAGMA wal_checkpoint(TRUNCATE)", into(busy), into(frames), into(done), now;
-    if (busy != 0) {
-      return UnavailableError("metadata.checkpoint_busy",
-                              "the write-ahead log could not be checkpointed (database busy); retry");
-    }
-    return Status::Ok();
-  } catch (const Poco::Exception& e) {
-    return DbError(e);
+  return db_.CheckpointTruncate("metadata.checkpoint_busy",
+                                "the write-ahead log could not be checkpointed (database busy); retry");
+}
+
+std::string SqliteMetadataStore::DestroyedBy(db::Connection& c, const std::string& document_id) {
+  std::vector<std::string> ids;
+  c << "SELECT destruction_id FROM destroyed_documents WHERE document_id = ?", bind(document_id), into(ids), now;
+  return ids.empty() ? std::string() : ids.front();
+}
+
+void SqliteMetadataStore::MarkDestroyed(db::Connection& c, const std::string& document_id,
+                                        const std::string& destruction_id, const std::string& at) {
+  c << "INSERT OR IGNORE INTO destroyed_documents (document_id, destruction_id, destroyed_at) VALUES (?,?,?)",
+      bind(document_id), bind(destruction_id), bind(at), now;
+}
+
+std::vector<std::string> SqliteMetadataStore::ArtifactsMadeFrom(db::Connection& c, const std::string& document_id) {
+  std::vector<std::string> ids;
+  c << "SELECT id FROM artifacts WHERE document_id = ? ORDER BY id", bind(document_id), into(ids), now;
+  return ids;
+}
+
+void SqliteMetadataStore::EraseKeys(db::Connection& c, const std::vector<std::string>& document_ids,
+                                    const std::vector<std::string>& artifact_ids) {
+  for (std::string id : document_ids) c << "DELETE FROM wrapped_keys WHERE document_id = ?", bind(id), now;
+  for (std::string id : artifact_ids) {
+    c << "UPDATE artifacts SET wrapped = '', kek_id = 'erased' WHERE id = ?", bind(id), now;
   }
 }
 

@@ -1,34 +1,30 @@
-// SqliteMetadataStore: the embedded default MetadataStore (Poco::Data SQLite).
+// SqliteMetadataStore: the embedded default MetadataStore, over the shared
+// metadata database (vault/db/database.h: WAL, foreign keys, secure_delete
+// so deleted rows such as destroyed keys are overwritten in the file,
+// synchronous=FULL, migrations applied on open).
 //
-// Opens the database in WAL mode with foreign keys on, secure_delete on (so
-// deleted rows such as destroyed keys are overwritten in the file) and
-// synchronous=FULL, then applies pending migrations. Writers take
-// BEGIN IMMEDIATE, so several processes (vaultd and vaultctl) can share the
-// file; a busy database is retried for up to 5 seconds.
+// Owns the tables documents, document_tags, versions, wrapped_keys,
+// artifacts, destroyed_keks and destroyed_documents; other stores ask it
+// through the static functions at the end, which run inside their caller's
+// read or transaction.
 //
-// Thread-safety: safe for concurrent use (one connection, serialized).
+// Thread-safety: safe for concurrent use.
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
+#include "vault/db/client.h"
 #include "vault/metadata/metadata_store.h"
 
-namespace Poco {
-namespace Data {
-class Session;
-}
-}  // namespace Poco
-
 namespace vault {
-namespace sqlite {
-class PreparedCache;
-}
 
 class SqliteMetadataStore : public MetadataStore {
  public:
+  static StatusOr<std::unique_ptr<SqliteMetadataStore>> Open(std::shared_ptr<db::Database> db);
+  // Opens a Database of its own (for tools and tests that need only this).
   static StatusOr<std::unique_ptr<SqliteMetadataStore>> Open(const std::string& path);
   ~SqliteMetadataStore() override;
 
@@ -55,14 +51,24 @@ class SqliteMetadataStore : public MetadataStore {
   // Folds the WAL back into the main file and truncates it.
   Status Checkpoint() override;
 
+  // For other stores, inside their Read or Write on `c`; they throw.
+  // The destruction that destroyed a document, or "" if none.
+  static std::string DestroyedBy(db::Connection& c, const std::string& document_id);
+  static void MarkDestroyed(db::Connection& c, const std::string& document_id, const std::string& destruction_id,
+                            const std::string& at);
+  // Artifacts sealed with `document_id`.
+  static std::vector<std::string> ArtifactsMadeFrom(db::Connection& c, const std::string& document_id);
+  // Crypto-erase: deletes the wrapped data keys of every version of the
+  // documents and the keys of the artifacts (the artifact rows stay: their
+  // blob names and hashes are history).
+  static void EraseKeys(db::Connection& c, const std::vector<std::string>& document_ids,
+                        const std::vector<std::string>& artifact_ids);
+
  private:
-  explicit SqliteMetadataStore(std::unique_ptr<Poco::Data::Session> session);
-  Status Migrate();
+  explicit SqliteMetadataStore(std::shared_ptr<db::Database> db);
   StatusOr<DocumentRecord> GetWhere(const std::string& column, const std::string& value);
 
-  std::mutex mu_;
-  std::unique_ptr<Poco::Data::Session> session_;
-  std::unique_ptr<sqlite::PreparedCache> prepared_;  // over session_; destroyed first
+  db::Client db_;
 };
 
 }  // namespace vault

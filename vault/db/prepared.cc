@@ -1,11 +1,11 @@
-#include "vault/metadata/sqlite_prepared.h"
+#include "vault/db/prepared.h"
 
 #include <Poco/Data/DataException.h>
 #include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/Session.h>
 #include <sqlite3.h>
 
-namespace vault::sqlite {
+namespace vault::db {
 namespace {
 
 [[noreturn]] void Throw(sqlite3* db, const char* what) {
@@ -88,4 +88,4 @@ int64_t PreparedQuery::Int(const char* column) const {
   return sqlite3_column_int64(e->stmt, Column(column));
 }
 
-}  // namespace vault::sqlite
+}  // namespace vault::db

@@ -11,6 +11,8 @@
 
 namespace vault {
 
+// Applied by db::Database::Open; schema_migrations belongs to it.
+
 struct Migration {
   int version;
   const char* description;

@@ -1,12 +1,12 @@
 // Prepared statements kept across calls, for the few queries every API
 // request runs (token lookup, document lookup, audit append). Poco::Data
 // compiles each statement anew; profiling vaultd showed a quarter of its CPU
-// in sqlite3_prepare. These use the same connection as the store's Poco
-// session (sqlite3 handle from Poco::Data::SQLite::Utility::dbHandle), under
-// the store's mutex.
+// in sqlite3_prepare. Each Connection has one cache over its Poco session
+// (sqlite3 handle from Poco::Data::SQLite::Utility::dbHandle), used by
+// whoever holds the connection.
 //
 // Errors are thrown as Poco::Data::DataException, like Poco::Data's own, so
-// the stores' existing catch blocks map them to a Status.
+// Client maps them to a Status.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +21,7 @@ namespace Poco::Data {
 class Session;
 }
 
-namespace vault::sqlite {
+namespace vault::db {
 
 class PreparedQuery;
 
@@ -71,9 +71,4 @@ class PreparedQuery {
   void* entry_;  // PreparedCache::Entry
 };
 
-// Overloads matching sqlite_util.h's, so row mappers can be written once for
-// both a RecordSet and a PreparedQuery.
-inline std::string Text(const PreparedQuery& q, const char* column) { return q.Text(column); }
-inline int64_t Int(const PreparedQuery& q, const char* column) { return q.Int(column); }
-
-}  // namespace vault::sqlite
+}  // namespace vault::db

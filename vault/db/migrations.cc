@@ -1,4 +1,4 @@
-#include "vault/metadata/migrations.h"
+#include "vault/db/migrations.h"
 
 namespace vault {
 

@@ -1,0 +1,52 @@
+// Connection: one SQLite connection to the metadata database with the
+// vault's settings, and the prepared statements compiled on it.
+//
+// Only Database creates connections and hands them out, one caller at a
+// time (the write connection under its lock, a read connection leased from
+// the pool), so a Connection itself is not thread-safe. Statements on it
+// throw Poco exceptions; Client catches them at the store's boundary.
+#pragma once
+
+#include <Poco/Data/Session.h>
+
+#include <memory>
+#include <string>
+
+#include "vault/db/prepared.h"
+
+namespace vault::db {
+
+class Connection {
+ public:
+  // Opens `path` with busy_timeout 5 s, WAL, synchronous=FULL, foreign keys
+  // and secure_delete on; a read connection also gets query_only, so a
+  // write through it fails instead of bypassing the write lock. Throws.
+  static std::unique_ptr<Connection> Open(const std::string& path, bool read_only);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  Poco::Data::Session& session() { return *session_; }
+  operator Poco::Data::Session&() { return *session_; }  // NOLINT: Statement st(connection)
+  // `connection << "SQL", bind(x), into(y), now;` as on a Poco session.
+  template <typename T>
+  Poco::Data::Statement operator<<(const T& t) {
+    return *session_ << t;
+  }
+  // The cached statement for `sql` (see prepared.h); for queries that run
+  // on every request.
+  PreparedQuery Prepared(const std::string& sql) { return prepared_->Get(sql); }
+
+  // Called when a use ends: resets any statement still stepping and rolls
+  // back a transaction left open, so a read connection never keeps an old
+  // snapshot (it would serve stale rows) and the writer never keeps a lock.
+  // (After a failed transaction this is its ROLLBACK.)
+  void EndUse();
+
+ private:
+  explicit Connection(std::unique_ptr<Poco::Data::Session> session);
+  std::unique_ptr<Poco::Data::Session> session_;
+  std::unique_ptr<PreparedCache> prepared_;  // over session_; destroyed first
+};
+
+}  // namespace vault::db

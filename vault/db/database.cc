@@ -1,0 +1,112 @@
+#include "vault/db/database.h"
+
+#include <Poco/Data/Statement.h>
+
+#include "vault/db/client.h"
+#include "vault/db/migrations.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace vault::db {
+namespace {
+
+constexpr char kReason[] = "metadata.db_error";
+constexpr char kWhat[] = "metadata";
+
+// Each migration in its own transaction with its schema_migrations row, so
+// a crash leaves the database at a whole version.
+Status Migrate(Client& db) {
+  VAULT_RETURN_IF_ERROR(db.Write([](Connection& c) -> Status {
+    c << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL)",
+        now;
+    return Status::Ok();
+  }));
+  const auto& migrations = SqliteMigrations();
+  for (const Migration& m : migrations) {
+    VAULT_RETURN_IF_ERROR(db.Write([&](Connection& c) -> Status {
+      Poco::Int64 applied = 0, newest = 0;
+      c << "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", bind(Poco::Int64{m.version}), into(applied),
+          now;
+      c << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", into(newest), now;
+      if (newest > migrations.back().version) {
+        return FailedPreconditionError(
+            "metadata.schema_too_new",
+            "metadata database has schema version " + std::to_string(newest) +
+                ", newer than this program understands (" + std::to_string(migrations.back().version) +
+                "); upgrade the vault software");
+      }
+      if (applied) return Status::Ok();
+      for (const std::string& sql : m.statements) c << sql, now;
+      c << "INSERT INTO schema_migrations (version, description) VALUES (?, ?)", bind(Poco::Int64{m.version}),
+          bind(std::string(m.description)), now;
+      return Status::Ok();
+    }));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status DbError(const char* reason, const char* what, const Poco::Exception& e) {
+  return UnavailableError(reason, std::string(what) + " database: " + e.displayText());
+}
+
+StatusOr<std::shared_ptr<Database>> Database::Open(const std::string& path, DatabaseOptions options) {
+  std::shared_ptr<Database> db;
+  try {
+    // The writer first: it creates the file and switches it to WAL.
+    auto writer = Connection::Open(path, /*read_only=*/false);
+    std::vector<std::unique_ptr<Connection>> readers;
+    for (int i = 0; i < std::max(1, options.readers); ++i) readers.push_back(Connection::Open(path, true));
+    db.reset(new Database(path, std::move(writer), std::move(readers)));
+  } catch (const Poco::Exception& e) {
+    return DbError(kReason, kWhat, e);
+  }
+  Client client(db, kReason, kWhat);
+  VAULT_RETURN_IF_ERROR(Migrate(client));
+  return db;
+}
+
+Database::Database(std::string path, std::unique_ptr<Connection> writer,
+                   std::vector<std::unique_ptr<Connection>> readers)
+    : path_(std::move(path)), writer_(std::move(writer)), readers_(std::move(readers)) {
+  for (auto& r : readers_) free_.push_back(r.get());
+}
+
+Database::~Database() = default;
+
+Database::Lease::Lease(Database& d) : db(d) {
+  std::unique_lock<std::mutex> lock(db.pool_mu_);
+  db.pool_cv_.wait(lock, [&] { return !db.free_.empty(); });
+  connection = db.free_.back();
+  db.free_.pop_back();
+}
+
+Database::Lease::~Lease() {
+  connection->EndUse();
+  {
+    std::lock_guard<std::mutex> lock(db.pool_mu_);
+    db.free_.push_back(connection);
+  }
+  db.pool_cv_.notify_one();
+}
+
+bool Database::CheckpointTruncate() {
+  return WithWriter([](Connection& c) {
+    // Returns (busy, wal frames, checkpointed frames); busy = 1 means a
+    // reader kept it from finishing and old pages may remain in the WAL.
+    Poco::Int64 busy = 0, frames = 0, done = 0;
+    c << "PRAGMA wal_checkpoint(TRUNCATE)", into(busy), into(frames), into(done), now;
+    return busy == 0;
+  });
+}
+
+int Database::SchemaVersion() {
+  return WithReader([](Connection& c) {
+    Poco::Int64 v = 0;
+    c << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", into(v), now;
+    return static_cast<int>(v);
+  });
+}
+
+}  // namespace vault::db
