@@ -406,6 +406,13 @@ vault::StatusOr<Poco::JSON::Object::Ptr> Exchange::JsonBody() {
   }
 }
 
+bool Exchange::StringBody(const std::vector<std::pair<const char*, std::string*>>& fields) {
+  auto body = JsonBody();
+  Status s = body.ok() ? StringFields(*body, fields) : body.status();
+  if (!s.ok()) Error(s);
+  return s.ok();
+}
+
 Status Exchange::StringFields(const Poco::JSON::Object::Ptr& body,
                               const std::vector<std::pair<const char*, std::string*>>& fields) {
   for (const auto& kv : *body) {

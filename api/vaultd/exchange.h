@@ -183,6 +183,9 @@ class Exchange {
   // non-strings are request.unknown_field / request.bad_type.
   static vault::Status StringFields(const Poco::JSON::Object::Ptr& body,
                                     const std::vector<std::pair<const char*, std::string*>>& fields);
+  // JsonBody, then StringFields into `fields`; false after answering the
+  // error.
+  bool StringBody(const std::vector<std::pair<const char*, std::string*>>& fields);
 
  private:
   // The request could not be routed or parsed: answer and audit.

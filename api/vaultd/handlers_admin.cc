@@ -28,16 +28,14 @@ void HandleListUsers(Exchange& ex, const PathParams&) {
 
 void HandleCreateUser(Exchange& ex, const PathParams&) {
   if (!Admin(ex, "users")) return;
-  auto body = ex.JsonBody();
-  if (!body.ok()) return ex.Error(body.status());
   vault::NewUser u;
-  Status parsed = Exchange::StringFields(*body, {{"username", &u.username},
-                                                 {"display_name", &u.display_name},
-                                                 {"role", &u.role},
-                                                 {"department", &u.department},
-                                                 {"clearance", &u.clearance},
-                                                 {"password", &u.password}});
-  if (!parsed.ok()) return ex.Error(parsed);
+  if (!ex.StringBody({{"username", &u.username},
+                      {"display_name", &u.display_name},
+                      {"role", &u.role},
+                      {"department", &u.department},
+                      {"clearance", &u.clearance},
+                      {"password", &u.password}}))
+    return;
   // A privileged role is not given by one admin: the account starts with no
   // role in effect and the role is proposed for a second admin to approve.
   const bool single_admin = ex.ctx().options->single_admin_role_grants;
@@ -71,14 +69,12 @@ void HandleCreateUser(Exchange& ex, const PathParams&) {
 void HandleUpdateUser(Exchange& ex, const PathParams& p) {
   const std::string& username = p[0];
   if (!Admin(ex, username)) return;
-  auto body = ex.JsonBody();
-  if (!body.ok()) return ex.Error(body.status());
   vault::UserChanges c;
-  Status parsed = Exchange::StringFields(*body, {{"display_name", &c.display_name},
-                                                 {"role", &c.role},
-                                                 {"department", &c.department},
-                                                 {"clearance", &c.clearance}});
-  if (!parsed.ok()) return ex.Error(parsed);
+  if (!ex.StringBody({{"display_name", &c.display_name},
+                      {"role", &c.role},
+                      {"department", &c.department},
+                      {"clearance", &c.clearance}}))
+    return;
   if (username == ex.subject().username && !c.role.empty() && c.role != "admin") {
     // The last way back in would be vaultctl on the server.
     return ex.Error(Status(vault::StatusCode::kFailedPrecondition, "user.self_demotion",
@@ -124,11 +120,8 @@ void HandleListDepartments(Exchange& ex, const PathParams&) {
 // POST /api/v1/departments: {"name", "display_name"}.
 void HandleCreateDepartment(Exchange& ex, const PathParams&) {
   if (!Admin(ex, "departments")) return;
-  auto body = ex.JsonBody();
-  if (!body.ok()) return ex.Error(body.status());
   std::string name, display;
-  Status parsed = Exchange::StringFields(*body, {{"name", &name}, {"display_name", &display}});
-  if (!parsed.ok()) return ex.Error(parsed);
+  if (!ex.StringBody({{"name", &name}, {"display_name", &display}})) return;
   auto d = ex.ctx().vault->identity().AddDepartment(name, display);
   ex.Audit("department.add", name.empty() ? "-" : name, d.status());
   if (!d.ok()) return ex.Error(d.status());

@@ -44,13 +44,7 @@ void Finish(Exchange& ex, const std::string& action, const std::string& id,
 // An optional JSON body with the given string members.
 bool OptionalStrings(Exchange& ex, const std::vector<std::pair<const char*, std::string*>>& fields) {
   if (ex.req().getContentLength64() <= 0 && !ex.req().getChunkedTransferEncoding()) return true;
-  auto body = ex.JsonBody();
-  Status s = body.ok() ? Exchange::StringFields(*body, fields) : body.status();
-  if (!s.ok()) {
-    ex.Error(s);
-    return false;
-  }
-  return true;
+  return ex.StringBody(fields);
 }
 
 // The one query parameter a loan's copy and return take: ?document=ID (the

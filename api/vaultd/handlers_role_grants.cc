@@ -52,11 +52,8 @@ void Decide(Exchange& ex, const PathParams& p, bool approve) {
 // {"username", "role"}
 void HandleProposeRoleGrant(Exchange& ex, const PathParams&) {
   if (!Admin(ex, "role-grants")) return;
-  auto body = ex.JsonBody();
-  if (!body.ok()) return ex.Error(body.status());
   std::string username, role;
-  Status parsed = Exchange::StringFields(*body, {{"username", &username}, {"role", &role}});
-  if (!parsed.ok()) return ex.Error(parsed);
+  if (!ex.StringBody({{"username", &username}, {"role", &role}})) return;
   auto g = ex.ctx().vault->role_grants().Propose(ex.subject().username, username, role);
   if (!g.ok()) {
     ex.Audit("role_grant.propose", username.empty() ? "-" : username, g.status());

@@ -223,16 +223,13 @@ StatusOr<AuditCheckpoint> AuditLog::WriteCheckpoint(const Signer& signer) {
 }
 
 StatusOr<std::vector<AuditCheckpoint>> AuditLog::Checkpoints() {
-  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<AuditCheckpoint>> {
-    Statement st(c);
-    st << "SELECT id, size, head_hash, key_name, note, created_at FROM audit_checkpoints ORDER BY id";
-    return db::AllRows(st, [&](RecordSet& rs) {
-      AuditCheckpoint cp;
-      db::Row(rs)("id", &cp.id)("size", &cp.size)("head_hash", &cp.head_hash)("key_name", &cp.key_name)
-          ("note", &cp.note)("created_at", &cp.created_at);
-      return cp;
-    });
-  });
+  return db_.ReadAll("SELECT id, size, head_hash, key_name, note, created_at FROM audit_checkpoints ORDER BY id",
+                     [](RecordSet& rs) {
+                       AuditCheckpoint cp;
+                       db::Row(rs)("id", &cp.id)("size", &cp.size)("head_hash", &cp.head_hash)(
+                           "key_name", &cp.key_name)("note", &cp.note)("created_at", &cp.created_at);
+                       return cp;
+                     });
 }
 
 StatusOr<Signer::PublicKey> AuditLog::PublicKeyOf(const std::string& key_name) {

@@ -17,6 +17,7 @@
 
 #include "vault/base/status.h"
 #include "vault/db/database.h"
+#include "vault/db/rows.h"
 
 namespace vault::db {
 
@@ -38,6 +39,19 @@ class Client {
     } catch (const Poco::Exception& e) {
       return Error(e);
     }
+  }
+
+  // Every row of `sql` (a query without parameters) mapped by
+  // `from_row(RecordSet&)`, on a read connection.
+  template <typename FromRow>
+  auto ReadAll(const std::string& sql, FromRow from_row)
+      -> StatusOr<std::vector<decltype(from_row(std::declval<Poco::Data::RecordSet&>()))>> {
+    using Rows = std::vector<decltype(from_row(std::declval<Poco::Data::RecordSet&>()))>;
+    return Read([&](Connection& c) -> StatusOr<Rows> {
+      Poco::Data::Statement st(c);
+      st << sql;
+      return AllRows(st, from_row);
+    });
   }
 
   // A transaction on the write connection: BEGIN IMMEDIATE, fn, COMMIT if fn

@@ -279,11 +279,7 @@ StatusOr<Certificate> DestructionStore::CertificateFor(const std::string& destru
 }
 
 StatusOr<std::vector<Certificate>> DestructionStore::Certificates() {
-  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<Certificate>> {
-    Statement st(c);
-    st << "SELECT " << kCertColumns << " FROM certificates ORDER BY seq";
-    return db::AllRows(st, CertFromRow);
-  });
+  return db_.ReadAll(std::string("SELECT ") + kCertColumns + " FROM certificates ORDER BY seq", CertFromRow);
 }
 
 StatusOr<std::vector<std::string>> DestructionStore::ReferencedCertificateIds() {

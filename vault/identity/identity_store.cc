@@ -164,11 +164,8 @@ StatusOr<User> IdentityStore::GetUser(const std::string& username) {
 }
 
 StatusOr<std::vector<User>> IdentityStore::ListUsers() {
-  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<User>> {
-    Statement st(c);
-    st << "SELECT " << kUserColumns << " FROM users ORDER BY username";
-    return db::AllRows(st, [](RecordSet& rs) { return RowFrom(rs).user; });
-  });
+  return db_.ReadAll(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY username",
+                     [](RecordSet& rs) { return RowFrom(rs).user; });
 }
 
 Status IdentityStore::SetDisabled(const std::string& username, bool disabled) {

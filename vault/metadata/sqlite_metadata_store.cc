@@ -213,11 +213,7 @@ StatusOr<std::vector<VersionRecord>> SqliteMetadataStore::ListVersions(const std
 }
 
 StatusOr<std::vector<VersionRecord>> SqliteMetadataStore::AllVersions() {
-  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<VersionRecord>> {
-    Statement st(c);
-    st << "SELECT " << kVersionColumns << " FROM versions ORDER BY document_id, version";
-    return db::AllRows(st, VersionFromRow);
-  });
+  return db_.ReadAll(std::string("SELECT ") + kVersionColumns + " FROM versions ORDER BY document_id, version", VersionFromRow);
 }
 
 StatusOr<WrappedKey> SqliteMetadataStore::GetWrappedKey(const std::string& id, uint32_t version) {
@@ -328,11 +324,7 @@ StatusOr<WrappedKey> SqliteMetadataStore::GetArtifactKey(const std::string& id) 
 }
 
 StatusOr<std::vector<ArtifactRecord>> SqliteMetadataStore::AllArtifacts() {
-  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<ArtifactRecord>> {
-    Statement st(c);
-    st << "SELECT " << kArtifactColumns << " FROM artifacts ORDER BY id";
-    return db::AllRows(st, ArtifactFromRow);
-  });
+  return db_.ReadAll(std::string("SELECT ") + kArtifactColumns + " FROM artifacts ORDER BY id", ArtifactFromRow);
 }
 
 StatusOr<std::set<std::string>> SqliteMetadataStore::DestroyedDocumentIds() {
