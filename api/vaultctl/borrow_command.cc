@@ -25,8 +25,6 @@
 namespace vaultctl {
 
 using api::BorrowJson;
-using api::IncidentJson;
-using api::NotificationJson;
 using api::Stringify;
 namespace borrow_internal {
 
