@@ -16,7 +16,7 @@
 # "benchmark password archive01" as archive_admin) at about 400 a second
 # on this VM (fsync per document): 100,000 took 252 s. The
 # seeded vault is kept in BENCH_DIR/web-vault-N and reused by later runs
-# (remove it to seed afresh); the bench itself only reads from it.
+# (remove it to seed afresh); a run adds only sessions and audit events.
 #
 # Environment: BENCH_WEB_DOCS (100000), BENCH_WEB_QUERY (nda), BENCH_RUNS (7),
 # BUILD (build/release: vaultd, bench_borrow), BENCH_DIR (build/bench-scratch),
@@ -120,7 +120,7 @@ SECTION=$(cat <<MD
 
 - Login page loads: $(list "$LOGIN_FILES").
 - Search page loads: $(list "$SEARCH_FILES").
-- Before the split (commit fb71658) every page loaded one 1.4 MB script, 445 KB gzipped, plus the whole stylesheet.
+- Before the split (commit fb71658, its build gzipped the same way) every page loaded one 1.4 MB script and the whole stylesheet: JS 433.2 KB + CSS 45.3 KB = 478.5 KB gzipped (MISS).
 - Method: sizes are gzip level 9 of the bodies of every \`script\` and \`stylesheet\` response of a fresh browser context (empty cache) until the network is idle; vaultd itself sends them uncompressed. The rendered time runs from the Enter keydown (in the page) to the first animation frame in which the result table shows the new answer with no loading mask, on a search page whose chunks are already cached (one warm-up search); curl times one request per process (a new loopback connection each, after one warm-up) with a Bearer token.
 <!-- bench:web:end -->
 MD
