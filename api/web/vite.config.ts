@@ -20,6 +20,20 @@ export default defineConfig({
     sourcemap: false,
     chunkSizeWarningLimit: 2048,
     modulePreload: { polyfill: false },
+    // Page code apart from the libraries: each route is its own chunk
+    // (router.ts), pdf.js only in the viewer's; Element Plus (only the
+    // components main.ts registers) and Vue + router + i18n each in one
+    // chunk that stays cached across UI releases that do not touch them.
+    rollupOptions: {
+      output: {
+        manualChunks(id) {
+          if (!id.includes('node_modules')) return undefined
+          if (id.includes('/pdfjs-dist/')) return undefined
+          if (/\/node_modules\/(element-plus|@element-plus|@floating-ui|@popperjs|@ctrl|@vueuse|lodash|lodash-es|lodash-unified|async-validator|dayjs|memoize-one|normalize-wheel-es|escape-html)\//.test(id)) return 'element-plus'
+          return 'vendor'
+        },
+      },
+    },
   },
   server: {
     proxy: { '/api': 'http://127.0.0.1:8640' },

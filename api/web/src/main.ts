@@ -1,9 +1,23 @@
 import { createApp } from 'vue'
-import ElementPlus from 'element-plus'
+// Element Plus on demand: only the components the pages use are registered
+// (the rest is tree-shaken away); its stylesheet stays whole (docs/web.md).
+import {
+  ElAlert,
+  ElButton,
+  ElConfigProvider,
+  ElInput,
+  ElInputNumber,
+  ElLoading,
+  ElPagination,
+  ElTag,
+} from 'element-plus'
 import 'element-plus/dist/index.css'
 import App from './App.vue'
 import { i18n } from './i18n'
 import { router } from './router'
 import './style.css'
 
-createApp(App).use(i18n).use(router).use(ElementPlus).mount('#app')
+const app = createApp(App).use(i18n).use(router)
+for (const c of [ElAlert, ElButton, ElConfigProvider, ElInput, ElInputNumber, ElPagination, ElTag]) app.use(c)
+app.use(ElLoading)
+app.mount('#app')

@@ -5,35 +5,27 @@ import { createRouter, createWebHistory } from 'vue-router'
 import { whenSessionEnds } from './api/client'
 import { forget, hasRole, loadSession, session } from './session'
 import LoginPage from './pages/LoginPage.vue'
-import SearchPage from './pages/staff/SearchPage.vue'
-import RecordPage from './pages/staff/RecordPage.vue'
-import ViewerPage from './pages/staff/ViewerPage.vue'
-import LoansPage from './pages/staff/LoansPage.vue'
-import LoanRequestPage from './pages/staff/LoanRequestPage.vue'
-import LoanPage from './pages/staff/LoanPage.vue'
-import NotificationsPage from './pages/staff/NotificationsPage.vue'
-import ApprovalsPage from './pages/approvals/ApprovalsPage.vue'
-import HoldsPage from './pages/approvals/HoldsPage.vue'
+// Every other page is its own chunk, loaded when its route is first visited.
 
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/login', name: 'login', component: LoginPage, meta: { public: true, title: 'login.title' } },
     { path: '/', redirect: '/search' },
-    { path: '/search', name: 'search', component: SearchPage, meta: { title: 'nav.search' } },
-    { path: '/records/:id', name: 'record', component: RecordPage, props: true, meta: { title: 'record.title' } },
-    { path: '/records/:id/view', name: 'viewer', component: ViewerPage, props: true, meta: { title: 'viewer.title' } },
-    { path: '/records/:id/borrow', name: 'borrow', component: LoanRequestPage, props: true, meta: { title: 'loanRequest.title' } },
-    { path: '/loans', name: 'loans', component: LoansPage, meta: { title: 'nav.loans' } },
-    { path: '/loans/:id', name: 'loan', component: LoanPage, props: true, meta: { title: 'loan.title' } },
-    { path: '/notifications', name: 'notifications', component: NotificationsPage, meta: { title: 'nav.notifications' } },
+    { path: '/search', name: 'search', component: () => import('./pages/staff/SearchPage.vue'), meta: { title: 'nav.search' } },
+    { path: '/records/:id', name: 'record', component: () => import('./pages/staff/RecordPage.vue'), props: true, meta: { title: 'record.title' } },
+    { path: '/records/:id/view', name: 'viewer', component: () => import('./pages/staff/ViewerPage.vue'), props: true, meta: { title: 'viewer.title' } },
+    { path: '/records/:id/borrow', name: 'borrow', component: () => import('./pages/staff/LoanRequestPage.vue'), props: true, meta: { title: 'loanRequest.title' } },
+    { path: '/loans', name: 'loans', component: () => import('./pages/staff/LoansPage.vue'), meta: { title: 'nav.loans' } },
+    { path: '/loans/:id', name: 'loan', component: () => import('./pages/staff/LoanPage.vue'), props: true, meta: { title: 'loan.title' } },
+    { path: '/notifications', name: 'notifications', component: () => import('./pages/staff/NotificationsPage.vue'), meta: { title: 'nav.notifications' } },
     {
       path: '/approvals',
       name: 'approvals',
-      component: ApprovalsPage,
+      component: () => import('./pages/approvals/ApprovalsPage.vue'),
       meta: { title: 'nav.approvals', roles: ['dept_manager', 'legal', 'archive_admin'] },
     },
-    { path: '/holds', name: 'holds', component: HoldsPage, meta: { title: 'nav.holds', roles: ['legal'] } },
+    { path: '/holds', name: 'holds', component: () => import('./pages/approvals/HoldsPage.vue'), meta: { title: 'nav.holds', roles: ['legal'] } },
     { path: '/:rest(.*)*', redirect: '/search' },
   ],
 })

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Web UI benchmark (issue 13, docs/web.md): in one run, against one vaultd
+# over a vault seeded with BENCH_WEB_DOCS documents,
+#   1. the initial load of the login page and of the search page: the gzip
+#      size (level 9) of every script and stylesheet the page requests,
+#      measured by Playwright with Debian's chromium (tests/web/bench);
+#   2. the time from pressing Enter in the search box (title BENCH_WEB_QUERY)
+#      to the results rendered, median of BENCH_RUNS, against
+#   3. `curl` of a plain GET /api/v1/documents?title=... (Bearer token),
+#      median of BENCH_RUNS; the UI's own request (limit, order) is timed too.
+# Targets: initial load <= 350 KB gzipped; rendered <= 1.5 x curl + 100 ms.
+#
+# Seeding goes through the real ingest code (Vault::Ingest) in one process:
+# bench_borrow (bench/borrow_bench.cc) writes BENCH_WEB_DOCS small documents
+# ("基准文档 N contract|order|quotation|nda", 10 departments, archive01 /
+# "benchmark password archive01" as archive_admin) at about 400 a second
+# on this VM (fsync per document): 100,000 took 252 s. The
+# seeded vault is kept in BENCH_DIR/web-vault-N and reused by later runs
+# (remove it to seed afresh); a run adds only sessions and audit events.
+#
+# Environment: BENCH_WEB_DOCS (100000), BENCH_WEB_QUERY (nda), BENCH_RUNS (7),
+# BUILD (build/release: vaultd, bench_borrow), BENCH_DIR (build/bench-scratch),
+# BENCH_DOC (docs/benchmarks.md), CHROMIUM (/usr/bin/chromium).
+# Results replace the <!-- bench:web --> section of docs/benchmarks.md.
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$SCRIPT_DIR/.." && pwd)
+BUILD=${BUILD:-$REPO/build/release}
+DOCS=${BENCH_WEB_DOCS:-100000}
+QUERY=${BENCH_WEB_QUERY:-nda}
+RUNS=${BENCH_RUNS:-7}
+DOC=${BENCH_DOC:-$REPO/docs/benchmarks.md}
+BASE=${BENCH_DIR:-$REPO/build/bench-scratch}
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+export CHROMIUM=${CHROMIUM:-$(command -v chromium || echo /usr/bin/chromium)}
+log() { echo "[web] $*" >&2; }
+for bin in vaultd bench_borrow; do
+  [[ -x $BUILD/$bin ]] || { log "$BUILD/$bin missing (build first)"; exit 2; }
+done
+
+bash "$REPO/scripts/web-build.sh" >/dev/null
+(cd "$REPO/tests/web" && { [[ -d node_modules && package-lock.json -ot node_modules ]] ||
+  npm ci --no-audit --no-fund --loglevel=error; })
+
+mkdir -p "$BASE"
+VAULT=$BASE/web-vault-$DOCS
+if [[ ! -f $VAULT/seeded ]]; then
+  rm -rf "$VAULT" && mkdir -p "$VAULT"
+  log "seeding $DOCS documents into $VAULT (bench_borrow, Vault::Ingest)"
+  t0=$(date +%s)
+  "$BUILD/bench_borrow" "$VAULT" --docs "$DOCS" --loans 1 --users 1 --departments 10 --runs 1 --list-samples 1 \
+    >"$VAULT.log" 2>&1 || { log "seeding failed: $VAULT.log"; exit 1; }
+  touch "$VAULT/seeded"
+  log "seeded in $(( $(date +%s) - t0 )) s"
+fi
+
+W=$(mktemp -d "$BASE/web-XXXXXX")
+VPID=
+cleanup() { [[ -n $VPID ]] && kill "$VPID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$W"; }
+trap cleanup EXIT
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$BUILD/vaultd" --data "$VAULT/setup" --key "$VAULT/keys/master.key" --listen "127.0.0.1:$PORT" \
+  --policies "$REPO/policies" --web-root "$REPO/api/web/dist" >"$W/vaultd.log" 2>&1 &
+VPID=$!
+URL=http://127.0.0.1:$PORT
+for _ in $(seq 100); do curl -sf "$URL/healthz" >/dev/null && break; sleep 0.1; done
+curl -sf "$URL/healthz" >/dev/null || { log "vaultd did not start"; cat "$W/vaultd.log" >&2; exit 1; }
+
+log "playwright: load sizes and Enter-to-rendered ($RUNS runs, title '$QUERY')"
+(cd "$REPO/tests/web" && BENCH_BASE_URL=$URL BENCH_QUERY=$QUERY BENCH_RUNS=$RUNS BENCH_OUT=$W/pw.json \
+  npx playwright test -c bench/playwright.config.ts >"$W/pw.log" 2>&1) || { cat "$W/pw.log" >&2; exit 1; }
+
+TOKEN=$(curl -sf -X POST "$URL/api/v1/sessions" -H 'Content-Type: application/json' \
+  -d '{"username":"archive01","password":"benchmark password archive01"}' | sed 's/.*"token":"\([0-9a-f]*\)".*/\1/')
+ENC=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$QUERY")
+UI_PATH=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["apiUrl"])' "$W/pw.json")
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+timed() {  # path -> median ms over RUNS (after one warm-up)
+  curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "$URL$1"
+  for _ in $(seq "$RUNS"); do
+    curl -sf -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $TOKEN" "$URL$1"
+  done | awk '{ printf "%.1f\n", $1 * 1000 }' | median
+}
+API_MS=$(timed "/api/v1/documents?title=$ENC")
+UI_API_MS=$(timed "$UI_PATH")
+TOTAL=$(curl -sf -H "Authorization: Bearer $TOKEN" "$URL/api/v1/documents?title=$ENC&limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+
+read -r LOGIN_KB LOGIN_JS LOGIN_CSS SEARCH_KB SEARCH_JS SEARCH_CSS RENDER_MS LOGIN_FILES SEARCH_FILES < <(python3 - "$W/pw.json" <<'PY'
+import json, statistics, sys
+d = json.load(open(sys.argv[1]))
+kb = lambda b: "%.1f" % (b / 1024)
+names = lambda l: ",".join(f["url"].rsplit("/", 1)[-1] + "=" + kb(f["gzip"]) for f in l["files"])
+print(kb(d["login"]["total"]), kb(d["login"]["js"]), kb(d["login"]["css"]),
+      kb(d["search"]["total"]), kb(d["search"]["js"]), kb(d["search"]["css"]),
+      "%.1f" % statistics.median(d["times"]), names(d["login"]), names(d["search"]))
+PY
+)
+TIMES=$(python3 -c 'import json,sys; print(", ".join("%.0f" % t for t in json.load(open(sys.argv[1]))["times"]))' "$W/pw.json")
+LIMIT_MS=$(awk -v a="$API_MS" 'BEGIN { printf "%.1f", 1.5 * a + 100 }')
+verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v <= t) ? "PASS" : "MISS" }'; }
+V_LOGIN=$(verdict "$LOGIN_KB" 350); V_SEARCH=$(verdict "$SEARCH_KB" 350); V_RENDER=$(verdict "$RENDER_MS" "$LIMIT_MS")
+COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
+list() { tr ',' '\n' <<<"$1" | sed 's/^\(.*\)=\(.*\)$/`\1` \2 KB/' | paste -sd ';' | sed 's/;/, /g'; }
+
+SECTION=$(cat <<MD
+<!-- bench:web:start -->
+## Web UI (\`bench/web.sh\`)
+
+- Date: $(date -u +%Y-%m-%dT%H:%MZ); commit $COMMIT; $(nproc) CPUs; $("$CHROMIUM" --version 2>/dev/null | head -1)
+- Vault: **$DOCS documents** (seeded by \`bench_borrow\` through \`Vault::Ingest\`); query title \`$QUERY\` matches $TOTAL of them; $RUNS runs each, medians.
+
+| measure | value | target | verdict |
+|---|---|---|---|
+| login page initial load (JS + CSS, gzip) | $LOGIN_KB KB (JS $LOGIN_JS, CSS $LOGIN_CSS) | <= 350 KB | $V_LOGIN |
+| search page initial load (JS + CSS, gzip) | $SEARCH_KB KB (JS $SEARCH_JS, CSS $SEARCH_CSS) | <= 350 KB | $V_SEARCH |
+| plain \`GET /api/v1/documents?title=$QUERY\` by curl | $API_MS ms | | |
+| the UI's request (\`$UI_PATH\`) by curl | $UI_API_MS ms | | |
+| Enter to results rendered (Playwright) | $RENDER_MS ms (runs: $TIMES) | <= 1.5 x $API_MS + 100 = $LIMIT_MS ms | $V_RENDER |
+
+- Login page loads: $(list "$LOGIN_FILES").
+- Search page loads: $(list "$SEARCH_FILES").
+- Before the split (commit fb71658, its build gzipped the same way) every page loaded one 1.4 MB script and the whole stylesheet: JS 433.2 KB + CSS 45.3 KB = 478.5 KB gzipped (MISS).
+- Method: sizes are gzip level 9 of the bodies of every \`script\` and \`stylesheet\` response of a fresh browser context (empty cache) until the network is idle; vaultd itself sends them uncompressed. The rendered time runs from the Enter keydown (in the page) to the first animation frame in which the result table shows the new answer with no loading mask, on a search page whose chunks are already cached (one warm-up search); curl times one request per process (a new loopback connection each, after one warm-up) with a Bearer token.
+<!-- bench:web:end -->
+MD
+)
+if [[ -f $DOC ]] && grep -q '<!-- bench:web:start -->' "$DOC"; then
+  awk -v section="$SECTION" '
+    /<!-- bench:web:start -->/ { print section; skip = 1; next }
+    /<!-- bench:web:end -->/ { skip = 0; next }
+    !skip { print }' "$DOC" >"$DOC.tmp" && mv "$DOC.tmp" "$DOC"
+else
+  printf '\n%s\n' "$SECTION" >>"$DOC"
+fi
+echo "$SECTION"
