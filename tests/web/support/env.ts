@@ -31,5 +31,8 @@ export const USERS = [
   { name: 'staff_cleared', role: 'staff', dept: '华南销售部', clearance: 'confidential', display: '机密经办人' },
   { name: 'manager_cleared', role: 'dept_manager', dept: '华南销售部', clearance: 'confidential', display: '周总监' },
   { name: 'staff_late_zh', role: 'staff', dept: '华南销售部', clearance: 'internal', display: '逾期人甲' },
+  { name: 'archivist2', role: 'archive_admin', dept: '档案室', clearance: 'confidential', display: '档案复核员' },
+  { name: 'sysadmin', role: 'admin', dept: '信息部', clearance: 'internal', display: '系统管理员甲' },
+  { name: 'sysadmin2', role: 'admin', dept: '信息部', clearance: 'internal', display: '系统管理员乙' },
   { name: 'staff_late_en', role: 'staff', dept: '华南销售部', clearance: 'internal', display: '逾期人乙' },
 ]

@@ -1,6 +1,11 @@
 // The API error codes the UI has words for (errors.<code with _> in every
 // message file; tests/web checks that each has one in both languages).
-export const KNOWN_CODES = [
+import { CODES as archive } from './codes/archive'
+import { CODES as records } from './codes/records'
+import { CODES as audit } from './codes/audit'
+import { CODES as admin } from './codes/admin'
+
+const BASE = [
   'auth.failed', 'auth.locked', 'auth.disabled', 'auth.expired', 'auth.revoked', 'auth.invalid_token',
   'auth.missing_token', 'auth.busy', 'auth.csrf', 'access.denied', 'document.not_found', 'document.destroyed',
   'document.being_destroyed', 'export.rate_limited', 'export.busy', 'export.not_pdf', 'export.unsupported_type',
@@ -11,3 +16,5 @@ export const KNOWN_CODES = [
   'borrow.closed', 'borrow.already_returned', 'borrow.return_too_large', 'borrow.not_found', 'borrow.not_yours',
   'request.bad_json', 'request.too_large', 'server.stopping', 'audit.unavailable', 'hold.not_found',
 ] as const
+
+export const KNOWN_CODES: readonly string[] = [...BASE, ...archive, ...records, ...audit, ...admin]

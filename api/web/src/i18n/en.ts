@@ -1,6 +1,17 @@
 // English. Must have exactly the keys of zh-CN.ts (a test checks).
-export default {
+import { compose } from './compose'
+import archive from './areas/archive.en'
+import records from './areas/records.en'
+import audit from './areas/audit.en'
+import admin from './areas/admin.en'
+const base = {
   app: { name: 'Sales archive' },
+  forbidden: {
+    title: 'Not allowed',
+    text: 'Your role may not open this page. Ask a system administrator if you need this permission.',
+    path: 'Page:',
+    home: 'Back to your start page',
+  },
   common: { cancel: 'Cancel' },
   nav: {
     label: 'Main navigation',
@@ -277,3 +288,5 @@ export default {
     hold_not_found: 'No such legal hold.',
   },
 }
+
+export default compose(base, archive, records, audit, admin)

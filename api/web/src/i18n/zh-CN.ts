@@ -1,6 +1,17 @@
 // 简体中文（默认）。en.ts 必须有完全相同的键（测试会检查）。
-export default {
+import { compose } from './compose'
+import archive from './areas/archive.zh-CN'
+import records from './areas/records.zh-CN'
+import audit from './areas/audit.zh-CN'
+import admin from './areas/admin.zh-CN'
+const base = {
   app: { name: '销售档案库' },
+  forbidden: {
+    title: '无权访问',
+    text: '您的角色不能打开此页面。如需此项权限，请联系系统管理员。',
+    path: '页面：',
+    home: '返回首页',
+  },
   common: { cancel: '取消' },
   nav: {
     label: '主导航',
@@ -277,3 +288,5 @@ export default {
     hold_not_found: '没有这项法律保全。',
   },
 }
+
+export default compose(base, archive, records, audit, admin)

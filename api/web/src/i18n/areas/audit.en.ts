@@ -1,0 +1,2 @@
+// Words of the audit area (en); areas/audit.zh-CN.ts must have the same keys.
+export default {}
