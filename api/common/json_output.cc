@@ -261,6 +261,11 @@ Poco::JSON::Object::Ptr DestructionJson(const vault::Destruction& d) {
     it->set("document", i.document_id);
     it->set("archive_number", i.archive_number);
     it->set("title", i.title);
+    it->set("customer", i.customer);
+    it->set("classification", i.classification);
+    it->set("versions", static_cast<Poco::Int64>(i.versions));
+    it->set("bytes", static_cast<Poco::Int64>(i.bytes));
+    it->set("blobs", static_cast<Poco::Int64>(i.blobs.size()));
     items->add(it);
   }
   o->set("items", items);
@@ -286,6 +291,9 @@ Poco::JSON::Array::Ptr ProtectionsJson(const std::vector<vault::Protection>& rec
     Poco::JSON::Array::Ptr why = new Poco::JSON::Array;
     for (const auto& r : c.reasons) why->add(r);
     o->set("protected_by", why);
+    Poco::JSON::Array::Ptr kinds = new Poco::JSON::Array;
+    for (const auto& k : c.kinds) kinds->add(k);
+    o->set("kinds", kinds);
     out->add(o);
   }
   return out;

@@ -5,6 +5,8 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <set>
+
 #include "api/common/json_output.h"
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
@@ -24,6 +26,50 @@ void HandleListCertificates(Exchange& ex, const PathParams&) {
   Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
   for (const auto& c : *certs) items->add(api::CertificateJson(c));
   ex.SendItems(items);
+}
+
+// GET /api/v1/certificates/chain: every stored certificate as a link of
+// the chain, each with what is wrong with it, and the missing ones
+// (VerifyCertificateChain, the walk `vaultctl cert verify --chain` does).
+void HandleCertificateChain(Exchange& ex, const PathParams&) {
+  if (!ex.Authenticate("certificate.read", "chain") || !ex.Allowed("certificate.read", "chain")) return;
+  auto certs = ex.ctx().vault->destructions().Certificates();
+  auto referenced = ex.ctx().vault->destructions().ReferencedCertificateIds();
+  if (!certs.ok()) return ex.Error(certs.status());
+  if (!referenced.ok()) return ex.Error(referenced.status());
+  const vault::ChainReport report = vault::VerifyCertificateChain(*certs, *referenced);
+  if (!ex.AuditOrFail("certificate.read", "chain", report.intact() ? "intact" : "broken")) return;
+  std::set<std::string> present;
+  Poco::JSON::Array::Ptr links = new Poco::JSON::Array;
+  for (const auto& c : *certs) {
+    present.insert(c.id);
+    auto o = api::CertificateJson(c);
+    Poco::JSON::Array::Ptr problems = new Poco::JSON::Array;
+    for (const auto& pr : report.problems) {
+      if (pr.certificate != c.id) continue;
+      Poco::JSON::Object::Ptr po = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      po->set("kind", pr.kind);
+      po->set("problem", pr.problem);
+      problems->add(po);
+    }
+    o->set("problems", problems);
+    links->add(o);
+  }
+  Poco::JSON::Array::Ptr missing = new Poco::JSON::Array;  // named by a destruction, not stored
+  for (const auto& pr : report.problems) {
+    if (present.count(pr.certificate)) continue;
+    Poco::JSON::Object::Ptr po = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    po->set("certificate", pr.certificate);
+    po->set("kind", pr.kind);
+    po->set("problem", pr.problem);
+    missing->add(po);
+  }
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("intact", report.intact());
+  o->set("certificates", static_cast<Poco::Int64>(report.certificates));
+  o->set("links", links);
+  o->set("missing", missing);
+  ex.SendObject(200, o);
 }
 
 // GET /api/v1/certificates/{CERT-ID}.json | .sig | .minisig | .pdf

@@ -5,6 +5,7 @@
 #include <Poco/JSON/Object.h>
 
 #include "api/common/json_output.h"
+#include "api/common/parse.h"
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
 #include "vault/destruction/destruction_register.h"
@@ -50,6 +51,67 @@ void HandleCreateDestruction(Exchange& ex, const PathParams&) {
     }
   }
   Answer(ex, "destruction.request", "new", ex.ctx().destructions->Request(ex.subject(), req), 201);
+}
+
+// GET /api/v1/destructions?state=requested|approved|executing|completed&limit=N
+// (newest first): the approvers' inbox and the archive's list.
+void HandleListDestructions(Exchange& ex, const PathParams&) {
+  if (!ex.Authenticate("destruction.read", "destructions")) return;
+  std::string state;
+  int64_t limit = 200;
+  for (const auto& kv : ex.query()) {
+    if (kv.first == "state" && kv.second.size() <= 16) {
+      state = kv.second;
+    } else if (kv.first != "limit" || !api::ParseCount(kv.second, &limit) || limit < 1 || limit > 1000) {
+      return ex.Error(vault::InvalidArgumentError("request.bad_parameter", "state, or limit from 1 to 1000"));
+    }
+  }
+  auto list = ex.ctx().destructions->List(ex.subject(), state, static_cast<int>(limit));
+  if (!list.ok()) {
+    ex.Audit("destruction.read", "destructions", list.status());
+    return ex.Error(list.status());
+  }
+  if (!ex.AuditOrFail("destruction.read", "destructions", std::to_string(list->size()) + " listed")) return;
+  Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+  for (const auto& d : *list) items->add(api::DestructionJson(d));
+  ex.SendItems(items);
+}
+
+// GET /api/v1/destructions/preconditions?documents=ID,ID&reason=...: what a
+// request would meet for each record now (the service's own check), read
+// only, so a person sees it before sending.
+void HandleDestructionPreconditions(Exchange& ex, const PathParams&) {
+  if (!ex.Authenticate("destruction.preconditions", "preconditions")) return;
+  std::vector<std::string> documents;
+  std::string reason;
+  for (const auto& kv : ex.query()) {
+    if (kv.first == "reason" && kv.second.size() <= 32) {
+      reason = kv.second;
+    } else if (kv.first == "documents" && documents.empty() && kv.second.size() <= 1000 * 65) {
+      std::string::size_type start = 0;
+      while (start <= kv.second.size()) {
+        const auto comma = kv.second.find(',', start);
+        const std::string id = kv.second.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (id.empty() || id.size() > 64) {
+          return ex.Error(vault::InvalidArgumentError("request.bad_parameter", "documents: ids of 1 to 64 bytes"));
+        }
+        documents.push_back(id);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+    } else {
+      return ex.Error(vault::InvalidArgumentError("request.bad_parameter", "documents and reason only"));
+    }
+  }
+  auto checks = ex.ctx().destructions->Preconditions(ex.subject(), documents, reason);
+  if (!checks.ok()) {
+    ex.Audit("destruction.preconditions", "preconditions", checks.status());
+    return ex.Error(checks.status());
+  }
+  if (!ex.AuditOrFail("destruction.preconditions", "preconditions", std::to_string(documents.size()) + " records")) {
+    return;
+  }
+  ex.SendItems(api::ProtectionsJson(*checks));
 }
 
 void HandleGetDestruction(Exchange& ex, const PathParams& p) {

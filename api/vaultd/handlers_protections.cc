@@ -80,21 +80,52 @@ void HandleReleaseHold(Exchange& ex, const PathParams& p) {
   ex.NoContent();
 }
 
-// GET /api/v1/retention/due: records whose retention has expired and that
-// nothing protects (no hold, no open loan), for a destruction request.
+// GET /api/v1/retention/due[?protected=include]: records whose retention
+// has expired and that nothing protects (no hold, no open loan), for a
+// destruction request, each with the rule that applies; with
+// protected=include also the expired records something still protects,
+// with what (a hold, an open loan, another destruction).
 void HandleRetentionDue(Exchange& ex, const PathParams&) {
   if (!ex.Authenticate("retention.read", "retention")) return;
   if (!RoleMayOneOf(ex, "retention.read", "retention", {"destruction.request"})) return;
-  auto due = ex.ctx().destructions->RetentionDue();
-  if (!due.ok()) return ex.Error(due.status());
-  if (!ex.AuditOrFail("retention.read", "retention", std::to_string(due->size()) + " due")) return;
+  bool with_protected = false;
+  for (const auto& kv : ex.query()) {
+    if (kv.first != "protected" || (kv.second != "include" && kv.second != "exclude")) {
+      return ex.Error(vault::InvalidArgumentError("request.bad_parameter", "protected must be include or exclude"));
+    }
+    with_protected = kv.second == "include";
+  }
+  auto expired = ex.ctx().destructions->RetentionExpired();
+  if (!expired.ok()) return ex.Error(expired.status());
   Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-  for (const auto& c : *due) {
+  size_t due = 0;
+  for (const auto& e : *expired) {
+    const bool free = e.protection.reasons.empty();
+    due += free ? 1 : 0;
+    if (!free && !with_protected) continue;
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    o->set("document", c.document_id);
-    o->set("archive_number", c.archive_number);
+    o->set("document", e.protection.document_id);
+    o->set("archive_number", e.protection.archive_number);
+    o->set("title", e.title);
+    o->set("customer", e.customer);
+    o->set("type", e.doc_type);
+    Poco::JSON::Object::Ptr rule = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    rule->set("rule", e.retention.rule);
+    rule->set("period", e.retention.period);
+    rule->set("anchor", e.retention.anchor);
+    rule->set("anchor_date", e.retention.anchor_date);
+    rule->set("due_at", e.retention.due_at);
+    rule->set("reason", e.retention.reason);
+    o->set("retention", rule);
+    o->set("erasable", free);
+    Poco::JSON::Array::Ptr why = new Poco::JSON::Array, kinds = new Poco::JSON::Array;
+    for (const auto& r : e.protection.reasons) why->add(r);
+    for (const auto& k : e.protection.kinds) kinds->add(k);
+    o->set("protected_by", why);
+    o->set("kinds", kinds);
     items->add(o);
   }
+  if (!ex.AuditOrFail("retention.read", "retention", std::to_string(due) + " due")) return;
   ex.SendItems(items);
 }
 

@@ -90,6 +90,9 @@ void HandleSigningKeyMinisign(Exchange& ex, const PathParams& p);
 // handlers_destructions.cc
 void HandleCreateDestruction(Exchange& ex, const PathParams& p);
 void HandleGetDestruction(Exchange& ex, const PathParams& p);
+void HandleListDestructions(Exchange& ex, const PathParams& p);
+void HandleDestructionPreconditions(Exchange& ex, const PathParams& p);
+void HandleCertificateChain(Exchange& ex, const PathParams& p);
 void HandleApproveDestruction(Exchange& ex, const PathParams& p);
 void HandleExecuteDestruction(Exchange& ex, const PathParams& p);
 void HandleListCertificates(Exchange& ex, const PathParams& p);

@@ -154,6 +154,10 @@ const std::map<std::string, std::map<std::string, int>> kOtherRoutes = {
     {"POST /api/v1/holds/{id}/release", {{"admin", 403}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 404}, {"auditor", 403}}},
     {"GET /api/v1/retention/due", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
     {"POST /api/v1/certificates/verify", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 200}, {"auditor", 200}}},
+    {"GET /api/v1/destructions", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 200}, {"auditor", 200}}},
+    // The preconditions of a request for one record under retention: read only, for who may request.
+    {"GET /api/v1/destructions/preconditions", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"GET /api/v1/certificates/chain", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 200}, {"auditor", 200}}},
     {"GET /api/v1/destructions/register", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 200}, {"auditor", 200}}},
     {"GET /api/v1/customers/{customer}/erasure", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 200}, {"auditor", 403}}},
     // A customer with no records: 404 for the roles that may export one.
@@ -351,6 +355,9 @@ class AuthzMatrixTest : public ::testing::Test {
       return Call("POST", path, token,
                   R"({"documents":[")" + docs_.at(dept + "/" + level) +
                       R"("],"reason":"retention_expired","reference":"矩阵"})");
+    }
+    if (route == "GET /api/v1/destructions/preconditions") {
+      return Call("GET", path + "?documents=" + docs_.at(dept + "/" + level) + "&reason=retention_expired", token);
     }
     if (route.find("/api/v1/destructions/{id}") != std::string::npos) {
       path.replace(path.find("{id}"), 4, "XH0000000000NOPE");

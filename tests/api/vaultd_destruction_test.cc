@@ -227,5 +227,174 @@ TEST_F(VaultdDestructionTest, ACustomersRecordsExportAsAZipOfMetadataAndStampedC
   EXPECT_EQ(Call("GET", "/api/v1/customers/C001/export", Login("staff_s")).status, 403);
 }
 
+// A contract whose retention (10 years after contract_end_date) ran out.
+DocumentRecord PutExpired(LocalVault& lv, const std::string& title) {
+  IngestRequest r;
+  r.meta.customer_number = "C002";
+  r.meta.doc_type = "contract";
+  r.meta.title = title;
+  r.meta.department = "华南销售部";
+  r.meta.classification = "internal";
+  r.meta.fields["contract_end_date"] = "2012-06-30";
+  StringSource src(title);
+  return std::move(lv.vault().Ingest(r, src)).value();
+}
+
+TEST_F(VaultdDestructionTest, RetentionDueNamesTheRuleAndOnRequestTheProtectedOnesWithTheirHolds) {
+  const std::string archivist = Login("archivist"), lawyer = Login("legal1");
+  const DocumentRecord free = PutExpired(*lv_, "expired free"), held = PutExpired(*lv_, "expired held");
+  ASSERT_EQ(Call("POST", "/api/v1/holds", lawyer,
+                 R"({"scope":"document","target":")" + held.id + R"(","reason":"证据保全 2026-7"})")
+                .status,
+            201);
+  Reply due = Call("GET", "/api/v1/retention/due", archivist);
+  ASSERT_EQ(due.status, 200) << due.body;
+  auto items = due.json()->getArray("items");
+  ASSERT_EQ(items->size(), 1u) << due.body << " (the fixture's contracts have no end date: never due)";
+  auto one = items->getObject(0);
+  EXPECT_EQ(one->getValue<std::string>("document"), free.id);
+  EXPECT_EQ(one->getValue<std::string>("title"), "expired free");
+  auto rule = one->getObject("retention");
+  EXPECT_EQ(rule->getValue<std::string>("rule"), "contract");
+  EXPECT_EQ(rule->getValue<std::string>("period"), "P10Y");
+  EXPECT_EQ(rule->getValue<std::string>("anchor"), "contract_end_date");
+  EXPECT_EQ(rule->getValue<std::string>("due_at").substr(0, 10), "2022-06-30");
+  Reply all = Call("GET", "/api/v1/retention/due?protected=include", archivist);
+  ASSERT_EQ(all.status, 200) << all.body;
+  items = all.json()->getArray("items");
+  ASSERT_EQ(items->size(), 2u) << all.body;
+  bool saw_hold = false;
+  for (size_t i = 0; i < items->size(); ++i) {
+    auto o = items->getObject(static_cast<unsigned>(i));
+    if (o->getValue<std::string>("document") != held.id) continue;
+    saw_hold = true;
+    EXPECT_FALSE(o->getValue<bool>("erasable"));
+    EXPECT_EQ(o->getArray("kinds")->getElement<std::string>(0), "hold");
+    EXPECT_THAT(o->getArray("protected_by")->getElement<std::string>(0), HasSubstr("证据保全 2026-7"));
+  }
+  EXPECT_TRUE(saw_hold);
+  EXPECT_EQ(Call("GET", "/api/v1/retention/due?protected=maybe", archivist).status, 400);
+  EXPECT_EQ(Call("GET", "/api/v1/retention/due?protected=include", lawyer).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/retention/due?protected=include", Login("auditor1")).status, 403);
+}
+
+TEST_F(VaultdDestructionTest, PreconditionsShowWhatARequestWouldMeetAndChangeNothing) {
+  const std::string archivist = Login("archivist"), lawyer = Login("legal1");
+  const DocumentRecord expired = PutExpired(*lv_, "expired");
+  ASSERT_EQ(Call("POST", "/api/v1/holds", lawyer,
+                 R"({"scope":"document","target":")" + south_.id + R"(","reason":"诉讼保全"})")
+                .status,
+            201);
+  const std::string path = "/api/v1/destructions/preconditions?documents=" + south_.id + "," + expired.id + "," +
+                           east_.id + "&reason=retention_expired";
+  Reply pre = Call("GET", path, archivist);
+  ASSERT_EQ(pre.status, 200) << pre.body;
+  auto items = pre.json()->getArray("items");
+  ASSERT_EQ(items->size(), 3u);
+  auto kinds = [&](unsigned i) {
+    std::string out;
+    auto a = items->getObject(i)->getArray("kinds");
+    for (size_t k = 0; k < a->size(); ++k) out += a->getElement<std::string>(static_cast<unsigned>(k)) + " ";
+    return out;
+  };
+  EXPECT_EQ(kinds(0), "hold retention ");
+  EXPECT_EQ(kinds(1), "") << "retention expired, nothing protects it";
+  EXPECT_TRUE(items->getObject(1)->getValue<bool>("erasable"));
+  EXPECT_EQ(kinds(2), "retention ");
+  // The same as a request meets: the request is refused, naming the hold.
+  Reply refused = Call("POST", "/api/v1/destructions", archivist,
+                       R"({"documents":[")" + south_.id + R"("],"reason":"retention_expired","reference":"纪要"})");
+  EXPECT_EQ(refused.status, 409);
+  EXPECT_THAT(refused.body, HasSubstr("诉讼保全"));
+  // A request in progress shows on the other records' preconditions.
+  ASSERT_EQ(Call("POST", "/api/v1/destructions", archivist,
+                 R"({"documents":[")" + expired.id + R"("],"reason":"retention_expired","reference":"纪要"})")
+                .status,
+            201);
+  Reply again = Call("GET", "/api/v1/destructions/preconditions?documents=" + expired.id + "&reason=retention_expired",
+                     archivist);
+  ASSERT_EQ(again.status, 200);
+  EXPECT_EQ(again.json()->getArray("items")->getObject(0)->getArray("kinds")->getElement<std::string>(0),
+            "in_destruction");
+  // Refusals: other roles, a bad reason, no documents, an unknown one.
+  EXPECT_EQ(Call("GET", path, lawyer).status, 403);
+  EXPECT_EQ(Call("GET", path, Login("auditor1")).status, 403);
+  EXPECT_EQ(Call("GET", path, Login("staff_s")).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/destructions/preconditions?documents=" + south_.id + "&reason=whim", archivist)
+                .error_code(),
+            "destruction.bad_reason");
+  EXPECT_EQ(Call("GET", "/api/v1/destructions/preconditions?reason=retention_expired", archivist).error_code(),
+            "destruction.no_documents");
+  EXPECT_EQ(Call("GET", "/api/v1/destructions/preconditions?documents=" + south_.id + ",,x&reason=retention_expired",
+                 archivist)
+                .status,
+            400);
+  EXPECT_EQ(Call("GET", "/api/v1/destructions/preconditions?documents=NOPE&reason=retention_expired", archivist)
+                .status,
+            404);
+}
+
+TEST_F(VaultdDestructionTest, TheListOfDestructionsIsTheApproversInbox) {
+  const std::string archivist = Login("archivist"), lawyer = Login("legal1");
+  Reply req = Call("POST", "/api/v1/destructions", archivist,
+                   R"({"documents":[")" + east_.id + R"("],"reason":"customer_request","reference":"客户来函"})");
+  ASSERT_EQ(req.status, 201) << req.body;
+  const std::string id = req.json()->getValue<std::string>("id");
+  for (const std::string& who : {lawyer, archivist, Login("auditor1")}) {
+    Reply list = Call("GET", "/api/v1/destructions?state=requested", who);
+    ASSERT_EQ(list.status, 200) << list.body;
+    auto items = list.json()->getArray("items");
+    ASSERT_EQ(items->size(), 1u);
+    EXPECT_EQ(items->getObject(0)->getValue<std::string>("id"), id);
+    EXPECT_EQ(items->getObject(0)->getArray("items")->getObject(0)->getValue<std::string>("customer"), "C001");
+  }
+  EXPECT_EQ(Call("GET", "/api/v1/destructions?state=approved", lawyer).json()->getArray("items")->size(), 0u);
+  EXPECT_EQ(Call("GET", "/api/v1/destructions?state=gone", lawyer).status, 400);
+  EXPECT_EQ(Call("GET", "/api/v1/destructions?limit=0", lawyer).status, 400);
+  EXPECT_EQ(Call("GET", "/api/v1/destructions", Login("staff_s")).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/destructions", Login("admin1")).status, 403);
+}
+
+TEST_F(VaultdDestructionTest, TheChainViewMarksAnAlteredAndAMissingCertificate) {
+  const std::string archivist = Login("archivist"), lawyer = Login("legal1"), auditor = Login("auditor1");
+  std::vector<std::string> certs;
+  for (const DocumentRecord* doc : {&east_, &secret_}) {
+    Reply req = Call("POST", "/api/v1/destructions", archivist,
+                     R"({"documents":[")" + doc->id + R"("],"reason":"customer_request","reference":"客户来函"})");
+    ASSERT_EQ(req.status, 201) << req.body;
+    const std::string id = req.json()->getValue<std::string>("id");
+    ASSERT_EQ(Call("POST", "/api/v1/destructions/" + id + "/approve", lawyer, R"({"witness":"监销人"})").status, 200);
+    Reply done = Call("POST", "/api/v1/destructions/" + id + "/execute", archivist);
+    ASSERT_EQ(done.status, 200) << done.body;
+    certs.push_back(done.json()->getValue<std::string>("certificate"));
+  }
+  Reply chain = Call("GET", "/api/v1/certificates/chain", auditor);
+  ASSERT_EQ(chain.status, 200) << chain.body;
+  EXPECT_TRUE(chain.json()->getValue<bool>("intact"));
+  ASSERT_EQ(chain.json()->getArray("links")->size(), 2u);
+  EXPECT_EQ(chain.json()->getArray("links")->getObject(1)->getArray("problems")->size(), 0u);
+  const std::string db = config_.data_dir + "/metadata.db";
+  ASSERT_EQ(std::system(("sqlite3 " + db + " \"UPDATE certificates SET json = replace(json, '监销人', '监销入') WHERE seq = 1\"")
+                            .c_str()),
+            0);
+  chain = Call("GET", "/api/v1/certificates/chain", auditor);
+  ASSERT_EQ(chain.status, 200);
+  EXPECT_FALSE(chain.json()->getValue<bool>("intact"));
+  auto first = chain.json()->getArray("links")->getObject(0);
+  EXPECT_EQ(first->getValue<std::string>("id"), certs[0]);
+  EXPECT_EQ(first->getArray("problems")->getObject(0)->getValue<std::string>("kind"), "altered");
+  ASSERT_EQ(std::system(("sqlite3 " + db + " \"DELETE FROM certificates WHERE seq = 1\"").c_str()), 0);
+  chain = Call("GET", "/api/v1/certificates/chain", auditor);
+  EXPECT_FALSE(chain.json()->getValue<bool>("intact"));
+  auto links = chain.json()->getArray("links");
+  ASSERT_EQ(links->size(), 1u);
+  EXPECT_EQ(links->getObject(0)->getArray("problems")->getObject(0)->getValue<std::string>("kind"), "missing");
+  auto missing = chain.json()->getArray("missing");
+  ASSERT_EQ(missing->size(), 1u);
+  EXPECT_EQ(missing->getObject(0)->getValue<std::string>("certificate"), certs[0]);
+  EXPECT_EQ(Call("GET", "/api/v1/certificates/chain", Login("staff_s")).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/certificates/chain", Login("admin1")).status, 403);
+}
+
 }  // namespace
 }  // namespace vault

@@ -26,23 +26,23 @@ ChainReport VerifyCertificateChain(std::vector<Certificate> certs, const std::ve
   for (const Certificate& c : certs) {
     present.insert(c.id);
     if (c.seq != expected) {
-      report.problems.push_back({c.id, "sequence " + std::to_string(expected) + " is missing before " + c.id});
+      report.problems.push_back({c.id, "sequence " + std::to_string(expected) + " is missing before " + c.id, "missing"});
       expected = c.seq;
     }
     ++expected;
-    if (Sha256::HexOf(c.json) != c.sha256) report.problems.push_back({c.id, "its JSON does not match its hash"});
+    if (Sha256::HexOf(c.json) != c.sha256) report.problems.push_back({c.id, "its JSON does not match its hash", "altered"});
     if (c.previous_sha256 != previous) {
-      report.problems.push_back({c.id, "it does not name the previous certificate's hash"});
+      report.problems.push_back({c.id, "it does not name the previous certificate's hash", "link"});
     }
     auto pk = HexDecode(c.public_key);
     auto sig = HexDecode(c.signature);
     Signer::PublicKey key{};
     if (!pk || pk->size() != key.size() || !sig) {
-      report.problems.push_back({c.id, "its key or signature is malformed"});
+      report.problems.push_back({c.id, "its key or signature is malformed", "malformed"});
     } else {
       std::copy(pk->begin(), pk->end(), key.begin());
       if (!CertificateSignatureValid(c.json, std::string(sig->begin(), sig->end()), key)) {
-        report.problems.push_back({c.id, "its signature does not verify"});
+        report.problems.push_back({c.id, "its signature does not verify", "altered"});
       }
     }
     // The signed fields, not only the columns: renumbering rows after a
@@ -53,15 +53,15 @@ ChainReport VerifyCertificateChain(std::vector<Certificate> certs, const std::ve
       if (o->getValue<std::string>("certificate_id") != c.id ||
           o->getValue<Poco::Int64>("sequence") != static_cast<Poco::Int64>(c.seq) ||
           o->getValue<std::string>("previous_certificate_sha256") != previous) {
-        report.problems.push_back({c.id, "its signed id, sequence or previous hash do not match the chain"});
+        report.problems.push_back({c.id, "its signed id, sequence or previous hash do not match the chain", "link"});
       }
     } catch (const Poco::Exception&) {
-      report.problems.push_back({c.id, "its JSON cannot be read"});
+      report.problems.push_back({c.id, "its JSON cannot be read", "malformed"});
     }
     previous = Sha256::HexOf(c.json);
   }
   for (const std::string& id : referenced) {
-    if (!present.count(id)) report.problems.push_back({id, "a completed destruction names it but it is missing"});
+    if (!present.count(id)) report.problems.push_back({id, "a completed destruction names it but it is missing", "missing"});
   }
   return report;
 }

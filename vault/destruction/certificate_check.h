@@ -21,6 +21,12 @@ bool CertificateSignatureValid(const std::string& json, const std::string& raw_s
 struct ChainProblem {
   std::string certificate;  // the id concerned ("" for the chain as a whole)
   std::string problem;      // e.g. "sequence 2 is missing", "signature does not verify"
+  // Stable, for a UI to mark the link: missing (a certificate is gone:
+  // a gap in the sequence before `certificate`, or `certificate` itself
+  // named by a completed destruction), altered (its JSON no longer matches
+  // its hash or signature), link (it does not name the previous one's
+  // hash or its signed place in the chain differs), malformed.
+  std::string kind;
 };
 
 struct ChainReport {

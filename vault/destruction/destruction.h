@@ -48,6 +48,9 @@ struct Destruction {
 struct Protection {
   std::string document_id, archive_number;
   std::vector<std::string> reasons;  // e.g. "legal hold 3: 诉讼", "open loan", "retention until 2031-06-30"
+  // One per reason, stable for a UI to translate: destroyed | hold |
+  // in_destruction | open_loan | retention.
+  std::vector<std::string> kinds;
 };
 
 struct LegalHold {

@@ -3,6 +3,8 @@
 // of a search and ask Check() about each record.
 #include "vault/destruction/destruction_service.h"
 
+#include <algorithm>
+
 namespace vault {
 
 StatusOr<std::vector<Protection>> DestructionService::CheckMatching(DocumentFilter filter,
@@ -34,12 +36,31 @@ StatusOr<ErasurePlan> DestructionService::PlanErasure(const std::string& custome
 }
 
 StatusOr<std::vector<Protection>> DestructionService::RetentionDue() {
-  VAULT_ASSIGN_OR_RETURN(std::vector<Protection> all, CheckMatching(DocumentFilter{}, "retention_expired", false));
+  VAULT_ASSIGN_OR_RETURN(std::vector<ExpiredRecord> expired, RetentionExpired());
   std::vector<Protection> due;
-  for (Protection& p : all) {
-    if (p.reasons.empty()) due.push_back(std::move(p));
+  for (ExpiredRecord& e : expired) {
+    if (e.protection.reasons.empty()) due.push_back(std::move(e.protection));
   }
   return due;
+}
+
+StatusOr<std::vector<ExpiredRecord>> DestructionService::RetentionExpired() {
+  VAULT_ASSIGN_OR_RETURN(std::vector<Protection> all, CheckMatching(DocumentFilter{}, "retention_expired", false));
+  std::vector<ExpiredRecord> out;
+  for (Protection& p : all) {
+    // Check() names retention among the reasons exactly when it has not
+    // expired: those records are not due, whatever else protects them.
+    if (std::find(p.kinds.begin(), p.kinds.end(), "retention") != p.kinds.end()) continue;
+    VAULT_ASSIGN_OR_RETURN(DocumentRecord doc, d_.vault->Get(p.document_id));
+    ExpiredRecord e;
+    e.retention = d_.retention->Decide(doc, {});
+    e.title = doc.meta.title;
+    e.customer = doc.meta.customer_number;
+    e.doc_type = doc.meta.doc_type;
+    e.protection = std::move(p);
+    out.push_back(std::move(e));
+  }
+  return out;
 }
 
 }  // namespace vault

@@ -29,23 +29,27 @@ std::string NewId(const char* prefix) {
 
 std::vector<std::string> DestructionService::ReasonsFrom(const DocumentRecord& doc, const RecordFacts& f,
                                                          const std::string& reason, bool legal_approved,
-                                                         TimePoint now) const {
+                                                         TimePoint now, std::vector<std::string>* kinds) const {
   std::vector<std::string> reasons;
-  if (!f.destroyed_by.empty()) reasons.push_back("already destroyed (" + f.destroyed_by + ")");
-  for (const auto& h : f.holds) reasons.push_back("legal hold " + std::to_string(h.id) + ": " + h.reason);
-  if (!f.other_destruction.empty()) reasons.push_back("in destruction " + f.other_destruction);
+  auto add = [&](const char* kind, std::string text) {
+    reasons.push_back(std::move(text));
+    if (kinds) kinds->push_back(kind);
+  };
+  if (!f.destroyed_by.empty()) add("destroyed", "already destroyed (" + f.destroyed_by + ")");
+  for (const auto& h : f.holds) add("hold", "legal hold " + std::to_string(h.id) + ": " + h.reason);
+  if (!f.other_destruction.empty()) add("in_destruction", "in destruction " + f.other_destruction);
   for (const OpenLoan& loan : f.loans) {
     if (LoanProtects(loan, doc, now)) {
-      reasons.push_back("open loan");
+      add("open_loan", "open loan");
       break;
     }
   }
   if (!(reason == "customer_request" && legal_approved)) {
     RetentionDecision r = d_.retention->Decide(doc, {});
     if (!d_.retention->Expired(r, now)) {
-      reasons.push_back(r.permanent ? "retention: permanent"
-                                    : r.event_pending ? "retention: waits for its event (" + r.reason + ")"
-                                                      : "retention until " + r.due_at + " (" + r.reason + ")");
+      add("retention", r.permanent ? "retention: permanent"
+                                   : r.event_pending ? "retention: waits for its event (" + r.reason + ")"
+                                                     : "retention until " + r.due_at + " (" + r.reason + ")");
     }
   }
   return reasons;
@@ -76,18 +80,35 @@ StatusOr<std::vector<Protection>> DestructionService::Check(const std::vector<st
     p.document_id = doc.id;
     p.archive_number = doc.archive_number;
     VAULT_ASSIGN_OR_RETURN(RecordFacts facts, d_.store->FactsOf(doc.id, doc.meta.customer_number, except_id));
-    p.reasons = ReasonsFrom(doc, facts, reason, legal_approved, now);
+    p.reasons = ReasonsFrom(doc, facts, reason, legal_approved, now, &p.kinds);
     out.push_back(std::move(p));
   }
   return out;
 }
 
-StatusOr<Destruction> DestructionService::Request(const Subject& who, const DestructionRequest& req) {
+Status DestructionService::CheckRequester(const Subject& who, const std::string& reason) const {
   if (!Can(who, "destruction.request")) return Denied("access.denied", "your role may not request destructions");
-  if (req.reason != "retention_expired" && req.reason != "customer_request" && req.reason != "business_ended") {
+  if (reason != "retention_expired" && reason != "customer_request" && reason != "business_ended") {
     return InvalidArgumentError("destruction.bad_reason",
                                 "reason must be retention_expired, customer_request or business_ended");
   }
+  return Status::Ok();
+}
+
+StatusOr<std::vector<Protection>> DestructionService::Preconditions(const Subject& who,
+                                                                    const std::vector<std::string>& documents,
+                                                                    const std::string& reason) {
+  VAULT_RETURN_IF_ERROR(CheckRequester(who, reason));
+  if (documents.empty() || documents.size() > 1000) {
+    return InvalidArgumentError("destruction.no_documents", "name 1 to 1000 documents");
+  }
+  // Exactly the check Request() refuses on (a customer request is checked
+  // for retention only once legal has approved it).
+  return Check(documents, reason, reason == "customer_request");
+}
+
+StatusOr<Destruction> DestructionService::Request(const Subject& who, const DestructionRequest& req) {
+  VAULT_RETURN_IF_ERROR(CheckRequester(who, req.reason));
   if (req.reference.empty() || req.reference.size() > 500 || !FieldDictionary::IsValidUtf8(req.reference)) {
     return InvalidArgumentError("destruction.reference_required", "give a reference (at most 500 bytes)");
   }
@@ -183,6 +204,16 @@ StatusOr<Destruction> DestructionService::Execute(const Subject& who, const std:
   }
   VAULT_RETURN_IF_ERROR(RunSteps(id, who.username));
   return d_.store->Get(id);
+}
+
+StatusOr<std::vector<Destruction>> DestructionService::List(const Subject& who, const std::string& state, int limit) {
+  if (!Can(who, "destruction.request") && !Can(who, "destruction.approve") && !Can(who, "certificate.read")) {
+    return Denied("access.denied", "your role may not read destructions");
+  }
+  if (!state.empty() && state != "requested" && state != "approved" && state != "executing" && state != "completed") {
+    return InvalidArgumentError("request.bad_parameter", "state must be requested, approved, executing or completed");
+  }
+  return d_.store->List(state, limit);
 }
 
 Status DestructionService::Resume() {

@@ -46,6 +46,13 @@ struct DestructionRequest {
   std::string reference;               // e.g. the meeting minute or the customer's letter
 };
 
+// A record whose retention has expired (RetentionExpired()).
+struct ExpiredRecord {
+  Protection protection;  // reasons: what still protects it (never retention)
+  RetentionDecision retention;
+  std::string title, customer, doc_type;
+};
+
 // What an erasure request for one customer would do.
 struct ErasurePlan {
   std::vector<Protection> records;    // every record of the customer
@@ -71,6 +78,15 @@ class DestructionService {
   explicit DestructionService(Deps deps) : d_(std::move(deps)) {}
 
   StatusOr<Destruction> Request(const Subject& who, const DestructionRequest& request);
+  // What Request() would meet for each record now, without refusing: the
+  // same check, for a person to see before sending (empty reasons: the
+  // record may go). access.denied, destruction.bad_reason,
+  // destruction.no_documents, document.not_found.
+  StatusOr<std::vector<Protection>> Preconditions(const Subject& who, const std::vector<std::string>& documents,
+                                                  const std::string& reason);
+  // Destructions in `state` ("" for every state), newest first, at most
+  // `limit`; for those who may read one (Get()).
+  StatusOr<std::vector<Destruction>> List(const Subject& who, const std::string& state, int limit);
   StatusOr<Destruction> Approve(const Subject& who, const std::string& id, const std::string& witness);
   StatusOr<Destruction> Execute(const Subject& who, const std::string& id);
   // Finishes every destruction a crash left executing.
@@ -87,6 +103,9 @@ class DestructionService {
   // The records whose retention has expired and that nothing protects (no
   // hold, no open loan): what a retention_expired request could take now.
   StatusOr<std::vector<Protection>> RetentionDue();
+  // Every record whose retention has expired, protected or not (a hold, an
+  // open loan...), with its retention decision and what protects it.
+  StatusOr<std::vector<ExpiredRecord>> RetentionExpired();
 
   StatusOr<LegalHold> AddHold(const Subject& who, const std::string& scope, const std::string& target,
                               const std::string& reason);
@@ -104,8 +123,12 @@ class DestructionService {
   Status RunStepsLocked(const std::string& id, const std::string& actor);
   StatusOr<Certificate> MakeCertificate(const Destruction& d);
   // Why `doc` cannot be destroyed now, from facts read by the store.
+  // `kinds` (if given) gets one Protection kind per reason.
   std::vector<std::string> ReasonsFrom(const DocumentRecord& doc, const RecordFacts& facts, const std::string& reason,
-                                       bool legal_approved, TimePoint now) const;
+                                       bool legal_approved, TimePoint now,
+                                       std::vector<std::string>* kinds = nullptr) const;
+  // access.denied for a role that may not request; destruction.bad_reason.
+  Status CheckRequester(const Subject& who, const std::string& reason) const;
   // Whether an open loan holds the record back: always once issued; a
   // request only while its borrower may still see the record.
   bool LoanProtects(const OpenLoan& loan, const DocumentRecord& doc, TimePoint now) const;

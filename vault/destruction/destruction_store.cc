@@ -1,5 +1,6 @@
 #include "vault/destruction/destruction_store.h"
 
+#include <algorithm>
 #include <set>
 
 #include "vault/borrow/borrow_store.h"
@@ -295,6 +296,25 @@ StatusOr<std::vector<Destruction>> DestructionStore::Completed() {
   return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<Destruction>> {
     std::vector<std::string> ids;
     c << "SELECT id FROM destructions WHERE state = 'completed' ORDER BY completed_at, id", into(ids), now;
+    std::vector<Destruction> out;
+    for (const auto& id : ids) {
+      VAULT_ASSIGN_OR_RETURN(Destruction d, Load(c, id));
+      out.push_back(std::move(d));
+    }
+    return out;
+  });
+}
+
+StatusOr<std::vector<Destruction>> DestructionStore::List(const std::string& state, int limit) {
+  limit = std::max(1, std::min(limit, 1000));
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<Destruction>> {
+    std::vector<std::string> ids;
+    std::string all = state.empty() ? "1" : "0";
+    Statement st(c);
+    st << "SELECT id FROM destructions WHERE (? = '1' OR state = ?) ORDER BY requested_at DESC, id DESC LIMIT "
+       << limit,
+        bind(all), bind(state), into(ids);
+    st.execute();
     std::vector<Destruction> out;
     for (const auto& id : ids) {
       VAULT_ASSIGN_OR_RETURN(Destruction d, Load(c, id));

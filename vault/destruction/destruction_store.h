@@ -73,6 +73,9 @@ class DestructionStore {
   StatusOr<std::vector<Certificate>> Certificates();
   // Certificate ids named by completed destructions.
   StatusOr<std::vector<std::string>> ReferencedCertificateIds();
+  // Destructions in `state` ("" for all), newest request first, at most
+  // `limit` (1..1000).
+  StatusOr<std::vector<Destruction>> List(const std::string& state, int limit);
   // Completed destructions, oldest first (the destruction register).
   StatusOr<std::vector<Destruction>> Completed();
 
