@@ -65,6 +65,23 @@ export default async function globalSetup(): Promise<void> {
   }
   docs.loanable = put('contract.pdf', ['--customer', 'C0001', '--type', '合同', '--title', '借阅测试合同',
     '--department', '华南销售部', '--classification', 'internal']).id
+  // The records area (journeys 20-29): per locale, contracts whose
+  // retention (10 years after contract_end_date) has expired, and a
+  // customer of its own for the data-subject requests; in a department no
+  // staff member or manager of the other journeys belongs to.
+  for (const loc of ['zh-CN', 'en']) {
+    const n = loc === 'en' ? '2' : '1'
+    const expired = (title: string, customer: string) => put('contract.pdf', ['--customer', customer, '--type', '合同',
+      '--title', title, '--department', '华北销售部', '--classification', 'internal', '--field', 'contract_end_date=2012-06-30']).id
+    docs['due_' + loc] = expired(`到期待销毁合同 ${loc}`, 'C010' + n)
+    docs['due2_' + loc] = expired(`到期待销毁补充合同 ${loc}`, 'C010' + n)
+    docs['held_' + loc] = expired(`到期但保全的合同 ${loc}`, 'C010' + n)
+    docs['cert_' + loc] = expired(`证明页测试合同 ${loc}`, 'C010' + n)
+    docs['ds_quote_' + loc] = put('quotation.pdf', ['--customer', 'C020' + n, '--customer-name', '数据主体测试公司', '--type', 'quotation',
+      '--title', `数据主体报价单 ${loc}`, '--department', '华北销售部', '--classification', 'internal']).id
+    docs['ds_held_' + loc] = put('contract.pdf', ['--customer', 'C020' + n, '--type', '合同', '--title', `数据主体合同 ${loc}`,
+      '--department', '华北销售部', '--classification', 'internal']).id
+  }
 
   const passwords: Record<string, string> = {}
   for (const u of USERS) {
