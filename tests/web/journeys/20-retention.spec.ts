@@ -14,7 +14,7 @@ test('retention: expired records with their rule and legal holds, holds on the r
   expect(r.status(), await r.text()).toBe(201)
 
   await loginAs(page, 'archivist')
-  await page.getByRole('link', { name: w.nav.retention }).click()
+  await page.getByRole('link', { name: w.nav.retention, exact: true }).click()
   await expect(page.getByRole('heading', { name: w.nav.retention })).toBeVisible()
   const dueRow = page.getByTestId('due-' + dueNo)
   await expect(dueRow).toContainText(fill(w.rec.retention.ruleText, { rule: 'contract', period: 'P10Y' }))
@@ -50,5 +50,5 @@ test('retention: expired records with their rule and legal holds, holds on the r
   await expect(page.getByRole('heading', { name: w.record.versionsHeading })).toBeVisible()
   await expect(page.getByTestId('record-holds')).toHaveCount(0)
   // The retention page is the archive admins' only.
-  await expect(page.getByRole('link', { name: w.nav.retention })).toHaveCount(0)
+  await expect(page.getByRole('link', { name: w.nav.retention, exact: true })).toHaveCount(0)
 })

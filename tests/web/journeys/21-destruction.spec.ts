@@ -39,7 +39,7 @@ test('destruction: request with preconditions, four-eyes approval with a witness
   const before = await (await archivist.get('/api/v1/destructions?state=requested')).json()
 
   // From the retention page: pick the two free records.
-  await page.getByRole('link', { name: w.nav.retention }).click()
+  await page.getByRole('link', { name: w.nav.retention, exact: true }).click()
   await page.getByRole('checkbox', { name: fill(w.rec.retention.pickRecord, { n: dueNo }) }).check()
   await page.getByRole('checkbox', { name: fill(w.rec.retention.pickRecord, { n: due2No }) }).check()
   await expect(page.getByRole('checkbox', { name: fill(w.rec.retention.pickRecord, { n: heldNo }) })).toBeDisabled()
@@ -66,7 +66,7 @@ test('destruction: request with preconditions, four-eyes approval with a witness
   // A second person approves from the list and names the witness.
   await page.context().clearCookies()
   await loginAs(page, 'archivist2')
-  await page.getByRole('link', { name: w.nav.destructions }).click()
+  await page.getByRole('link', { name: w.nav.destructions, exact: true }).click()
   await expect(page.getByTestId('destruction-' + id)).toContainText(w.rec.destructionState.requested)
   await checkPage(page, 'destructions')
   await page.getByRole('link', { name: id }).click()
@@ -132,20 +132,22 @@ test('destruction: request with preconditions, four-eyes approval with a witness
   expect(() => run(minisign)).toThrow()
 
   // The page's own check rejects the altered file, with the reason; the genuine one passes.
-  await page.getByRole('link', { name: w.nav.certificates }).click()
+  await page.getByRole('link', { name: w.nav.certificates, exact: true }).click()
   await page.getByLabel(w.rec.certificates.certFile).setInputFiles(jsonPath)
   await page.getByLabel(w.rec.certificates.sigFile).setInputFiles(path.join(dir, `${cert}.json.sig`))
   await page.getByRole('button', { name: w.rec.certificates.verify, exact: true }).click()
   await expect(page.getByTestId('verdict-text')).toHaveText(w.rec.certificates.invalid)
   await expect(page.getByTestId('verdict-reason')).toHaveText(w.rec.certificates.badSignature)
   await checkPage(page, 'certificate-verify-altered')
-  fs.writeFileSync(jsonPath, genuine)
-  await page.getByLabel(w.rec.certificates.certFile).setInputFiles(jsonPath)
+  // The genuine bytes (the browser holds the altered file as it was picked: a new file, not the same one rewritten).
+  fs.mkdirSync(path.join(dir, 'genuine'))
+  fs.writeFileSync(path.join(dir, 'genuine', `${cert}.json`), genuine)
+  await page.getByLabel(w.rec.certificates.certFile).setInputFiles(path.join(dir, 'genuine', `${cert}.json`))
   await page.getByRole('button', { name: w.rec.certificates.verify, exact: true }).click()
   await expect(page.getByTestId('verdict-text')).toHaveText(fill(w.rec.certificates.valid, { id: cert }))
 
   // The destruction register, on screen and as CSV.
-  await page.getByRole('link', { name: w.nav.destructions }).click()
+  await page.getByRole('link', { name: w.nav.destructions, exact: true }).click()
   const register = page.getByTestId('register')
   await expect(register).toContainText(dueNo)
   await expect(register).toContainText('王监销')

@@ -15,7 +15,7 @@ test('data subject: access export, erasure preview with what protects, request a
   expect(hold.status(), await hold.text()).toBe(201)
 
   await loginAs(page, 'archivist')
-  await page.getByRole('link', { name: w.nav.dataSubjects }).click()
+  await page.getByRole('link', { name: w.nav.dataSubjects, exact: true }).click()
   await page.getByRole('button', { name: w.rec.dataSubject.show }).click()
   await expect(page.getByRole('alert')).toContainText(w.rec.dataSubject.customerRequired)
   await page.getByLabel(w.rec.dataSubject.customer).fill(customer)
@@ -56,7 +56,7 @@ test('data subject: access export, erasure preview with what protects, request a
   await expect(page.getByTestId('approve-block')).toHaveText(w.rec.destruction.legalApproves)
   await page.context().clearCookies()
   await loginAs(page, 'legal')
-  await page.getByRole('link', { name: w.nav.destructions }).click()
+  await page.getByRole('link', { name: w.nav.destructions, exact: true }).click()
   await page.getByRole('link', { name: id }).click()
   await page.getByLabel(w.rec.destruction.witness).fill('赵监销')
   await page.getByRole('button', { name: w.rec.destruction.approve }).click()

@@ -29,10 +29,10 @@ test('certificates: an auditor reads, downloads and checks them, sees an altered
   page.on('request', (r) => {
     if (r.method() !== 'GET' && r.method() !== 'HEAD') changes.push(r.method() + ' ' + new URL(r.url()).pathname)
   })
-  await expect(page.getByRole('link', { name: w.nav.certificates })).toBeVisible()
-  await expect(page.getByRole('link', { name: w.nav.retention })).toHaveCount(0)
-  await expect(page.getByRole('link', { name: w.nav.dataSubjects })).toHaveCount(0)
-  await page.getByRole('link', { name: w.nav.certificates }).click()
+  await expect(page.getByRole('link', { name: w.nav.certificates, exact: true })).toBeVisible()
+  await expect(page.getByRole('link', { name: w.nav.retention, exact: true })).toHaveCount(0)
+  await expect(page.getByRole('link', { name: w.nav.dataSubjects, exact: true })).toHaveCount(0)
+  await page.getByRole('link', { name: w.nav.certificates, exact: true }).click()
   await expect(page.getByRole('link', { name: cert })).toBeVisible()
   await expect(page.getByTestId('chain-verdict')).toHaveText(/./)
   await expect(page.getByTestId('link-' + cert)).toContainText(w.rec.chain.ok)
@@ -55,14 +55,14 @@ test('certificates: an auditor reads, downloads and checks them, sees an altered
   expect(fs.readFileSync(path.join(dir, `${cert}.pdf`)).subarray(0, 5).toString()).toBe('%PDF-')
 
   // Checking it by upload (a read: POST /certificates/verify).
-  await page.getByRole('link', { name: w.nav.certificates }).click()
+  await page.getByRole('link', { name: w.nav.certificates, exact: true }).click()
   await page.getByLabel(w.rec.certificates.certFile).setInputFiles(path.join(dir, `${cert}.json`))
   await page.getByLabel(w.rec.certificates.sigFile).setInputFiles(path.join(dir, `${cert}.json.sig`))
   await page.getByRole('button', { name: w.rec.certificates.verify, exact: true }).click()
   await expect(page.getByTestId('verdict-text')).toHaveText(fill(w.rec.certificates.valid, { id: cert }))
 
   // The destruction, read only for an auditor.
-  await page.getByRole('link', { name: w.nav.destructions }).click()
+  await page.getByRole('link', { name: w.nav.destructions, exact: true }).click()
   await expect(page.getByTestId('register')).toContainText('孙监销')
   await checkPage(page, 'destructions-auditor')
   await page.goto('/destructions/' + id)
@@ -78,7 +78,7 @@ test('certificates: an auditor reads, downloads and checks them, sees an altered
   const sql = (q: string) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, q])
   sql(`UPDATE certificates SET json = json || ' ' WHERE id = '${cert}'`)
   try {
-    await page.getByRole('link', { name: w.nav.certificates }).click()
+    await page.getByRole('link', { name: w.nav.certificates, exact: true }).click()
     await expect(page.getByTestId('chain-verdict')).toHaveText(w.rec.chain.broken)
     const link = page.getByTestId('link-' + cert)
     await expect(link).toHaveClass(/broken/)
