@@ -9,7 +9,7 @@ PACKAGES=(
   libpoco-dev libsqlite3-dev libsodium-dev libssl-dev libboost-filesystem-dev
   libhpdf-dev libqpdf-dev libtiff-dev libjpeg-dev libpng-dev qpdf fonts-wqy-zenhei poppler-utils
   libgtest-dev libgmock-dev clang libclang-rt-14-dev
-  sqlite3 coreutils openssl minisign ccache
+  sqlite3 coreutils openssl minisign unzip ccache
   chromium
 )
 

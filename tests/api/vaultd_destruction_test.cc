@@ -273,6 +273,17 @@ TEST_F(VaultdDestructionTest, RetentionDueNamesTheRuleAndOnRequestTheProtectedOn
     EXPECT_THAT(o->getArray("protected_by")->getElement<std::string>(0), HasSubstr("证据保全 2026-7"));
   }
   EXPECT_TRUE(saw_hold);
+  // A destroyed record is not listed any more, protected=include or not.
+  Reply req = Call("POST", "/api/v1/destructions", archivist,
+                   R"({"documents":[")" + free.id + R"("],"reason":"retention_expired","reference":"纪要"})");
+  ASSERT_EQ(req.status, 201) << req.body;
+  const std::string id = req.json()->getValue<std::string>("id");
+  ASSERT_EQ(Call("POST", "/api/v1/destructions/" + id + "/approve", lawyer, R"({"witness":"监销人"})").status, 200);
+  ASSERT_EQ(Call("POST", "/api/v1/destructions/" + id + "/execute", archivist).status, 200);
+  Reply after = Call("GET", "/api/v1/retention/due?protected=include", archivist);
+  ASSERT_EQ(after.status, 200);
+  ASSERT_EQ(after.json()->getArray("items")->size(), 1u) << after.body;
+  EXPECT_EQ(after.json()->getArray("items")->getObject(0)->getValue<std::string>("document"), held.id);
   EXPECT_EQ(Call("GET", "/api/v1/retention/due?protected=maybe", archivist).status, 400);
   EXPECT_EQ(Call("GET", "/api/v1/retention/due?protected=include", lawyer).status, 403);
   EXPECT_EQ(Call("GET", "/api/v1/retention/due?protected=include", Login("auditor1")).status, 403);

@@ -51,6 +51,8 @@ StatusOr<std::vector<ExpiredRecord>> DestructionService::RetentionExpired() {
     // Check() names retention among the reasons exactly when it has not
     // expired: those records are not due, whatever else protects them.
     if (std::find(p.kinds.begin(), p.kinds.end(), "retention") != p.kinds.end()) continue;
+    // A ghost is no longer kept: nothing is left to destroy.
+    if (std::find(p.kinds.begin(), p.kinds.end(), "destroyed") != p.kinds.end()) continue;
     VAULT_ASSIGN_OR_RETURN(DocumentRecord doc, d_.vault->Get(p.document_id));
     ExpiredRecord e;
     e.retention = d_.retention->Decide(doc, {});

@@ -103,8 +103,9 @@ class DestructionService {
   // The records whose retention has expired and that nothing protects (no
   // hold, no open loan): what a retention_expired request could take now.
   StatusOr<std::vector<Protection>> RetentionDue();
-  // Every record whose retention has expired, protected or not (a hold, an
-  // open loan...), with its retention decision and what protects it.
+  // Every record whose retention has expired and that is not destroyed yet,
+  // protected or not (a hold, an open loan, another destruction), with its
+  // retention decision and what protects it.
   StatusOr<std::vector<ExpiredRecord>> RetentionExpired();
 
   StatusOr<LegalHold> AddHold(const Subject& who, const std::string& scope, const std::string& target,
