@@ -111,6 +111,7 @@ void HandleRetentionDue(Exchange& ex, const PathParams&) {
     o->set("type", e.doc_type);
     Poco::JSON::Object::Ptr rule = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     rule->set("rule", e.retention.rule);
+    rule->set("label", e.rule_label);
     rule->set("period", e.retention.period);
     rule->set("anchor", e.retention.anchor);
     rule->set("anchor_date", e.retention.anchor_date);

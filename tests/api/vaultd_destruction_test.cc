@@ -256,6 +256,7 @@ TEST_F(VaultdDestructionTest, RetentionDueNamesTheRuleAndOnRequestTheProtectedOn
   EXPECT_EQ(one->getValue<std::string>("title"), "expired free");
   auto rule = one->getObject("retention");
   EXPECT_EQ(rule->getValue<std::string>("rule"), "contract");
+  EXPECT_EQ(rule->getValue<std::string>("label"), "合同");
   EXPECT_EQ(rule->getValue<std::string>("period"), "P10Y");
   EXPECT_EQ(rule->getValue<std::string>("anchor"), "contract_end_date");
   EXPECT_EQ(rule->getValue<std::string>("due_at").substr(0, 10), "2022-06-30");

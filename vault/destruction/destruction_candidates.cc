@@ -56,6 +56,8 @@ StatusOr<std::vector<ExpiredRecord>> DestructionService::RetentionExpired() {
     VAULT_ASSIGN_OR_RETURN(DocumentRecord doc, d_.vault->Get(p.document_id));
     ExpiredRecord e;
     e.retention = d_.retention->Decide(doc, {});
+    const auto rule = d_.retention->rules().find(e.retention.rule);
+    if (rule != d_.retention->rules().end()) e.rule_label = rule->second.label;
     e.title = doc.meta.title;
     e.customer = doc.meta.customer_number;
     e.doc_type = doc.meta.doc_type;

@@ -50,6 +50,7 @@ struct DestructionRequest {
 struct ExpiredRecord {
   Protection protection;  // reasons: what still protects it (never retention)
   RetentionDecision retention;
+  std::string rule_label;  // the applied rule's label in retention.json ("合同")
   std::string title, customer, doc_type;
 };
 

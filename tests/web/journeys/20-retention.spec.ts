@@ -17,7 +17,7 @@ test('retention: expired records with their rule and legal holds, holds on the r
   await page.getByRole('link', { name: w.nav.retention, exact: true }).click()
   await expect(page.getByRole('heading', { name: w.nav.retention })).toBeVisible()
   const dueRow = page.getByTestId('due-' + dueNo)
-  await expect(dueRow).toContainText(fill(w.rec.retention.ruleText, { rule: 'contract', period: 'P10Y' }))
+  await expect(dueRow).toContainText(fill(w.rec.retention.ruleText, { rule: '合同', period: 'P10Y' }))
   await expect(dueRow).toContainText('contract_end_date')
   await expect(dueRow).toContainText(w.rec.protection.none)
   await expect(dueRow).toContainText(w.rec.retention.noHolds)

@@ -11,7 +11,7 @@ export interface DueRow extends ProtectionRow {
   title: string
   customer: string
   type: string
-  retention: { rule: string; period: string; anchor: string; anchor_date: string; due_at: string; reason: string }
+  retention: { rule: string; label: string; period: string; anchor: string; anchor_date: string; due_at: string; reason: string }
 }
 
 export interface HoldRow { id: number; scope: string; target: string; reason: string; created_by: string; created_at: string }
