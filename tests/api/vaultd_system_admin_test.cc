@@ -150,5 +150,20 @@ TEST_F(VaultdHealthTest, AVaultWithoutCheckpointsSaysSo) {
   EXPECT_TRUE(r.json()->getObject("audit")->isNull("last_checkpoint"));
 }
 
+// The approvals page's list: refused to the roles the UI does not offer it
+// to, so opening the page by URL gets nothing from the API either.
+TEST_F(VaultdTest, TheApprovalsInboxIsRefusedToRolesThatApproveNothing) {
+  for (const char* user : {"manager_s", "legal1", "archivist"}) {
+    EXPECT_EQ(Call("GET", "/api/v1/borrows?pending=1", Login(user)).status, 200) << user;
+  }
+  for (const char* user : {"staff_s", "auditor1", "admin1"}) {
+    Reply r = Call("GET", "/api/v1/borrows?pending=1", Login(user));
+    EXPECT_EQ(r.status, 403) << user;
+    EXPECT_EQ(r.error_code(), "access.denied") << user;
+    // Their own loans stay theirs to list.
+    EXPECT_EQ(Call("GET", "/api/v1/borrows", Login(user)).status, 200) << user;
+  }
+}
+
 }  // namespace
 }  // namespace vault
