@@ -148,8 +148,12 @@ void HandleUnassignCustomer(Exchange& ex, const PathParams& p) {
   const std::string& username = p[0];
   if (!Admin(ex, username)) return;
   const std::string& customer = p[1];
-  Status s = customer.size() > 32 ? vault::InvalidArgumentError("user.invalid", "customer_number: at most 32 characters")
-                                  : ex.ctx().vault->identity().UnassignCustomer(username, customer);
+  const bool valid = !customer.empty() && customer.size() <= 32 &&
+                     customer.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") ==
+                         std::string::npos;
+  Status s = valid ? ex.ctx().vault->identity().UnassignCustomer(username, customer)
+                   : vault::InvalidArgumentError("user.invalid",
+                                                 "customer_number: must be 1-32 ASCII letters, digits or '-'");
   ex.Audit("user.unassign", username, s, s.ok() ? "customer " + customer : "");
   if (!s.ok()) return ex.Error(s);
   auto user = ex.ctx().vault->identity().GetUser(username);

@@ -63,6 +63,7 @@ TEST_F(VaultdTest, AdminsAssignAndUnassignCustomersAndTheStaffSeesTheDifference)
             "user.invalid");
   EXPECT_EQ(Call("DELETE", "/api/v1/users/staff_s/customers/" + std::string(33, 'C'), admin).error_code(),
             "user.invalid");
+  EXPECT_EQ(Call("DELETE", "/api/v1/users/staff_s/customers/C%201", admin).error_code(), "user.invalid");
   EXPECT_EQ(Call("POST", "/api/v1/users/staff_s/customers", admin, R"({"customer":"C1","x":1})").error_code(),
             "request.unknown_field");
   EXPECT_EQ(Call("POST", "/api/v1/users/ghost/customers", admin, R"({"customer":"C1"})").status, 404);
