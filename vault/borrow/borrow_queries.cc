@@ -28,6 +28,9 @@ StatusOr<std::vector<Borrow>> BorrowService::List(const Subject& who, const Borr
   f.offset = std::max<int64_t>(0, q.offset);
   if (!q.state.empty()) f.states = {q.state};
   if (q.pending) {
+    // The approvals inbox is for approvers: anyone else is refused, not
+    // shown an inbox that can never fill.
+    if (!Can(who, "borrow.approve")) return Denied("access.denied", "your role approves no loans");
     // Waiting for the caller: requested or renewal_requested, at a step the
     // caller may approve.
     f.states = {bs::kRequested, bs::kRenewalRequested};
