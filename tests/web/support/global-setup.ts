@@ -81,6 +81,9 @@ export default async function globalSetup(): Promise<void> {
   // while a journey watches.
   const config = path.join(base, 'vaultd.properties')
   fs.writeFileSync(config, 'vaultd.borrow_schedule_seconds = 1\n')
+  // Signed audit checkpoints every 2 seconds, so the audit viewer has
+  // checkpoints to show and download (journeys 30-39).
+  fs.appendFileSync(config, 'vaultd.checkpoint_interval_seconds = 2\n')
   const port = await freePort()
   const log = fs.openSync(path.join(base, 'vaultd.log'), 'w')
   const vaultd = spawn(path.join(BIN, 'vaultd'), ['--config', config, '--data', env.VAULT_DATA, '--key', env.VAULT_KEY_FILE,
