@@ -41,14 +41,14 @@ test('the auditor traces a leaked PDF and a code read off paper to the export re
   await expect(result.getByTestId('trace-user')).toHaveText('archivist')
 
   // The code read off a paper copy, typed in lower case.
-  await page.getByLabel(w.trace.code.label).fill(code.toLowerCase())
+  await page.getByRole('textbox', { name: w.trace.code.label }).fill(code.toLowerCase())
   await page.getByRole('button', { name: w.trace.code.submit }).click()
   await expect(result.getByTestId('trace-found-by')).toHaveText(w.trace.result.byCode)
   await expect(result.getByTestId('trace-signature')).toHaveText(w.trace.result.notApplicable)
   await expect(result.getByTestId('trace-user')).toHaveText('archivist')
 
   // A code nobody was given.
-  await page.getByLabel(w.trace.code.label).fill('ZZZZ-9999')
+  await page.getByRole('textbox', { name: w.trace.code.label }).fill('ZZZZ-9999')
   await page.getByRole('button', { name: w.trace.code.submit }).click()
   await expect(page.getByRole('alert')).toContainText(w.errors.export_not_found)
   await expect(result).toHaveCount(0)
