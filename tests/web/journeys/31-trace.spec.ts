@@ -28,6 +28,7 @@ test('the auditor traces a leaked PDF and a code read off paper to the export re
   await expect(result).toContainText(code)
   const doc = await (await archivist.get(`/api/v1/documents/${state.docs.order}`)).json()
   await expect(result.getByRole('link', { name: doc.archive_number })).toBeVisible()
+  await expect(result).toContainText(w.trace.result.noBorrow)
   await expect(result.getByTestId('trace-signature')).toHaveText(w.trace.result.valid)
   await expect(result.getByTestId('trace-exact')).toHaveText(w.trace.result.exactYes)
   await expect(result.getByTestId('trace-found-by')).toHaveText(w.trace.result.byMetadata)
