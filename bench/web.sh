@@ -188,11 +188,11 @@ audit_viewer_bench() {
     awk '{ printf "%.0f", $1 * 1000 }')
   local chain
   chain=$(curl -sf -H "Authorization: Bearer $atoken" "$aurl$ui_path" |
-    python3 -c 'import json,sys; c=json.load(sys.stdin)["chain"]; print("ok=%s, %d events walked, checkpoint %s" % (c["ok"], c["walked"], (c["checkpoint"] or {}).get("id", "none")))')
+    python3 -c 'import json,sys; c=json.load(sys.stdin)["chain"]; print("%s, %d events walked, covering checkpoint: %s" % ("intact" if c["ok"] else "BROKEN", c["walked"], (c["checkpoint"] or {}).get("id", "none yet (newer than the last one)")))')
   local section
   section=$(cat <<MD
 <!-- bench:web-audit:start -->
-## Web UI: the audit viewer over $events events (\`bench/web.sh\`)
+## Web UI: the audit viewer over $(python3 -c "print(f'{$events:,}')") events (\`bench/web.sh\`)
 
 - Date: $(date -u +%Y-%m-%dT%H:%MZ); commit $COMMIT; $(nproc) CPUs; seeded by \`bench_audit_seed\` (AuditLog::AppendAll, transactions of 20,000, a signed checkpoint every 10,000 events) in $seed_s s; the log holds $total events; $RUNS runs each, medians.
 

@@ -21,8 +21,9 @@ const READS_BY_NATURE: { method: string; path: RegExp; why: string }[] = [
 ]
 
 // Audit actions that are reads (the server audits every request): logging
-// in, and actions named as reads, listings, look-ups or verifications.
-const READ_ACTION = /^(session\.(create|read)|[a-z_]+\.(read|list|metadata|trace|verify|checkpoints|register|search))$/
+// in, and actions named as reads, listings, look-ups, verifications or
+// downloads of a register or certificate (no ledger entry, unlike a copy).
+const READ_ACTION = /^(session\.(create|read)|[a-z_]+\.(read|list|metadata|trace|verify|checkpoints|register|search|download))$/
 
 const HARMLESS = 'ABCD-1234'
 
