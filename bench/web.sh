@@ -148,14 +148,14 @@ audit_viewer_bench() {
   local events=${BENCH_WEB_AUDIT_EVENTS:-1000000}
   local avault=$BASE/web-audit-vault-$events
   [[ -x $BUILD/bench_audit_seed ]] || { log "$BUILD/bench_audit_seed missing (build first)"; exit 2; }
-  local seed_s="(reused)"
+  local seed_s="an earlier run (the vault is reused)"
   if [[ ! -f $avault/seeded ]]; then
     rm -rf "$avault"
     log "seeding $events audit events into $avault (bench_audit_seed, AuditLog::AppendAll)"
     "$BUILD/bench_audit_seed" "$avault" --events "$events" >"$avault.log" 2>&1 || { log "seeding failed: $avault.log"; exit 1; }
-    seed_s=$(sed -n 's/^seconds=//p' "$avault.log")
+    seed_s="$(sed -n 's/^seconds=//p' "$avault.log") s"
     touch "$avault/seeded"
-    log "seeded in $seed_s s"
+    log "seeded in $seed_s"
   fi
   local aport apid aurl
   aport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
