@@ -134,3 +134,89 @@ else
   printf '\n%s\n' "$SECTION" >>"$DOC"
 fi
 echo "$SECTION"
+
+# --- The audit viewer over 1,000,000 audit events (issue 14) ----------------
+# bench_audit_seed (bench/audit_seed.cc) appends BENCH_WEB_AUDIT_EVENTS events
+# (1,000,000) through AuditLog::AppendAll in transactions of 20,000, hash
+# chain intact, a signed checkpoint every 10,000 events; the vault is kept in
+# BENCH_DIR/web-audit-vault-N and reused. A second vaultd serves it; Playwright
+# (tests/web/bench/audit.bench.ts) times Enter in the viewer's filter form to
+# its first page rendered (newest first, with the page's chain status),
+# against curl of the same API call. Target: rendered <= 1.5 x curl + 100 ms.
+# BENCH_WEB_AUDIT=0 skips it. Results replace <!-- bench:web-audit -->.
+audit_viewer_bench() {
+  local events=${BENCH_WEB_AUDIT_EVENTS:-1000000}
+  local avault=$BASE/web-audit-vault-$events
+  [[ -x $BUILD/bench_audit_seed ]] || { log "$BUILD/bench_audit_seed missing (build first)"; exit 2; }
+  local seed_s="an earlier run (the vault is reused)"
+  if [[ ! -f $avault/seeded ]]; then
+    rm -rf "$avault"
+    log "seeding $events audit events into $avault (bench_audit_seed, AuditLog::AppendAll)"
+    "$BUILD/bench_audit_seed" "$avault" --events "$events" >"$avault.log" 2>&1 || { log "seeding failed: $avault.log"; exit 1; }
+    seed_s="$(sed -n 's/^seconds=//p' "$avault.log") s"
+    touch "$avault/seeded"
+    log "seeded in $seed_s"
+  fi
+  local aport apid aurl
+  aport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  "$BUILD/vaultd" --data "$avault/setup" --key "$avault/keys/master.key" --listen "127.0.0.1:$aport" \
+    --policies "$REPO/policies" --web-root "$REPO/api/web/dist" >"$W/vaultd-audit.log" 2>&1 &
+  apid=$!
+  trap 'kill '"$apid"' 2>/dev/null; cleanup' EXIT
+  aurl=http://127.0.0.1:$aport
+  for _ in $(seq 100); do curl -sf "$aurl/healthz" >/dev/null && break; sleep 0.1; done
+  curl -sf "$aurl/healthz" >/dev/null || { log "vaultd (audit vault) did not start"; cat "$W/vaultd-audit.log" >&2; exit 1; }
+
+  log "playwright: the audit viewer's first page over $events events ($RUNS runs)"
+  (cd "$REPO/tests/web" && BENCH_AUDIT=1 BENCH_BASE_URL=$aurl BENCH_RUNS=$RUNS BENCH_OUT=$W/audit.json \
+    npx playwright test -c bench/playwright.config.ts audit.bench.ts >"$W/audit-pw.log" 2>&1) ||
+    { cat "$W/audit-pw.log" >&2; exit 1; }
+  local atoken ui_path api_ms render_ms times limit_ms v_render rows verify_ms plan total
+  atoken=$(curl -sf -X POST "$aurl/api/v1/sessions" -H 'Content-Type: application/json' \
+    -d '{"username":"auditor01","password":"benchmark password auditor01"}' | sed 's/.*"token":"\([0-9a-f]*\)".*/\1/')
+  ui_path=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["apiUrl"])' "$W/audit.json")
+  api_ms=$(TOKEN=$atoken URL=$aurl timed "$ui_path")
+  render_ms=$(python3 -c 'import json, statistics, sys; print("%.1f" % statistics.median(json.load(open(sys.argv[1]))["times"]))' "$W/audit.json")
+  times=$(python3 -c 'import json,sys; print(", ".join("%.0f" % t for t in json.load(open(sys.argv[1]))["times"]))' "$W/audit.json")
+  rows=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows"])' "$W/audit.json")
+  limit_ms=$(awk -v a="$api_ms" 'BEGIN { printf "%.1f", 1.5 * a + 100 }')
+  v_render=$(verdict "$render_ms" "$limit_ms")
+  total=$(sqlite3 "file:$avault/setup/metadata.db?mode=ro" 'SELECT MAX(seq) FROM audit_events')
+  plan=$(sqlite3 "file:$avault/setup/metadata.db?mode=ro" \
+    'EXPLAIN QUERY PLAN SELECT seq FROM audit_events WHERE seq > 0 ORDER BY seq DESC LIMIT 50' | sed -n 's/.*--//p; s/^[|` -]*//p' | tail -1)
+  verify_ms=$(curl -sf -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $atoken" "$aurl/api/v1/audit/verification" |
+    awk '{ printf "%.0f", $1 * 1000 }')
+  local chain
+  chain=$(curl -sf -H "Authorization: Bearer $atoken" "$aurl$ui_path" |
+    python3 -c 'import json,sys; c=json.load(sys.stdin)["chain"]; print("%s, %d events walked, covering checkpoint: %s" % ("intact" if c["ok"] else "BROKEN", c["walked"], (c["checkpoint"] or {}).get("id", "none yet (newer than the last one)")))')
+  local section
+  section=$(cat <<MD
+<!-- bench:web-audit:start -->
+## Web UI: the audit viewer over $(python3 -c "print(f'{$events:,}')") events (\`bench/web.sh\`)
+
+- Date: $(date -u +%Y-%m-%dT%H:%MZ); commit $COMMIT; $(nproc) CPUs; seeded by \`bench_audit_seed\` (AuditLog::AppendAll, transactions of 20,000, a signed checkpoint every 10,000 events) in $seed_s s; the log holds $total events; $RUNS runs each, medians.
+
+| measure | value | target | verdict |
+|---|---|---|---|
+| the viewer's first page by curl (\`$ui_path\`) | $api_ms ms | | |
+| Enter to the first page rendered ($rows rows and its chain status; Playwright) | $render_ms ms (runs: $times) | <= 1.5 x $api_ms + 100 = $limit_ms ms | $v_render |
+| verify now (\`GET /api/v1/audit/verification\`, the whole chain, one run) | $verify_ms ms | | |
+
+- The first page's chain status: $chain (the stretch from the signed checkpoint before the page to the head, not the whole log).
+- Query plan of the first page: \`$plan\` (seq is the rowid: newest first reads 50 rows from the end of the table).
+- Method as above: the clock runs from the Enter keydown in the filter form to the first animation frame showing the new answer (the results' \`data-loads\` changed, not busy); curl times the same URL with a Bearer token, one request per process after a warm-up.
+<!-- bench:web-audit:end -->
+MD
+)
+  if [[ -f $DOC ]] && grep -q '<!-- bench:web-audit:start -->' "$DOC"; then
+    awk -v section="$section" '
+      /<!-- bench:web-audit:start -->/ { print section; skip = 1; next }
+      /<!-- bench:web-audit:end -->/ { skip = 0; next }
+      !skip { print }' "$DOC" >"$DOC.tmp" && mv "$DOC.tmp" "$DOC"
+  else
+    printf '\n%s\n' "$section" >>"$DOC"
+  fi
+  echo "$section"
+  kill "$apid" 2>/dev/null || true
+}
+[[ ${BENCH_WEB_AUDIT:-1} == 0 ]] || audit_viewer_bench

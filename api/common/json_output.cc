@@ -243,6 +243,42 @@ Poco::JSON::Object::Ptr CheckpointJson(const vault::AuditCheckpoint& cp) {
   return o;
 }
 
+Poco::JSON::Object::Ptr AuditReportJson(const vault::AuditReport& r) {
+  auto o = Obj();
+  o->set("ok", r.ok);
+  o->set("events", static_cast<Poco::Int64>(r.events));
+  o->set("checkpoints", static_cast<Poco::Int64>(r.checkpoints));
+  o->set("first_bad_seq", static_cast<Poco::Int64>(r.first_bad_seq));
+  Poco::JSON::Array::Ptr problems = new Poco::JSON::Array();
+  for (const auto& p : r.problems) problems->add(p);
+  o->set("problems", problems);
+  return o;
+}
+
+Poco::JSON::Object::Ptr PageChainJson(const vault::PageChainReport& r) {
+  auto o = Obj();
+  o->set("ok", r.ok);
+  o->set("complete", r.complete);
+  o->set("walked", static_cast<Poco::Int64>(r.walked));
+  o->set("unchecked", static_cast<Poco::Int64>(r.unchecked));
+  o->set("uncovered", static_cast<Poco::Int64>(r.uncovered));
+  o->set("first_bad_seq", static_cast<Poco::Int64>(r.first_bad_seq));
+  Poco::JSON::Array::Ptr problems = new Poco::JSON::Array();
+  for (const auto& p : r.problems) problems->add(p);
+  o->set("problems", problems);
+  if (r.covered) {
+    auto cp = Obj();
+    cp->set("id", static_cast<Poco::Int64>(r.covering.id));
+    cp->set("size", static_cast<Poco::Int64>(r.covering.size));
+    cp->set("key_name", r.covering.key_name);
+    cp->set("created_at", r.covering.created_at);
+    o->set("checkpoint", cp);
+  } else {
+    o->set("checkpoint", Poco::Dynamic::Var());
+  }
+  return o;
+}
+
 Poco::JSON::Object::Ptr DestructionJson(const vault::Destruction& d) {
   auto o = Obj();
   o->set("id", d.id);

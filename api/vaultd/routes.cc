@@ -35,6 +35,7 @@ const std::vector<Route>& RouteTable() {
       {"POST", "/api/v1/role-grants/{id}/reject", HandleRejectRoleGrant},
       {"GET", "/api/v1/audit", HandleListAudit},
       {"GET", "/api/v1/audit/checkpoints", HandleListCheckpoints},
+      {"GET", "/api/v1/audit/verification", HandleVerifyAudit},
       {"POST", "/api/v1/borrows", HandleCreateBorrow},
       {"GET", "/api/v1/borrows", HandleListBorrows},
       {"GET", "/api/v1/borrows/register", HandleBorrowRegister},

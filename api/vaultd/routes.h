@@ -71,6 +71,7 @@ void HandleListRoleGrants(Exchange& ex, const PathParams& p);
 // handlers_audit.cc
 void HandleListAudit(Exchange& ex, const PathParams& p);
 void HandleListCheckpoints(Exchange& ex, const PathParams& p);
+void HandleVerifyAudit(Exchange& ex, const PathParams& p);
 // handlers_borrows.cc
 void HandleCreateBorrow(Exchange& ex, const PathParams& p);
 void HandleListBorrows(Exchange& ex, const PathParams& p);

@@ -122,6 +122,7 @@ const std::map<std::string, std::map<std::string, int>> kOtherRoutes = {
     {"POST /api/v1/users/{name}/enable", {{"admin", 204}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
     {"GET /api/v1/audit", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
     {"GET /api/v1/audit/checkpoints", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
+    {"GET /api/v1/audit/verification", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
     {"POST /api/v1/sessions", {{"admin", 201}, {"archive_admin", 201}, {"dept_manager", 201}, {"staff", 201}, {"legal", 201}, {"auditor", 201}}},
     {"GET /api/v1/sessions/current", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
     {"DELETE /api/v1/sessions/current", {{"admin", 204}, {"archive_admin", 204}, {"dept_manager", 204}, {"staff", 204}, {"legal", 204}, {"auditor", 204}}},
