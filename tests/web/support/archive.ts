@@ -16,7 +16,7 @@ export function sha256(bytes: Buffer): string {
 export async function ingest(archivist: APIRequestContext, meta: Record<string, unknown>, file = 'contract.pdf'): Promise<{ id: string; archive_number: string }> {
   const r = await archivist.post('/api/v1/documents', {
     multipart: {
-      metadata: { name: 'metadata.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(meta)) },
+      metadata: JSON.stringify(meta),
       file: { name: file, mimeType: 'application/pdf', buffer: fs.readFileSync(path.join(SAMPLES, file)) },
     },
   })

@@ -58,7 +58,8 @@ export function uploadForm<T>(url: string, form: FormData, onProgress: (p: Progr
 // part (JSON) first, then the file, as vaultd requires.
 export function documentForm(metadata: unknown, file: File): FormData {
   const form = new FormData()
-  form.append('metadata', new Blob([JSON.stringify(metadata)], { type: 'application/json' }))
+  // A plain field, not a Blob: a part with a file name is taken for the file.
+  form.append('metadata', JSON.stringify(metadata))
   form.append('file', file, file.name)
   return form
 }
