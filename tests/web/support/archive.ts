@@ -24,10 +24,12 @@ export async function ingest(archivist: APIRequestContext, meta: Record<string, 
   return r.json()
 }
 
-// An invoice of C0001 in 华南销售部: its loans follow the journeys' own rule
+// An invoice of C0009 in 华南销售部: its loans follow the journeys' own rule
 // (global-setup.ts: approved by an archive admin, suspended 1 s overdue).
+// C0009 is assigned only to the archive journeys' borrowers, so staff_south's
+// searches in the other journeys never see these records.
 export async function invoice(archivist: APIRequestContext, title: string): Promise<string> {
-  return (await ingest(archivist, { customer: 'C0001', type: 'invoice', title, department: '华南销售部', classification: 'internal' })).id
+  return (await ingest(archivist, { customer: 'C0009', type: 'invoice', title, department: '华南销售部', classification: 'internal' })).id
 }
 
 // A loan asked for by `staff` and approved by the archivist; its id.

@@ -76,6 +76,8 @@ export default async function globalSetup(): Promise<void> {
   for (const u of USERS) {
     if (u.role === 'staff') ctl(['user', 'assign', u.name, u.dept === '华南销售部' ? 'C0001' : 'C0002'])
   }
+  // The archive journeys' borrowers also look after C0009 (their invoices).
+  for (const name of ['staff_board_zh', 'staff_board_en', 'staff_susp_zh', 'staff_susp_en']) ctl(['user', 'assign', name, 'C0009'])
 
   // The archive journeys' loans board (1x-*.spec.ts) needs a borrower
   // suspended for being overdue within seconds: a copy of policies/ whose
