@@ -107,6 +107,9 @@ Poco::JSON::Object::Ptr UserJson(const vault::User& u) {
   o->set("department", u.department);
   o->set("clearance", u.clearance);
   o->set("disabled", u.disabled);
+  Poco::JSON::Array::Ptr customers = new Poco::JSON::Array;
+  for (const auto& c : u.customers) customers->add(c);
+  o->set("customers", customers);
   return o;
 }
 

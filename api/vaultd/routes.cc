@@ -6,6 +6,7 @@ const std::vector<Route>& RouteTable() {
   static const std::vector<Route> kRoutes = {
       {"GET", "/healthz", HandleHealthz},
       {"GET", "/metrics", HandleMetrics},
+      {"GET", "/api/v1/system/health", HandleSystemHealth},
       {"POST", "/api/v1/sessions", HandleLogin},
       {"GET", "/api/v1/sessions/current", HandleCurrentSession},
       {"DELETE", "/api/v1/sessions/current", HandleLogout},
@@ -26,6 +27,8 @@ const std::vector<Route>& RouteTable() {
       {"PATCH", "/api/v1/users/{name}", HandleUpdateUser},
       {"POST", "/api/v1/users/{name}/disable", HandleDisableUser},
       {"POST", "/api/v1/users/{name}/enable", HandleEnableUser},
+      {"POST", "/api/v1/users/{name}/customers", HandleAssignCustomer},
+      {"DELETE", "/api/v1/users/{name}/customers/{customer}", HandleUnassignCustomer},
       {"GET", "/api/v1/departments", HandleListDepartments},
       {"POST", "/api/v1/departments", HandleCreateDepartment},
       {"GET", "/api/v1/role-grants", HandleListRoleGrants},

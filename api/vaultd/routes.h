@@ -34,6 +34,7 @@ const Route* MatchRoute(const std::string& method, const std::vector<std::string
 // Handlers, by file.
 // handlers_system.cc
 void HandleHealthz(Exchange& ex, const PathParams& p);
+void HandleSystemHealth(Exchange& ex, const PathParams& p);
 void HandleMetrics(Exchange& ex, const PathParams& p);
 // handlers_sessions.cc
 void HandleLogin(Exchange& ex, const PathParams& p);
@@ -64,6 +65,8 @@ void HandleDisableUser(Exchange& ex, const PathParams& p);
 void HandleEnableUser(Exchange& ex, const PathParams& p);
 void HandleListDepartments(Exchange& ex, const PathParams& p);
 void HandleCreateDepartment(Exchange& ex, const PathParams& p);
+void HandleAssignCustomer(Exchange& ex, const PathParams& p);
+void HandleUnassignCustomer(Exchange& ex, const PathParams& p);
 void HandleProposeRoleGrant(Exchange& ex, const PathParams& p);
 void HandleApproveRoleGrant(Exchange& ex, const PathParams& p);
 void HandleRejectRoleGrant(Exchange& ex, const PathParams& p);

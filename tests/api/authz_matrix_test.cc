@@ -99,6 +99,10 @@ const std::map<std::string, DocTable> kDocumentRoutes = {
 // Routes without a document: expected status per role.
 const std::map<std::string, std::map<std::string, int>> kOtherRoutes = {
     {"GET /healthz", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
+    // Health details are for system.read (admins), not for anonymous monitoring.
+    {"GET /api/v1/system/health", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"POST /api/v1/users/{name}/customers", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"DELETE /api/v1/users/{name}/customers/{customer}", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
     {"GET /metrics", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
     {"GET /api/v1/documents", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
     {"GET /api/v1/users", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
@@ -335,6 +339,7 @@ class AuthzMatrixTest : public ::testing::Test {
     if (route == "PATCH /api/v1/users/{name}") {
       return Call("PATCH", path, token, R"({"display_name":"目标用户"})");
     }
+    if (route == "POST /api/v1/users/{name}/customers") return Call("POST", path, token, R"({"customer":"C002"})");
     if (route == "POST /api/v1/users/{name}/disable" || route == "POST /api/v1/users/{name}/enable") {
       return Call("POST", path, token);
     }

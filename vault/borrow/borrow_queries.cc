@@ -33,6 +33,9 @@ StatusOr<std::vector<Borrow>> BorrowService::List(const Subject& who, const Borr
   }
   f.suspended = q.suspended;
   if (q.pending) {
+    // The approvals inbox is for approvers: anyone else is refused, not
+    // shown an inbox that can never fill.
+    if (!Can(who, "borrow.approve")) return Denied("access.denied", "your role approves no loans");
     // Waiting for the caller: requested or renewal_requested, at a step the
     // caller may approve.
     f.states = {bs::kRequested, bs::kRenewalRequested};

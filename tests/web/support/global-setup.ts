@@ -97,7 +97,8 @@ export default async function globalSetup(): Promise<void> {
   // The loan scheduler runs every second, so a loan past due turns overdue
   // while a journey watches.
   const config = path.join(base, 'vaultd.properties')
-  fs.writeFileSync(config, 'vaultd.borrow_schedule_seconds = 1\n')
+  // Audit checkpoints every few seconds, so the health page has one to show.
+  fs.writeFileSync(config, 'vaultd.borrow_schedule_seconds = 1\nvaultd.checkpoint_interval_seconds = 5\n')
   const port = await freePort()
   const log = fs.openSync(path.join(base, 'vaultd.log'), 'w')
   const vaultd = spawn(path.join(BIN, 'vaultd'), ['--config', config, '--data', env.VAULT_DATA, '--key', env.VAULT_KEY_FILE,
