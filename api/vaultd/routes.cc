@@ -12,6 +12,8 @@ const std::vector<Route>& RouteTable() {
       {"DELETE", "/api/v1/sessions/current", HandleLogout},
       {"GET", "/api/v1/documents", HandleListDocuments},
       {"POST", "/api/v1/documents", HandleCreateDocument},
+      {"POST", "/api/v1/documents/validation", HandleValidateDocument},
+      {"GET", "/api/v1/fields", HandleGetFields},
       {"GET", "/api/v1/documents/{id}", HandleGetDocument},
       {"GET", "/api/v1/documents/{id}/versions", HandleGetVersions},
       {"POST", "/api/v1/documents/{id}/versions", HandleAddVersion},

@@ -50,6 +50,9 @@ void HandleDocumentActions(Exchange& ex, const PathParams& p);
 // handlers_upload.cc
 void HandleCreateDocument(Exchange& ex, const PathParams& p);
 void HandleAddVersion(Exchange& ex, const PathParams& p);
+// handlers_fields.cc
+void HandleGetFields(Exchange& ex, const PathParams& p);
+void HandleValidateDocument(Exchange& ex, const PathParams& p);
 // handlers_exports.cc
 void HandleCreateExport(Exchange& ex, const PathParams& p);
 void HandleTraceCode(Exchange& ex, const PathParams& p);

@@ -142,6 +142,9 @@ const std::map<std::string, std::map<std::string, int>> kOtherRoutes = {
     {"POST /api/v1/borrows/{id}/return", {{"admin", 404}, {"archive_admin", 404}, {"dept_manager", 404}, {"staff", 404}, {"legal", 404}, {"auditor", 404}}},
     {"GET /api/v1/borrows/{id}/copy", {{"admin", 404}, {"archive_admin", 404}, {"dept_manager", 404}, {"staff", 404}, {"legal", 404}, {"auditor", 404}}},
     {"GET /api/v1/notifications", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
+    {"GET /api/v1/fields", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
+    // Metadata of an internal record of 华南销售部 that passes the dictionary.
+    {"POST /api/v1/documents/validation", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
     {"GET /api/v1/incidents", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
     // Public keys: anyone, with or without an account.
     {"GET /api/v1/keys/signing.pem", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
@@ -318,6 +321,9 @@ class AuthzMatrixTest : public ::testing::Test {
     std::string path = route.substr(route.find(' ') + 1);
     if (route == "POST /api/v1/documents") {
       return Call("POST", path, token, Upload(dept, level), "multipart/form-data; boundary=matrixBoundary");
+    }
+    if (route == "POST /api/v1/documents/validation") {
+      return Call("POST", path, token, R"({"customer":"C001","type":"HT","title":"matrix","department":"华南销售部"})");
     }
     if (route == "GET /api/v1/trace/{code}") return Call("GET", "/api/v1/trace/ZZZZ-ZZZZ", token);
     if (route == "POST /api/v1/trace") return Call("POST", path, token, testing::MakePdf({{}}), "application/pdf");

@@ -42,6 +42,9 @@ type ApiCall = { method: 'GET' | 'POST'; path: string; data?: unknown } | 'publi
 const BORROW = (s: State): ApiCall => ({
   method: 'POST', path: '/api/v1/borrows', data: { documents: [s.docs.quotation], purpose: 'role boundary probe', kind: 'electronic' },
 })
+const VALIDATE = (): ApiCall => ({
+  method: 'POST', path: '/api/v1/documents/validation', data: { customer: 'C0001', type: 'quotation', title: 'role boundary probe', department: '华南销售部' },
+})
 const API_OF_PAGE: Record<string, (s: State) => ApiCall> = {
   '/search': () => ({ method: 'GET', path: '/api/v1/documents' }),
   '/records/:id': () => ({ method: 'GET', path: '/api/v1/documents' }),
@@ -51,6 +54,14 @@ const API_OF_PAGE: Record<string, (s: State) => ApiCall> = {
   '/loans/:id': BORROW,
   '/approvals': () => ({ method: 'GET', path: '/api/v1/borrows?pending=1' }),
   '/holds': () => ({ method: 'POST', path: '/api/v1/holds', data: { scope: 'customer', target: 'C9999', reason: 'role boundary probe' } }),
+  // Archive: a new record's or version's metadata check (document.create;
+  // a version's upload itself answers 404 to a role that may not see the
+  // record), issuing a loan (auditors may read every loan, not act on one),
+  // the register (register.read).
+  '/ingest': VALIDATE,
+  '/records/:id/version': VALIDATE,
+  '/loans-board': () => ({ method: 'POST', path: '/api/v1/borrows/JY0000000000NOPE/issue', data: {} }),
+  '/register': () => ({ method: 'GET', path: '/api/v1/borrows/register?format=json' }),
   '/admin/users': () => ({ method: 'GET', path: '/api/v1/users' }),
   '/admin/departments': () => ({ method: 'GET', path: '/api/v1/departments' }),
   '/admin/keys': () => 'public', // the certificate-signing public key is for anyone (docs/keys.md)
