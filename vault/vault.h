@@ -86,6 +86,9 @@ class Vault {
                                      const std::string& actor, const std::string& filename,
                                      ByteSource& content);
 
+  // What metadata Ingest accepts (the dictionary it validates with).
+  const FieldDictionary& dictionary() const { return *opt_.dictionary; }
+
   // Accepts a document id (32 hex digits) or an archive number.
   StatusOr<DocumentRecord> Get(const std::string& id_or_number);
   StatusOr<std::vector<VersionRecord>> Versions(const std::string& id_or_number);

@@ -107,6 +107,9 @@ Poco::JSON::Object::Ptr UserJson(const vault::User& u) {
   o->set("department", u.department);
   o->set("clearance", u.clearance);
   o->set("disabled", u.disabled);
+  Poco::JSON::Array::Ptr customers = new Poco::JSON::Array;
+  for (const auto& c : u.customers) customers->add(c);
+  o->set("customers", customers);
   return o;
 }
 
@@ -237,6 +240,42 @@ Poco::JSON::Object::Ptr CheckpointJson(const vault::AuditCheckpoint& cp) {
   o->set("key_name", cp.key_name);
   o->set("created_at", cp.created_at);
   o->set("note", cp.note);
+  return o;
+}
+
+Poco::JSON::Object::Ptr AuditReportJson(const vault::AuditReport& r) {
+  auto o = Obj();
+  o->set("ok", r.ok);
+  o->set("events", static_cast<Poco::Int64>(r.events));
+  o->set("checkpoints", static_cast<Poco::Int64>(r.checkpoints));
+  o->set("first_bad_seq", static_cast<Poco::Int64>(r.first_bad_seq));
+  Poco::JSON::Array::Ptr problems = new Poco::JSON::Array();
+  for (const auto& p : r.problems) problems->add(p);
+  o->set("problems", problems);
+  return o;
+}
+
+Poco::JSON::Object::Ptr PageChainJson(const vault::PageChainReport& r) {
+  auto o = Obj();
+  o->set("ok", r.ok);
+  o->set("complete", r.complete);
+  o->set("walked", static_cast<Poco::Int64>(r.walked));
+  o->set("unchecked", static_cast<Poco::Int64>(r.unchecked));
+  o->set("uncovered", static_cast<Poco::Int64>(r.uncovered));
+  o->set("first_bad_seq", static_cast<Poco::Int64>(r.first_bad_seq));
+  Poco::JSON::Array::Ptr problems = new Poco::JSON::Array();
+  for (const auto& p : r.problems) problems->add(p);
+  o->set("problems", problems);
+  if (r.covered) {
+    auto cp = Obj();
+    cp->set("id", static_cast<Poco::Int64>(r.covering.id));
+    cp->set("size", static_cast<Poco::Int64>(r.covering.size));
+    cp->set("key_name", r.covering.key_name);
+    cp->set("created_at", r.covering.created_at);
+    o->set("checkpoint", cp);
+  } else {
+    o->set("checkpoint", Poco::Dynamic::Var());
+  }
   return o;
 }
 

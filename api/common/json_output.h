@@ -30,6 +30,10 @@ Poco::JSON::Object::Ptr FixityJson(const vault::FixityReport& r);
 // PEM public key).
 Poco::JSON::Object::Ptr AuditEventJson(const vault::AuditEvent& e);
 Poco::JSON::Object::Ptr CheckpointJson(const vault::AuditCheckpoint& cp);
+// The whole log's verification (`vaultctl audit verify --json`, GET
+// /api/v1/audit/verification) and one page's chain status.
+Poco::JSON::Object::Ptr AuditReportJson(const vault::AuditReport& r);
+Poco::JSON::Object::Ptr PageChainJson(const vault::PageChainReport& r);
 
 // People: users, departments, role grants.
 Poco::JSON::Object::Ptr UserJson(const vault::User& u);

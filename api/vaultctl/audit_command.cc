@@ -50,14 +50,7 @@ int CmdAudit(const GlobalOptions& g, const std::vector<std::string>& argv) {
       return Fail(s);
     }
     if (a.Has("--json")) {
-      Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-      o->set("ok", report->ok);
-      o->set("events", static_cast<Poco::Int64>(report->events));
-      o->set("checkpoints", static_cast<Poco::Int64>(report->checkpoints));
-      o->set("first_bad_seq", static_cast<Poco::Int64>(report->first_bad_seq));
-      Poco::JSON::Array::Ptr problems = new Poco::JSON::Array();
-      for (const auto& p : report->problems) problems->add(p);
-      o->set("problems", problems);
+      Poco::JSON::Object::Ptr o = api::AuditReportJson(*report);
       std::printf("%s\n", Stringify(o).c_str());
     } else {
       for (const auto& p : report->problems) std::printf("TAMPERED: %s\n", p.c_str());

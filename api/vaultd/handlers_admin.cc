@@ -128,4 +128,37 @@ void HandleCreateDepartment(Exchange& ex, const PathParams&) {
   ex.SendObject(201, api::DepartmentJson(*d));
 }
 
+// POST /api/v1/users/{name}/customers: {"customer"}; staff see the records
+// of the customers they look after (policies/roles.json).
+void HandleAssignCustomer(Exchange& ex, const PathParams& p) {
+  const std::string& username = p[0];
+  if (!Admin(ex, username)) return;
+  std::string customer;
+  if (!ex.StringBody({{"customer", &customer}})) return;
+  Status s = ex.ctx().vault->identity().AssignCustomer(username, customer);
+  ex.Audit("user.assign", username, s, s.ok() ? "customer " + customer : "");
+  if (!s.ok()) return ex.Error(s);
+  auto user = ex.ctx().vault->identity().GetUser(username);
+  if (!user.ok()) return ex.Error(user.status());
+  ex.SendObject(200, api::UserJson(*user));
+}
+
+// DELETE /api/v1/users/{name}/customers/{customer}
+void HandleUnassignCustomer(Exchange& ex, const PathParams& p) {
+  const std::string& username = p[0];
+  if (!Admin(ex, username)) return;
+  const std::string& customer = p[1];
+  const bool valid = !customer.empty() && customer.size() <= 32 &&
+                     customer.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") ==
+                         std::string::npos;
+  Status s = valid ? ex.ctx().vault->identity().UnassignCustomer(username, customer)
+                   : vault::InvalidArgumentError("user.invalid",
+                                                 "customer_number: must be 1-32 ASCII letters, digits or '-'");
+  ex.Audit("user.unassign", username, s, s.ok() ? "customer " + customer : "");
+  if (!s.ok()) return ex.Error(s);
+  auto user = ex.ctx().vault->identity().GetUser(username);
+  if (!user.ok()) return ex.Error(user.status());
+  ex.SendObject(200, api::UserJson(*user));
+}
+
 }  // namespace vaultd

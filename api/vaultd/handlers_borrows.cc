@@ -75,6 +75,30 @@ void Transition(Exchange& ex, const std::string& id, const char* action, const c
   Finish(ex, action, id, change(value));
 }
 
+// One row of the register with its 12 columns (the Chinese labels of the
+// CSV and PDF) and the codes a client filters and translates by.
+Poco::JSON::Object::Ptr RegisterRowJson(const vault::RegisterRow& r) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("borrower", r.borrower);
+  o->set("department", r.department);
+  o->set("title", r.title);
+  o->set("archive_number", r.archive_number);
+  o->set("classification", r.classification);
+  o->set("purpose", r.purpose);
+  o->set("approvers", r.approvers);
+  o->set("borrowed_at", r.borrowed_at);
+  o->set("due_at", r.due_at);
+  o->set("returned_at", r.returned_at);
+  o->set("state", r.state);
+  o->set("note", r.note);
+  o->set("borrow_id", r.borrow_id);
+  o->set("borrower_id", r.borrower_id);
+  o->set("state_code", r.state_code);
+  o->set("classification_code", r.classification_code);
+  o->set("result", r.result);
+  return o;
+}
+
 }  // namespace
 
 // POST /api/v1/borrows {"documents": [..], "purpose": "...", "period": "P7D", "kind": "electronic"}
@@ -111,7 +135,7 @@ void HandleCreateBorrow(Exchange& ex, const PathParams&) {
   Finish(ex, "borrow.request", "new", result, 201);
 }
 
-// GET /api/v1/borrows?state=&pending=1&all=1&limit=&offset=
+// GET /api/v1/borrows?state=&pending=1&all=1&due_within=P3D&suspended=1&limit=&offset=
 void HandleListBorrows(Exchange& ex, const PathParams&) {
   if (!Begin(ex, "borrow.list", "borrows")) return;
   vault::BorrowListQuery q;
@@ -119,8 +143,16 @@ void HandleListBorrows(Exchange& ex, const PathParams&) {
     int64_t n = 0;
     if (kv.first == "state") {
       q.state = kv.second;
-    } else if (kv.first == "pending" || kv.first == "all") {
-      (kv.first == "pending" ? q.pending : q.all) = kv.second == "1" || kv.second == "true";
+    } else if (kv.first == "pending" || kv.first == "all" || kv.first == "suspended") {
+      const bool on = kv.second == "1" || kv.second == "true";
+      (kv.first == "pending" ? q.pending : kv.first == "all" ? q.all : q.suspended) = on;
+    } else if (kv.first == "due_within") {
+      auto d = vault::ParseIsoDuration(kv.second.substr(0, 32));
+      if (kv.second.size() > 32 || !d.ok() || d->count() <= 0) {
+        return ex.Error(vault::InvalidArgumentError("request.bad_parameter",
+                                                    "due_within must be an ISO 8601 duration such as P3D"));
+      }
+      q.due_within = *d;
     } else if ((kv.first == "limit" || kv.first == "offset") && api::ParseCount(kv.second, &n)) {
       (kv.first == "limit" ? q.limit : q.offset) = n;
     } else {
@@ -290,13 +322,13 @@ void HandleBorrowCopy(Exchange& ex, const PathParams& p) {
   ex.ctx().metrics->bytes_sent += static_cast<int64_t>(sink.data().size());
 }
 
-// GET /api/v1/borrows/register?format=csv|pdf
+// GET /api/v1/borrows/register?format=csv|pdf|json
 void HandleBorrowRegister(Exchange& ex, const PathParams&) {
   if (!Begin(ex, "borrow.register", "register")) return;
   std::string format = "csv";
   for (const auto& kv : ex.query()) {
-    if (kv.first != "format" || (kv.second != "csv" && kv.second != "pdf")) {
-      return ex.Error(vault::InvalidArgumentError("request.bad_parameter", "format must be csv or pdf"));
+    if (kv.first != "format" || (kv.second != "csv" && kv.second != "pdf" && kv.second != "json")) {
+      return ex.Error(vault::InvalidArgumentError("request.bad_parameter", "format must be csv, pdf or json"));
     }
     format = kv.second;
   }
@@ -304,6 +336,12 @@ void HandleBorrowRegister(Exchange& ex, const PathParams&) {
   if (!rows.ok()) {
     ex.Audit("borrow.register", "register", rows.status());
     return ex.Error(rows.status());
+  }
+  if (format == "json") {
+    if (!ex.AuditOrFail("borrow.register", "register", "json, " + std::to_string(rows->size()) + " rows")) return;
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
+    for (const auto& r : *rows) items->add(RegisterRowJson(r));
+    return ex.SendItems(items);
   }
   std::string out;
   if (format == "csv") {

@@ -20,6 +20,7 @@
 #include <streambuf>
 
 #include "api/common/json_output.h"
+#include "api/vaultd/document_metadata.h"
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
 #include "vault/base/hex.h"
@@ -249,46 +250,6 @@ Poco::JSON::Object::Ptr ParseJsonObject(const std::string& json, Status* error) 
   return nullptr;
 }
 
-// The "metadata" part of a new document.
-Status ParseMetadata(const std::string& json, vault::DocumentMetadata* m) {
-  Status error;
-  Poco::JSON::Object::Ptr obj = ParseJsonObject(json, &error);
-  if (!obj) return error;
-  const std::map<std::string, std::string*> strings = {
-      {"customer", &m->customer_number}, {"customer_name", &m->customer_name}, {"type", &m->doc_type},
-      {"title", &m->title}, {"department", &m->department}, {"product_line", &m->product_line},
-      {"region", &m->region}, {"stage", &m->business_stage}, {"classification", &m->classification},
-      {"retention", &m->retention_class}};
-  for (const auto& kv : *obj) {
-    auto s = strings.find(kv.first);
-    if (s != strings.end()) {
-      if (!kv.second.isString()) return vault::InvalidArgumentError("request.bad_type", kv.first + " must be a string");
-      *s->second = kv.second.convert<std::string>();
-    } else if (kv.first == "tags") {
-      if (kv.second.type() != typeid(Poco::JSON::Array::Ptr)) {
-        return vault::InvalidArgumentError("request.bad_type", "tags must be an array of strings");
-      }
-      auto arr = kv.second.extract<Poco::JSON::Array::Ptr>();
-      for (size_t i = 0; i < arr->size(); ++i) {
-        auto t = arr->get(static_cast<unsigned>(i));
-        if (!t.isString()) return vault::InvalidArgumentError("request.bad_type", "tags must be an array of strings");
-        m->tags.push_back(t.convert<std::string>());
-      }
-    } else if (kv.first == "fields") {
-      if (kv.second.type() != typeid(Poco::JSON::Object::Ptr)) {
-        return vault::InvalidArgumentError("request.bad_type", "fields must be an object of strings");
-      }
-      for (const auto& f : *kv.second.extract<Poco::JSON::Object::Ptr>()) {
-        if (!f.second.isString()) return vault::InvalidArgumentError("request.bad_type", "fields must be an object of strings");
-        m->fields[f.first] = f.second.convert<std::string>();
-      }
-    } else {
-      return vault::InvalidArgumentError("request.unknown_field", "unknown metadata field " + kv.first);
-    }
-  }
-  return Status::Ok();
-}
-
 std::string IgnoredDetail(const MultipartUpload& upload) {
   if (upload.ignored_parts() == 0) return "";
   return "ignored " + std::to_string(upload.ignored_parts()) + " part(s) after the stored file";
@@ -300,10 +261,14 @@ void HandleCreateDocument(Exchange& ex, const PathParams&) {
   if (!ex.Authenticate("document.create", "*")) return;
   std::string object = "*";
   vault::DocumentRecord stored;
+  std::vector<vault::FieldError> field_errors;
   MultipartUpload upload(ex, /*metadata_required=*/true,
                          [&](const std::string& json, const std::string& filename, vault::ByteSource& content) {
     vault::IngestRequest r;
-    VAULT_RETURN_IF_ERROR(ParseMetadata(json, &r.meta));
+    VAULT_RETURN_IF_ERROR(ParseDocumentMetadata(json, &r.meta));
+    // The dictionary's errors, field by field (Ingest checks again).
+    field_errors = ex.vault().dictionary().Check(r.meta);
+    if (!field_errors.empty()) return FieldErrorsStatus(field_errors);
     r.filename = filename;
     r.actor = ex.subject().username;
     object = r.meta.customer_number + "/" + r.meta.doc_type;
@@ -319,6 +284,7 @@ void HandleCreateDocument(Exchange& ex, const PathParams&) {
   Status outcome = upload.Run();
   ex.Audit("document.create", stored.archive_number.empty() ? object : stored.archive_number, outcome,
            IgnoredDetail(upload));
+  if (!field_errors.empty() && outcome.reason() == "field.invalid") return SendFieldErrors(ex, outcome, field_errors);
   if (!outcome.ok()) return ex.Error(outcome);
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   o->set("id", stored.id);
@@ -334,6 +300,7 @@ void HandleAddVersion(Exchange& ex, const PathParams& p) {
   vault::DocumentRecord d;
   if (!ex.LoadDocument(p[0], "document.version", &d)) return;
   vault::VersionRecord added;
+  vault::FieldError reason_error;
   MultipartUpload upload(ex, /*metadata_required=*/false,
                          [&](const std::string& json, const std::string& filename, vault::ByteSource& content) {
     std::string reason;
@@ -343,6 +310,14 @@ void HandleAddVersion(Exchange& ex, const PathParams& p) {
       if (!obj) return error;
       VAULT_RETURN_IF_ERROR(Exchange::StringFields(obj, {{"reason", &reason}}));
     }
+    if (reason.empty()) {
+      reason_error = vault::FieldError{"reason", "required"};
+    } else if (!vault::FieldDictionary::IsValidUtf8(reason)) {
+      reason_error = vault::FieldError{"reason", "bad_utf8"};
+    } else if (vault::FieldDictionary::CountChars(reason) > 500) {
+      reason_error = vault::FieldError{"reason", "too_long", false, 500};
+    }
+    if (!reason_error.reason.empty()) return FieldErrorsStatus({reason_error});
     auto v = ex.vault().AddVersion(d.id, reason, ex.subject().username, filename, content);
     if (!v.ok()) return v.status();
     added = *v;
@@ -353,6 +328,9 @@ void HandleAddVersion(Exchange& ex, const PathParams& p) {
            outcome.ok() ? "version " + std::to_string(added.version) +
                               (upload.ignored_parts() ? "; " + IgnoredDetail(upload) : "")
                         : "");
+  if (!reason_error.reason.empty() && outcome.reason() == "field.invalid") {
+    return SendFieldErrors(ex, outcome, {reason_error});
+  }
   if (!outcome.ok()) return ex.Error(outcome);
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   o->set("id", d.id);

@@ -34,6 +34,7 @@ const Route* MatchRoute(const std::string& method, const std::vector<std::string
 // Handlers, by file.
 // handlers_system.cc
 void HandleHealthz(Exchange& ex, const PathParams& p);
+void HandleSystemHealth(Exchange& ex, const PathParams& p);
 void HandleMetrics(Exchange& ex, const PathParams& p);
 // handlers_sessions.cc
 void HandleLogin(Exchange& ex, const PathParams& p);
@@ -49,6 +50,9 @@ void HandleDocumentActions(Exchange& ex, const PathParams& p);
 // handlers_upload.cc
 void HandleCreateDocument(Exchange& ex, const PathParams& p);
 void HandleAddVersion(Exchange& ex, const PathParams& p);
+// handlers_fields.cc
+void HandleGetFields(Exchange& ex, const PathParams& p);
+void HandleValidateDocument(Exchange& ex, const PathParams& p);
 // handlers_exports.cc
 void HandleCreateExport(Exchange& ex, const PathParams& p);
 void HandleTraceCode(Exchange& ex, const PathParams& p);
@@ -61,6 +65,8 @@ void HandleDisableUser(Exchange& ex, const PathParams& p);
 void HandleEnableUser(Exchange& ex, const PathParams& p);
 void HandleListDepartments(Exchange& ex, const PathParams& p);
 void HandleCreateDepartment(Exchange& ex, const PathParams& p);
+void HandleAssignCustomer(Exchange& ex, const PathParams& p);
+void HandleUnassignCustomer(Exchange& ex, const PathParams& p);
 void HandleProposeRoleGrant(Exchange& ex, const PathParams& p);
 void HandleApproveRoleGrant(Exchange& ex, const PathParams& p);
 void HandleRejectRoleGrant(Exchange& ex, const PathParams& p);
@@ -68,6 +74,7 @@ void HandleListRoleGrants(Exchange& ex, const PathParams& p);
 // handlers_audit.cc
 void HandleListAudit(Exchange& ex, const PathParams& p);
 void HandleListCheckpoints(Exchange& ex, const PathParams& p);
+void HandleVerifyAudit(Exchange& ex, const PathParams& p);
 // handlers_borrows.cc
 void HandleCreateBorrow(Exchange& ex, const PathParams& p);
 void HandleListBorrows(Exchange& ex, const PathParams& p);

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <mutex>
 #include <thread>
 
@@ -123,6 +124,7 @@ vault::Status VaultServer::Start() {
     large_bodies_ = std::make_unique<ConcurrencyGate>(std::max(1, options_.max_concurrent_large_bodies));
     connections_ = std::make_unique<Connections>();
     stopping_ = false;
+    metrics_.started_at = static_cast<int64_t>(std::time(nullptr));
     auto ctx = std::make_shared<Ctx>(Ctx{vault_, policy_, &metrics_, &options_, logins_.get(), connections_.get(),
                                          &stopping_, &services_->exporter(), exports_gate_.get(),
                                          &services_->borrows(), &services_->destructions(), large_bodies_.get(),
@@ -168,6 +170,8 @@ void VaultServer::OnCheckpointTimer(Poco::Timer&) {
 
 void VaultServer::OnBorrowTimer(Poco::Timer&) {
   auto report = services_->borrows().RunSchedule();
+  metrics_.schedule_last_ok = report.ok();
+  metrics_.schedule_last_run = static_cast<int64_t>(std::time(nullptr));
   if (!report.ok()) {
     std::fprintf(stderr, "vaultd: loan scheduler pass failed [%s]: %s\n", report.status().reason().c_str(),
                  report.status().message().c_str());

@@ -108,6 +108,11 @@ struct Metrics {
   std::atomic<int64_t> connections_refused{0};  // per-client or global limit
   std::atomic<int64_t> connections_evicted{0};  // idle ones closed to make room
   std::atomic<int64_t> head_timeouts{0};        // head or body not in time
+  // For GET /api/v1/system/health: when the server started, and the loan
+  // scheduler's last pass (unix seconds, 0: none yet) and its outcome.
+  std::atomic<int64_t> started_at{0};
+  std::atomic<int64_t> schedule_last_run{0};
+  std::atomic<bool> schedule_last_ok{true};
 };
 
 // One route of the API, for documentation and coverage checks.

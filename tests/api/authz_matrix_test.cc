@@ -99,6 +99,10 @@ const std::map<std::string, DocTable> kDocumentRoutes = {
 // Routes without a document: expected status per role.
 const std::map<std::string, std::map<std::string, int>> kOtherRoutes = {
     {"GET /healthz", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
+    // Health details are for system.read (admins), not for anonymous monitoring.
+    {"GET /api/v1/system/health", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"POST /api/v1/users/{name}/customers", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"DELETE /api/v1/users/{name}/customers/{customer}", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
     {"GET /metrics", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
     {"GET /api/v1/documents", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
     {"GET /api/v1/users", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
@@ -118,6 +122,7 @@ const std::map<std::string, std::map<std::string, int>> kOtherRoutes = {
     {"POST /api/v1/users/{name}/enable", {{"admin", 204}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
     {"GET /api/v1/audit", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
     {"GET /api/v1/audit/checkpoints", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
+    {"GET /api/v1/audit/verification", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
     {"POST /api/v1/sessions", {{"admin", 201}, {"archive_admin", 201}, {"dept_manager", 201}, {"staff", 201}, {"legal", 201}, {"auditor", 201}}},
     {"GET /api/v1/sessions/current", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
     {"DELETE /api/v1/sessions/current", {{"admin", 204}, {"archive_admin", 204}, {"dept_manager", 204}, {"staff", 204}, {"legal", 204}, {"auditor", 204}}},
@@ -137,6 +142,9 @@ const std::map<std::string, std::map<std::string, int>> kOtherRoutes = {
     {"POST /api/v1/borrows/{id}/return", {{"admin", 404}, {"archive_admin", 404}, {"dept_manager", 404}, {"staff", 404}, {"legal", 404}, {"auditor", 404}}},
     {"GET /api/v1/borrows/{id}/copy", {{"admin", 404}, {"archive_admin", 404}, {"dept_manager", 404}, {"staff", 404}, {"legal", 404}, {"auditor", 404}}},
     {"GET /api/v1/notifications", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
+    {"GET /api/v1/fields", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
+    // Metadata of an internal record of 华南销售部 that passes the dictionary.
+    {"POST /api/v1/documents/validation", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
     {"GET /api/v1/incidents", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
     // Public keys: anyone, with or without an account.
     {"GET /api/v1/keys/signing.pem", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
@@ -318,6 +326,9 @@ class AuthzMatrixTest : public ::testing::Test {
     if (route == "POST /api/v1/documents") {
       return Call("POST", path, token, Upload(dept, level), "multipart/form-data; boundary=matrixBoundary");
     }
+    if (route == "POST /api/v1/documents/validation") {
+      return Call("POST", path, token, R"({"customer":"C001","type":"HT","title":"matrix","department":"华南销售部"})");
+    }
     if (route == "GET /api/v1/trace/{code}") return Call("GET", "/api/v1/trace/ZZZZ-ZZZZ", token);
     if (route == "POST /api/v1/trace") return Call("POST", path, token, testing::MakePdf({{}}), "application/pdf");
     if (route == "POST /api/v1/departments") {
@@ -333,6 +344,7 @@ class AuthzMatrixTest : public ::testing::Test {
     if (route == "PATCH /api/v1/users/{name}") {
       return Call("PATCH", path, token, R"({"display_name":"目标用户"})");
     }
+    if (route == "POST /api/v1/users/{name}/customers") return Call("POST", path, token, R"({"customer":"C002"})");
     if (route == "POST /api/v1/users/{name}/disable" || route == "POST /api/v1/users/{name}/enable") {
       return Call("POST", path, token);
     }

@@ -105,5 +105,25 @@ TEST(FieldDictionaryTest, RejectsBrokenPolicy) {
   EXPECT_THAT(FieldDictionary::FromJson("{}"), StatusIs(StatusCode::kInvalidArgument, "policy.invalid"));
 }
 
+TEST(FieldDictionaryTest, CheckGivesEachFieldAStableReason) {
+  DocumentMetadata m = Good();
+  m.customer_number = "C_01";
+  m.title = std::string(201, 'x');
+  m.business_stage = "maybe";
+  m.fields["contact_phone"] = "86013388";
+  m.fields["contact_email"] = "nobody";
+  m.fields["id_card"] = "1";
+  std::vector<std::string> got;
+  for (const FieldError& e : FieldDictionary::Default().Check(m)) {
+    got.push_back(e.field + "=" + e.reason + (e.free ? " free" : "") + (e.max ? " " + std::to_string(e.max) : ""));
+  }
+  EXPECT_THAT(got, ::testing::UnorderedElementsAre("customer_number=bad_customer_number", "title=too_long 200",
+                                                   "business_stage=unknown_stage", "contact_phone=phone free",
+                                                   "contact_email=email free", "id_card=unknown_field free"));
+  DocumentMetadata good = Good();
+  EXPECT_TRUE(FieldDictionary::Default().Check(good).empty());
+  EXPECT_EQ(good.doc_type, "contract");
+}
+
 }  // namespace
 }  // namespace vault

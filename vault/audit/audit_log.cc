@@ -3,6 +3,7 @@
 #include <map>
 
 #include "vault/base/canonical_json.h"
+#include "vault/audit/chain_check.h"
 #include "vault/audit/signed_note.h"
 #include "vault/base/hex.h"
 #include "vault/base/printable.h"
@@ -13,9 +14,12 @@
 using namespace vault::db::sql;
 
 namespace vault {
+
+const std::string kAuditGenesis(64, '0');
+
 namespace {
 
-const std::string kGenesis(64, '0');
+const std::string& kGenesis = kAuditGenesis;
 
 
 AuditEvent EventFromRow(RecordSet& rs) {
@@ -182,14 +186,16 @@ StatusOr<std::vector<AuditEvent>> AuditLog::List(const AuditFilter& f) {
   where.Equals("actor", f.actor);
   where.Equals("object", f.object);
   where.Equals("action", f.action);
+  where.Equals("outcome", f.outcome);
   where.Add("time >= ?", f.from_time);
   where.Add("time <= ?", f.to_time);
   int64_t limit = f.limit <= 0 ? 100 : (f.limit > 1000 ? 1000 : f.limit);
+  if (f.before_seq > 0) where.Add("seq < CAST(? AS INTEGER)", std::to_string(f.before_seq));
   Poco::Int64 after = f.after_seq;
+  const char* order = f.newest_first ? " ORDER BY seq DESC LIMIT " : " ORDER BY seq LIMIT ";
   return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<AuditEvent>> {
     Statement st(c);
-    st << "SELECT " << kColumns << " FROM audit_events" << where.sql() << " ORDER BY seq LIMIT " << limit,
-        useRef(after);
+    st << "SELECT " << kColumns << " FROM audit_events" << where.sql() << order << limit, useRef(after);
     where.BindTo(st);
     return db::AllRows(st, EventFromRow);
   });
@@ -259,8 +265,7 @@ StatusOr<AuditReport> AuditLog::Verify() {
     if (report.problems.size() < 100) report.problems.push_back(what);
   };
   // Walk the chain in pages so memory stays bounded.
-  std::string prev = kGenesis;
-  int64_t expected = 1;
+  ChainWalker walker(1, kGenesis, problem);
   head_at[0] = kGenesis;
   AuditFilter page;
   page.limit = 1000;
@@ -268,45 +273,18 @@ StatusOr<AuditReport> AuditLog::Verify() {
     VAULT_ASSIGN_OR_RETURN(std::vector<AuditEvent> events, List(page));
     if (events.empty()) break;
     for (const AuditEvent& e : events) {
-      if (e.seq != expected) {
-        problem(expected, "event " + std::to_string(expected) + " is missing (deleted?)");
-        expected = e.seq;
-      }
-      if (e.prev_hash != prev) {
-        problem(e.seq, "event " + std::to_string(e.seq) +
-                           " does not follow its predecessor (reordered or predecessor changed)");
-      }
-      if (Sha256::HexOf(CanonicalForm(e)) != e.hash) {
-        problem(e.seq, "event " + std::to_string(e.seq) + " was modified (hash mismatch)");
-      }
-      prev = e.hash;
+      walker.Feed(e);
       if (head_at.count(e.seq)) head_at[e.seq] = e.hash;
-      ++expected;
-      ++report.events;
     }
     page.after_seq = events.back().seq;
   }
+  report.events = walker.fed();
+  auto key_of = [this](const std::string& name) { return PublicKeyOf(name); };
   for (const AuditCheckpoint& cp : checkpoints) {
     ++report.checkpoints;
     std::string which = "checkpoint " + std::to_string(cp.id);
-    auto parsed = ParseNote(cp.note);
-    if (!parsed.ok()) {
-      problem(0, which + ": " + parsed.status().message());
-      continue;
-    }
-    auto pk = PublicKeyOf(parsed->key_name);
-    if (!pk.ok()) {
-      problem(0, which + ": " + pk.status().message());
-      continue;
-    }
-    auto kh = NoteKeyHash(parsed->key_name, *pk);
-    if (!std::equal(kh.begin(), kh.end(), parsed->key_hash.begin()) ||
-        !VerifyEd25519(*pk, parsed->body, parsed->signature.data(), parsed->signature.size())) {
-      problem(0, which + ": signature does not verify");
-      continue;
-    }
-    if (parsed->body != CheckpointBody(cp.size, cp.head_hash)) {
-      problem(0, which + ": stored size or head hash differs from the signed note");
+    if (std::string bad = CheckCheckpointNote(cp, key_of); !bad.empty()) {
+      problem(0, bad);
       continue;
     }
     if (cp.size > report.events) {

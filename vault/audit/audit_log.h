@@ -58,9 +58,12 @@ struct AuditFilter {
   std::string actor;
   std::string object;
   std::string action;
+  std::string outcome;    // "ok", "denied", "error"; empty: any
   std::string from_time;  // inclusive, RFC 3339 prefix comparison
   std::string to_time;
   int64_t after_seq = 0;
+  int64_t before_seq = 0;     // > 0: only events before it (the cursor of newest-first pages)
+  bool newest_first = false;  // order by seq descending
   int64_t limit = 100;
 };
 
@@ -80,6 +83,24 @@ struct AuditReport {
   int64_t first_bad_seq = 0;  // 0 when the chain is intact
   std::vector<std::string> problems;
 };
+
+// What CheckPage says about one page of events: whether the stretches of
+// the chain holding them verify, from the signed checkpoint before them (or
+// event 1) to the one after them (or the page's newest event), and which
+// signed checkpoint covers them.
+struct PageChainReport {
+  bool ok = true;
+  bool complete = true;        // false: the page's events span more than the budget; the rest is unchecked
+  int64_t walked = 0;          // events whose hash and link were checked
+  int64_t unchecked = 0;       // page events left unchecked (complete == false)
+  int64_t uncovered = 0;       // page events newer than the newest checkpoint
+  bool covered = false;        // a checkpoint covers the page's newest event
+  AuditCheckpoint covering;    // the first checkpoint covering it (when covered)
+  int64_t first_bad_seq = 0;
+  std::vector<std::string> problems;
+};
+
+extern const std::string kAuditGenesis;  // the predecessor hash of event 1
 
 // The exact bytes that are hashed for an event.
 std::string CanonicalForm(const AuditEvent& e);
@@ -101,6 +122,12 @@ class AuditLog {
   // Walks the whole chain and checks every checkpoint's signature, size and
   // head hash. Problems are reported, not returned as errors.
   StatusOr<AuditReport> Verify();
+  // Checks the stretches of the chain that hold `page` (events as List
+  // returned them, any order): each stretch runs from the signed checkpoint
+  // before it to the next one, so the work is bounded by the checkpoint
+  // interval, not by the log's size; at most `budget` events are walked.
+  // Defined in audit_page_check.cc.
+  StatusOr<PageChainReport> CheckPage(const std::vector<AuditEvent>& page, int64_t budget = 200000);
   StatusOr<Signer::PublicKey> PublicKeyOf(const std::string& key_name);
 
   // Number of transactions that appended events (for tests and metrics).

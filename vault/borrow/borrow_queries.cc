@@ -27,7 +27,15 @@ StatusOr<std::vector<Borrow>> BorrowService::List(const Subject& who, const Borr
   f.limit = std::clamp<int64_t>(q.limit, 1, 1000);
   f.offset = std::max<int64_t>(0, q.offset);
   if (!q.state.empty()) f.states = {q.state};
+  if (q.due_within.count() > 0) {
+    if (f.states.empty()) f.states = {bs::kIssued, bs::kRenewalRequested, bs::kOverdue};
+    f.due_before = FormatUtc(d_.clock->Now() + q.due_within);
+  }
+  f.suspended = q.suspended;
   if (q.pending) {
+    // The approvals inbox is for approvers: anyone else is refused, not
+    // shown an inbox that can never fill.
+    if (!Can(who, "borrow.approve")) return Denied("access.denied", "your role approves no loans");
     // Waiting for the caller: requested or renewal_requested, at a step the
     // caller may approve.
     f.states = {bs::kRequested, bs::kRenewalRequested};
@@ -102,6 +110,11 @@ StatusOr<std::vector<RegisterRow>> BorrowService::Register(const Subject& who) {
         r.returned_at = i.returned_at;
         r.state = StateLabel(b.state);
         r.note = b.note;
+        r.borrow_id = b.id;
+        r.borrower_id = b.borrower;
+        r.state_code = b.state;
+        r.classification_code = i.classification;
+        r.result = i.result;
         if (i.result == "altered") r.note += (r.note.empty() ? "" : "；") + std::string("归还核验不一致");
         rows.push_back(std::move(r));
       }

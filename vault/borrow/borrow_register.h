@@ -25,6 +25,12 @@ struct RegisterRow {
   std::string returned_at;     // 实际归还日期
   std::string state;           // 状态 (label, e.g. 已归还（核验一致）)
   std::string note;            // 备注
+  // Not columns: what a client needs to filter and translate the rows.
+  std::string borrow_id;       // the loan
+  std::string borrower_id;     // the borrower's user name
+  std::string state_code;      // the loan's state, e.g. returned_verified
+  std::string classification_code;  // public | internal | confidential
+  std::string result;          // the item's return check: verified | altered | declared | ""
 };
 
 // The 12 column names, in order.

@@ -76,6 +76,11 @@ struct BorrowListQuery {
   std::string state;     // empty: any
   bool pending = false;  // requests waiting for the caller's approval
   bool all = false;      // everyone's (borrow.read); otherwise the caller's own
+  // Non-zero: only loans on loan (issued, renewal_requested, overdue; or
+  // `state`) due within this long from now, soonest first in the store's
+  // order (the loans board's "due soon").
+  Seconds due_within{0};
+  bool suspended = false;  // only loans that suspended their borrower
   int64_t limit = 100;
   int64_t offset = 0;
 };

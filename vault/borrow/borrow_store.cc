@@ -204,6 +204,11 @@ std::string FilterSql(const BorrowFilter& f, std::vector<std::string>* binds) {
     sql += " AND b.id IN (SELECT borrow_id FROM borrow_items WHERE document_id = ?)";
     binds->push_back(f.document_id);
   }
+  if (!f.due_before.empty()) {
+    sql += " AND b.due_at <> '' AND b.due_at <= ?";
+    binds->push_back(f.due_before);
+  }
+  if (f.suspended) sql += " AND b.suspended = 1";
   return sql;
 }
 

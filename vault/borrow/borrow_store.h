@@ -27,6 +27,8 @@ struct BorrowFilter {
   std::string borrower;             // empty: everyone's
   std::vector<std::string> states;  // empty: any
   std::string document_id;          // empty: any
+  std::string due_before;           // non-empty: due at or before this time (RFC 3339, UTC)
+  bool suspended = false;           // only loans that suspended their borrower
   int64_t limit = 100;
   int64_t offset = 0;
 };

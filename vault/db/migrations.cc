@@ -328,6 +328,12 @@ const std::vector<Migration>& SqliteMigrations() {
                 decided_at TEXT NOT NULL DEFAULT ''))",
            "CREATE INDEX role_grants_by_state ON role_grants(state, id)",
        }},
+      {12,
+       "the audit viewer filters by action and outcome, newest first (an index per filter; seq is the rowid)",
+       {
+           "CREATE INDEX audit_by_action ON audit_events(action)",
+           "CREATE INDEX audit_by_outcome ON audit_events(outcome)",
+       }},
   };
   return kMigrations;
 }

@@ -139,6 +139,7 @@ StatusOr<std::unique_ptr<FieldDictionary>> FieldDictionary::FromJson(const std::
   const PolicyFileSpec& file = FieldsFile();
   VAULT_ASSIGN_OR_RETURN(Poco::JSON::Object::Ptr root, ReadStrictJson(json, file));
   std::unique_ptr<FieldDictionary> d(new FieldDictionary());
+  d->json_ = json;
   try {
     auto types = root->getArray("document_types");
     for (size_t i = 0; types && i < types->size(); ++i) {
@@ -196,35 +197,33 @@ const DocumentType* FieldDictionary::FindType(const std::string& any) const {
   return nullptr;
 }
 
-Status FieldDictionary::Validate(DocumentMetadata& m) const {
-  std::vector<std::string> errors;
-  auto text = [&](const char* name, const std::string& v, size_t max, bool required) {
+std::vector<FieldError> FieldDictionary::Check(DocumentMetadata& m) const {
+  std::vector<FieldError> errors;
+  auto add = [&](const std::string& name, const char* reason, bool free = false, size_t max = 0) {
+    errors.push_back(FieldError{name, reason, free, max});
+  };
+  auto text = [&](const std::string& name, const std::string& v, size_t max, bool required, bool free = false) {
     if (v.empty()) {
-      if (required) errors.push_back(std::string(name) + ": is required");
-      return;
-    }
-    if (!IsValidUtf8(v)) {
-      errors.push_back(std::string(name) + ": is not valid UTF-8");
+      if (required) add(name, "required", free);
+    } else if (!IsValidUtf8(v)) {
+      add(name, "bad_utf8", free);
     } else if (HasControlChars(v)) {
-      errors.push_back(std::string(name) + ": contains control characters");
+      add(name, "control_chars", free);
     } else if (CountChars(v) > max) {
-      errors.push_back(std::string(name) + ": is too long (" + std::to_string(CountChars(v)) +
-                       " > " + std::to_string(max) + " characters)");
+      add(name, "too_long", free, max);
     }
   };
   if (m.customer_number.empty()) {
-    errors.push_back("customer_number: is required");
+    add("customer_number", "required");
   } else if (!IsCustomerNumber(m.customer_number)) {
-    errors.push_back("customer_number: must be 1-32 ASCII letters, digits or '-'");
+    add("customer_number", "bad_customer_number");
   }
   if (m.doc_type.empty()) {
-    errors.push_back("doc_type: is required");
+    add("doc_type", "required");
   } else if (const DocumentType* t = FindType(m.doc_type)) {
     m.doc_type = t->key;
   } else {
-    std::string known;
-    for (const auto& t : types_) known += (known.empty() ? "" : ", ") + t.key;
-    errors.push_back("doc_type: unknown document type (known: " + known + ")");
+    add("doc_type", "unknown_type");
   }
   text("title", m.title, title_max_chars_, true);
   text("customer_name", m.customer_name, text_max_chars_, false);
@@ -232,17 +231,17 @@ Status FieldDictionary::Validate(DocumentMetadata& m) const {
   text("product_line", m.product_line, text_max_chars_, false);
   text("region", m.region, text_max_chars_, false);
   if (m.classification.empty()) m.classification = "internal";
-  if (!Contains(classifications_, m.classification)) {
-    errors.push_back("classification: must be one of public, internal, confidential");
-  }
-  if (!m.business_stage.empty() && !Contains(stages_, m.business_stage)) {
-    errors.push_back("business_stage: unknown stage");
-  }
+  if (!Contains(classifications_, m.classification)) add("classification", "unknown_classification");
+  if (!m.business_stage.empty() && !Contains(stages_, m.business_stage)) add("business_stage", "unknown_stage");
   if (!m.retention_class.empty() && !Contains(retention_classes_, m.retention_class)) {
-    errors.push_back("retention_class: unknown retention class");
+    add("retention_class", "unknown_retention");
   }
-  if (m.tags.size() > max_tags_) errors.push_back("tags: too many tags");
-  for (const auto& tag : m.tags) text("tags", tag, 50, true);
+  if (m.tags.size() > max_tags_) add("tags", "too_many_tags", false, max_tags_);
+  for (const auto& tag : m.tags) {
+    const size_t before = errors.size();
+    text("tags", tag, 50, true);
+    if (errors.size() > before) break;  // one error for the tags
+  }
   std::sort(m.tags.begin(), m.tags.end());
   m.tags.erase(std::unique(m.tags.begin(), m.tags.end()), m.tags.end());
   for (const auto& kv : m.fields) {
@@ -250,27 +249,57 @@ Status FieldDictionary::Validate(DocumentMetadata& m) const {
     const std::string& v = kv.second;
     auto it = fields_.find(name);
     if (it == fields_.end()) {
-      errors.push_back(name + ": is not a known field");
+      add(name, "unknown_field", true);
       continue;
     }
     const FreeField& f = it->second;
     if (!IsValidUtf8(v) || HasControlChars(v)) {
-      text(name.c_str(), v, f.max_chars, true);  // reports the encoding problem
+      text(name, v, f.max_chars, true, true);  // reports the encoding problem
     } else if (f.kind == "phone" && !IsValidPhone(v)) {
-      errors.push_back(name + ": must be a phone number with area code, e.g. 0755-86013388");
+      add(name, "phone", true);
     } else if (f.kind == "date" && !IsValidDate(v)) {
-      errors.push_back(name + ": must be a date as YYYY-MM-DD");
+      add(name, "date", true);
     } else if (f.kind == "decimal" && !IsDecimal(v)) {
-      errors.push_back(name + ": must be a decimal number such as 12500.00");
+      add(name, "decimal", true);
     } else if (f.kind == "email" && !IsEmail(v)) {
-      errors.push_back(name + ": must be an e-mail address");
+      add(name, "email", true);
     } else {
-      text(name.c_str(), v, f.max_chars, true);
+      text(name, v, f.max_chars, true, true);
     }
   }
+  return errors;
+}
+
+namespace {
+
+// The words of a reason code in Validate's message.
+std::string Explain(const FieldError& e) {
+  const std::string& r = e.reason;
+  if (r == "required") return "is required";
+  if (r == "bad_customer_number") return "must be 1-32 ASCII letters, digits or '-'";
+  if (r == "unknown_type") return "unknown document type";
+  if (r == "bad_utf8") return "is not valid UTF-8";
+  if (r == "control_chars") return "contains control characters";
+  if (r == "too_long") return "is too long (more than " + std::to_string(e.max) + " characters)";
+  if (r == "unknown_classification") return "must be one of public, internal, confidential";
+  if (r == "unknown_stage") return "unknown stage";
+  if (r == "unknown_retention") return "unknown retention class";
+  if (r == "too_many_tags") return "too many tags";
+  if (r == "unknown_field") return "is not a known field";
+  if (r == "phone") return "must be a phone number with area code, e.g. 0755-86013388";
+  if (r == "date") return "must be a date as YYYY-MM-DD";
+  if (r == "decimal") return "must be a decimal number such as 12500.00";
+  if (r == "email") return "must be an e-mail address";
+  return r;
+}
+
+}  // namespace
+
+Status FieldDictionary::Validate(DocumentMetadata& m) const {
+  std::vector<FieldError> errors = Check(m);
   if (errors.empty()) return Status::Ok();
   std::string msg = "invalid metadata: ";
-  for (size_t i = 0; i < errors.size(); ++i) msg += (i ? "; " : "") + errors[i];
+  for (size_t i = 0; i < errors.size(); ++i) msg += (i ? "; " : "") + errors[i].field + ": " + Explain(errors[i]);
   return InvalidArgumentError("field.invalid", msg);
 }
 

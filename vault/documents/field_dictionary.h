@@ -2,8 +2,10 @@
 //
 // Validation collects one error per offending field and reports them all in
 // one Status (reason "field.invalid"), each naming the field, so a clerk can
-// fix a whole form at once. Normalization maps document types given as key,
-// code or Chinese name (合同) to the key.
+// fix a whole form at once; Check() gives the same errors as a list with a
+// stable reason code each (FieldError), for clients that show them next to
+// their fields. Normalization maps document types given as key, code or
+// Chinese name (合同) to the key.
 //
 // Thread-safety: immutable after creation.
 #pragma once
@@ -24,6 +26,21 @@ struct DocumentType {
   std::string name;  // "合同"
 };
 
+// One offending field. `field` is the metadata member's name
+// (customer_number, doc_type, title, customer_name, department,
+// product_line, region, classification, business_stage, retention_class,
+// tags) or, with `free` set, the name of a free field. `reason` is one of:
+// required, bad_customer_number, unknown_type, bad_utf8, control_chars,
+// too_long, unknown_classification, unknown_stage, unknown_retention,
+// too_many_tags, unknown_field, phone, date, decimal, email. `max` is the
+// limit for too_long (characters) and too_many_tags, else 0.
+struct FieldError {
+  std::string field;
+  std::string reason;
+  bool free = false;
+  size_t max = 0;
+};
+
 class FieldDictionary {
  public:
   static StatusOr<std::unique_ptr<FieldDictionary>> FromJson(const std::string& json);
@@ -32,6 +49,12 @@ class FieldDictionary {
 
   // Validates and normalizes `meta` in place.
   Status Validate(DocumentMetadata& meta) const;
+  // The same check as a list (empty: valid); normalizes `meta` in place.
+  std::vector<FieldError> Check(DocumentMetadata& meta) const;
+  // The validated fields.json text this dictionary was built from (what a
+  // client needs to build a form: types, levels, stages, retention classes,
+  // limits and the free fields with their labels).
+  const std::string& json() const { return json_; }
   // Resolves a type given as key, code or name.
   const DocumentType* FindType(const std::string& any) const;
   const std::vector<DocumentType>& types() const { return types_; }
@@ -49,6 +72,7 @@ class FieldDictionary {
   };
   FieldDictionary() = default;
 
+  std::string json_;
   std::vector<DocumentType> types_;
   std::vector<std::string> classifications_;
   std::vector<std::string> stages_;

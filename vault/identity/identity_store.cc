@@ -164,8 +164,16 @@ StatusOr<User> IdentityStore::GetUser(const std::string& username) {
 }
 
 StatusOr<std::vector<User>> IdentityStore::ListUsers() {
-  return db_.ReadAll(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY username",
-                     [](RecordSet& rs) { return RowFrom(rs).user; });
+  // With each user's assigned customers, in one query.
+  return db_.ReadAll(std::string("SELECT ") + kUserColumns +
+                         ", (SELECT group_concat(customer_number, char(31)) FROM (SELECT customer_number FROM "
+                         "user_customers WHERE user_id = users.id ORDER BY customer_number)) AS customers_joined"
+                         " FROM users ORDER BY username",
+                     [](RecordSet& rs) {
+                       User u = RowFrom(rs).user;
+                       u.customers = db::SplitList(db::Text(rs, "customers_joined"));
+                       return u;
+                     });
 }
 
 Status IdentityStore::SetDisabled(const std::string& username, bool disabled) {

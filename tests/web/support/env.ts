@@ -35,4 +35,9 @@ export const USERS = [
   { name: 'sysadmin', role: 'admin', dept: '信息部', clearance: 'internal', display: '系统管理员甲' },
   { name: 'sysadmin2', role: 'admin', dept: '信息部', clearance: 'internal', display: '系统管理员乙' },
   { name: 'staff_late_en', role: 'staff', dept: '华南销售部', clearance: 'internal', display: '逾期人乙' },
+  // The archive journeys' borrowers (loans board, register), one per locale.
+  { name: 'staff_board_zh', role: 'staff', dept: '华南销售部', clearance: 'internal', display: '看板借阅人甲' },
+  { name: 'staff_board_en', role: 'staff', dept: '华南销售部', clearance: 'internal', display: '看板借阅人乙' },
+  { name: 'staff_susp_zh', role: 'staff', dept: '华南销售部', clearance: 'internal', display: '暂停测试甲' },
+  { name: 'staff_susp_en', role: 'staff', dept: '华南销售部', clearance: 'internal', display: '暂停测试乙' },
 ]

@@ -93,15 +93,35 @@ export default async function globalSetup(): Promise<void> {
   for (const u of USERS) {
     if (u.role === 'staff') ctl(['user', 'assign', u.name, u.dept === '华南销售部' ? 'C0001' : 'C0002'])
   }
+  // The archive journeys' borrowers also look after C0009 (their invoices).
+  for (const name of ['staff_board_zh', 'staff_board_en', 'staff_susp_zh', 'staff_susp_en']) ctl(['user', 'assign', name, 'C0009'])
+
+  // The archive journeys' loans board (1x-*.spec.ts) needs a borrower
+  // suspended for being overdue within seconds: a copy of policies/ whose
+  // borrowing.json has one more rule, first, for invoices (发票, a type no
+  // other journey lends): approved by an archive admin, suspended 1 second
+  // overdue. Every other loan follows the shipped rules.
+  const policies = path.join(base, 'policies')
+  fs.cpSync(path.join(ROOT, 'policies'), policies, { recursive: true })
+  const borrowing = JSON.parse(fs.readFileSync(path.join(policies, 'borrowing.json'), 'utf8'))
+  borrowing.rules.unshift({
+    name: 'web_test_invoice', doc_types: ['invoice', '发票'], default_period: 'P7D', max_period: 'P30D', renewals: 0,
+    renewal_period: 'P7D', renew_not_before: 'P1D', remind_before: ['PT0S'], overdue_every: 'PT0S', suspend_after: 'PT1S',
+    escalate_after: 'P30D', kinds: ['electronic', 'paper'], approval_chain: ['archive_admin'],
+  })
+  fs.writeFileSync(path.join(policies, 'borrowing.json'), JSON.stringify(borrowing, null, 2))
 
   // The loan scheduler runs every second, so a loan past due turns overdue
   // while a journey watches.
   const config = path.join(base, 'vaultd.properties')
-  fs.writeFileSync(config, 'vaultd.borrow_schedule_seconds = 1\n')
+  // Signed audit checkpoints every 2 seconds, so the audit viewer has
+  // checkpoints to show and download (journeys 30-39) and the health page
+  // a last checkpoint.
+  fs.writeFileSync(config, 'vaultd.borrow_schedule_seconds = 1\nvaultd.checkpoint_interval_seconds = 2\n')
   const port = await freePort()
   const log = fs.openSync(path.join(base, 'vaultd.log'), 'w')
   const vaultd = spawn(path.join(BIN, 'vaultd'), ['--config', config, '--data', env.VAULT_DATA, '--key', env.VAULT_KEY_FILE,
-    '--listen', `127.0.0.1:${port}`, '--policies', path.join(ROOT, 'policies'),
+    '--listen', `127.0.0.1:${port}`, '--policies', policies,
     '--web-root', path.join(ROOT, 'api', 'web', 'dist')], { env, stdio: ['ignore', log, log], detached: false })
   const baseURL = `http://127.0.0.1:${port}`
   await waitUp(baseURL + '/healthz', Date.now() + 20_000)

@@ -125,3 +125,9 @@ export async function uploadBytes<T>(url: string, file: Blob): Promise<T> {
   )
   return (await resp.json()) as T
 }
+
+// The session's CSRF token, for requests made without openapi-fetch (an
+// upload through XMLHttpRequest, which reports its progress: api/upload.ts).
+export function currentCsrfToken(): string {
+  return csrfToken
+}

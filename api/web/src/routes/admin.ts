@@ -4,4 +4,15 @@
 // navOrder (the link's place: admin's pages use the range in router.ts).
 import type { RouteRecordRaw } from 'vue-router'
 
-export const routes: RouteRecordRaw[] = []
+const ADMINS = ['admin']
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/admin/users', name: 'admin-users', component: () => import('../pages/admin/UsersPage.vue'),
+    meta: { title: 'nav.users', roles: ADMINS, nav: 'nav.users', navOrder: 80 } },
+  { path: '/admin/departments', name: 'admin-departments', component: () => import('../pages/admin/DepartmentsPage.vue'),
+    meta: { title: 'nav.departments', roles: ADMINS, nav: 'nav.departments', navOrder: 81 } },
+  { path: '/admin/keys', name: 'admin-keys', component: () => import('../pages/admin/KeysPage.vue'),
+    meta: { title: 'nav.keys', roles: ADMINS, nav: 'nav.keys', navOrder: 82 } },
+  { path: '/admin/health', name: 'admin-health', component: () => import('../pages/admin/HealthPage.vue'),
+    meta: { title: 'nav.health', roles: ADMINS, nav: 'nav.health', navOrder: 83 } },
+]

@@ -4,4 +4,14 @@
 // navOrder (the link's place: audit's pages use the range in router.ts).
 import type { RouteRecordRaw } from 'vue-router'
 
-export const routes: RouteRecordRaw[] = []
+// audit.read (policies/roles.json): auditors and admins.
+export const AUDIT_READERS = ['auditor', 'admin']
+// export.trace: archive admins, legal, auditors.
+export const TRACERS = ['archive_admin', 'legal', 'auditor']
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/audit', name: 'audit-log', component: () => import('../pages/audit/AuditLogPage.vue'),
+    meta: { title: 'audit.title', roles: AUDIT_READERS, nav: 'nav.audit', navOrder: 60 } },
+  { path: '/trace', name: 'trace', component: () => import('../pages/audit/TracePage.vue'),
+    meta: { title: 'trace.title', roles: TRACERS, nav: 'nav.trace', navOrder: 61 } },
+]
