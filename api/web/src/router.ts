@@ -55,9 +55,12 @@ function mayOpen(roles: string[] | undefined, role: string): boolean {
   return !roles || roles.includes(role)
 }
 
-// Where "/" and unknown paths lead: the first page of the user's navigation.
+// Where "/" and unknown paths lead: the page whose meta.homeFor names the
+// user's role, else the first page of their navigation.
 export function homePath(): string {
-  return navItems()[0]?.path ?? '/notifications'
+  const role = session.me?.role
+  const home = role && router.getRoutes().find((r) => (r.meta.homeFor as string[] | undefined)?.includes(role))
+  return home ? home.path : navItems()[0]?.path ?? '/notifications'
 }
 
 router.beforeEach(async (to) => {

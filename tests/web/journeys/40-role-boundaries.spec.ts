@@ -62,6 +62,9 @@ const API_OF_PAGE: Record<string, (s: State) => ApiCall> = {
   '/records/:id/version': VALIDATE,
   '/loans-board': () => ({ method: 'POST', path: '/api/v1/borrows/JY0000000000NOPE/issue', data: {} }),
   '/register': () => ({ method: 'GET', path: '/api/v1/borrows/register?format=json' }),
+  // Audit: the log (audit.read), the leak trace (export.trace).
+  '/audit': () => ({ method: 'GET', path: '/api/v1/audit?limit=1' }),
+  '/trace': () => ({ method: 'GET', path: '/api/v1/trace/ABCD-EFGH-JKLM' }),
   '/admin/users': () => ({ method: 'GET', path: '/api/v1/users' }),
   '/admin/departments': () => ({ method: 'GET', path: '/api/v1/departments' }),
   '/admin/keys': () => 'public', // the certificate-signing public key is for anyone (docs/keys.md)
