@@ -8,6 +8,11 @@ test('staff opens a record and sees its metadata, versions, loan state and what 
   await expect(page.getByRole('heading', { name: '2026 年度框架合同' })).toBeVisible()
   await expect(page.getByText('深圳市示例科技有限公司')).toBeVisible()
   await expect(page.getByText('0755-86013388')).toBeVisible()
+  // The type and the free fields by their names in the page's language, not their keys.
+  const meta = page.locator('dl.meta')
+  await expect(meta.getByText(w.ingest.docType.contract, { exact: true })).toBeVisible()
+  await expect(meta.getByText(w.ingest.fieldLabel.contact_phone, { exact: true })).toBeVisible()
+  await expect(meta.getByText('contact_phone', { exact: true })).toHaveCount(0)
   await expect(page.getByText('重点客户')).toBeVisible()
   await expect(page.getByText(w.record.notOnLoan)).toBeVisible()
 
