@@ -2,7 +2,8 @@
 # The newcomer's command: installs what is missing, builds vaultd and the
 # web UI, creates a demo vault under ./var/demo if none exists (real
 # multi-page Chinese PDFs and a scan, one demo user per role in two
-# departments), and runs vaultd in the foreground on 127.0.0.1:8640
+# departments, and a second admin and archive admin for the four-eyes
+# steps), and runs vaultd in the foreground on 127.0.0.1:8640
 # (VAULTD_LISTEN overrides), serving the UI at /. Ctrl-C stops it cleanly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,7 +51,9 @@ if [[ ! -f $VAULT_DATA/VAULT ]]; then
     printf '%-14s %-14s %-12s %s\n' "$user" "$role" "$dept" "$password" >>"$CREDENTIALS"
   done <<'USERS'
 admin         admin          信息部      internal      系统管理员
+admin2        admin          信息部      internal      系统管理员乙
 archivist     archive_admin  档案室      confidential  档案管理员
+archivist2    archive_admin  档案室      confidential  档案复核员
 manager_south dept_manager   华南销售部  internal      王经理
 staff_south   staff          华南销售部  internal      张三
 manager_east  dept_manager   华东销售部  internal      赵经理
