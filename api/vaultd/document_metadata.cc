@@ -39,6 +39,10 @@ Status ParseDocumentMetadata(const std::string& json, vault::DocumentMetadata* m
   } catch (const Poco::Exception&) {
     return vault::InvalidArgumentError("request.bad_json", "metadata is not valid JSON");
   }
+  return ParseDocumentMetadata(obj, m);
+}
+
+Status ParseDocumentMetadata(const Poco::JSON::Object::Ptr& obj, vault::DocumentMetadata* m) {
   const std::map<std::string, std::string*> strings = {
       {"customer", &m->customer_number}, {"customer_name", &m->customer_name}, {"type", &m->doc_type},
       {"title", &m->title}, {"department", &m->department}, {"product_line", &m->product_line},

@@ -9,6 +9,8 @@
 // too_long or too_many_tags error also carries "max".
 #pragma once
 
+#include <Poco/JSON/Object.h>
+
 #include <string>
 #include <vector>
 
@@ -23,6 +25,8 @@ class Exchange;
 // Parses the metadata JSON object into `m` (request.bad_json,
 // request.bad_type, request.unknown_field).
 vault::Status ParseDocumentMetadata(const std::string& json, vault::DocumentMetadata* m);
+// The same for a body already parsed (a JSON object).
+vault::Status ParseDocumentMetadata(const Poco::JSON::Object::Ptr& obj, vault::DocumentMetadata* m);
 
 // The Status that goes with a list of field errors (field.invalid).
 vault::Status FieldErrorsStatus(const std::vector<vault::FieldError>& errors);

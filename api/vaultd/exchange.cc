@@ -309,6 +309,17 @@ bool Exchange::Allowed(const std::string& action, const std::string& object) {
   return false;
 }
 
+bool Exchange::AllowedAnyOf(const std::string& audit_action, const std::string& object,
+                            std::initializer_list<const char*> actions) {
+  for (const char* action : actions) {
+    if (ctx_.policy->RoleMayEver(subject_.role, action)) return true;
+  }
+  Status st(StatusCode::kPermissionDenied, "access.denied", "not allowed");
+  Audit(audit_action, object, st, "role may not " + audit_action);
+  Error(st);
+  return false;
+}
+
 vault::Resource Exchange::ResourceOf(const vault::DocumentRecord& d) { return vault::DocumentAccess::ResourceOf(d); }
 
 bool Exchange::LoadDocument(const std::string& id, const std::string& action, vault::DocumentRecord* out) {

@@ -14,6 +14,7 @@
 #include <Poco/URI.h>
 
 #include <atomic>
+#include <initializer_list>
 #include <istream>
 #include <memory>
 #include <string>
@@ -152,6 +153,11 @@ class Exchange {
   // Asks the policy engine about a non-document resource; on deny answers
   // 403 and audits. Call after Authenticate.
   bool Allowed(const std::string& action, const std::string& object);
+  // For reads that carry no resource of their own: allowed when the role
+  // may ever do one of `actions`; otherwise answers 403 and audits the
+  // refusal under `audit_action`. Call after Authenticate.
+  bool AllowedAnyOf(const std::string& audit_action, const std::string& object,
+                    std::initializer_list<const char*> actions);
   // Authenticate + AdmitDocument. A caller who may not even see the
   // document's metadata gets 404, as if it did not exist.
   bool LoadDocument(const std::string& id, const std::string& action, vault::DocumentRecord* out);

@@ -6,8 +6,6 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
-#include <sstream>
-
 #include "api/vaultd/document_metadata.h"
 #include "api/vaultd/exchange.h"
 #include "api/vaultd/routes.h"
@@ -17,21 +15,6 @@ namespace vaultd {
 using vault::Status;
 using vault::StatusCode;
 
-namespace {
-
-// Refuses (403, audited) a role that has none of `actions` in any grant.
-bool RoleMayAny(Exchange& ex, const std::string& action, const std::string& object,
-                std::initializer_list<const char*> actions) {
-  for (const char* a : actions) {
-    if (ex.ctx().policy->RoleMayEver(ex.subject().role, a)) return true;
-  }
-  Status denied(StatusCode::kPermissionDenied, "access.denied", "not allowed");
-  ex.Audit(action, object, denied, "role may not " + action);
-  ex.Error(denied);
-  return false;
-}
-
-}  // namespace
 
 // GET /api/v1/fields: the members of fields.json a form needs (document
 // types, classifications, business stages, retention classes, limits, the
@@ -39,7 +22,7 @@ bool RoleMayAny(Exchange& ex, const std::string& action, const std::string& obje
 // it is only for the roles that create or read records.
 void HandleGetFields(Exchange& ex, const PathParams&) {
   if (!ex.Authenticate("fields.read", "fields")) return;
-  if (!RoleMayAny(ex, "fields.read", "fields", {"document.create", "document.metadata"})) return;
+  if (!ex.AllowedAnyOf("fields.read", "fields", {"document.create", "document.metadata"})) return;
   Poco::JSON::Object::Ptr source;
   try {
     Poco::JSON::Parser parser;
@@ -63,13 +46,11 @@ void HandleGetFields(Exchange& ex, const PathParams&) {
 // caller may not create it. Nothing is stored; refusals are audited.
 void HandleValidateDocument(Exchange& ex, const PathParams&) {
   if (!ex.Authenticate("document.validate", "*")) return;
-  if (!RoleMayAny(ex, "document.validate", "*", {"document.create"})) return;
+  if (!ex.AllowedAnyOf("document.validate", "*", {"document.create"})) return;
   auto body = ex.JsonBody();
   if (!body.ok()) return ex.Error(body.status());
-  std::ostringstream json;
-  (*body)->stringify(json);
   vault::DocumentMetadata meta;
-  if (Status parsed = ParseDocumentMetadata(json.str(), &meta); !parsed.ok()) return ex.Error(parsed);
+  if (Status parsed = ParseDocumentMetadata(*body, &meta); !parsed.ok()) return ex.Error(parsed);
   std::vector<vault::FieldError> errors = ex.vault().dictionary().Check(meta);
   if (!errors.empty()) return SendFieldErrors(ex, FieldErrorsStatus(errors), errors);
   vault::Resource res{meta.department, meta.classification, meta.customer_number};

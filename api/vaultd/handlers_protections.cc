@@ -15,29 +15,12 @@ namespace vaultd {
 
 using vault::Status;
 
-namespace {
-
-// These reads are for whoever may ever do one of `actions` (they carry no
-// document of their own for the policy engine to decide on); a refusal is
-// audited under `audit_action`.
-bool RoleMayOneOf(Exchange& ex, const std::string& audit_action, const std::string& object,
-                  std::initializer_list<const char*> actions) {
-  for (const char* action : actions) {
-    if (ex.ctx().policy->RoleMayEver(ex.subject().role, action)) return true;
-  }
-  Status denied(vault::StatusCode::kPermissionDenied, "access.denied", "not allowed");
-  ex.Audit(audit_action, object, denied);
-  ex.Error(denied);
-  return false;
-}
-
-}  // namespace
 
 // GET /api/v1/holds ; POST /api/v1/holds {"scope", "target", "reason"} ;
 // POST /api/v1/holds/{id}/release
 void HandleListHolds(Exchange& ex, const PathParams&) {
   if (!ex.Authenticate("hold.read", "holds")) return;
-  if (!RoleMayOneOf(ex, "hold.read", "holds", {"hold.manage", "destruction.request"})) return;
+  if (!ex.AllowedAnyOf("hold.read", "holds", {"hold.manage", "destruction.request"})) return;
   auto holds = ex.ctx().vault->destructions().Holds(true);
   if (!holds.ok()) return ex.Error(holds.status());
   if (!ex.AuditOrFail("hold.read", "holds")) return;
@@ -87,7 +70,7 @@ void HandleReleaseHold(Exchange& ex, const PathParams& p) {
 // with what (a hold, an open loan, another destruction).
 void HandleRetentionDue(Exchange& ex, const PathParams&) {
   if (!ex.Authenticate("retention.read", "retention")) return;
-  if (!RoleMayOneOf(ex, "retention.read", "retention", {"destruction.request"})) return;
+  if (!ex.AllowedAnyOf("retention.read", "retention", {"destruction.request"})) return;
   bool with_protected = false;
   for (const auto& kv : ex.query()) {
     if (kv.first != "protected" || (kv.second != "include" && kv.second != "exclude")) {
@@ -134,7 +117,7 @@ void HandleRetentionDue(Exchange& ex, const PathParams&) {
 // request would destroy, and what is protected and why.
 void HandleErasurePreview(Exchange& ex, const PathParams& p) {
   if (!ex.Authenticate("erasure.preview", p[0].substr(0, 64))) return;
-  if (!RoleMayOneOf(ex, "erasure.preview", p[0].substr(0, 64), {"destruction.request", "hold.manage"})) return;
+  if (!ex.AllowedAnyOf("erasure.preview", p[0].substr(0, 64), {"destruction.request", "hold.manage"})) return;
   auto plan = ex.ctx().destructions->PlanErasure(p[0]);
   if (!plan.ok()) return ex.Error(plan.status());
   if (!ex.AuditOrFail("erasure.preview", p[0].substr(0, 64), std::to_string(plan->erasable.size()) + " erasable")) {

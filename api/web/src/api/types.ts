@@ -98,10 +98,8 @@ export interface Notification {
   message: string
 }
 
-export interface Hold {
-  id: string | number
-  [key: string]: unknown
-}
+// A legal hold (GET /api/v1/holds): on a customer or a single record.
+export interface Hold { id: number; scope: string; target: string; reason: string; created_by: string; created_at: string }
 
 export interface Me {
   username: string

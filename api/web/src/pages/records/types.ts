@@ -1,4 +1,6 @@
 // Shapes of the records area's API answers (docs/openapi.yaml describes them in prose).
+import type { Hold } from '../../api/types'
+
 export interface ProtectionRow {
   document: string
   archive_number: string
@@ -14,7 +16,7 @@ export interface DueRow extends ProtectionRow {
   retention: { rule: string; label: string; period: string; anchor: string; anchor_date: string; due_at: string; reason: string }
 }
 
-export interface HoldRow { id: number; scope: string; target: string; reason: string; created_by: string; created_at: string }
+export type HoldRow = Hold
 
 export interface DestructionItem {
   document: string
