@@ -11,9 +11,11 @@
 namespace {
 
 const char kHelp[] =
-    "usage: vaultctl [--data DIR] [--key FILE | --passphrase-env VAR] COMMAND [ARGS]\n"
+    "usage: vaultctl [--data DIR] [--database CONN] [--key FILE | --passphrase-env VAR] COMMAND [ARGS]\n"
     "\n"
     "  --data DIR            vault data directory (default: $VAULT_DATA)\n"
+    "  --database CONN       metadata database: postgresql://USER@HOST:PORT/DB or a libpq\n"
+    "                        conninfo (default: $VAULT_DATABASE, else DIR/metadata.db)\n"
     "  --key FILE            master key file, outside DIR (default: $VAULT_KEY_FILE)\n"
     "  --passphrase-env VAR  derive the master key from the passphrase in $VAR instead\n"
     "\n"
@@ -51,6 +53,7 @@ int main(int argc, char** argv) {
   GlobalOptions g;
   g.config.data_dir = Env("VAULT_DATA");
   g.config.key_file = Env("VAULT_KEY_FILE");
+  g.config.database = Env("VAULT_DATABASE");
   int i = 1;
   for (; i < argc; ++i) {
     std::string a = argv[i];
@@ -63,6 +66,8 @@ int main(int argc, char** argv) {
     };
     if (a == "--data") {
       g.config.data_dir = value("--data");
+    } else if (a == "--database") {
+      g.config.database = value("--database");
     } else if (a == "--key") {
       g.config.key_file = value("--key");
     } else if (a == "--passphrase-env") {

@@ -47,6 +47,7 @@ class VaultdApp : public Poco::Util::ServerApplication {
     };
     opt("data", "vault data directory", "DIR");
     opt("key", "master key file (outside the data directory)", "FILE");
+    opt("database", "metadata database: postgresql://... or a libpq conninfo (default: DATA/metadata.db)", "CONN");
     opt("config", "properties file", "FILE");
     opt("listen", "HOST:PORT (default 127.0.0.1:8640)", "ADDR");
     opt("policies", "directory with roles.json (default: built in)", "DIR");
@@ -60,6 +61,7 @@ class VaultdApp : public Poco::Util::ServerApplication {
     if (name == "config") loadConfiguration(value);
     if (name == "data") config().setString("vaultd.data_dir", value);
     if (name == "key") config().setString("vaultd.key_file", value);
+    if (name == "database") config().setString("vaultd.database", value);
     if (name == "listen") config().setString("vaultd.listen", value);
     if (name == "policies") config().setString("vaultd.policies_dir", value);
     if (name == "web-root") config().setString("vaultd.web_root", value);
@@ -77,6 +79,8 @@ class VaultdApp : public Poco::Util::ServerApplication {
     vault::LocalVaultConfig cfg;
     cfg.data_dir = config().getString("vaultd.data_dir", "");
     cfg.key_file = config().getString("vaultd.key_file", "");
+    // Empty: the SQLite file in the data directory (vault/db/engine.h).
+    cfg.database = config().getString("vaultd.database", "");
     cfg.login_policy.token_lifetime =
         std::chrono::seconds(config().getInt64("vaultd.token_lifetime_seconds", 8 * 3600));
     auto lv = vault::LocalVault::Open(cfg);

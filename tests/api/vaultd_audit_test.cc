@@ -6,6 +6,7 @@
 #include <Poco/Data/Session.h>
 
 #include "tests/api/vaultd_fixture.h"
+#include "tests/support/test_database.h"
 
 namespace vault::testing {
 namespace {
@@ -16,8 +17,7 @@ using namespace Poco::Data::Keywords;
 class VaultdAuditTest : public VaultdTest {
  protected:
   void Sql(const std::string& statement) {
-    Poco::Data::Session s("SQLite", config_.data_dir + "/metadata.db");
-    s << statement, now;
+    testing::ExecSql(testing::DatabaseOf(config_), statement);
   }
 };
 

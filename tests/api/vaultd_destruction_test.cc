@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "tests/api/vaultd_fixture.h"
+#include "tests/support/test_database.h"
 #include "tests/support/pdf_fixtures.h"
 #include "vault/base/hex.h"
 
@@ -385,17 +386,15 @@ TEST_F(VaultdDestructionTest, TheChainViewMarksAnAlteredAndAMissingCertificate) 
   EXPECT_TRUE(chain.json()->getValue<bool>("intact"));
   ASSERT_EQ(chain.json()->getArray("links")->size(), 2u);
   EXPECT_EQ(chain.json()->getArray("links")->getObject(1)->getArray("problems")->size(), 0u);
-  const std::string db = config_.data_dir + "/metadata.db";
-  ASSERT_EQ(std::system(("sqlite3 " + db + " \"UPDATE certificates SET json = replace(json, '监销人', '监销入') WHERE seq = 1\"")
-                            .c_str()),
-            0);
+  const std::string db = testing::DatabaseOf(config_);
+  testing::ExecSql(db, "UPDATE certificates SET json = replace(json, '监销人', '监销入') WHERE seq = 1");
   chain = Call("GET", "/api/v1/certificates/chain", auditor);
   ASSERT_EQ(chain.status, 200);
   EXPECT_FALSE(chain.json()->getValue<bool>("intact"));
   auto first = chain.json()->getArray("links")->getObject(0);
   EXPECT_EQ(first->getValue<std::string>("id"), certs[0]);
   EXPECT_EQ(first->getArray("problems")->getObject(0)->getValue<std::string>("kind"), "altered");
-  ASSERT_EQ(std::system(("sqlite3 " + db + " \"DELETE FROM certificates WHERE seq = 1\"").c_str()), 0);
+  testing::ExecSql(db, "DELETE FROM certificates WHERE seq = 1");
   chain = Call("GET", "/api/v1/certificates/chain", auditor);
   EXPECT_FALSE(chain.json()->getValue<bool>("intact"));
   auto links = chain.json()->getArray("links");

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <thread>
 
+#include "tests/support/test_database.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_vault.h"
@@ -50,8 +51,7 @@ class AuditLogTest : public ::testing::Test {
 
   // Tampers with the database directly, as an insider with SQL access would.
   void Sql(const std::string& statement) {
-    Poco::Data::Session s("SQLite", config_.data_dir + "/metadata.db");
-    s << statement, now;
+    testing::ExecSql(testing::DatabaseOf(config_), statement);
   }
 
   AuditReport Verify() { return std::move(lv_->audit().Verify()).value(); }
@@ -226,7 +226,7 @@ TEST(AuditGroupCommitTest, ConcurrentAppendsShareCommitsAndKeepTheChain) {
   TempDir dir;
   LocalVaultConfig config = testing::InitTestVault(dir);
   SlowFirstReadClock clock;
-  auto log = std::move(AuditLog::Open(db::Database::Open(config.data_dir + "/metadata.db").value(), &clock)).value();
+  auto log = std::move(AuditLog::Open(db::Database::Open(testing::DatabaseOf(config)).value(), &clock)).value();
   constexpr int kThreads = 8;
   std::vector<std::thread> threads;
   std::atomic<int> failures{0};

@@ -5,6 +5,7 @@
 
 #include <Poco/Data/Session.h>
 
+#include "tests/support/test_database.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_vault.h"
 #include "vault/audit/audit_log.h"
@@ -57,8 +58,7 @@ class AuditPageCheckTest : public ::testing::Test {
   }
 
   void Sql(const std::string& statement) {
-    Poco::Data::Session s("SQLite", config_.data_dir + "/metadata.db");
-    s << statement, now;
+    testing::ExecSql(testing::DatabaseOf(config_), statement);
   }
 
   static std::vector<int64_t> Seqs(const std::vector<AuditEvent>& events) {

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "tests/borrow/borrow_test_fixture.h"
+#include "tests/support/test_database.h"
 
 namespace vault {
 namespace {
@@ -104,9 +105,8 @@ TEST_F(BorrowScopeTest, ARecordReclassifiedAboveTheApproversClearanceCannotBeApp
   ASSERT_TRUE(b.ok()) << b.status().ToString();
   // Reclassified after the request (there is no API for it yet; the
   // database is what the approver's check reads).
-  ASSERT_EQ(std::system(("sqlite3 " + config_.data_dir + "/metadata.db \"UPDATE documents SET classification = "
-                         "'confidential' WHERE id = '" + contract_ + "'\"").c_str()),
-            0);
+  testing::ExecSql(testing::DatabaseOf(config_),
+                   "UPDATE documents SET classification = 'confidential' WHERE id = '" + contract_ + "'");
   EXPECT_EQ(service_->Approve(As("wang_int"), b->id, "").status().reason(), "borrow.not_found");
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "tests/support/test_database.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_vault.h"
@@ -68,7 +69,7 @@ TEST(DatabaseTest, OneVaultOpensOneWriterAndTheConfiguredReadersWhateverItsStore
 class DatabaseClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = std::move(db::Database::Open(dir_.Join("m.db"))).value();
+    db_ = std::move(db::Database::Open(testing::TestDatabase(dir_, "m.db"))).value();
     client_ = std::make_unique<db::Client>(db_, "test.db_error", "test");
   }
   int64_t Count() {

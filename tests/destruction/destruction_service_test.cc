@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "tests/support/test_database.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_vault.h"
 #include "vault/base/hex.h"
@@ -404,7 +405,7 @@ TEST_F(DestructionTest, VaultctlDetectsADeletedCertificate) {
                                        *lv_->destructions().ReferencedCertificateIds());
   EXPECT_TRUE(direct.intact());
   // Someone deletes the first certificate from the store.
-  ASSERT_EQ(std::system(("sqlite3 " + config_.data_dir + "/metadata.db \"DELETE FROM certificates WHERE seq = 1\"").c_str()), 0);
+  testing::ExecSql(testing::DatabaseOf(config_), "DELETE FROM certificates WHERE seq = 1");
   EXPECT_EQ(WEXITSTATUS(std::system(verify.c_str())), 3);
   auto broken = VerifyCertificateChain(*lv_->destructions().Certificates(),
                                        *lv_->destructions().ReferencedCertificateIds());
@@ -414,7 +415,7 @@ TEST_F(DestructionTest, VaultctlDetectsADeletedCertificate) {
 TEST_F(DestructionTest, DeletingTheNewestCertificateIsDetectedToo) {
   Destruction d = Approved(old_);
   ASSERT_TRUE(service_->Execute(As("archivist"), d.id).ok());
-  ASSERT_EQ(std::system(("sqlite3 " + config_.data_dir + "/metadata.db \"DELETE FROM certificates\"").c_str()), 0);
+  testing::ExecSql(testing::DatabaseOf(config_), "DELETE FROM certificates");
   auto report = VerifyCertificateChain(*lv_->destructions().Certificates(),
                                        *lv_->destructions().ReferencedCertificateIds());
   ASSERT_FALSE(report.intact()) << "the completed destruction still names it";

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "tests/support/test_database.h"
 #include "tests/support/fault_blob_store.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
@@ -55,7 +56,7 @@ class FaultInjectionTest : public ::testing::Test {
  protected:
   void SetUp() override {
     blobs_ = std::move(LocalBlobStore::OpenAt(dir_.Join("data"))).value();
-    metadata_ = std::move(SqliteMetadataStore::Open(dir_.Join("data/metadata.db"))).value();
+    metadata_ = std::move(SqliteMetadataStore::Open(testing::TestDatabase(dir_, "data/metadata.db"))).value();
     keys_ = std::make_unique<MemoryKeyRing>(SystemClock());
     faulty_ = std::make_unique<testing::FaultInjectingBlobStore>(blobs_.get());
   }

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/test_database.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_vault.h"
@@ -35,7 +36,7 @@ class IdentityStoreTest : public ::testing::Test {
     policy.token_lifetime = std::chrono::hours(1);
     policy.argon2_opslimit = 1;  // cheap hashes keep the test fast
     policy.argon2_memlimit = 8u << 20;
-    store_ = std::move(IdentityStore::Open(db::Database::Open(config_.data_dir + "/metadata.db").value(), &clock_, policy))
+    store_ = std::move(IdentityStore::Open(db::Database::Open(testing::DatabaseOf(config_)).value(), &clock_, policy))
                  .value();
     NewUser u;
     u.username = "zhangsan";
@@ -102,7 +103,7 @@ TEST_F(IdentityStoreTest, ParallelWrongPasswordsLockLikeSequentialOnes) {
   policy.argon2_opslimit = 1;
   policy.argon2_memlimit = 8u << 20;
   // Its own Database: another process on the same file.
-  auto other = IdentityStore::Open(db::Database::Open(config_.data_dir + "/metadata.db").value(), &clock_, policy);
+  auto other = IdentityStore::Open(db::Database::Open(testing::DatabaseOf(config_)).value(), &clock_, policy);
   ASSERT_TRUE(other.ok()) << other.status().ToString();
   constexpr int kGuesses = 16;
   std::atomic<int> ready{0};

@@ -5,6 +5,7 @@
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 
+#include "tests/support/test_database.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 #include "vault/db/migrations.h"
@@ -56,33 +57,29 @@ std::string Id(int n) {
 
 TEST(SqliteMetadataStoreTest, MigratesOnceAndReopens) {
   TempDir dir;
-  std::string path = dir.Join("metadata.db");
+  std::string path = testing::TestDatabase(dir);
   {
     auto s = SqliteMetadataStore::Open(path);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
-    EXPECT_EQ(*(*s)->SchemaVersion(), SqliteMigrations().back().version);
+    EXPECT_EQ(*(*s)->SchemaVersion(), Migrations().back().version);
   }
   auto again = SqliteMetadataStore::Open(path);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
-  EXPECT_EQ(*(*again)->SchemaVersion(), SqliteMigrations().back().version);
+  EXPECT_EQ(*(*again)->SchemaVersion(), Migrations().back().version);
 }
 
 TEST(SqliteMetadataStoreTest, RefusesNewerSchema) {
   TempDir dir;
-  std::string path = dir.Join("metadata.db");
+  std::string path = testing::TestDatabase(dir);
   ASSERT_TRUE(SqliteMetadataStore::Open(path).ok());
-  {
-    Poco::Data::Session s("SQLite", path);
-    s << "INSERT INTO schema_migrations (version, description) VALUES (999, 'future')",
-        Poco::Data::Keywords::now;
-  }
+  testing::ExecSql(path, "INSERT INTO schema_migrations (version, description) VALUES (999, 'future')");
   auto r = SqliteMetadataStore::Open(path);
   EXPECT_THAT(r, StatusIs(StatusCode::kFailedPrecondition, "metadata.schema_too_new"));
 }
 
 TEST(SqliteMetadataStoreTest, AssignsSequentialArchiveNumbersPerCustomerAndType) {
   TempDir dir;
-  auto s = std::move(SqliteMetadataStore::Open(dir.Join("m.db"))).value();
+  auto s = std::move(SqliteMetadataStore::Open(testing::TestDatabase(dir, "m.db"))).value();
   auto a = s->InsertDocument(Doc(Id(1), "C001", "一号合同"), V1(Id(1)), Key());
   auto b = s->InsertDocument(Doc(Id(2), "C001", "二号合同"), V1(Id(2)), Key());
   auto c = s->InsertDocument(Doc(Id(3), "C002", "other"), V1(Id(3)), Key());
@@ -100,7 +97,7 @@ TEST(SqliteMetadataStoreTest, AssignsSequentialArchiveNumbersPerCustomerAndType)
 
 TEST(SqliteMetadataStoreTest, FailedInsertLeavesNothing) {
   TempDir dir;
-  auto s = std::move(SqliteMetadataStore::Open(dir.Join("m.db"))).value();
+  auto s = std::move(SqliteMetadataStore::Open(testing::TestDatabase(dir, "m.db"))).value();
   ASSERT_TRUE(s->InsertDocument(Doc(Id(1), "C001", "t"), V1(Id(1)), Key()).ok());
   // Same blob name violates a UNIQUE constraint after the document row went in.
   VersionRecord clash = V1(Id(1));
@@ -113,7 +110,7 @@ TEST(SqliteMetadataStoreTest, FailedInsertLeavesNothing) {
 
 TEST(SqliteMetadataStoreTest, VersionsMustBeConsecutive) {
   TempDir dir;
-  auto s = std::move(SqliteMetadataStore::Open(dir.Join("m.db"))).value();
+  auto s = std::move(SqliteMetadataStore::Open(testing::TestDatabase(dir, "m.db"))).value();
   ASSERT_TRUE(s->InsertDocument(Doc(Id(1), "C001", "t"), V1(Id(1)), Key()).ok());
   VersionRecord v3 = V1(Id(1));
   v3.version = 3;
@@ -128,7 +125,7 @@ TEST(SqliteMetadataStoreTest, VersionsMustBeConsecutive) {
 
 TEST(SqliteMetadataStoreTest, SearchFilters) {
   TempDir dir;
-  auto s = std::move(SqliteMetadataStore::Open(dir.Join("m.db"))).value();
+  auto s = std::move(SqliteMetadataStore::Open(testing::TestDatabase(dir, "m.db"))).value();
   auto d1 = Doc(Id(1), "C001", "年度 框架 合同");
   auto d2 = Doc(Id(2), "C002", "报价 100%");
   d2.meta.doc_type = "quotation";
@@ -175,7 +172,7 @@ TEST(SqliteMetadataStoreTest, SearchFilters) {
 
 TEST(SqliteMetadataStoreTest, DestroyedKekTombstoneBlocksNewWrappedKeys) {
   TempDir dir;
-  auto s = std::move(SqliteMetadataStore::Open(dir.Join("m.db"))).value();
+  auto s = std::move(SqliteMetadataStore::Open(testing::TestDatabase(dir, "m.db"))).value();
   ASSERT_TRUE(s->InsertDocument(Doc(Id(1), "C001", "t"), V1(Id(1)), Key()).ok());
   EXPECT_THAT(s->MarkKekDestroyed("kek-1", "2026-11-22T00:00:00Z"),
               StatusIs(StatusCode::kFailedPrecondition, "key.still_in_use"));
@@ -198,7 +195,7 @@ TEST(SqliteMetadataStoreTest, DestroyedKekTombstoneBlocksNewWrappedKeys) {
 
 TEST(SqliteMetadataStoreTest, KeyRowsForRotation) {
   TempDir dir;
-  auto s = std::move(SqliteMetadataStore::Open(dir.Join("m.db"))).value();
+  auto s = std::move(SqliteMetadataStore::Open(testing::TestDatabase(dir, "m.db"))).value();
   ASSERT_TRUE(s->InsertDocument(Doc(Id(1), "C001", "t"), V1(Id(1)), Key()).ok());
   EXPECT_EQ(*s->CountKeysWrappedBy("kek-1"), 1);
   auto rows = s->KeysNotWrappedBy("kek-2", 10);

@@ -65,8 +65,9 @@ void WriteBorrow(db::Connection& s, const Borrow& b, bool insert) {
   for (const BorrowItem& i : b.items) {
     Poco::Int64 position = i.position, version = i.version, issued_pages = i.issued_pages;
     Poco::Int64 returned_pages = i.returned_pages;
-    s << "INSERT OR REPLACE INTO borrow_items (" << kItemColumns
-      << ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    static const std::string kUpsert = db::UpsertClause(kItemColumns, "borrow_id, position");
+    s << "INSERT INTO borrow_items (" << kItemColumns << ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+      << kUpsert,
         bind(b.id), bind(position), bind(i.document_id), bind(i.archive_number), bind(i.title),
         bind(i.classification), bind(i.doc_type), bind(i.department), bind(version), bind(i.export_id),
         bind(i.copy_artifact), bind(i.issued_sha256), bind(issued_pages), bind(i.returned_sha256),

@@ -54,18 +54,18 @@ class Client {
     });
   }
 
-  // A transaction on the write connection: BEGIN IMMEDIATE, fn, COMMIT if fn
-  // returned OK, otherwise (or if it threw) ROLLBACK. Reads inside fn use
+  // A transaction on the write connection: BeginWrite (connection.h), fn,
+  // COMMIT if fn returned OK, otherwise (or if it threw) ROLLBACK. Reads inside fn use
   // its connection and see the transaction's own writes.
   template <typename Fn>
   auto Write(Fn&& fn) -> decltype(fn(std::declval<Connection&>())) {
     using Result = decltype(fn(std::declval<Connection&>()));
     try {
       return db_->WithWriter([&](Connection& c) -> Result {
-        c.Prepared("BEGIN IMMEDIATE").Step();
+        c.BeginWrite();
         Result result = fn(c);
         // ROLLBACK on failure is left to Connection::EndUse.
-        if (result.ok()) c.Prepared("COMMIT").Step();
+        if (result.ok()) c.Commit();
         return result;
       });
     } catch (const Poco::Exception& e) {

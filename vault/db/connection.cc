@@ -1,16 +1,21 @@
 #include "vault/db/connection.h"
 
+#include <Poco/Data/DataException.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SQLite/Utility.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include <mutex>
 
+#include "vault/db/pg_session.h"
+
 using namespace Poco::Data::Keywords;
 
 namespace vault::db {
+namespace {
 
-std::unique_ptr<Connection> Connection::Open(const std::string& path, bool read_only) {
+std::unique_ptr<Poco::Data::Session> OpenSqlite(const std::string& path, bool read_only) {
   static std::once_flag registered;
   std::call_once(registered, [] {
     // Before SQLite initializes: without memory statistics its allocator
@@ -28,15 +33,83 @@ std::unique_ptr<Connection> Connection::Open(const std::string& path, bool read_
   s << "PRAGMA foreign_keys = ON", now;
   s << "PRAGMA secure_delete = ON", now;
   if (read_only) s << "PRAGMA query_only = ON", now;
-  return std::unique_ptr<Connection>(new Connection(std::move(session)));
+  return session;
 }
 
-Connection::Connection(std::unique_ptr<Poco::Data::Session> session)
-    : session_(std::move(session)), prepared_(std::make_unique<PreparedCache>(*session_)) {}
+void IgnoreNotice(void*, const char*) {}
+
+void PgExec(PGconn* conn, const char* sql) {
+  PGresult* r = PQexec(conn, sql);
+  ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  std::string message = r ? PQresultErrorMessage(r) : PQerrorMessage(conn);
+  PQclear(r);
+  if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) throw Poco::Data::DataException(message);
+}
+
+std::unique_ptr<Poco::Data::Session> OpenPostgres(const std::string& conninfo, bool read_only) {
+  auto session = OpenPostgresSession(conninfo);
+  PGconn* conn = PostgresHandle(*session);
+  // NOTICEs ("relation already exists, skipping") would go to stderr.
+  PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);
+  PgExec(conn, "SET client_min_messages = warning");
+  // Like SQLite's busy_timeout, but for a writer waiting on another node's
+  // transaction: an error after 30 s instead of hanging a request forever.
+  PgExec(conn, "SET lock_timeout = '30s'");
+  if (read_only) PgExec(conn, "SET default_transaction_read_only = on");
+  return session;
+}
+
+}  // namespace
+
+std::unique_ptr<Connection> Connection::Open(const DatabaseTarget& target, bool read_only) {
+  if (target.engine == Engine::kPostgres) {
+    return std::unique_ptr<Connection>(new Connection(target.engine, OpenPostgres(target.location, read_only)));
+  }
+  return std::unique_ptr<Connection>(new Connection(target.engine, OpenSqlite(target.location, read_only)));
+}
+
+Connection::Connection(Engine engine, std::unique_ptr<Poco::Data::Session> session)
+    : engine_(engine),
+      session_(std::move(session)),
+      prepared_(engine == Engine::kPostgres ? NewPostgresPreparedCache(PostgresHandle(*session_))
+                                            : NewSqlitePreparedCache(*session_)) {}
 
 Connection::~Connection() = default;
 
+void Connection::Execute(const std::string& sql) {
+  if (engine_ == Engine::kPostgres) {
+    PgExec(PostgresHandle(*session_), sql.c_str());
+  } else {
+    *session_ << sql, now;
+  }
+}
+
+void Connection::BeginWrite() {
+  if (engine_ == Engine::kPostgres) {
+    PgExec(PostgresHandle(*session_),
+           "BEGIN; SELECT pg_advisory_xact_lock(hashtext('vault.write'), hashtext(current_schema()))");
+  } else {
+    Prepared("BEGIN IMMEDIATE").Step();
+  }
+}
+
+void Connection::Commit() {
+  if (engine_ == Engine::kPostgres) {
+    PgExec(PostgresHandle(*session_), "COMMIT");
+  } else {
+    Prepared("COMMIT").Step();
+  }
+}
+
 void Connection::EndUse() {
+  if (engine_ == Engine::kPostgres) {
+    PGconn* conn = PostgresHandle(*session_);
+    if (PQtransactionStatus(conn) != PQTRANS_IDLE) {
+      PGresult* r = PQexec(conn, "ROLLBACK");
+      PQclear(r);
+    }
+    return;
+  }
   sqlite3* db = Poco::Data::SQLite::Utility::dbHandle(*session_);
   for (sqlite3_stmt* st = sqlite3_next_stmt(db, nullptr); st; st = sqlite3_next_stmt(db, st)) {
     if (sqlite3_stmt_busy(st)) {

@@ -21,7 +21,7 @@ Status Migrate(Client& db) {
         now;
     return Status::Ok();
   }));
-  const auto& migrations = SqliteMigrations();
+  const auto& migrations = Migrations();
   for (const Migration& m : migrations) {
     VAULT_RETURN_IF_ERROR(db.Write([&](Connection& c) -> Status {
       Poco::Int64 applied = 0, newest = 0;
@@ -36,7 +36,9 @@ Status Migrate(Client& db) {
                 "); upgrade the vault software");
       }
       if (applied) return Status::Ok();
-      for (const std::string& sql : m.statements) c << sql, now;
+      const auto& statements =
+          (c.engine() == Engine::kPostgres && !m.postgres.empty()) ? m.postgres : m.statements;
+      for (const std::string& sql : statements) c << sql, now;
       c << "INSERT INTO schema_migrations (version, description) VALUES (?, ?)", bind(Poco::Int64{m.version}),
           bind(std::string(m.description)), now;
       return Status::Ok();
@@ -51,15 +53,17 @@ Status DbError(const char* reason, const char* what, const Poco::Exception& e) {
   return UnavailableError(reason, std::string(what) + " database: " + e.displayText());
 }
 
-StatusOr<std::shared_ptr<Database>> Database::Open(const std::string& path, DatabaseOptions options) {
+StatusOr<std::shared_ptr<Database>> Database::Open(const std::string& setting, DatabaseOptions options) {
+  VAULT_ASSIGN_OR_RETURN(DatabaseTarget target, ParseDatabaseTarget(setting));
   std::shared_ptr<Database> db;
   try {
     // The writer first: it creates the file and switches it to WAL.
-    auto writer = Connection::Open(path, /*read_only=*/false);
+    auto writer = Connection::Open(target, /*read_only=*/false);
     std::vector<std::unique_ptr<Connection>> readers;
-    for (int i = 0; i < std::max(1, options.readers); ++i) readers.push_back(Connection::Open(path, true));
-    db.reset(new Database(path, std::move(writer), std::move(readers)));
+    for (int i = 0; i < std::max(1, options.readers); ++i) readers.push_back(Connection::Open(target, true));
+    db.reset(new Database(target, std::move(writer), std::move(readers)));
   } catch (const Poco::Exception& e) {
+    // libpq's messages name host and database, never the password.
     return DbError(kReason, kWhat, e);
   }
   Client client(db, kReason, kWhat);
@@ -67,9 +71,9 @@ StatusOr<std::shared_ptr<Database>> Database::Open(const std::string& path, Data
   return db;
 }
 
-Database::Database(std::string path, std::unique_ptr<Connection> writer,
+Database::Database(DatabaseTarget target, std::unique_ptr<Connection> writer,
                    std::vector<std::unique_ptr<Connection>> readers)
-    : path_(std::move(path)), writer_(std::move(writer)), readers_(std::move(readers)) {
+    : target_(std::move(target)), writer_(std::move(writer)), readers_(std::move(readers)) {
   for (auto& r : readers_) free_.push_back(r.get());
 }
 
@@ -92,6 +96,7 @@ Database::Lease::~Lease() {
 }
 
 bool Database::CheckpointTruncate() {
+  if (engine() == Engine::kPostgres) return true;
   return WithWriter([](Connection& c) {
     // Returns (busy, wal frames, checkpointed frames); busy = 1 means a
     // reader kept it from finishing and old pages may remain in the WAL.

@@ -22,25 +22,14 @@
 // Other processes (vaultctl beside vaultd) open their own Database on the
 // same file; writers take BEGIN IMMEDIATE and wait up to 5 s for the lock.
 //
-// Porting to PostgreSQL: the interface (Read/Write/Autocommit on a Client,
-// Checkpoint) is meant to survive; the SQL the stores write is SQLite's and
-// these are the differences an implementation would have to absorb:
-//   - placeholders: `?` here, `$1, $2, ...` there (rewrite or bind by name);
-//   - ids of inserted rows: `SELECT last_insert_rowid()` here, `INSERT ...
-//     RETURNING id` there (SQLite >= 3.35 has RETURNING too; we don't rely on
-//     it yet);
-//   - upsert: `INSERT OR IGNORE` / `INSERT OR REPLACE` here, `INSERT ... ON
-//     CONFLICT (...) DO NOTHING / DO UPDATE` there;
-//   - locking: `BEGIN IMMEDIATE` takes the database's single write lock
-//     here, so a read-modify-write inside Write is serialized; there a
-//     transaction needs `SELECT ... FOR UPDATE` on the rows it changes (or
-//     SERIALIZABLE and a retry), and writes may run concurrently;
-//   - `PRAGMA` (busy_timeout, journal, secure_delete, wal_checkpoint) has no
-//     counterpart: Checkpoint becomes a no-op, and crypto-erase of deleted
-//     key rows relies on the server's storage instead of secure_delete;
-//   - group_concat(x, char(31)) is string_agg(x, chr(31)).
-// The pool of read connections becomes a connection pool where any
-// connection may write.
+// PostgreSQL (several nodes sharing one database): the same interface and
+// the same SQL (sql_dialect.h translates it). Every connection of the pool
+// could write, but writes still go through the one write connection of this
+// process, and BeginWrite takes a database-wide advisory lock, so writes of
+// all nodes are serialized as on SQLite: the stores' read-modify-write
+// transactions need no engine-specific locking. Measured cost and the
+// reasoning are in docs/architecture.md ("PostgreSQL").
+// CheckpointTruncate is a no-op there (no WAL file of ours to fold).
 //
 // Thread-safety: safe for concurrent use. Writes wait for each other; reads
 // wait only when all read connections are in use.
@@ -70,10 +59,11 @@ struct DatabaseOptions {
 
 class Database {
  public:
-  // Opens (creating if needed) the database at `path` and applies pending
-  // migrations (migrations.h). Errors: metadata.db_error,
-  // metadata.schema_too_new.
-  static StatusOr<std::shared_ptr<Database>> Open(const std::string& path, DatabaseOptions options = {});
+  // Opens (creating if needed) the database named by `setting` (engine.h: a
+  // SQLite path, or a PostgreSQL URI / conninfo) and applies pending
+  // migrations (migrations.h). Errors: metadata.bad_database,
+  // metadata.db_error, metadata.schema_too_new.
+  static StatusOr<std::shared_ptr<Database>> Open(const std::string& setting, DatabaseOptions options = {});
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -106,12 +96,14 @@ class Database {
   // Schema version (highest applied migration). Throws.
   int SchemaVersion();
 
-  const std::string& path() const { return path_; }
+  const DatabaseTarget& target() const { return target_; }
+  Engine engine() const { return target_.engine; }
   // Connections this handle opened: 1 writer + options.readers.
   int connections() const { return 1 + static_cast<int>(readers_.size()); }
 
  private:
-  Database(std::string path, std::unique_ptr<Connection> writer, std::vector<std::unique_ptr<Connection>> readers);
+  Database(DatabaseTarget target, std::unique_ptr<Connection> writer,
+           std::vector<std::unique_ptr<Connection>> readers);
 
   // Ends a use of a connection, also when fn throws (Connection::EndUse).
   struct Use {
@@ -132,7 +124,7 @@ class Database {
     Connection* connection;
   };
 
-  const std::string path_;
+  const DatabaseTarget target_;
   std::mutex writer_mu_;  // held for every use of writer_
   std::atomic<std::thread::id> writer_thread_{};  // the holder of writer_mu_
   std::unique_ptr<Connection> writer_;

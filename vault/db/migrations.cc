@@ -2,7 +2,7 @@
 
 namespace vault {
 
-const std::vector<Migration>& SqliteMigrations() {
+const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1,
        "documents, versions, wrapped keys, tags",
@@ -132,6 +132,15 @@ const std::vector<Migration>& SqliteMigrations() {
                 created_at TEXT NOT NULL))",
            "INSERT OR IGNORE INTO departments (name, display_name, created_at) "
            "SELECT DISTINCT department, department, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM users",
+       },
+       {
+           R"(CREATE TABLE departments (
+                name TEXT PRIMARY KEY,
+                display_name TEXT NOT NULL,
+                created_at TEXT NOT NULL))",
+           "INSERT INTO departments (name, display_name, created_at) "
+           "SELECT DISTINCT department, department, "
+           "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM users ON CONFLICT DO NOTHING",
        }},
       {7,
        "the export ledger (every stamped copy that left the vault)",

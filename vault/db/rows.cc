@@ -15,6 +15,25 @@ int64_t Int(Poco::Data::RecordSet& rs, const char* column) {
   return v.isEmpty() ? 0 : v.convert<Poco::Int64>();
 }
 
+std::string UpsertClause(const std::string& columns, const std::string& keys) {
+  auto split = [](const std::string& list) {
+    std::vector<std::string> out;
+    std::stringstream ss(list);
+    for (std::string part; std::getline(ss, part, ',');) {
+      size_t b = part.find_first_not_of(" \n"), e = part.find_last_not_of(" \n");
+      if (b != std::string::npos) out.push_back(part.substr(b, e - b + 1));
+    }
+    return out;
+  };
+  std::vector<std::string> key_list = split(keys);
+  std::string set;
+  for (const std::string& c : split(columns)) {
+    if (std::find(key_list.begin(), key_list.end(), c) != key_list.end()) continue;
+    set += (set.empty() ? "" : ", ") + c + " = excluded." + c;
+  }
+  return " ON CONFLICT (" + keys + ") DO UPDATE SET " + set;
+}
+
 std::string JoinCommaList(const std::vector<std::string>& values) {
   std::string out;
   for (size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + values[i];

@@ -83,6 +83,11 @@ auto FirstRow(Poco::Data::Statement& statement, FromRow from_row)
   return from_row(rs);
 }
 
+// " ON CONFLICT (keys) DO UPDATE SET c = excluded.c, ..." for every column
+// of the comma-separated `columns` that is not a key: the upsert both
+// engines understand (SQLite's INSERT OR REPLACE has no PostgreSQL form).
+std::string UpsertClause(const std::string& columns, const std::string& keys);
+
 // A list kept in one text column as "a,b,c" (values never hold a comma:
 // ids, hashes, step names). Split drops empty parts, so "" is no values.
 std::string JoinCommaList(const std::vector<std::string>& values);

@@ -48,9 +48,11 @@ void WriteDestruction(db::Connection& s, const Destruction& d, bool insert) {
   }
   for (const DestructionItem& i : d.items) {
     Poco::Int64 position = i.position, versions = i.versions, bytes = i.bytes;
-    s << "INSERT OR REPLACE INTO destruction_items (destruction_id, position, document_id, archive_number, title, "
-         "customer, classification, versions, bytes, plaintext_sha256, ciphertext_sha256, blobs, artifacts) "
-         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    static constexpr char kItemColumns[] =
+        "destruction_id, position, document_id, archive_number, title, customer, classification, versions, bytes, "
+        "plaintext_sha256, ciphertext_sha256, blobs, artifacts";
+    static const std::string kUpsert = db::UpsertClause(kItemColumns, "destruction_id, position");
+    s << "INSERT INTO destruction_items (" << kItemColumns << ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)" << kUpsert,
         bind(d.id), bind(position), bind(i.document_id), bind(i.archive_number), bind(i.title), bind(i.customer),
         bind(i.classification), bind(versions), bind(bytes), bind(db::JoinCommaList(i.plaintext_sha256)),
         bind(db::JoinCommaList(i.ciphertext_sha256)), bind(db::JoinCommaList(i.blobs)), bind(db::JoinCommaList(i.artifacts)), now;

@@ -112,7 +112,8 @@ StatusOr<std::unique_ptr<LocalVault>> LocalVault::Open(const LocalVaultConfig& c
   VAULT_ASSIGN_OR_RETURN(v->blobs_, LocalBlobStore::OpenAt(data.string()));
   db::DatabaseOptions db_options;
   db_options.readers = config.db_readers;
-  VAULT_ASSIGN_OR_RETURN(v->db_, db::Database::Open((data / "metadata.db").string(), db_options));
+  const std::string database = config.database.empty() ? (data / "metadata.db").string() : config.database;
+  VAULT_ASSIGN_OR_RETURN(v->db_, db::Database::Open(database, db_options));
   VAULT_ASSIGN_OR_RETURN(v->metadata_, SqliteMetadataStore::Open(v->db_));
   VAULT_ASSIGN_OR_RETURN(v->audit_, AuditLog::Open(v->db_, config.clock));
   VAULT_ASSIGN_OR_RETURN(v->identity_, IdentityStore::Open(v->db_, config.clock, config.login_policy));

@@ -3,7 +3,8 @@
 // Data directory layout (mode 0700):
 //   VAULT            marker with the layout version
 //   metadata.db      SQLite metadata (+ -wal, -shm), one db::Database per
-//                    LocalVault shared by all its stores
+//                    LocalVault shared by all its stores; absent when
+//                    `database` names a PostgreSQL server instead
 //   blobs/, tmp/     LocalBlobStore
 //   kek-params       only in passphrase mode: Argon2id salt and parameters
 // The master key file must live outside the data directory: Init() and
@@ -31,6 +32,10 @@ namespace vault {
 
 struct LocalVaultConfig {
   std::string data_dir;
+  // The metadata database (vault/db/engine.h): empty for the SQLite file
+  // DATA/metadata.db, or a PostgreSQL URI / conninfo shared by several nodes
+  // (which then share the blob directory too).
+  std::string database;
   std::string key_file;    // key-file mode
   std::string passphrase;  // passphrase mode when non-empty (key_file ignored)
   const Clock* clock = SystemClock();
