@@ -398,7 +398,8 @@ TEST_F(DestructionTest, VaultctlDetectsADeletedCertificate) {
     Destruction d = Approved(doc);
     ASSERT_TRUE(service_->Execute(As("archivist"), d.id).ok());
   }
-  const std::string env = "VAULT_DATA=" + config_.data_dir + " VAULT_KEY_FILE=" + config_.key_file + " ";
+  std::string env = "VAULT_DATA=" + config_.data_dir + " VAULT_KEY_FILE=" + config_.key_file + " ";
+  if (!config_.database.empty()) env += "VAULT_DATABASE=\"" + config_.database + "\" ";
   const std::string verify = env + VAULT_VAULTCTL + std::string(" cert verify --chain >/dev/null 2>&1");
   EXPECT_EQ(std::system(verify.c_str()), 0);
   auto direct = VerifyCertificateChain(*lv_->destructions().Certificates(),

@@ -12,6 +12,7 @@
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_vault.h"
 #include "vault/local/local_vault.h"
+#include "tests/support/test_database.h"
 
 namespace vault {
 namespace {
@@ -39,6 +40,7 @@ std::map<std::string, FileState> Snapshot(LocalVault& lv) {
 }
 
 TEST(RotationTest, ThousandDocumentsStayReadableAndBlobsUntouched) {
+  if (testing::TestOnPostgres()) GTEST_SKIP() << "inspects the SQLite file itself";
   TempDir dir;
   LocalVaultConfig config = testing::InitTestVault(dir);
   auto lv = std::move(LocalVault::Open(config)).value();

@@ -54,7 +54,7 @@ TEST(VisibleScopeTest, QueryScopeMatchesDecideForEverySubjectAndDocument) {
               f.scope = policy->VisibleScope(s, action);
               f.limit = 1000;
               auto page = lv->vault().Search(f);
-              ASSERT_TRUE(page.ok());
+              ASSERT_TRUE(page.ok()) << page.status().ToString();
               std::set<std::string> got;
               for (const auto& d : page->documents) got.insert(d.id);
               EXPECT_EQ(got, expected) << role << " / " << dept << " / " << clearance << " / "

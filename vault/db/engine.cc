@@ -37,10 +37,12 @@ std::string RedactedLocation(const DatabaseTarget& target) {
   static const std::regex kUriPassword(R"(^(postgres(?:ql)?://[^:/@]*):[^@]*@)");
   // conninfo: password=secret or password='se cret'
   static const std::regex kKeyPassword(R"(password\s*=\s*('([^'\\]|\\.)*'|\S+))");
-  std::string out = std::regex_replace(target.location, kUriPassword, "$1:***@");
-  out = std::regex_replace(out, kKeyPassword, "password=***");
   static const std::regex kQueryPassword(R"(([?&])password=[^&]*)");
-  return std::regex_replace(out, kQueryPassword, "$1password=***");
+  if (target.location.find("://") != std::string::npos) {
+    std::string out = std::regex_replace(target.location, kUriPassword, "$1:***@");
+    return std::regex_replace(out, kQueryPassword, "$1password=***");
+  }
+  return std::regex_replace(target.location, kKeyPassword, "password=***");
 }
 
 const char* EngineName(Engine engine) { return engine == Engine::kPostgres ? "postgresql" : "sqlite"; }

@@ -20,7 +20,7 @@ void WhereClause::In(const char* column, const std::vector<std::string>& values,
     list += list.empty() ? "?" : ", ?";
     params_.push_back(v);
   }
-  std::string in = list.empty() ? "0" : std::string(column) + " IN (" + list + ")";
+  std::string in = list.empty() ? "1 = 0" : std::string(column) + " IN (" + list + ")";
   sql_ += or_empty ? " AND (" + in + " OR " + column + " = '')" : " AND " + in;
 }
 

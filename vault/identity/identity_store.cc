@@ -167,7 +167,7 @@ StatusOr<std::vector<User>> IdentityStore::ListUsers() {
   // With each user's assigned customers, in one query.
   return db_.ReadAll(std::string("SELECT ") + kUserColumns +
                          ", (SELECT group_concat(customer_number, char(31)) FROM (SELECT customer_number FROM "
-                         "user_customers WHERE user_id = users.id ORDER BY customer_number)) AS customers_joined"
+                         "user_customers WHERE user_id = users.id ORDER BY customer_number) AS uc) AS customers_joined"
                          " FROM users ORDER BY username",
                      [](RecordSet& rs) {
                        User u = RowFrom(rs).user;
