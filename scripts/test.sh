@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the whole test suite twice:
-# a release build (then the web UI's browser journeys against it, in both
-# locales), then AddressSanitizer + UndefinedBehaviorSanitizer; then
+# a release build (on SQLite, then on a throwaway PostgreSQL server with the
+# multi-node test, then the web UI's browser journeys, in both locales), then AddressSanitizer + UndefinedBehaviorSanitizer; then
 # fuzzes the export path for FUZZ_SECONDS (default 60) with libFuzzer.
 # Exits non-zero on any failure.
 set -euo pipefail
@@ -25,6 +25,8 @@ cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release "${LAUNCHER[@]}" >/dev/nu
 cmake --build build/release -j"$JOBS"
 echo "== release tests =="
 (cd build/release && ctest --output-on-failure -j"$JOBS")
+echo "== PostgreSQL: the same tests on a real server, and several nodes =="
+bash scripts/pg-test.sh build/release
 echo "== web UI: build and browser journeys =="
 bash scripts/web-test.sh
 

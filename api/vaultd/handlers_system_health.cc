@@ -56,6 +56,7 @@ void HandleSystemHealth(Exchange& ex, const PathParams&) {
   auto users = lv.identity().ListUsers();  // a real read of the metadata database
   Poco::JSON::Object::Ptr database = Part(users.status(), t);
   if (users.ok()) database->set("users", static_cast<Poco::Int64>(users->size()));
+  database->set("engine", vault::db::EngineName(lv.database().engine()));
 
   t = Steady::now();
   auto temporaries = lv.blobs().ListTemporaries();  // reads the blob store's directory
@@ -84,6 +85,8 @@ void HandleSystemHealth(Exchange& ex, const PathParams&) {
 
   Poco::JSON::Object::Ptr scheduler = NewObject();
   scheduler->set("interval_seconds", static_cast<Poco::Int64>(opt.borrow_schedule_seconds));
+  // Several nodes on one PostgreSQL database: only the leader runs passes.
+  scheduler->set("leader", m.leader.load());
   const int64_t last_run = m.schedule_last_run.load();
   if (last_run == 0) {
     scheduler->set("last_run", Poco::Dynamic::Var());

@@ -83,11 +83,11 @@ vault::Status VaultServer::Start() {
     std::fprintf(stderr, "vaultd: warning: the stamp font %s is missing; exports will fail until it is installed\n",
                  font.c_str());
   }
-  // A destruction a crash interrupted is finished before anything else.
-  if (vault::Status resumed = services_->destructions().Resume(); !resumed.ok()) {
-    std::fprintf(stderr, "vaultd: resuming an interrupted destruction failed [%s]: %s\n", resumed.reason().c_str(),
-                 resumed.message().c_str());
-  }
+  // A destruction a crash interrupted is finished before anything else, by
+  // the node that leads the periodic work (Leading() resumes on taking the
+  // lease; on SQLite this node is the only one).
+  lease_ = std::make_unique<vault::db::LeaderLease>(vault_->database().target(), "vaultd.periodic");
+  (void)Leading();
   // The four-eyes opt-out for role grants is on record at every start.
   const vault::AuditRecord started{
       "vaultd", "-", "system.start", "vaultd", "ok", "local", "",
@@ -160,22 +160,55 @@ vault::Status VaultServer::Start() {
   }
 }
 
-void VaultServer::OnCheckpointTimer(Poco::Timer&) {
-  vault::Status s = WriteCheckpointIfChanged();
-  if (!s.ok()) {
-    // No logger yet: a failed checkpoint must not go unnoticed.
-    std::fprintf(stderr, "vaultd: audit checkpoint failed [%s]: %s\n", s.reason().c_str(), s.message().c_str());
+bool VaultServer::Leading() {
+  const bool was = metrics_.leader.load();
+  const bool now_leading = lease_ && lease_->Hold();
+  metrics_.leader = now_leading;
+  if (now_leading && !was) {
+    metrics_.leader_since = static_cast<int64_t>(std::time(nullptr));
+    if (vault_->database().engine() == vault::db::Engine::kPostgres) {
+      std::fprintf(stderr, "vaultd: this node now runs the periodic work (loan scheduler, audit checkpoints)\n");
+    }
+    // The previous leader may have died in the middle of a destruction.
+    RunPass("destruction.resume", [&] {
+      if (vault::Status resumed = services_->destructions().Resume(); !resumed.ok()) {
+        std::fprintf(stderr, "vaultd: resuming an interrupted destruction failed [%s]: %s\n",
+                     resumed.reason().c_str(), resumed.message().c_str());
+      }
+    });
   }
+  return now_leading;
+}
+
+void VaultServer::RunPass(const char* pass, const std::function<void()>& work) {
+  std::lock_guard<std::mutex> lock(lead_mu_);
+  if (options_.periodic_hook) options_.periodic_hook(pass, true);
+  work();
+  if (options_.periodic_hook) options_.periodic_hook(pass, false);
+}
+
+void VaultServer::OnCheckpointTimer(Poco::Timer&) {
+  if (!Leading()) return;
+  RunPass("audit.checkpoint", [&] {
+    vault::Status s = WriteCheckpointIfChanged();
+    if (!s.ok()) {
+      // No logger yet: a failed checkpoint must not go unnoticed.
+      std::fprintf(stderr, "vaultd: audit checkpoint failed [%s]: %s\n", s.reason().c_str(), s.message().c_str());
+    }
+  });
 }
 
 void VaultServer::OnBorrowTimer(Poco::Timer&) {
-  auto report = services_->borrows().RunSchedule();
-  metrics_.schedule_last_ok = report.ok();
-  metrics_.schedule_last_run = static_cast<int64_t>(std::time(nullptr));
-  if (!report.ok()) {
-    std::fprintf(stderr, "vaultd: loan scheduler pass failed [%s]: %s\n", report.status().reason().c_str(),
-                 report.status().message().c_str());
-  }
+  if (!Leading()) return;
+  RunPass("borrow.schedule", [&] {
+    auto report = services_->borrows().RunSchedule();
+    metrics_.schedule_last_ok = report.ok();
+    metrics_.schedule_last_run = static_cast<int64_t>(std::time(nullptr));
+    if (!report.ok()) {
+      std::fprintf(stderr, "vaultd: loan scheduler pass failed [%s]: %s\n", report.status().reason().c_str(),
+                   report.status().message().c_str());
+    }
+  });
 }
 
 vault::Status VaultServer::WriteCheckpointIfChanged() {
@@ -200,6 +233,11 @@ void VaultServer::Stop() {
   if (borrow_timer_) {
     borrow_timer_->stop();  // waits for a pass under way
     borrow_timer_.reset();
+  }
+  // Another node takes the periodic work over at its next pass.
+  if (lease_) {
+    lease_->Release();
+    metrics_.leader = false;
   }
   if (!room_) return;
   // From now on every request is answered 503 and its connection closed.

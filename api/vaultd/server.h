@@ -10,11 +10,14 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "vault/base/status.h"
+#include "vault/db/leader_lease.h"
 #include "vault/local/local_vault.h"
 #include "vault/policy/policy_engine.h"
 #include "vault/services/services.h"
@@ -84,6 +87,10 @@ struct ServerOptions {
   // How often the loan scheduler runs (overdue, reminders, suspension;
   // 0: never, tests call RunSchedule()).
   long borrow_schedule_seconds = 60;
+  // Called around every periodic pass this node runs ("borrow.schedule",
+  // "audit.checkpoint", "destruction.resume"), with started true then false:
+  // tests count passes per node with it. Must be quick and thread-safe.
+  std::function<void(const char* pass, bool started)> periodic_hook;
   // Records read per page by a customer's ZIP export (every page is read;
   // tests make it small to exercise the paging).
   int64_t customer_export_page_size = 1000;
@@ -113,6 +120,10 @@ struct Metrics {
   std::atomic<int64_t> started_at{0};
   std::atomic<int64_t> schedule_last_run{0};
   std::atomic<bool> schedule_last_ok{true};
+  // Whether this node held the periodic-work lease at its last check
+  // (always on SQLite, one node per database), and since when.
+  std::atomic<bool> leader{false};
+  std::atomic<int64_t> leader_since{0};
 };
 
 // One route of the API, for documentation and coverage checks.
@@ -164,6 +175,13 @@ class VaultServer {
   std::unique_ptr<vault::Services> services_;
   std::unique_ptr<Poco::Timer> borrow_timer_;
   void OnBorrowTimer(Poco::Timer& timer);
+  // The periodic work runs on one node at a time (vault/db/leader_lease.h).
+  // Leading() re-checks the lease; a node that has just become the leader
+  // first finishes any destruction another node left interrupted.
+  std::unique_ptr<vault::db::LeaderLease> lease_;
+  std::mutex lead_mu_;  // one periodic pass at a time on this node
+  bool Leading();
+  void RunPass(const char* pass, const std::function<void()>& work);
   uint16_t port_ = 0;
   const vault::Clock* clock_ = nullptr;
 };
