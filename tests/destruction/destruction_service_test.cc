@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <boost/filesystem.hpp>
+
+#include "vault/storage/filesystem_type.h"
 #include <cstdlib>
 #include <fstream>
 
@@ -164,6 +166,11 @@ TEST_F(DestructionTest, FourEyesCryptoEraseOverwriteGhostAndAVerifiableCertifica
   EXPECT_NE(cert->json.find(versions->at(0).sha256), std::string::npos) << "plaintext SHA-256 recorded";
   EXPECT_NE(cert->json.find("王监销"), std::string::npos);
   EXPECT_NE(cert->json.find("crypto erase + overwrite"), std::string::npos);
+  // The filesystem the blobs were overwritten on, by its real name (it said
+  // "unknown" on ext4 before): an auditor tells local disks from NFS/CephFS.
+  const std::string fs_type = FilesystemTypeOf(config_.data_dir);
+  EXPECT_NE(fs_type, "unknown");
+  EXPECT_NE(cert->json.find("\"filesystem\":\"" + fs_type + "\""), std::string::npos) << cert->json;
   const std::string w = dir_.path();
   auto write = [&](const std::string& name, const std::string& bytes) {
     std::ofstream out(w + "/" + name, std::ios::binary);

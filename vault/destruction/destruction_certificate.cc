@@ -7,7 +7,6 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <sodium.h>
-#include <sys/statfs.h>
 
 #include <sstream>
 
@@ -15,22 +14,10 @@
 #include "vault/base/hex.h"
 #include "vault/crypto/sha256.h"
 #include "vault/keys/minisign.h"
+#include "vault/storage/filesystem_type.h"
 
 namespace vault {
 namespace {
-
-std::string FilesystemOf(const std::string& path) {
-  struct statfs fs {};
-  if (::statfs(path.c_str(), &fs) != 0) return "unknown";
-  switch (static_cast<unsigned long>(fs.f_type)) {
-    case 0xEF53: return "ext4";
-    case 0x58465342: return "xfs";
-    case 0x9123683E: return "btrfs";
-    case 0x01021994: return "tmpfs";
-    case 0x2FC12FC1: return "zfs";
-    default: return "other";
-  }
-}
 
 const char kStatement[] =
     "The data keys of every version were deleted from the metadata database (SQLite secure_delete, write-ahead log "
@@ -83,7 +70,7 @@ StatusOr<Certificate> DestructionService::MakeCertificate(const Destruction& d) 
   Poco::JSON::Parser parser;
   o->set("overwrite", d.passes.empty() ? Poco::Dynamic::Var() : parser.parse(d.passes));
   o->set("tool", "sales-vault vaultd (vault/destruction, libsodium " + std::string(sodium_version_string()) + ")");
-  o->set("filesystem", FilesystemOf(d_.blobs->PathOf("x").substr(0, d_.blobs->PathOf("x").rfind('/'))));
+  o->set("filesystem", FilesystemTypeOf(d_.blobs->PathOf("x")));
   o->set("started_at", d.started_at);
   o->set("completed_at", c.created_at);
   Poco::JSON::Array::Ptr records = new Poco::JSON::Array;
