@@ -152,3 +152,56 @@ TEST_F(DatabaseClientTest, CheckpointTruncatesTheLog) {
 
 }  // namespace
 }  // namespace vault
+
+namespace vault {
+namespace {
+
+// A PostgreSQL server restart or a network cut breaks every connection of
+// every node: the requests using them fail, and the next ones work again
+// without restarting vaultd.
+TEST(DatabaseReconnectTest, ConnectionsTheServerDroppedAreReplacedOnTheNextUse) {
+  if (!testing::TestOnPostgres()) GTEST_SKIP() << "PostgreSQL connections";
+  TempDir dir;
+  db::DatabaseOptions options;
+  options.readers = 1;
+  auto db = std::move(db::Database::Open(testing::TestDatabase(dir, "m.db"), options)).value();
+  db::Client client(db, "test.db_error", "test");
+  auto pid_of = [](db::Connection& c) -> StatusOr<int64_t> {
+    Poco::Int64 pid = 0;
+    c << "SELECT pg_backend_pid()", into(pid), now;
+    return static_cast<int64_t>(pid);
+  };
+  auto insert = [&](const std::string& id) {
+    return client.Write([&](db::Connection& c) -> Status {
+      c << "INSERT INTO destroyed_keks (kek_id, destroyed_at) VALUES (?, 'now')", bind(id), now;
+      return Status::Ok();
+    });
+  };
+  const int64_t reader = client.Read(pid_of).value();
+  const int64_t writer = client.Write(pid_of).value();
+  ASSERT_NE(reader, writer);
+  testing::ExecSql(testing::TestDatabase(dir, "m.db"), "SELECT pg_terminate_backend(" + std::to_string(reader) +
+                                                           "), pg_terminate_backend(" + std::to_string(writer) + ")");
+  // The first use of each broken connection fails and repairs it.
+  Status first_write = insert("k1");
+  if (!first_write.ok()) {
+    EXPECT_EQ(first_write.reason(), "test.db_error");
+    ASSERT_THAT(insert("k1"), IsOk());
+  }
+  auto first_read = client.Read(pid_of);
+  if (!first_read.ok()) first_read = client.Read(pid_of);
+  ASSERT_THAT(first_read.status(), IsOk());
+  EXPECT_NE(*first_read, reader) << "a new server session";
+  // Prepared statements are compiled again on the new session.
+  auto count = client.Read([](db::Connection& c) -> StatusOr<int64_t> {
+    db::PreparedQuery q = c.Prepared("SELECT COUNT(*) AS n FROM destroyed_keks WHERE kek_id = ?");
+    q.Bind(1, std::string("k1"));
+    if (!q.Step()) return int64_t{-1};
+    return q.Int("n");
+  });
+  ASSERT_THAT(count.status(), IsOk());
+  EXPECT_EQ(*count, 1);
+}
+
+}  // namespace
+}  // namespace vault

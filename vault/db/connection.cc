@@ -46,9 +46,8 @@ void PgExec(PGconn* conn, const char* sql) {
   if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) throw Poco::Data::DataException(message);
 }
 
-std::unique_ptr<Poco::Data::Session> OpenPostgres(const std::string& conninfo, bool read_only) {
-  auto session = OpenPostgresSession(conninfo);
-  PGconn* conn = PostgresHandle(*session);
+// The session settings, at connect and again after a reconnect.
+void ConfigurePostgres(PGconn* conn, bool read_only) {
   // NOTICEs ("relation already exists, skipping") would go to stderr.
   PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);
   PgExec(conn, "SET client_min_messages = warning");
@@ -56,6 +55,11 @@ std::unique_ptr<Poco::Data::Session> OpenPostgres(const std::string& conninfo, b
   // transaction: an error after 30 s instead of hanging a request forever.
   PgExec(conn, "SET lock_timeout = '30s'");
   if (read_only) PgExec(conn, "SET default_transaction_read_only = on");
+}
+
+std::unique_ptr<Poco::Data::Session> OpenPostgres(const std::string& conninfo, bool read_only) {
+  auto session = OpenPostgresSession(conninfo);
+  ConfigurePostgres(PostgresHandle(*session), read_only);
   return session;
 }
 
@@ -63,13 +67,15 @@ std::unique_ptr<Poco::Data::Session> OpenPostgres(const std::string& conninfo, b
 
 std::unique_ptr<Connection> Connection::Open(const DatabaseTarget& target, bool read_only) {
   if (target.engine == Engine::kPostgres) {
-    return std::unique_ptr<Connection>(new Connection(target.engine, OpenPostgres(target.location, read_only)));
+    return std::unique_ptr<Connection>(
+        new Connection(target.engine, OpenPostgres(target.location, read_only), read_only));
   }
-  return std::unique_ptr<Connection>(new Connection(target.engine, OpenSqlite(target.location, read_only)));
+  return std::unique_ptr<Connection>(new Connection(target.engine, OpenSqlite(target.location, read_only), read_only));
 }
 
-Connection::Connection(Engine engine, std::unique_ptr<Poco::Data::Session> session)
+Connection::Connection(Engine engine, std::unique_ptr<Poco::Data::Session> session, bool read_only)
     : engine_(engine),
+      read_only_(read_only),
       session_(std::move(session)),
       prepared_(engine == Engine::kPostgres ? NewPostgresPreparedCache(PostgresHandle(*session_))
                                             : NewSqlitePreparedCache(*session_)) {}
@@ -104,6 +110,23 @@ void Connection::Commit() {
 void Connection::EndUse() {
   if (engine_ == Engine::kPostgres) {
     PGconn* conn = PostgresHandle(*session_);
+    if (PQstatus(conn) == CONNECTION_BAD) {
+      // The server restarted or the network cut the connection: the
+      // requests that were using it failed (metadata.db_error); the next
+      // one gets a fresh connection, with its settings and no prepared
+      // statements (they lived in the old server session).
+      prepared_.reset();
+      PQreset(conn);
+      if (PQstatus(conn) == CONNECTION_OK) {
+        try {
+          ConfigurePostgres(conn, read_only_);
+        } catch (const Poco::Exception&) {
+          // Tried again at the end of the next use.
+        }
+      }
+      prepared_ = NewPostgresPreparedCache(conn);
+      return;
+    }
     if (PQtransactionStatus(conn) != PQTRANS_IDLE) {
       PGresult* r = PQexec(conn, "ROLLBACK");
       PQclear(r);

@@ -58,12 +58,14 @@ class Connection {
   // Called when a use ends: resets any statement still stepping and rolls
   // back a transaction left open, so a read connection never keeps an old
   // snapshot (it would serve stale rows) and the writer never keeps a lock.
-  // (After a failed transaction this is its ROLLBACK.)
+  // (After a failed transaction this is its ROLLBACK.) On PostgreSQL a
+  // connection the server or the network broke is reconnected here.
   void EndUse();
 
  private:
-  Connection(Engine engine, std::unique_ptr<Poco::Data::Session> session);
+  Connection(Engine engine, std::unique_ptr<Poco::Data::Session> session, bool read_only);
   Engine engine_;
+  bool read_only_;
   std::unique_ptr<Poco::Data::Session> session_;
   std::unique_ptr<PreparedCache> prepared_;  // over session_; destroyed first
 };
