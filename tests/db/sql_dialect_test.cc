@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/status_matchers.h"
+#include "vault/db/client.h"
 #include "vault/db/engine.h"
 
 namespace vault::db {
@@ -56,6 +57,22 @@ TEST(DatabaseTargetTest, RedactsPasswords) {
             "host=db1 password=*** dbname=vault");
   EXPECT_EQ(RedactedLocation(*ParseDatabaseTarget("postgresql://db1/vault?password=s3cret&sslmode=require")),
             "postgresql://db1/vault?password=***&sslmode=require");
+}
+
+}  // namespace
+}  // namespace vault::db
+
+namespace vault::db {
+namespace {
+
+TEST(DbErrorTest, PostgresDetailsWithStoredValuesStayOut) {
+  Poco::Exception e("postgresql_stmt_execute error: ERROR:  duplicate key value violates unique constraint "
+                    "\"users_username_key\"\n Severity: ERROR State: 23505 Detail: Key (username)=(zhangsan) "
+                    "already exists. Hint: N/A");
+  Status s = DbError("identity.db_error", "identity", e);
+  EXPECT_EQ(s.reason(), "identity.db_error");
+  EXPECT_NE(s.message().find("duplicate key"), std::string::npos);
+  EXPECT_EQ(s.message().find("zhangsan"), std::string::npos) << s.message();
 }
 
 }  // namespace

@@ -50,7 +50,15 @@ Status Migrate(Client& db) {
 }  // namespace
 
 Status DbError(const char* reason, const char* what, const Poco::Exception& e) {
-  return UnavailableError(reason, std::string(what) + " database: " + e.displayText());
+  std::string message = e.displayText();
+  // PostgreSQL's DETAIL and the statement text repeat stored values (a
+  // duplicate key's value, a row that failed a check); errors may reach API
+  // clients and logs, so they carry the server's message only.
+  for (const char* cut : {" Detail: ", "\nDETAIL: "}) {
+    size_t at = message.find(cut);
+    if (at != std::string::npos) message.erase(at);
+  }
+  return UnavailableError(reason, std::string(what) + " database: " + message);
 }
 
 StatusOr<std::shared_ptr<Database>> Database::Open(const std::string& setting, DatabaseOptions options) {
