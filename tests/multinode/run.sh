@@ -234,7 +234,20 @@ for i in 0 1; do
   code=$(http /dev/null GET "${NODE_URL[$i]}/api/v1/sessions/current" "$T/auth/staff3")
   [[ $code == 401 ]] || fail "a session logged out on node 1 is still accepted by node $i (HTTP $code)"
 done
-pass "sessions: made on node 0, accepted by both; logged out on node 1, refused by both at once"
+# The web UI's session: cookie and CSRF token from node 0 work on node 1.
+jar=$T/auth/cookies
+jq -c '. + {cookie: true}' "$T/auth/staff3.login" >"$T/auth/staff3.cookie-login"
+code=$(http "$T/out/cookie-login.json" POST "${NODE_URL[0]}/api/v1/sessions" - -c "$jar" \
+  -H 'Content-Type: application/json' --data-binary "@$T/auth/staff3.cookie-login")
+[[ $code == 2* ]] || fail "browser login on node 0: HTTP $code"
+(umask 077; printf 'X-CSRF-Token: %s\n' "$(jq -r .csrf_token "$T/out/cookie-login.json")" >"$T/auth/csrf")
+code=$(http /dev/null DELETE "${NODE_URL[1]}/api/v1/sessions/current" - -b "$jar")
+[[ $code == 403 ]] || fail "node 1 accepted a cookie logout without the CSRF token (HTTP $code)"
+code=$(http /dev/null DELETE "${NODE_URL[1]}/api/v1/sessions/current" "$T/auth/csrf" -b "$jar")
+[[ $code == 2* ]] || fail "node 1 refused the cookie session and CSRF token made on node 0 (HTTP $code)"
+code=$(http /dev/null GET "${NODE_URL[0]}/api/v1/sessions/current" - -b "$jar")
+[[ $code == 401 ]] || fail "a browser session logged out on node 1 is still accepted by node 0 (HTTP $code)"
+pass "sessions: bearer and browser (cookie + CSRF) sessions made on node 0 work on node 1; logouts on node 1 are refused by both at once"
 login staff3
 
 # health JSON of node I -> stdout
