@@ -139,6 +139,7 @@ EXPORT_DOCS=() LOAN_DOCS=()
 for i in 1 2 3; do EXPORT_DOCS+=("$(put "$T/samples/contract.pdf" "导出合同 $i")"); done
 for i in 1 2 3 4; do LOAN_DOCS+=("$(put "$T/samples/order.pdf" "借阅合同 $i")"); done
 PROBE_DOC=$(put "$T/samples/quotation.pdf" "接管探针")
+KILL_DOC=$(put "$T/samples/contract.pdf" "被中断的借出")
 umask 022
 
 # ---------------------------------------------------------------- the nodes
@@ -322,6 +323,7 @@ loan_steps() {  # loan_steps BORROWER DOC PERIOD LOG [LAST-STATE]
     --data-binary '{"note":"同意"}')
   [[ $code == 2* ]] || { echo "$(now_ms) loan $code $id approve" >>"$log"; return 1; }
   echo "$(now_ms) loan $code $id $(jq -r .state "$out")" >>"$log"
+  [[ $last == approved ]] && return 0
   code=$(http "$out" POST "$LB/api/v1/borrows/$id/issue" "$T/auth/archivist")
   [[ $code == 2* ]] || { echo "$(now_ms) loan $code $id issue" >>"$log"; return 1; }
   echo "$(now_ms) loan $code $id $(jq -r .state "$out")" >>"$log"
@@ -386,12 +388,26 @@ SURVIVOR=${followers[0]}
   fail "the follower (node $SURVIVOR) ran a scheduler pass while node $VICTIM led"
 [[ $(jq -r .database.engine "$T/out/health-before-$SURVIVOR.json") == postgresql ]] ||
   fail "health does not say the engine is postgresql: $(jq -c .database "$T/out/health-before-$SURVIVOR.json")"
+# The kill lands while the victim stamps a loan's copy: an approved loan is
+# issued on the victim directly, and the kill follows as soon as its issue
+# claim is in the database (the copy is being made; the claim is cleared by
+# the issue's final write).
+loan_steps staff1 "$KILL_DOC" P7D "$T/log/killed-issue.log" approved >/dev/null 2>&1 || true
+KILLED_LOAN=$(awk '$5 == "approved" {print $4}' "$T/log/killed-issue.log")
+[[ -n $KILLED_LOAN ]] || fail "could not prepare the loan to issue at the kill: $(cat "$T/log/killed-issue.log")"
+http /dev/null POST "${NODE_URL[$VICTIM]}/api/v1/borrows/$KILLED_LOAN/issue" "$T/auth/archivist" >/dev/null &
+PIDS_CLIENTS+=($!)
+for _ in $(seq 1 300); do
+  [[ -n $(sql "SELECT issue_claim FROM borrows WHERE id = '$KILLED_LOAN'") ]] && break
+  sleep 0.01
+done
 KILL_EPOCH=$(date +%s)
 KILL_MS=$(now_ms)
 kill -9 "${PIDS_NODES[$VICTIM]}"
 wait "${PIDS_NODES[$VICTIM]}" 2>/dev/null || true
 unset "PIDS_NODES[$VICTIM]"
 pass "one leader before the kill (node $VICTIM, follower ran no pass); SIGKILL at +$((KILL_EPOCH - T0)) s"
+read -r killed_state killed_claim < <(sql "SELECT state, CASE WHEN issue_claim = '' THEN 'none' ELSE 'left' END FROM borrows WHERE id = '$KILLED_LOAN'" | tr '|' ' ')
 
 # The survivor takes the periodic work over within 2 scheduler periods.
 took_over=""
@@ -531,6 +547,16 @@ while read -r id want; do
   n_finished=$((n_finished + 1))
 done <"$T/out/loans.ok"
 pass "loans interrupted by the kill: $n_finished, each finished on the survivor (returned and verified)"
+# The loan whose issue the kill cut: issued now at once through the survivor.
+issue_at=$(now_ms)
+code=$(http "$T/out/killed-issue.json" POST "$LB/api/v1/borrows/$KILLED_LOAN/issue" "$T/auth/archivist")
+if [[ $killed_state == approved ]]; then
+  [[ $code == 200 ]] || fail "the loan whose issue the kill interrupted (claim $killed_claim) cannot be issued on the survivor: HTTP $code $(jq -r '.error.code // empty' "$T/out/killed-issue.json" 2>/dev/null)"
+  pass "issue cut by the kill (claim $killed_claim by the dead node): issued on the survivor in $(($(now_ms) - issue_at)) ms"
+else
+  [[ $killed_state == issued ]] || fail "the loan issued at the kill is $killed_state"
+  pass "issue at the kill finished before the kill landed (claim $killed_claim); nothing to take over this time"
+fi
 
 # The probe loan (issued after the kill, due 2 s later) went overdue by the
 # survivor's scheduler.
