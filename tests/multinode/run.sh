@@ -128,8 +128,9 @@ manager    dept_manager
 staff1     staff
 staff2     staff
 staff3     staff
+staff4     staff
 USERS
-for u in staff1 staff2 staff3; do "$VAULTCTL" user assign "$u" C1001 >/dev/null; done
+for u in staff1 staff2 staff3 staff4; do "$VAULTCTL" user assign "$u" C1001 >/dev/null; done
 # Seeded documents: the pool that exports and loans work on (C1001, 华南销售部).
 put() {  # put FILE TITLE -> id
   "$VAULTCTL" put "$1" --customer C1001 --type 合同 --title "$2" --department "$DEPT" \
@@ -229,7 +230,7 @@ login() {
   (umask 077; printf 'Authorization: Bearer %s\n' "$(jq -r .token "$out")" >"$T/auth/$1")
   rm -f "$out"
 }
-for u in admin archivist manager staff1 staff2 staff3; do login "$u"; done
+for u in admin archivist manager staff1 staff2 staff3 staff4; do login "$u"; done
 
 # ------------------------------------------------ sessions cross the nodes
 login staff3 "${NODE_URL[0]}"
@@ -292,6 +293,8 @@ uploader() {  # uploads new documents (archivist), lists after each
 exporter() {  # stamped exports by a staff member of their customer's records
   local user=$1 log=$T/log/exports-$1.log code i=0 doc out=$T/out/export-$1.pdf hdr=$T/out/export-$1.hdr
   while (($(date +%s) < END)); do
+    # Below the policy's 120 exports per user and hour, however fast this runs.
+    if ((i >= 100)); then sleep 0.5; continue; fi
     doc=${EXPORT_DOCS[$((i % ${#EXPORT_DOCS[@]}))]}
     i=$((i + 1))
     code=$(http "$out" POST "$LB/api/v1/documents/$doc/exports" "$T/auth/$user" -D "$hdr" \
@@ -392,7 +395,7 @@ SURVIVOR=${followers[0]}
 # issued on the victim directly, and the kill follows as soon as its issue
 # claim is in the database (the copy is being made; the claim is cleared by
 # the issue's final write).
-loan_steps staff1 "$KILL_DOC" P7D "$T/log/killed-issue.log" approved >/dev/null 2>&1 || true
+loan_steps staff4 "$KILL_DOC" P7D "$T/log/killed-issue.log" approved >/dev/null 2>&1 || true
 KILLED_LOAN=$(awk '$5 == "approved" {print $4}' "$T/log/killed-issue.log")
 [[ -n $KILLED_LOAN ]] || fail "could not prepare the loan to issue at the kill: $(cat "$T/log/killed-issue.log")"
 http /dev/null POST "${NODE_URL[$VICTIM]}/api/v1/borrows/$KILLED_LOAN/issue" "$T/auth/archivist" >/dev/null &
@@ -428,7 +431,7 @@ pass "takeover: node $SURVIVOR leads and ran a scheduler pass $((took_over - KIL
 
 # A loan due 2 s after its issue, issued after the kill: only the survivor's
 # scheduler can move it to overdue.
-loan_steps staff1 "$PROBE_DOC" PT2S "$T/log/probe.log" issued || fail "the probe loan could not be issued through HAProxy after the kill"
+loan_steps staff4 "$PROBE_DOC" PT2S "$T/log/probe.log" issued || fail "the probe loan could not be issued through HAProxy after the kill"
 PROBE_ID=$(awk '$5 == "issued" {print $4}' "$T/log/probe.log")
 
 for p in "${PIDS_CLIENTS[@]}"; do wait "$p" || true; done
