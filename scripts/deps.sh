@@ -10,7 +10,7 @@ PACKAGES=(
   libhpdf-dev libqpdf-dev libtiff-dev libjpeg-dev libpng-dev qpdf fonts-wqy-zenhei poppler-utils
   libgtest-dev libgmock-dev clang libclang-rt-14-dev
   sqlite3 coreutils openssl minisign unzip ccache
-  libpq-dev postgresql haproxy
+  libpq-dev postgresql haproxy curl jq
   chromium
 )
 

@@ -43,7 +43,9 @@ StatusOr<Borrow> BorrowService::Issue(const Subject& who, const std::string& id,
   // exports and two sealed copies, one of them linked to nothing).
   std::string claim;
   if (current.kind == "electronic") {
-    VAULT_ASSIGN_OR_RETURN(claim, ClaimIssue(id));
+    // Asked before the claim's transaction: the check opens a connection.
+    const std::string dead_claim = ClaimOwnerGone(current.issue_claim) ? current.issue_claim : "";
+    VAULT_ASSIGN_OR_RETURN(claim, ClaimIssue(id, dead_claim));
     auto made = MakeCopies(current, &issued);
     if (!made.ok()) {
       ReleaseIssue(id, claim);
@@ -80,20 +82,41 @@ StatusOr<Borrow> BorrowService::Issue(const Subject& who, const std::string& id,
   return result;
 }
 
-StatusOr<std::string> BorrowService::ClaimIssue(const std::string& id) {
+namespace {
+
+// An issue claim is "<random token> <UTC time>[ <node>]".
+std::string ClaimField(const std::string& claim, int field) {
+  size_t start = 0;
+  for (int i = 0; i < field; ++i) {
+    start = claim.find(' ', start);
+    if (start == std::string::npos) return "";
+    ++start;
+  }
+  const size_t end = claim.find(' ', start);
+  return claim.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+}  // namespace
+
+bool BorrowService::ClaimOwnerGone(const std::string& claim) const {
+  const std::string owner = ClaimField(claim, 2);
+  return !owner.empty() && owner != d_.node && d_.node_alive && !d_.node_alive(owner);
+}
+
+StatusOr<std::string> BorrowService::ClaimIssue(const std::string& id, const std::string& dead_claim) {
   uint8_t rnd[16];
   randombytes_buf(rnd, sizeof rnd);
   std::string token;
   for (uint8_t r : rnd) token += "0123456789abcdef"[r >> 4], token += "0123456789abcdef"[r & 15];
   const TimePoint now = d_.clock->Now();
-  const std::string claim = token + " " + FormatUtc(now);
+  const std::string claim = token + " " + FormatUtc(now) + (d_.node.empty() ? "" : " " + d_.node);
   auto claimed = d_.store->Update(id, [&](Borrow& b) -> Status {
     if (b.state != bs::kApproved) return BadState(b, "only an approved loan can be issued");
-    if (!b.issue_claim.empty()) {
+    if (!b.issue_claim.empty() && b.issue_claim != dead_claim) {
       // A claim left by a crashed or hung issue ends after a while, so the
       // loan is not stuck; the late caller then loses at its final write.
       TimePoint since;
-      const std::string at = b.issue_claim.substr(b.issue_claim.find(' ') + 1);
+      const std::string at = ClaimField(b.issue_claim, 1);
       if (ParseUtc(at, &since) && now - since < kIssueClaimLifetime) {
         return FailedPreconditionError("borrow.issue_in_progress",
                                        "the loan is being issued since " + at + "; try again shortly");

@@ -98,6 +98,13 @@ class BorrowService {
     const Clock* clock = nullptr;
     // Optional: refuses documents that are destroyed or being destroyed.
     std::function<Status(const std::string& document_id)> document_usable;
+    // Several nodes on one PostgreSQL database: the name of this process
+    // (written into its issue claims) and whether the process that left a
+    // claim still runs. A claim of a process that is gone (a node killed
+    // while stamping) is taken over at once instead of after
+    // kIssueClaimLifetime. Unset (SQLite, one process): claims end by age.
+    std::string node;
+    std::function<bool(const std::string& node)> node_alive;
   };
   explicit BorrowService(Deps deps) : d_(deps) {}
 
@@ -157,7 +164,11 @@ class BorrowService {
   Status StillAllowed(const Subject& who, const std::string& document_id);
   // The issue claim of an approved loan (borrow.issue_in_progress while a
   // fresh one is held); released on failure, cleared by the final write.
-  StatusOr<std::string> ClaimIssue(const std::string& id);
+  // `dead_claim`: a claim seen before, left by a process that is gone; it
+  // is taken over whatever its age.
+  StatusOr<std::string> ClaimIssue(const std::string& id, const std::string& dead_claim);
+  // The claim's process (its third field), if it is known to be gone.
+  bool ClaimOwnerGone(const std::string& claim) const;
   void ReleaseIssue(const std::string& id, const std::string& claim);
   // Stamps and seals the copy of each item of an electronic loan.
   Status MakeCopies(const Borrow& loan, std::vector<BorrowItem>* items);

@@ -104,8 +104,31 @@ class TranslatingSession : public pg::SessionImpl {
 
 }  // namespace
 
+std::string KeywordConninfo(const std::string& conninfo) {
+  if (conninfo.rfind("postgresql://", 0) != 0 && conninfo.rfind("postgres://", 0) != 0) return conninfo;
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
+  if (!options) {
+    // libpq's message may quote parts of the URI (a password among them).
+    if (error) PQfreemem(error);
+    throw Poco::Data::PostgreSQL::ConnectionException("the metadata database is not a valid postgresql:// URI");
+  }
+  std::string out;
+  for (const PQconninfoOption* o = options; o->keyword; ++o) {
+    if (!o->val) continue;
+    std::string value;
+    for (const char* c = o->val; *c; ++c) {
+      if (*c == '\\' || *c == '\'') value += '\\';
+      value += *c;
+    }
+    out += (out.empty() ? "" : " ") + std::string(o->keyword) + "='" + value + "'";
+  }
+  PQconninfoFree(options);
+  return out;
+}
+
 std::unique_ptr<Poco::Data::Session> OpenPostgresSession(const std::string& conninfo) {
-  Poco::AutoPtr<Poco::Data::SessionImpl> impl(new TranslatingSession(conninfo));
+  Poco::AutoPtr<Poco::Data::SessionImpl> impl(new TranslatingSession(KeywordConninfo(conninfo)));
   return std::make_unique<Poco::Data::Session>(impl);
 }
 

@@ -1,6 +1,13 @@
 #include "vault/services/services.h"
 
+#include <sodium.h>
+
 namespace vault {
+namespace {
+
+constexpr char kPresencePrefix[] = "vault.node.";
+
+}  // namespace
 
 StatusOr<std::unique_ptr<Services>> Services::Open(ServicesOptions o) {
   std::unique_ptr<Services> s(new Services());
@@ -54,6 +61,24 @@ StatusOr<std::unique_ptr<Services>> Services::Open(ServicesOptions o) {
   // vaultd or vaultctl asks.
   DestructionService* destructions = s->destructions_.get();
   bd.document_usable = [destructions](const std::string& id) { return destructions->CheckUsable(id); };
+  if (lv.database().engine() == db::Engine::kPostgres) {
+    // Several nodes: a claim names its process, which holds a presence lock
+    // while it runs; a node killed while issuing a loan leaves a claim that
+    // the next issue takes over at once (probing the lock: free = gone).
+    uint8_t rnd[8];
+    randombytes_buf(rnd, sizeof rnd);
+    std::string node;
+    for (uint8_t r : rnd) node += "0123456789abcdef"[r >> 4], node += "0123456789abcdef"[r & 15];
+    s->presence_ = std::make_unique<db::LeaderLease>(lv.database().target(), std::string(kPresencePrefix) + node);
+    if (s->presence_->Hold()) {
+      bd.node = node;
+      const db::DatabaseTarget target = lv.database().target();
+      bd.node_alive = [target](const std::string& other) {
+        db::LeaderLease probe(target, std::string(kPresencePrefix) + other);
+        return !probe.Hold();  // a database error counts as alive: the claim then ends by age
+      };
+    }
+  }
   s->borrows_ = std::make_unique<BorrowService>(bd);
 
   DocumentAccess::Deps ad;

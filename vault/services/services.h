@@ -25,6 +25,7 @@
 #include "vault/base/clock.h"
 #include "vault/base/status.h"
 #include "vault/borrow/borrow_service.h"
+#include "vault/db/leader_lease.h"
 #include "vault/destruction/destruction_service.h"
 #include "vault/export/exporter.h"
 #include "vault/keys/signer.h"
@@ -81,6 +82,9 @@ class Services {
   const Clock* clock_ = nullptr;
   // Derived from the primary master key (vault/keys/signer.h).
   std::unique_ptr<Signer> export_signer_, certificate_signer_;
+  // PostgreSQL: this process's presence, a session advisory lock held for
+  // its lifetime, so other nodes can tell when it is gone (issue claims).
+  std::unique_ptr<db::LeaderLease> presence_;
   // Built in this order; each may use those above it.
   std::unique_ptr<Exporter> exporter_;
   std::unique_ptr<DestructionService> destructions_;
