@@ -45,4 +45,9 @@ void ClearBackfillMarker(db::Connection& c);
 SearchPage Run(db::Connection& c, const DocumentFilter& f, const std::vector<TitleQueryPart>& parts,
                const SearchCursor* after);
 
+// For tests: the posting-list length under which a title probe drives a
+// page (default 8,000, chosen with bench/scale.sh), so a small seeded set
+// exercises both plans. Returns the previous value; 0 restores the default.
+int64_t SetDriveLimitForTesting(int64_t rows);
+
 }  // namespace vault::document_search
