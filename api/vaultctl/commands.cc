@@ -98,7 +98,7 @@ const char kLsHelp[] =
     "  --customer C --type T --department D --classification L --tag T\n"
     "  --from YYYY-MM-DD --to YYYY-MM-DD (ingest date)  --title \"words\"\n"
     "  Newest first. A page ends with the cursor of the next one (next_cursor\n"
-    "  with --json): pass it as --cursor. Totals past 10,000 print as 10000+.\n";
+    "  with --json): pass it as --cursor. Totals past the count's cap print as N+.\n";
 
 const char kShowHelp[] =
     "usage: vaultctl show ID [--json]\n"

@@ -16,7 +16,8 @@ using vault::StatusCode;
 // count only those (they reveal nothing about hidden ones). Pages go by
 // `cursor` (`next_cursor` of the previous page: as fast at page 20,000 as at
 // page 1); `offset`/`next` remain for old clients. `total` is exact up to
-// 10,000 and a lower bound past it (`total_is_estimate`).
+// 10,000 (1,000 with title words) and a lower bound past it
+// (`total_is_estimate`).
 void HandleListDocuments(Exchange& ex, const PathParams&) {
   if (!ex.Authenticate("document.list", "*")) return;
   const vault::Subject& subject = ex.subject();

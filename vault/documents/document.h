@@ -86,8 +86,9 @@ struct DocumentFilter {
   int64_t limit = 50;
   int64_t offset = 0;
   std::string cursor;  // opaque, from SearchPage::next_cursor; "" = first page
-  // Totals are counted exactly up to this many matches; past it the count
-  // stops and the page says so (SearchPage::total_is_estimate).
+  // Totals are counted exactly up to this many matches (at most 1,000 with
+  // title words); past it the count stops and the page says so
+  // (SearchPage::total_is_estimate).
   int64_t total_cap = 10000;
 };
 
