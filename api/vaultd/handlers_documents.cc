@@ -11,6 +11,11 @@ namespace vaultd {
 using vault::Status;
 using vault::StatusCode;
 
+namespace {
+// Longer than any identifier, date or cursor (vault/metadata/search_cursor.h).
+constexpr size_t kMaxListParameterBytes = 512;
+}  // namespace
+
 // GET /api/v1/documents: the caller's policy scope is applied in the
 // database query, so pages hold only visible documents and `offset`/`next`
 // count only those (they reveal nothing about hidden ones). Pages go by
@@ -31,6 +36,11 @@ void HandleListDocuments(Exchange& ex, const PathParams&) {
   int64_t limit = 50, offset = 0;
   for (const auto& kv : ex.query()) {
     const std::string& k = kv.first;
+    // Title words have their own limits and codes (search.query_too_long);
+    // every other value is an identifier, a date or a cursor.
+    if (k != "title" && kv.second.size() > kMaxListParameterBytes) {
+      return ex.Error(vault::InvalidArgumentError("request.bad_parameter", k + " is too long"));
+    }
     if (k == "customer") f.customer_number = kv.second;
     else if (k == "type") f.doc_type = kv.second;
     else if (k == "department") f.department = kv.second;

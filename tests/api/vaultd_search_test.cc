@@ -104,6 +104,8 @@ TEST_F(VaultdSearchTest, BadCursorsAndQueriesHaveStableCodes) {
   EXPECT_EQ(long_query.status, 400);
   EXPECT_EQ(long_query.error_code(), "search.query_too_long");
   EXPECT_EQ(Call("GET", "/api/v1/documents?title=a+b+c+d+e+f+g+h+i", token).error_code(), "search.too_many_words");
+  EXPECT_EQ(Call("GET", "/api/v1/documents?customer=" + std::string(600, 'C'), token).error_code(),
+            "request.bad_parameter");
 }
 
 }  // namespace
