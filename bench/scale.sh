@@ -52,7 +52,9 @@ command -v sqlite3 >/dev/null || { log "sqlite3 CLI missing (apt-get install sql
 
 mkdir -p "$BASE"
 VAULT=$BASE/scale-$DOCS
+REUSED=" (by the run that seeded it; this run reused the vault)"
 if [[ ! -f $VAULT/seeded ]]; then
+  REUSED=""
   rm -rf "$VAULT"
   log "seeding $DOCS documents into $VAULT (bench_scale_seed)"
   timeout 1200 "$BUILD/bench_scale_seed" "$VAULT" --docs "$DOCS" >"$VAULT.log" 2>&1 || { log "seeding failed: $VAULT.log"; exit 1; }
@@ -159,7 +161,7 @@ section=$(cat <<EOF
 <!-- bench:scale:start -->
 ## Search at $(python3 -c "print(f'{$DOCS:,}')") documents (\`bench/scale.sh\`)
 
-- Date: $(date -u +%Y-%m-%dT%H:%MZ); commit $COMMIT; $(nproc) CPUs (shared with other builds); SQLite; $(python3 -c "print(f'{$DOCS:,}')") documents in 8 departments and 50,000 customers, seeded by \`bench_scale_seed\` (batched SQL, transactions of 20,000) in $(seed_value rows_seconds) s plus $(seed_value index_seconds) s for the title index (the store's own \`RebuildSearchIndex\`, as \`vaultctl index rebuild\`): $(seed_value index_rows) index rows; database $(( $(seed_value db_bytes) / 1048576 )) MiB after seeding, of which documents $docs_mb MiB and the title index (table and both indexes) $index_mb MiB.
+- Date: $(date -u +%Y-%m-%dT%H:%MZ); commit $COMMIT; $(nproc) CPUs (shared with other builds); SQLite; $(python3 -c "print(f'{$DOCS:,}')") documents in 8 departments and 50,000 customers, seeded by \`bench_scale_seed\` (batched SQL, transactions of 20,000) in $(seed_value rows_seconds) s plus $(seed_value index_seconds) s for the title index (the store's own \`RebuildSearchIndex\`, as \`vaultctl index rebuild\`)$REUSED: $(seed_value index_rows) index rows; database $(( $(seed_value db_bytes) / 1048576 )) MiB after seeding, of which documents $docs_mb MiB and the title index (table and both indexes) $index_mb MiB.
 - $N requests per row through the HTTP API (one keep-alive connection, 5 warm-up requests first), p50 / p95 in ms; the staff member (staff01) may see $staff_visible documents (one customer of 华南销售部, internal clearance).
 
 | request | archive admin p50 / p95 | staff p50 / p95 | target (p95) | verdict |
