@@ -269,8 +269,10 @@ bool BackfillPending(db::Connection& c) {
   return n > 0;
 }
 
-void ClearBackfillMarker(db::Connection& c) {
-  c << "DELETE FROM search_index_state WHERE name = 'backfill'", now;
+bool ClaimBackfillMarker(db::Connection& c) {
+  Statement st(c);
+  st << "DELETE FROM search_index_state WHERE name = 'backfill'";
+  return st.execute() > 0;
 }
 
 SearchPage Run(db::Connection& c, const DocumentFilter& f, const std::vector<TitleQueryPart>& parts,

@@ -35,9 +35,12 @@ void IndexTitle(db::Connection& c, const std::string& document_id, const std::st
 IndexCounts Rebuild(db::Connection& c);
 
 // Migration 13 leaves a marker; the store backfills the index (Rebuild)
-// when it opens a database that still has it, then removes it.
+// when it opens a database that still has it. Claim removes the marker and
+// says whether this transaction removed it: two processes (or, on
+// PostgreSQL, two nodes, where the second DELETE waits for the first
+// transaction and then finds nothing) never both rebuild.
 bool BackfillPending(db::Connection& c);
-void ClearBackfillMarker(db::Connection& c);
+bool ClaimBackfillMarker(db::Connection& c);
 
 // One page of `f`. `parts` is f.title_words parsed, `after` the decoded
 // f.cursor or null. f.scope.nothing and an empty index probe give an empty

@@ -207,9 +207,8 @@ StatusOr<SearchPage> SqliteMetadataStore::Search(const DocumentFilter& f) {
 
 StatusOr<document_search::IndexCounts> SqliteMetadataStore::RebuildSearchIndex() {
   return db_.Write([&](db::Connection& c) -> StatusOr<document_search::IndexCounts> {
-    document_search::IndexCounts counts = document_search::Rebuild(c);
-    document_search::ClearBackfillMarker(c);
-    return counts;
+    document_search::ClaimBackfillMarker(c);  // a pending backfill is this rebuild
+    return document_search::Rebuild(c);
   });
 }
 
@@ -218,11 +217,10 @@ Status SqliteMetadataStore::BackfillSearchIndexIfPending() {
     return document_search::BackfillPending(c);
   }));
   if (!pending) return Status::Ok();
-  // Checked again under the write lock: another process may have done it.
+  // Claimed inside the rebuilding transaction: another process may have
+  // done it meanwhile.
   return db_.Write([](db::Connection& c) -> Status {
-    if (!document_search::BackfillPending(c)) return Status::Ok();
-    document_search::Rebuild(c);
-    document_search::ClearBackfillMarker(c);
+    if (document_search::ClaimBackfillMarker(c)) document_search::Rebuild(c);
     return Status::Ok();
   });
 }
