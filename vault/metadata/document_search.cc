@@ -226,12 +226,18 @@ void CountTotal(db::Connection& c, const DocumentFilter& f, const std::vector<Ti
 
 int64_t SetDriveLimitForTesting(int64_t rows) { return drive_limit.exchange(rows < 1 ? kDriveLimit : rows); }
 
+namespace {
+// One row at a time through the connection's cached statement: the
+// PostgreSQL connection prepares it on the server too, where Poco's bulk
+// binding of vectors is not available.
+void InsertTerm(db::Connection& c, const std::string& term, const std::string& document_id) {
+  c.Prepared("INSERT INTO search_terms (term, document_id) VALUES (?, ?)").Bind(1, term).Bind(2, document_id).Step();
+}
+}  // namespace
+
 void IndexTitle(db::Connection& c, const std::string& document_id, const std::string& title) {
-  c << "DELETE FROM search_terms WHERE document_id = ?", bind(document_id), now;
-  std::vector<std::string> terms = IndexTerms(title);
-  if (terms.empty()) return;
-  std::vector<std::string> ids(terms.size(), document_id);
-  c << "INSERT INTO search_terms (term, document_id) VALUES (?, ?)", use(terms), use(ids), now;
+  c.Prepared("DELETE FROM search_terms WHERE document_id = ?").Bind(1, document_id).Step();
+  for (const std::string& term : IndexTerms(title)) InsertTerm(c, term, document_id);
 }
 
 IndexCounts Rebuild(db::Connection& c) {
@@ -245,18 +251,13 @@ IndexCounts Rebuild(db::Connection& c) {
         into(titles);
     st.execute();
     if (ids.empty()) break;
-    std::vector<std::string> terms, owners;
     for (size_t i = 0; i < ids.size(); ++i) {
-      for (std::string& t : IndexTerms(titles[i])) {
-        terms.push_back(std::move(t));
-        owners.push_back(ids[i]);
+      for (const std::string& term : IndexTerms(titles[i])) {
+        InsertTerm(c, term, ids[i]);
+        ++counts.terms;
       }
     }
-    if (!terms.empty()) {
-      c << "INSERT INTO search_terms (term, document_id) VALUES (?, ?)", use(terms), use(owners), now;
-    }
     counts.documents += static_cast<int64_t>(ids.size());
-    counts.terms += static_cast<int64_t>(terms.size());
     last = ids.back();
     if (static_cast<int64_t>(ids.size()) < kIndexBatch) break;
   }
