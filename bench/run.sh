@@ -2,7 +2,8 @@
 # Runs every benchmark script in bench/ (all *.sh except this one, e.g.
 # borrow.sh) in turn. Each script prints its table and rewrites its own
 # section of docs/benchmarks.md. Environment variables (VAULTCTL, BUILD,
-# BENCH_SIZE_MIB, BENCH_RSS_MIB, BENCH_RUNS, BENCH_EXPORT_*, BENCH_BORROW_*,
+# BENCH_SIZE_MIB, BENCH_RSS_MIB, BENCH_RUNS, BENCH_EXPORT_*, BENCH_BORROW_*, BENCH_SCALE_*
+# (BENCH_SCALE=0 skips scale.sh: it seeds 1,000,000 documents, about 3 minutes),
 # BENCH_DIR, BENCH_DOC) are passed through. The scripts build nothing: build
 # vaultctl, vaultd and the bench_* targets first.
 # Benchmarks are never run as timed unit tests; run this by hand on a quiet

@@ -94,9 +94,11 @@ const char kGetHelp[] =
     "  what was already written cannot be taken back.\n";
 
 const char kLsHelp[] =
-    "usage: vaultctl ls [filters] [--limit N] [--offset N] [--json]\n"
+    "usage: vaultctl ls [filters] [--limit N] [--cursor C | --offset N] [--json]\n"
     "  --customer C --type T --department D --classification L --tag T\n"
-    "  --from YYYY-MM-DD --to YYYY-MM-DD (ingest date)  --title \"words\"\n";
+    "  --from YYYY-MM-DD --to YYYY-MM-DD (ingest date)  --title \"words\"\n"
+    "  Newest first. A page ends with the cursor of the next one (next_cursor\n"
+    "  with --json): pass it as --cursor. Totals past the count's cap print as N+.\n";
 
 const char kShowHelp[] =
     "usage: vaultctl show ID [--json]\n"
@@ -316,7 +318,7 @@ int CmdGet(const GlobalOptions& g, const std::vector<std::string>& argv) {
 
 int CmdLs(const GlobalOptions& g, const std::vector<std::string>& argv) {
   ArgSpec spec{{"--customer", "--type", "--department", "--classification", "--tag", "--from",
-                "--to", "--title", "--limit", "--offset"},
+                "--to", "--title", "--limit", "--offset", "--cursor"},
                {"--json"}};
   Args a;
   if (int rc = ParseCommand(argv, spec, kLsHelp, a); rc >= 0) return rc;
@@ -330,6 +332,7 @@ int CmdLs(const GlobalOptions& g, const std::vector<std::string>& argv) {
   f.from_date = a.Get("--from");
   f.to_date = a.Get("--to");
   f.title_words = a.Get("--title");
+  f.cursor = a.Get("--cursor");
   if (!ParseCount(a.Get("--limit", "50"), &f.limit) || !ParseCount(a.Get("--offset", "0"), &f.offset)) {
     return Usage("--limit and --offset must be non-negative numbers", kLsHelp);
   }
@@ -340,9 +343,15 @@ int CmdLs(const GlobalOptions& g, const std::vector<std::string>& argv) {
   if (a.Has("--json")) {
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     o->set("total", static_cast<Poco::Int64>(page->total));
+    o->set("total_is_estimate", page->total_is_estimate);
     Poco::JSON::Array::Ptr docs = new Poco::JSON::Array();
     for (const auto& d : page->documents) docs->add(DocumentJson(d));
     o->set("documents", docs);
+    if (page->next_cursor.empty()) {
+      o->set("next_cursor", Poco::Dynamic::Var());
+    } else {
+      o->set("next_cursor", page->next_cursor);
+    }
     std::printf("%s\n", Stringify(o).c_str());
     return kExitOk;
   }
@@ -350,7 +359,9 @@ int CmdLs(const GlobalOptions& g, const std::vector<std::string>& argv) {
     std::printf("%-24s %-13s v%-3u %s  %s\n", d.archive_number.c_str(), d.meta.classification.c_str(),
                 d.current_version, d.created_at.substr(0, 10).c_str(), vault::EscapeControl(d.meta.title).c_str());
   }
-  std::printf("(%zu of %lld)\n", page->documents.size(), static_cast<long long>(page->total));
+  std::printf("(%zu of %lld%s)\n", page->documents.size(), static_cast<long long>(page->total),
+              page->total_is_estimate ? "+" : "");
+  if (!page->next_cursor.empty()) std::printf("next: --cursor %s\n", page->next_cursor.c_str());
   return kExitOk;
 }
 

@@ -61,6 +61,7 @@ int CmdKeys(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdAudit(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdUser(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdDept(const GlobalOptions& g, const std::vector<std::string>& argv);
+int CmdIndex(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdExport(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdBorrow(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdCert(const GlobalOptions& g, const std::vector<std::string>& argv);

@@ -32,6 +32,7 @@ const char kHelp[] =
     "  audit verify|checkpoint|list|pubkey   the tamper-evident audit log\n"
     "  user add|set|passwd|disable|enable|list|assign|unassign   accounts for vaultd\n"
     "  dept add|list         departments\n"
+    "  index rebuild         remake the title search index from the documents\n"
     "  export ID --for USER -o OUT.pdf   a stamped, traceable copy\n"
     "  cert list | verify --chain | get ID --out DIR\n"
     "                                   destruction certificates (docs/certificates.md)\n"    "  borrow request|approve|reject|withdraw|issue|renew|recall|revoke|return|copy|\n"
@@ -102,6 +103,7 @@ int main(int argc, char** argv) {
   if (cmd == "audit") return CmdAudit(g, rest);
   if (cmd == "user") return CmdUser(g, rest);
   if (cmd == "dept") return CmdDept(g, rest);
+  if (cmd == "index") return CmdIndex(g, rest);
   if (cmd == "export") return CmdExport(g, rest);
   if (cmd == "borrow") return CmdBorrow(g, rest);
   if (cmd == "cert") return CmdCert(g, rest);

@@ -86,8 +86,8 @@ void HandleCustomerExport(Exchange& ex, const PathParams& p) {
       }
       records->add(meta);
     }
-    if (static_cast<int64_t>(page->documents.size()) < f.limit) break;
-    f.offset += f.limit;
+    if (page->next_cursor.empty()) break;
+    f.cursor = page->next_cursor;
   }
   if (seen == 0) {
     Status none = vault::NotFoundError("customer.not_found", "no records of this customer");

@@ -11,9 +11,18 @@ namespace vaultd {
 using vault::Status;
 using vault::StatusCode;
 
+namespace {
+// Longer than any identifier, date or cursor (vault/metadata/search_cursor.h).
+constexpr size_t kMaxListParameterBytes = 512;
+}  // namespace
+
 // GET /api/v1/documents: the caller's policy scope is applied in the
 // database query, so pages hold only visible documents and `offset`/`next`
-// count only those (they reveal nothing about hidden ones).
+// count only those (they reveal nothing about hidden ones). Pages go by
+// `cursor` (`next_cursor` of the previous page: as fast at page 20,000 as at
+// page 1); `offset`/`next` remain for old clients. `total` is exact up to
+// 10,000 (1,000 with title words) and a lower bound past it
+// (`total_is_estimate`).
 void HandleListDocuments(Exchange& ex, const PathParams&) {
   if (!ex.Authenticate("document.list", "*")) return;
   const vault::Subject& subject = ex.subject();
@@ -27,6 +36,11 @@ void HandleListDocuments(Exchange& ex, const PathParams&) {
   int64_t limit = 50, offset = 0;
   for (const auto& kv : ex.query()) {
     const std::string& k = kv.first;
+    // Title words have their own limits and codes (search.query_too_long);
+    // every other value is an identifier, a date or a cursor.
+    if (k != "title" && kv.second.size() > kMaxListParameterBytes) {
+      return ex.Error(vault::InvalidArgumentError("request.bad_parameter", k + " is too long"));
+    }
     if (k == "customer") f.customer_number = kv.second;
     else if (k == "type") f.doc_type = kv.second;
     else if (k == "department") f.department = kv.second;
@@ -35,6 +49,7 @@ void HandleListDocuments(Exchange& ex, const PathParams&) {
     else if (k == "from") f.from_date = kv.second;
     else if (k == "to") f.to_date = kv.second;
     else if (k == "title") f.title_words = kv.second;
+    else if (k == "cursor") f.cursor = kv.second;
     else if (k == "order") {
       if (kv.second != "newest" && kv.second != "oldest") {
         return ex.Error(vault::InvalidArgumentError("request.bad_parameter", "order must be newest or oldest"));
@@ -79,12 +94,20 @@ void HandleListDocuments(Exchange& ex, const PathParams&) {
   const int64_t seen = offset + static_cast<int64_t>(page->documents.size());
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   o->set("items", items);
-  if (seen < page->total) {
+  // `next` is an offset, so it only means something to a client paging by
+  // offset; a client paging by cursor follows `next_cursor`.
+  if (f.cursor.empty() && !page->next_cursor.empty()) {
     o->set("next", static_cast<Poco::Int64>(seen));
   } else {
     o->set("next", Poco::Dynamic::Var());
   }
+  if (page->next_cursor.empty()) {
+    o->set("next_cursor", Poco::Dynamic::Var());
+  } else {
+    o->set("next_cursor", page->next_cursor);
+  }
   o->set("total", static_cast<Poco::Int64>(page->total));
+  o->set("total_is_estimate", page->total_is_estimate);
   if (!ex.AuditOrFail("document.list", "*", std::to_string(items->size()) + " shown")) return;
   ex.SendObject(200, o);
 }

@@ -160,6 +160,13 @@ void WaitingRoom::Accept() {
     auto c = std::make_unique<ClientConnection>();
     try {
       c->socket = listener_.acceptConnection();
+      // A response goes out as a head write then body writes; with Nagle's
+      // algorithm the body waited for the client's delayed ACK of the head,
+      // 40 ms on every keep-alive request whose answer spans several writes
+      // (bench/scale.sh: a list page 4 ms on a fresh connection, 45 ms on a
+      // reused one). Answers are written whole, so there is nothing to
+      // coalesce.
+      c->socket.setNoDelay(true);
       c->client = c->socket.peerAddress().host().toString();
     } catch (const Poco::Exception&) {
       continue;  // the client went away between poll and accept, or TLS setup failed

@@ -74,6 +74,23 @@ check "put --json has id, archive_number, version, sha256" \
 expect_exit 0 "show by archive number" V show C-0042_BJ_0001
 check "ls filters by type" bash -c "'$VAULTCTL' ls --type BJ | grep -q C-0042_BJ_0001"
 
+# --- title search, cursor pages, index rebuild -----------------------------
+check "ls --title finds two Chinese characters" bash -c "'$VAULTCTL' ls --title 报价 | grep -q C-0042_BJ_0001"
+check "ls --title finds one Chinese character" bash -c "'$VAULTCTL' ls --title 价 | grep -q C-0042_BJ_0001"
+page1=$(V ls --limit 1 --json)
+cursor=$(json_field next_cursor <<<"$page1")
+check "ls --json gives a next_cursor" test -n "$cursor"
+check "ls --cursor gives the next page, not the first" \
+  test "$(V ls --limit 1 --cursor "$cursor" --json | json_field archive_number)" != "$(json_field archive_number <<<"$page1")"
+expect_exit 4 "a made-up cursor is refused" V ls --cursor nonsense
+check "with its stable reason" grep -q "request.bad_cursor" "$WORK/err"
+sqlite3 "$VAULT_DATA/metadata.db" "DELETE FROM search_terms"
+check "without index rows the title search finds nothing" bash -c "! '$VAULTCTL' ls --title 报价 | grep -q C-0042_BJ_0001"
+expect_exit 0 "index rebuild" V index rebuild
+check "rebuild prints its counts" grep -Eq "^indexed [1-9][0-9]* documents, [1-9][0-9]* index rows" "$WORK/out"
+check "after the rebuild the title search finds it again" bash -c "'$VAULTCTL' ls --title 报价 | grep -q C-0042_BJ_0001"
+check "the rebuild is audited" bash -c "'$VAULTCTL' audit list --action search_index.rebuild | grep -q search_terms"
+
 # --- no plaintext under the data directory -------------------------------
 marker=$(head -c 32 /dev/urandom | sha256sum | cut -d' ' -f1)
 { head -c 200000 /dev/urandom; printf '%s' "$marker"; head -c 200000 /dev/urandom; } >"$WORK/marked"

@@ -28,6 +28,8 @@ const std::map<std::string, std::string>& Owners() {
       {"artifacts", "vault/metadata/sqlite_metadata_store.cc"},
       {"destroyed_keks", "vault/metadata/sqlite_metadata_store.cc"},
       {"destroyed_documents", "vault/metadata/sqlite_metadata_store.cc"},
+      {"search_terms", "vault/metadata/sqlite_metadata_store.cc"},
+      {"search_index_state", "vault/metadata/sqlite_metadata_store.cc"},
       {"audit_events", "vault/audit/audit_log.cc"},
       {"audit_checkpoints", "vault/audit/audit_log.cc"},
       {"signing_keys", "vault/audit/audit_log.cc"},
@@ -48,6 +50,14 @@ const std::map<std::string, std::string>& Owners() {
       {"certificates", "vault/destruction/destruction_store.cc"},
   };
   return kOwners;
+}
+
+// Files that are part of a store's owning file (one store in two files).
+const std::map<std::string, std::string>& PartOf() {
+  static const std::map<std::string, std::string> kParts = {
+      {"vault/metadata/document_search.cc", "vault/metadata/sqlite_metadata_store.cc"},
+  };
+  return kParts;
 }
 
 std::string Read(const fs::path& p) {
@@ -82,8 +92,9 @@ TEST(TableOwnershipTest, OnlyTheOwnerNamesATableInSql) {
     for (fs::recursive_directory_iterator it(fs::path(VAULT_SOURCE_DIR) / top), end; it != end; ++it) {
       const fs::path& p = it->path();
       if (p.extension() != ".cc" && p.extension() != ".h") continue;
-      const std::string rel = fs::relative(p, VAULT_SOURCE_DIR).generic_string();
+      std::string rel = fs::relative(p, VAULT_SOURCE_DIR).generic_string();
       if (rel == "vault/db/migrations.cc") continue;  // creates every table
+      if (PartOf().count(rel)) rel = PartOf().at(rel);
       ++checked;
       for (const std::string& table : TablesIn(Read(p))) {
         auto owner = Owners().find(table);

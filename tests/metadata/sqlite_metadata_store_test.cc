@@ -161,7 +161,7 @@ TEST(SqliteMetadataStoreTest, SearchFilters) {
   f.title_words = "100%";
   EXPECT_EQ(count(f), 1);
   f.title_words = "%";
-  EXPECT_EQ(count(f), 1);  // a literal percent sign, not a wildcard
+  EXPECT_EQ(count(f), 2);  // punctuation is no search term (search_terms.h): no constraint, not a wildcard
   f = {};
   f.department = "华南销售部";
   f.limit = 1;

@@ -18,8 +18,8 @@ StatusOr<std::vector<Protection>> DestructionService::CheckMatching(DocumentFilt
     for (const auto& d : page.documents) ids.push_back(d.id);
     VAULT_ASSIGN_OR_RETURN(std::vector<Protection> checks, Check(ids, reason, legal_approved));
     for (Protection& c : checks) out.push_back(std::move(c));
-    if (static_cast<int64_t>(page.documents.size()) < filter.limit) break;
-    filter.offset += filter.limit;
+    if (page.next_cursor.empty()) break;
+    filter.cursor = page.next_cursor;
   }
   return out;
 }

@@ -65,7 +65,13 @@ struct VisibilityScope {
 };
 
 // All members optional; empty means "no constraint". Dates are YYYY-MM-DD
-// and bound the ingest date inclusively.
+// and bound the ingest date inclusively. Title words follow the match
+// semantics of vault/metadata/search_terms.h (one CJK character and more,
+// words by prefix, case-insensitive).
+//
+// Paging: `cursor` (SearchPage::next_cursor of the previous page) starts
+// right after the previous page, equally fast at any depth; `offset` is kept
+// for old callers and costs time proportional to it. Give one or the other.
 struct DocumentFilter {
   VisibilityScope scope;
   std::string customer_number;
@@ -75,15 +81,25 @@ struct DocumentFilter {
   std::string tag;
   std::string from_date;
   std::string to_date;
-  std::string title_words;  // every word must occur in the title
+  std::string title_words;  // every word must match the title (search_terms.h)
   bool oldest_first = false;  // by time filed; newest first by default
   int64_t limit = 50;
   int64_t offset = 0;
+  std::string cursor;  // opaque, from SearchPage::next_cursor; "" = first page
+  // Totals are counted exactly up to this many matches (at most 1,000 with
+  // title words); past it the count stops and the page says so
+  // (SearchPage::total_is_estimate).
+  int64_t total_cap = 10000;
 };
 
 struct SearchPage {
   std::vector<DocumentRecord> documents;
-  int64_t total = 0;  // matches before limit/offset
+  // Matches of the whole filter (not only after the cursor). Exact unless
+  // total_is_estimate: then at least this many match (the count stopped at
+  // DocumentFilter::total_cap).
+  int64_t total = 0;
+  bool total_is_estimate = false;
+  std::string next_cursor;  // "" when this is the last page
 };
 
 }  // namespace vault

@@ -1,65 +1,32 @@
 #include "vault/metadata/sqlite_metadata_store.h"
 
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
-
 #include <cstdio>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include "vault/base/hex.h"
 #include "vault/db/rows.h"
-#include "vault/db/where_clause.h"
+#include "vault/metadata/document_rows.h"
+#include "vault/metadata/document_search.h"
 
 using namespace vault::db::sql;
 
 namespace vault {
 namespace {
 
-constexpr char kDocumentColumns[] =
-    "id, archive_number, customer_number, customer_name, doc_type, type_code, sequence, title, "
-    "department, product_line, region, business_stage, classification, retention_class, "
-    "fields_json, current_version, created_at, updated_at, created_by";
 constexpr char kVersionColumns[] =
     "document_id, version, size, sha256, blob_name, blob_size, created_at, created_by, reason, "
     "filename";
 
 using db::Int;
+using metadata_rows::DocumentFromRow;
+using metadata_rows::FieldsToJson;
+using metadata_rows::kDocumentColumns;
 
 template <typename Row>
 std::string Str(Row& rs, const char* col) {
   return db::Text(rs, col);
-}
-
-std::string FieldsToJson(const std::map<std::string, std::string>& fields) {
-  Poco::JSON::Object obj;
-  for (const auto& kv : fields) obj.set(kv.first, kv.second);
-  std::ostringstream out;
-  obj.stringify(out);
-  return out.str();
-}
-
-std::map<std::string, std::string> FieldsFromJson(const std::string& json) {
-  std::map<std::string, std::string> out;
-  if (json.empty()) return out;
-  Poco::JSON::Parser parser;
-  auto obj = parser.parse(json).extract<Poco::JSON::Object::Ptr>();
-  for (const auto& kv : *obj) out[kv.first] = kv.second.convert<std::string>();
-  return out;
-}
-
-template <typename Row>
-DocumentRecord DocumentFromRow(Row& rs) {
-  DocumentRecord d;
-  db::Row(rs)("id", &d.id)("archive_number", &d.archive_number)("customer_number", &d.meta.customer_number)
-      ("customer_name", &d.meta.customer_name)("doc_type", &d.meta.doc_type)("type_code", &d.type_code)
-      ("sequence", &d.sequence)("title", &d.meta.title)("department", &d.meta.department)
-      ("product_line", &d.meta.product_line)("region", &d.meta.region)("business_stage", &d.meta.business_stage)
-      ("classification", &d.meta.classification)("retention_class", &d.meta.retention_class);
-  d.meta.fields = FieldsFromJson(Str(rs, "fields_json"));
-  db::Row(rs)("current_version", &d.current_version)("created_at", &d.created_at)("updated_at", &d.updated_at)
-      ("created_by", &d.created_by);
-  return d;
 }
 
 VersionRecord VersionFromRow(RecordSet& rs) {
@@ -92,15 +59,6 @@ void InsertVersionRow(db::Connection& s, const VersionRecord& v, const WrappedKe
       bind(HexEncode(key.bytes.data(), key.bytes.size())), now;
 }
 
-std::string EscapeLike(const std::string& word) {
-  std::string out;
-  for (char c : word) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out;
-}
-
 }  // namespace
 
 SqliteMetadataStore::SqliteMetadataStore(std::shared_ptr<db::Database> db)
@@ -109,7 +67,9 @@ SqliteMetadataStore::SqliteMetadataStore(std::shared_ptr<db::Database> db)
 SqliteMetadataStore::~SqliteMetadataStore() = default;
 
 StatusOr<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::Open(std::shared_ptr<db::Database> db) {
-  return std::unique_ptr<SqliteMetadataStore>(new SqliteMetadataStore(std::move(db)));
+  std::unique_ptr<SqliteMetadataStore> store(new SqliteMetadataStore(std::move(db)));
+  VAULT_RETURN_IF_ERROR(store->BackfillSearchIndexIfPending());
+  return store;
 }
 
 StatusOr<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::Open(const std::string& path) {
@@ -154,6 +114,8 @@ StatusOr<DocumentRecord> SqliteMetadataStore::InsertDocument(const NewDocument& 
           now;
     }
     InsertVersionRow(s, v1, key);
+    // In the same transaction: a document is never visible unindexed.
+    document_search::IndexTitle(s, rec.id, m.title);
     return Status::Ok();
   });
   VAULT_RETURN_IF_ERROR(st);
@@ -232,50 +194,34 @@ StatusOr<WrappedKey> SqliteMetadataStore::GetWrappedKey(const std::string& id, u
 }
 
 StatusOr<SearchPage> SqliteMetadataStore::Search(const DocumentFilter& f) {
-  db::WhereClause where(" WHERE 1=1");
-  where.Equals("customer_number", f.customer_number);
-  where.Equals("doc_type", f.doc_type);
-  where.Equals("department", f.department);
-  where.Equals("classification", f.classification);
-  const VisibilityScope& scope = f.scope;
-  if (scope.restricted) {
-    if (scope.nothing) return SearchPage{};
-    where.Equals("department", scope.department);
-    if (scope.customers_only) where.In("customer_number", scope.customers);
-    if (scope.classification_limited) where.In("classification", scope.classifications, /*or_empty=*/true);
+  VAULT_ASSIGN_OR_RETURN(std::vector<TitleQueryPart> parts, ParseTitleQuery(f.title_words));
+  std::optional<SearchCursor> after;
+  if (!f.cursor.empty()) {
+    if (f.offset > 0) return InvalidArgumentError("request.bad_parameter", "give a cursor or an offset, not both");
+    VAULT_ASSIGN_OR_RETURN(after, SearchCursor::Decode(f.cursor, f.oldest_first));
   }
-  where.Add("EXISTS (SELECT 1 FROM document_tags t WHERE t.document_id = d.id AND t.tag = ?)", f.tag);
-  where.Add("substr(created_at, 1, 10) >= ?", f.from_date);
-  where.Add("substr(created_at, 1, 10) <= ?", f.to_date);
-  std::istringstream words(f.title_words);
-  for (std::string w; words >> w;) where.Add("title LIKE ? ESCAPE '\\'", "%" + EscapeLike(w) + "%");
-  int64_t limit = f.limit <= 0 ? 50 : (f.limit > 1000 ? 1000 : f.limit);
-  int64_t offset = f.offset < 0 ? 0 : f.offset;
-
   return db_.Read([&](db::Connection& c) -> StatusOr<SearchPage> {
-    SearchPage page;
-    Statement count(c);
-    count << "SELECT COUNT(*) AS n FROM documents d" << where.sql();
-    where.BindTo(count);
-    count.execute();
-    RecordSet crs(count);
-    if (crs.moveFirst()) page.total = Int(crs, "n");
+    return document_search::Run(c, f, parts, after ? &*after : nullptr);
+  });
+}
 
-    Statement st(c);
-    st << "SELECT " << kDocumentColumns
-       << ", (SELECT group_concat(tag, char(31)) FROM document_tags WHERE document_id = d.id) AS tags_joined"
-          " FROM documents d"
-       << where.sql()
-       << (f.oldest_first ? " ORDER BY created_at ASC, archive_number DESC" : " ORDER BY created_at DESC, archive_number")
-       << " LIMIT " << limit << " OFFSET " << offset;
-    where.BindTo(st);
-    st.execute();
-    RecordSet rs(st);
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-      page.documents.push_back(DocumentFromRow(rs));
-      page.documents.back().meta.tags = db::SplitList(Str(rs, "tags_joined"));
-    }
-    return page;
+StatusOr<document_search::IndexCounts> SqliteMetadataStore::RebuildSearchIndex() {
+  return db_.Write([&](db::Connection& c) -> StatusOr<document_search::IndexCounts> {
+    document_search::ClaimBackfillMarker(c);  // a pending backfill is this rebuild
+    return document_search::Rebuild(c);
+  });
+}
+
+Status SqliteMetadataStore::BackfillSearchIndexIfPending() {
+  VAULT_ASSIGN_OR_RETURN(bool pending, db_.Read([](db::Connection& c) -> StatusOr<bool> {
+    return document_search::BackfillPending(c);
+  }));
+  if (!pending) return Status::Ok();
+  // Claimed inside the rebuilding transaction: another process may have
+  // done it meanwhile.
+  return db_.Write([](db::Connection& c) -> Status {
+    if (document_search::ClaimBackfillMarker(c)) document_search::Rebuild(c);
+    return Status::Ok();
   });
 }
 

@@ -4,7 +4,10 @@
 // synchronous=FULL, migrations applied on open).
 //
 // Owns the tables documents, document_tags, versions, wrapped_keys,
-// artifacts, destroyed_keks and destroyed_documents; other stores ask it
+// artifacts, destroyed_keks, destroyed_documents and the title index
+// search_terms with its search_index_state (document_search.h keeps the
+// index and runs searches; see search_terms.h for what a title query
+// matches); other stores ask it
 // through the static functions at the end, which run inside their caller's
 // read or transaction.
 //
@@ -17,6 +20,7 @@
 #include <vector>
 
 #include "vault/db/client.h"
+#include "vault/metadata/document_search.h"
 #include "vault/metadata/metadata_store.h"
 
 namespace vault {
@@ -48,6 +52,11 @@ class SqliteMetadataStore : public MetadataStore {
   Status MarkKekDestroyed(const std::string& kek_id, const std::string& at) override;
   StatusOr<int> SchemaVersion() override;
 
+  // Empties the title index and indexes every document again, in one
+  // transaction (after a restore, a migration or a bulk import that wrote
+  // rows without it). vaultctl index rebuild.
+  StatusOr<document_search::IndexCounts> RebuildSearchIndex();
+
   // Folds the WAL back into the main file and truncates it.
   Status Checkpoint() override;
 
@@ -67,6 +76,8 @@ class SqliteMetadataStore : public MetadataStore {
  private:
   explicit SqliteMetadataStore(std::shared_ptr<db::Database> db);
   StatusOr<DocumentRecord> GetWhere(const std::string& column, const std::string& value);
+  // Migration 13 created the index empty and left a marker: fill it once.
+  Status BackfillSearchIndexIfPending();
 
   db::Client db_;
 };

@@ -12,9 +12,15 @@ test('staff finds records by title words and filters, pages through them and sor
   await expect(table).not.toContainText('保密补充协议')
   await expect(table).not.toContainText('Order 2026-0042')
 
-  // Paging.
-  await page.locator('.el-pager li', { hasText: /^2$/ }).click()
+  // Paging by the server's cursor: next, then back.
+  await page.getByRole('button', { name: w.search.nextPage }).click()
   await expect(table.getByRole('row')).toHaveCount(7)  // header + 6
+  await expect(page.getByTestId('search-page')).toHaveText(fill(w.search.pageN, { n: 2 }))
+  await expect(page.getByRole('button', { name: w.search.nextPage })).toBeDisabled()
+  await page.getByRole('button', { name: w.search.previousPage }).click()
+  await expect(table.getByRole('row')).toHaveCount(21)
+  await page.getByRole('button', { name: w.search.nextPage }).click()
+  await expect(table.getByRole('row')).toHaveCount(7)
 
   // One and two Chinese characters.
   const box = page.getByLabel(w.search.box)
@@ -68,7 +74,7 @@ test('staff finds records by title words and filters, pages through them and sor
   await page.getByRole('columnheader', { name: w.search.col.date }).getByRole('button').click()
   await expect(page.getByRole('columnheader', { name: w.search.col.date })).toHaveAttribute('aria-sort', 'ascending')
   await expect(table.getByRole('row').nth(1)).toContainText(items[items.length - 1].archive_number)
-  await page.locator('.el-pager li', { hasText: /^2$/ }).click()
+  await page.getByRole('button', { name: w.search.nextPage }).click()
   await expect(table.getByRole('row').last()).toContainText(items[0].archive_number)
 
   // The server recorded the searches (document.list is audited).

@@ -15,8 +15,10 @@ export interface DocumentSummary {
 
 export interface DocumentPage {
   items: DocumentSummary[]
-  next: number | null
+  next: number | null          // legacy offset paging; null on cursor pages
+  next_cursor: string | null   // the next page; null on the last one
   total: number
+  total_is_estimate: boolean   // the count stopped at its cap: at least `total`
 }
 
 export interface DocumentDetail extends DocumentSummary {
