@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <set>
 
+#include "vault/db/database.h"
+
 namespace vault::db {
 namespace {
 
@@ -69,7 +71,7 @@ StatusOr<int> SqliteSnapshot::SchemaVersion() {
   Stmt has(db_, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
   if (!has.ok() || has.Step() != SQLITE_ROW) return Error("cannot read the schema");
   if (has.Int(0) == 0) return 0;
-  Stmt v(db_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  Stmt v(db_, SchemaVersionQuery());
   if (!v.ok() || v.Step() != SQLITE_ROW) return Error("cannot read schema_migrations");
   return static_cast<int>(v.Int(0));
 }
