@@ -31,6 +31,14 @@ using testing::ExecSql;
 using testing::FreshPostgresSchema;
 using testing::TestOnPostgres;
 
+// The value of a read that must succeed (a copy, so a range-for over it
+// does not outlive the StatusOr it came from); a failure fails the test.
+template <typename T>
+T Value(StatusOr<T> s) {
+  EXPECT_TRUE(s.ok()) << s.status().ToString();
+  return s.ok() ? std::move(s).value() : T();
+}
+
 // What the vault answers, as comparable text.
 struct Answers {
   std::vector<std::string> documents;  // every document, newest first
@@ -171,11 +179,12 @@ class MigrateVaultTest : public ::testing::Test {
     Answers a;
     DocumentFilter all;
     all.limit = 1000;
-    SearchPage page = std::move(lv_->vault().Search(all)).value();
+    const SearchPage page = Value(lv_->vault().Search(all));
     for (const DocumentRecord& d : page.documents) {
       a.documents.push_back(d.id + " " + d.archive_number + " " + d.meta.title + " v" +
                             std::to_string(d.current_version) + " " + d.updated_at);
-      for (const VersionRecord& v : std::move(lv_->vault().Versions(d.id)).value()) {
+      const std::vector<VersionRecord> versions = Value(lv_->vault().Versions(d.id));
+      for (const VersionRecord& v : versions) {
         StringSink sink;
         Status st = lv_->vault().ReadVersion(v, sink);
         a.contents[d.id + "/" + std::to_string(v.version)] = st.ok() ? sink.data() : "error " + st.reason();
@@ -183,28 +192,28 @@ class MigrateVaultTest : public ::testing::Test {
     }
     DocumentFilter words;
     words.title_words = "2026";
-    for (const DocumentRecord& d : std::move(lv_->vault().Search(words)).value().documents) {
+    for (const DocumentRecord& d : Value(lv_->vault().Search(words)).documents) {
       a.title_search.push_back(d.id);
     }
     AuditFilter f;
     f.limit = 100000;
-    for (const AuditEvent& e : std::move(lv_->audit().List(f)).value()) {
+    for (const AuditEvent& e : Value(lv_->audit().List(f))) {
       a.audit.push_back(std::to_string(e.seq) + " " + e.record.action + " " + e.record.object + " " + e.hash);
     }
-    for (const RegisterRow& r : std::move(services_->borrows().Register(As("admin1"))).value()) {
+    for (const RegisterRow& r : Value(services_->borrows().Register(As("admin1")))) {
       a.loans.push_back(r.borrow_id + " " + r.state_code + " " + r.borrowed_at + " " + r.due_at + " " +
                         r.returned_at + " " + r.approvers + " " + r.result);
     }
-    for (const ExportRecord& e : std::move(lv_->exports().ForDocument(contract_)).value()) {
+    for (const ExportRecord& e : Value(lv_->exports().ForDocument(contract_))) {
       a.exports.push_back(e.export_id + " " + e.code + " " + e.output_sha256 + " " + e.signature);
     }
-    for (const Certificate& c : std::move(lv_->destructions().Certificates()).value()) {
+    for (const Certificate& c : Value(lv_->destructions().Certificates())) {
       a.certificates.push_back(c.id + " " + c.sha256 + " " + c.previous_sha256);
     }
-    for (const LegalHold& h : std::move(lv_->destructions().Holds(false)).value()) {
+    for (const LegalHold& h : Value(lv_->destructions().Holds(false))) {
       a.holds.push_back(std::to_string(h.id) + " " + h.target + " " + h.reason);
     }
-    for (const User& u : std::move(lv_->identity().ListUsers()).value()) {
+    for (const User& u : Value(lv_->identity().ListUsers())) {
       a.users.push_back(std::to_string(u.id) + " " + u.username + " " + u.role);
     }
     // Listed by a column with ties (the fake clock stands still): the
@@ -276,8 +285,8 @@ TEST_F(MigrateVaultTest, RoundTripServesTheSameAnswersOnPostgres) {
   ASSERT_TRUE(audit.ok());
   EXPECT_TRUE(audit->ok);
   EXPECT_EQ(audit->checkpoints, 1);
-  EXPECT_TRUE(VerifyCertificateChain(std::move(lv_->destructions().Certificates()).value(),
-                                     std::move(lv_->destructions().ReferencedCertificateIds()).value())
+  EXPECT_TRUE(VerifyCertificateChain(Value(lv_->destructions().Certificates()),
+                                     Value(lv_->destructions().ReferencedCertificateIds()))
                   .intact());
 
   // The sequences moved past the copied ids: new rows of AUTOINCREMENT
@@ -292,10 +301,10 @@ TEST_F(MigrateVaultTest, RoundTripServesTheSameAnswersOnPostgres) {
   ASSERT_TRUE(added.ok()) << added.status().ToString();
   EXPECT_EQ(added->id, 2);
   AddUser("newcomer", "staff", "华南销售部");
-  EXPECT_EQ(std::move(lv_->identity().GetUser("newcomer")).value().id, 5);
+  EXPECT_EQ(Value(lv_->identity().GetUser("newcomer")).id, 5);
   Borrow again = Issued(contract_);
   EXPECT_EQ(again.state, "issued");
-  EXPECT_TRUE(std::move(lv_->audit().Verify()).value().ok);
+  EXPECT_TRUE(Value(lv_->audit().Verify()).ok);
 }
 
 TEST_F(MigrateVaultTest, RefusesATargetThatHoldsRows) {
@@ -309,7 +318,7 @@ TEST_F(MigrateVaultTest, RefusesATargetThatHoldsRows) {
   migrated.database = target_;
   Open(migrated);
   DocumentFilter all;
-  EXPECT_EQ(std::move(lv_->vault().Search(all)).value().total, 4) << "nothing copied twice";
+  EXPECT_EQ(Value(lv_->vault().Search(all)).total, 4) << "nothing copied twice";
 }
 
 TEST_F(MigrateVaultTest, RefusesASourceTableTheTargetLacksAndCopiesNothing) {
