@@ -307,6 +307,25 @@ TEST_F(MigrateVaultTest, RoundTripServesTheSameAnswersOnPostgres) {
   EXPECT_TRUE(Value(lv_->audit().Verify()).ok);
 }
 
+TEST_F(MigrateVaultTest, IdsSqliteHandedOutAreNeverHandedOutAgain) {
+  Populate();
+  LegalHold second;
+  second.scope = "customer";
+  second.target = "C012";
+  second.reason = "临时";
+  second.created_by = "legal1";
+  second.created_at = "2026-11-18T00:00:00Z";
+  ASSERT_EQ(Value(lv_->destructions().AddHold(second)).id, 2);
+  Close();
+  // The newest row gone: SQLite's AUTOINCREMENT still remembers id 2.
+  ExecSql(SqliteFile(), "DELETE FROM legal_holds WHERE id = 2");
+  ASSERT_TRUE(MigrateVault(Options()).ok());
+  LocalVaultConfig migrated = config_;
+  migrated.database = target_;
+  Open(migrated);
+  EXPECT_EQ(Value(lv_->destructions().AddHold(second)).id, 3);
+}
+
 TEST_F(MigrateVaultTest, RefusesATargetThatHoldsRows) {
   Populate();
   Close();
