@@ -65,5 +65,6 @@ int CmdIndex(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdExport(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdBorrow(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdCert(const GlobalOptions& g, const std::vector<std::string>& argv);
+int CmdDb(const GlobalOptions& g, const std::vector<std::string>& argv);
 
 }  // namespace vaultctl

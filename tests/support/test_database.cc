@@ -36,6 +36,11 @@ std::string CreateSchema() {
 
 bool TestOnPostgres() { return PgBase() != nullptr; }
 
+std::string FreshPostgresSchema() {
+  EXPECT_TRUE(TestOnPostgres()) << "FreshPostgresSchema needs VAULT_TEST_PG";
+  return TestOnPostgres() ? CreateSchema() : "";
+}
+
 std::string TestDatabase(const TempDir& dir, const std::string& name) {
   if (!TestOnPostgres()) return dir.Join(name);
   static std::mutex mu;

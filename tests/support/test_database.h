@@ -20,6 +20,10 @@ bool TestOnPostgres();
 // same dir and name, so a test can reopen it).
 std::string TestDatabase(const TempDir& dir, const std::string& name = "metadata.db");
 
+// The conninfo of a new, empty PostgreSQL schema of its own (VAULT_TEST_PG
+// must be set): a target for tests that copy into PostgreSQL.
+std::string FreshPostgresSchema();
+
 // The database of a vault made by InitTestVault.
 std::string DatabaseOf(const LocalVaultConfig& config);
 

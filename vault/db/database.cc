@@ -49,6 +49,8 @@ Status Migrate(Client& db) {
 
 }  // namespace
 
+const char* SchemaVersionQuery() { return "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"; }
+
 Status DbError(const char* reason, const char* what, const Poco::Exception& e) {
   std::string message = e.displayText();
   // PostgreSQL's DETAIL and the statement text repeat stored values (a
@@ -117,7 +119,7 @@ bool Database::CheckpointTruncate() {
 int Database::SchemaVersion() {
   return WithReader([](Connection& c) {
     Poco::Int64 v = 0;
-    c << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", into(v), now;
+    c << SchemaVersionQuery(), into(v), now;
     return static_cast<int>(v);
   });
 }

@@ -57,6 +57,11 @@ struct DatabaseOptions {
   int readers = 4;
 };
 
+// The query that reads a database's schema version (the highest applied
+// migration), for code that reads a database file without opening it as a
+// Database (vault/db/sqlite_snapshot.h).
+const char* SchemaVersionQuery();
+
 class Database {
  public:
   // Opens (creating if needed) the database named by `setting` (engine.h: a

@@ -308,6 +308,36 @@ StatusOr<std::vector<KeyRow>> SqliteMetadataStore::KeysNotWrappedBy(const std::s
   });
 }
 
+StatusOr<std::vector<KeyRow>> SqliteMetadataStore::KeysAfter(const std::string& after_id, uint32_t after_version,
+                                                             size_t limit) {
+  return db_.Read([&](db::Connection& c) -> StatusOr<std::vector<KeyRow>> {
+    Statement st(c);
+    // Artifact ids and document ids are both random 128-bit ids: an
+    // artifact's (id, 0) is after the cursor exactly when its id is.
+    st << "SELECT document_id, version, kek_id, wrapped FROM wrapped_keys "
+          "WHERE document_id > ? OR (document_id = ? AND version > ?) "
+          "UNION ALL SELECT id AS document_id, 0 AS version, kek_id, wrapped FROM artifacts "
+          "WHERE wrapped <> '' AND id > ? "
+          "ORDER BY document_id, version LIMIT "
+       << limit,
+        bind(after_id), bind(after_id), bind(Poco::Int64{after_version}), bind(after_id);
+    st.execute();
+    RecordSet rs(st);
+    std::vector<KeyRow> out;
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+      KeyRow row;
+      row.document_id = Str(rs, "document_id");
+      row.version = static_cast<uint32_t>(Int(rs, "version"));
+      row.key.kek_id = Str(rs, "kek_id");
+      auto bytes = HexDecode(Str(rs, "wrapped"));
+      if (!bytes) return DataLossError("key.unwrap_failed", "stored wrapped key of " + row.document_id + " is malformed");
+      row.key.bytes = std::move(*bytes);
+      out.push_back(std::move(row));
+    }
+    return out;
+  });
+}
+
 Status SqliteMetadataStore::UpdateWrappedKeys(const std::vector<KeyRow>& rows) {
   return db_.Write([&](db::Connection& s) -> Status {
     for (const KeyRow& r : rows) {

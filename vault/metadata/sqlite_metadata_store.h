@@ -48,6 +48,11 @@ class SqliteMetadataStore : public MetadataStore {
   StatusOr<std::set<std::string>> DestroyedDocumentIds() override;
   StatusOr<std::vector<KeyRow>> KeysNotWrappedBy(const std::string& kek_id, size_t limit) override;
   Status UpdateWrappedKeys(const std::vector<KeyRow>& rows) override;
+  // Every stored wrapped key (versions', and artifacts' as version 0; an
+  // erased artifact key is left out) after (after_id, after_version) in
+  // (id, version) order, at most `limit`: a cursor over all of them for a
+  // check that unwraps each (vault/local/migrate_vault.cc).
+  StatusOr<std::vector<KeyRow>> KeysAfter(const std::string& after_id, uint32_t after_version, size_t limit);
   StatusOr<int64_t> CountKeysWrappedBy(const std::string& kek_id) override;
   Status MarkKekDestroyed(const std::string& kek_id, const std::string& at) override;
   StatusOr<int> SchemaVersion() override;
