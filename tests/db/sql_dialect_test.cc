@@ -30,6 +30,8 @@ TEST(SqlDialectTest, FunctionsAndTypes) {
   EXPECT_EQ(ToPostgresSql("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, n INTEGER NOT NULL, integer_x TEXT)"),
             "CREATE TABLE t (id BIGSERIAL PRIMARY KEY, n BIGINT NOT NULL, integer_x TEXT)");
   EXPECT_EQ(ToPostgresSql("BEGIN IMMEDIATE"), "BEGIN");
+  EXPECT_EQ(ToPostgresSql("CREATE TABLE t (term TEXT COLLATE BINARY NOT NULL)"),
+            "CREATE TABLE t (term TEXT COLLATE \"C\" NOT NULL)");
   // Words inside strings are data, not SQL.
   EXPECT_EQ(ToPostgresSql("SELECT 'INTEGER group_concat(' FROM t"), "SELECT 'INTEGER group_concat(' FROM t");
 }

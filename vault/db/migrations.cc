@@ -350,8 +350,10 @@ const std::vector<Migration>& Migrations() {
        {
            // No foreign key: the index is derived data (vaultctl index
            // rebuild remakes it), and the check would cost a lookup per row.
+           // Prefix ranges (term >= 'ab' AND term < 'ac') need code-point
+           // order: BINARY here, "C" on PostgreSQL (sql_dialect.h).
            R"(CREATE TABLE search_terms (
-                term TEXT NOT NULL,
+                term TEXT COLLATE BINARY NOT NULL,
                 document_id TEXT NOT NULL,
                 PRIMARY KEY (term, document_id)))",
            // A dense term is checked per document while the documents are
@@ -363,25 +365,6 @@ const std::vector<Migration>& Migrations() {
            "INSERT INTO search_index_state (name, value) VALUES ('backfill', 'pending')",
            // Page order is (created_at DESC, archive_number ASC) or its exact
            // reverse: one index per access path serves both directions.
-           "CREATE INDEX documents_by_page_order ON documents(created_at DESC, archive_number)",
-           "CREATE INDEX documents_by_customer_page ON documents(customer_number, created_at DESC, archive_number)",
-           "CREATE INDEX documents_by_department_page ON documents(department, created_at DESC, archive_number)",
-           "DROP INDEX documents_by_created",
-           "DROP INDEX documents_by_department",
-           "CREATE INDEX document_tags_by_tag ON document_tags(tag, document_id)",
-       },
-       {
-           // Prefix ranges (term >= 'ab' AND term < 'ac') need code-point
-           // order, whatever the database's default collation.
-           R"(CREATE TABLE search_terms (
-                term TEXT COLLATE "C" NOT NULL,
-                document_id TEXT NOT NULL,
-                PRIMARY KEY (term, document_id)))",
-           "CREATE INDEX search_terms_by_document ON search_terms(document_id, term)",
-           R"(CREATE TABLE search_index_state (
-                name TEXT PRIMARY KEY,
-                value TEXT NOT NULL))",
-           "INSERT INTO search_index_state (name, value) VALUES ('backfill', 'pending')",
            "CREATE INDEX documents_by_page_order ON documents(created_at DESC, archive_number)",
            "CREATE INDEX documents_by_customer_page ON documents(customer_number, created_at DESC, archive_number)",
            "CREATE INDEX documents_by_department_page ON documents(department, created_at DESC, archive_number)",

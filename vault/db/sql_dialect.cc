@@ -18,6 +18,7 @@ const std::vector<Rewrite>& Rewrites() {
       {std::regex(R"(\bchar\s*\(\s*31\s*\))", std::regex::icase), "chr(31)"},
       {std::regex(R"(\blast_insert_rowid\s*\(\s*\))", std::regex::icase), "lastval()"},
       {std::regex(R"(\bBEGIN\s+IMMEDIATE\b)", std::regex::icase), "BEGIN"},
+      {std::regex(R"(\bCOLLATE\s+BINARY\b)", std::regex::icase), "COLLATE \"C\""},
       {std::regex(R"(\bINTEGER\s+PRIMARY\s+KEY\s+AUTOINCREMENT\b)", std::regex::icase), "BIGSERIAL PRIMARY KEY"},
       {std::regex(R"(\bINTEGER\b)", std::regex::icase), "BIGINT"},
   };

@@ -7,6 +7,7 @@
 //   group_concat(x, char(31))      -> string_agg(x, chr(31))
 //   last_insert_rowid()            -> lastval()
 //   BEGIN IMMEDIATE                -> BEGIN
+//   COLLATE BINARY                 -> COLLATE "C" (byte, i.e. code-point, order)
 //   INTEGER PRIMARY KEY AUTOINCREMENT -> BIGSERIAL PRIMARY KEY
 //   INTEGER                        -> BIGINT (SQLite integers are 64-bit)
 // Anything else must already mean the same on both engines (the conformance
