@@ -29,6 +29,8 @@
 # throwaway cluster (scripts/pg-cluster.sh, fsync on), the seeded vault moved
 # there with `vaultctl db migrate --to` (timed: that is the operator's way),
 # vaultd started with --database; results in <!-- bench:scale-pg -->.
+# BENCH_SCALE_PG_CONN=CONNINFO (with the engine postgresql) reuses a database
+# the seeded vault was already moved to, for tuning runs.
 # Environment: BENCH_SCALE=0 skips; BENCH_SCALE_DOCS (1000000),
 # BENCH_SCALE_REQUESTS (100), BENCH_SCALE_OFFSET_REQUESTS (5), BUILD
 # (build/release: vaultd, bench_scale_seed), BENCH_DIR (build/bench-scratch),
@@ -73,7 +75,14 @@ trap 'kill "${VPID:-0}" 2>/dev/null || true; rm -rf "$W"; bash "$REPO/scripts/pg
 DB_ARGS=()
 MARK=scale
 ENGINE_NOTE="SQLite"
-if [[ $ENGINE == postgresql ]]; then
+if [[ $ENGINE == postgresql && -n ${BENCH_SCALE_PG_CONN:-} ]]; then
+  # A database this vault was already moved to (for tuning runs): no
+  # cluster, no migration; the figures then say so.
+  MARK=scale-pg
+  PGCONN=$BENCH_SCALE_PG_CONN
+  DB_ARGS=(--database "$PGCONN")
+  ENGINE_NOTE="PostgreSQL $(psql --version | awk '{print $3}') (a database the vault had been moved to before, BENCH_SCALE_PG_CONN); ids, cursors and the LIKE baseline come from the SQLite file it was copied from"
+elif [[ $ENGINE == postgresql ]]; then
   MARK=scale-pg
   PGCONN=$(VAULT_PG_DURABLE=1 bash "$REPO/scripts/pg-cluster.sh" start "$PGDIR")
   log "moving the seeded vault to PostgreSQL (vaultctl db migrate)"

@@ -54,6 +54,11 @@ void ConfigurePostgres(PGconn* conn, bool read_only) {
   // Like SQLite's busy_timeout, but for a writer waiting on another node's
   // transaction: an error after 30 s instead of hanging a request forever.
   PgExec(conn, "SET lock_timeout = '30s'");
+  // The vault's queries are short, indexed and limited: starting parallel
+  // workers (50 ms on a small machine) or compiling a plan with JIT costs
+  // more than any of them (docs/operations.md, "PostgreSQL settings").
+  PgExec(conn, "SET max_parallel_workers_per_gather = 0");
+  PgExec(conn, "SET jit = off");
   if (read_only) PgExec(conn, "SET default_transaction_read_only = on");
 }
 
