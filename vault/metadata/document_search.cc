@@ -87,6 +87,23 @@ bool NeedsExactCheck(const std::vector<TitleQueryPart>& parts) {
   return std::any_of(parts.begin(), parts.end(), [](const TitleQueryPart& p) { return !p.exact; });
 }
 
+// Rows of `p` among the documents whose id starts with 0 or 1, up to
+// `limit`. Document ids are 32 random hex digits, so that is an eighth of
+// the documents: a sample that tells apart the density of terms whose whole
+// lists all reached PostingsUpTo's limit (the bigrams of "服务器采购":
+// 200,000 rows of 服务 against 50,000 of 务器).
+int64_t SamplePostingsUpTo(db::Connection& c, const TermProbe& p, int64_t limit) {
+  Conditions w;
+  w.And(ProbeSql(p, "t"), ProbeParams(p));
+  w.And("t.document_id < '2'");
+  Poco::Int64 n = 0;
+  Statement st(c);
+  st << "SELECT COUNT(*) FROM (SELECT 1 FROM search_terms t" << w.sql() << " LIMIT " << limit << ") x", into(n);
+  w.BindTo(st);
+  st.execute();
+  return n;
+}
+
 // How one search runs: the conditions of its pages and of its count, and the
 // FROM clause of its count.
 struct Plan {
@@ -136,18 +153,37 @@ bool MakePlan(db::Connection& c, const DocumentFilter& f, const std::vector<Titl
   // The sparsest probe of each part, and of all: the other probes of a part
   // (the bigrams of one phrase) occur with it nearly always, so the SQL
   // leaves them to TitleMatches, which checks them anyway.
+  const int64_t limit = drive_limit.load();
+  std::vector<std::vector<int64_t>> counts;
+  int64_t at_limit = 0;
+  for (const TitleQueryPart& part : parts) {
+    counts.emplace_back();
+    for (const TermProbe& p : part.probes) {
+      const int64_t n = PostingsUpTo(c, p, limit);
+      if (n == 0) return false;
+      counts.back().push_back(n);
+      at_limit += n == limit;
+    }
+  }
+  // Lists that all reached the limit say nothing about which is sparser:
+  // a sample decides among them (each stays above every shorter list).
+  if (at_limit > 1) {
+    for (size_t k = 0; k < parts.size(); ++k) {
+      for (size_t i = 0; i < counts[k].size(); ++i) {
+        if (counts[k][i] == limit) counts[k][i] += SamplePostingsUpTo(c, parts[k].probes[i], limit);
+      }
+    }
+  }
   std::vector<const TermProbe*> representatives;
   const TermProbe* sparsest = nullptr;
   int64_t fewest = std::numeric_limits<int64_t>::max();
-  for (const TitleQueryPart& part : parts) {
+  for (size_t k = 0; k < parts.size(); ++k) {
     const TermProbe* part_sparsest = nullptr;
     int64_t part_fewest = std::numeric_limits<int64_t>::max();
-    for (const TermProbe& p : part.probes) {
-      const int64_t n = PostingsUpTo(c, p, drive_limit.load());
-      if (n == 0) return false;
-      if (n < part_fewest) {
-        part_fewest = n;
-        part_sparsest = &p;
+    for (size_t i = 0; i < counts[k].size(); ++i) {
+      if (counts[k][i] < part_fewest) {
+        part_fewest = counts[k][i];
+        part_sparsest = &parts[k].probes[i];
       }
     }
     if (!part_sparsest) continue;
@@ -161,7 +197,7 @@ bool MakePlan(db::Connection& c, const DocumentFilter& f, const std::vector<Titl
   // Pages: the sparsest probe drives when its list is short (its documents
   // are fetched by id and sorted); otherwise it is a per-document check
   // while the documents are walked in page order.
-  const TermProbe* page_driver = fewest < drive_limit.load() ? sparsest : nullptr;
+  const TermProbe* page_driver = fewest < limit ? sparsest : nullptr;
   // The count has no order: the sparsest list drives it (a join, streamed,
   // stopped at the cap) unless the customers select fewer rows.
   const TermProbe* count_driver = by_customer ? page_driver : sparsest;
