@@ -439,6 +439,32 @@ TEST_F(DocumentSearchTest, TotalsAreExactUpToTheCapThenMarked) {
   EXPECT_FALSE(page->total_is_estimate);
 }
 
+// When every bigram's list is longer than the drive limit, a sample of the
+// documents (ids starting 0 or 1) finds the sparsest one to drive the
+// count: driven by the dense 服务 instead, its first cap+1 candidates would
+// hold only a few of the 16 matches and the total would be a wrong "3+".
+TEST_F(DocumentSearchTest, TheSparsestOfLongListsDrivesTheCount) {
+  const int64_t previous = document_search::SetDriveLimitForTesting(8);
+  std::mt19937 rng(3);
+  for (int i = 0; i < 176; ++i) {
+    NewDocument d = RandomDoc(rng, next_id_++);
+    char id[33];
+    std::snprintf(id, sizeof id, "%x%031x", i % 16, i);  // ids spread over the hex digits, like random ones
+    d.id = id;
+    d.meta.title = i % 11 == 0 ? "年度服务器采购合同" : "客户服务中心合同";
+    Insert(d);
+  }
+  DocumentFilter f;
+  f.title_words = "服务器采购";
+  f.total_cap = 30;
+  auto page = store_->Search(f);
+  document_search::SetDriveLimitForTesting(previous);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  EXPECT_EQ(page->total, 16);
+  EXPECT_FALSE(page->total_is_estimate);
+  EXPECT_EQ(page->documents.size(), 16u);
+}
+
 TEST_F(DocumentSearchTest, QueryLimitsAreRefused) {
   DocumentFilter f;
   f.title_words = std::string(300, 'a');
