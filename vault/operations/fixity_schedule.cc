@@ -82,7 +82,11 @@ StatusOr<FixityRun> FixitySchedule::RunOnce() {
       std::lock_guard<std::mutex> lock(cancel_mu_);
       if (cancelled_) return UnavailableError("fixity.cancelled", "the fixity pass was stopped (shutdown)");
     }
-    return pacer.Before(static_cast<int64_t>(v.blob_size));
+    Status paced = pacer.Before(static_cast<int64_t>(v.blob_size));
+    // Counted before the read: the pace is what is allowed, not what a
+    // damaged blob happened to yield.
+    if (paced.ok()) bytes_read_ += static_cast<int64_t>(v.blob_size);
+    return paced;
   });
   if (!checked.ok()) {
     const AuditRecord failed{"vaultd", "-", "fixity.scheduled", "*", "error", "vaultd", "", checked.status().reason()};

@@ -77,6 +77,9 @@ class FixitySchedule {
   StatusOr<bool> Due(std::chrono::seconds interval);
   void Cancel();
 
+  // Blob bytes the passes of this process have read so far (GET /metrics).
+  int64_t bytes_read() const { return bytes_read_.load(); }
+
   // Newest first, without report bodies.
   StatusOr<std::vector<FixityRun>> List(int64_t limit);
   // fixity.not_found.
@@ -92,6 +95,7 @@ class FixitySchedule {
   std::mutex cancel_mu_;
   std::condition_variable cancel_cv_;
   bool cancelled_ = false;
+  std::atomic<int64_t> bytes_read_{0};
 };
 
 }  // namespace vault
