@@ -248,6 +248,22 @@ void VaultServer::OnCheckpointTimer(Poco::Timer&) {
 
 void VaultServer::OnBorrowTimer(Poco::Timer&) {
   if (!Leading()) return;
+  if (options_.quality_sample_auto) {
+    RunPass("quality.sample", [&] {
+      const std::string period = vault::QualitySampling::QuarterOf(clock_->Now());
+      auto samples = sampling_->List();
+      if (!samples.ok()) return;
+      for (const auto& s : *samples) {
+        if (s.period == period) return;
+      }
+      auto drawn = sampling_->Draw("vaultd", period);
+      const vault::AuditRecord event{"vaultd", "-", "quality.draw", period, drawn.ok() ? "ok" : "error", "vaultd", "",
+                                     drawn.ok() ? std::to_string(drawn->size) + " of " +
+                                                      std::to_string(drawn->population) + " record(s)"
+                                                : drawn.status().reason()};
+      (void)vault_->audit().Append(event);
+    });
+  }
   RunPass("borrow.schedule", [&] {
     auto report = services_->borrows().RunSchedule();
     metrics_.schedule_last_ok = report.ok();

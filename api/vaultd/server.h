@@ -110,6 +110,10 @@ struct ServerOptions {
   int64_t fixity_blobs_per_second = vault::FixitySchedule::kDefaultBlobsPerSecond;
   // Quarterly quality sampling: the share of live records drawn (1..100).
   int quality_sample_percent = 10;
+  // Draw the current quarter's sample by itself (as "vaultd") when none
+  // exists, on the loan scheduler's timer of the leading node. vaultd's
+  // main turns it on (vaultd.quality_sample_auto, default true).
+  bool quality_sample_auto = false;
   // The sampling's randomness (tests make draws deterministic); empty:
   // libsodium.
   vault::QualitySampling::Random quality_random;

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include "tests/api/vaultd_fixture.h"
 
@@ -89,6 +91,38 @@ TEST_F(VaultdQualityTest, ArchiveAdminDrawsChecksAndAuditorsReadTheReport) {
   int ok_checks = 0;
   for (const auto& e : *events) ok_checks += e.record.outcome == "ok" && e.record.actor == "archivist";
   EXPECT_EQ(ok_checks, 2);
+}
+
+class VaultdQualityAutoTest : public VaultdTest {
+ protected:
+  void Configure(vaultd::ServerOptions& opts) override {
+    opts.quality_sample_auto = true;
+    opts.borrow_schedule_seconds = 1;  // its first pass 1 s after start
+  }
+};
+
+TEST_F(VaultdQualityAutoTest, VaultdDrawsTheQuartersSampleByItselfOnce) {
+  const std::string auditor = Login("auditor1");
+  const std::string quarter = QualitySampling::QuarterOf(std::chrono::system_clock::now());
+  Poco::JSON::Array::Ptr items;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    Reply r = Call("GET", "/api/v1/quality/samples", auditor);
+    ASSERT_EQ(r.status, 200) << r.body;
+    items = r.json()->getArray("items");
+    if (items->size() > 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(items->size(), 1u) << "no sample drawn by the scheduler";
+  auto s = items->getObject(0);
+  EXPECT_EQ(s->getValue<std::string>("period"), quarter);
+  EXPECT_EQ(s->getValue<std::string>("created_by"), "vaultd");
+  EXPECT_EQ(s->getValue<int64_t>("population"), 3);
+  EXPECT_EQ(s->getValue<int64_t>("size"), 1);
+  // Later passes find it and draw no second one.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  EXPECT_EQ(Call("GET", "/api/v1/quality/samples", auditor).json()->getArray("items")->size(), 1u);
+  EXPECT_EQ(Call("POST", "/api/v1/quality/samples", Login("archivist"), "{}").error_code(), "quality.sample_exists");
 }
 
 }  // namespace
