@@ -303,7 +303,8 @@ StatusOr<FixityEntry> Vault::CheckVersion(const VersionRecord& v, const std::str
   return e;
 }
 
-StatusOr<FixityReport> Vault::Verify(const std::string& id_or_number) {
+StatusOr<FixityReport> Vault::Verify(const std::string& id_or_number,
+                                     const std::function<Status(const VersionRecord&)>& before_each) {
   FixityReport report;
   std::vector<VersionRecord> versions;
   std::map<std::string, std::string> numbers;
@@ -322,6 +323,7 @@ StatusOr<FixityReport> Vault::Verify(const std::string& id_or_number) {
       auto doc = opt_.metadata->GetDocument(v.document_id);
       it = numbers.emplace(v.document_id, doc.ok() ? doc->archive_number : "").first;
     }
+    if (before_each) VAULT_RETURN_IF_ERROR(before_each(v));
     VAULT_ASSIGN_OR_RETURN(FixityEntry e, CheckVersion(v, it->second));
     switch (e.state) {
       case FixityEntry::State::kOk: ++report.ok; break;
@@ -391,7 +393,7 @@ StatusOr<RotationReport> Vault::RotateKeys() {
   return report;
 }
 
-StatusOr<int64_t> Vault::RewrapToPrimary() {
+StatusOr<int64_t> Vault::RewrapToPrimary(const std::function<void(int64_t)>& on_batch) {
   // Resumable: a crash mid-way leaves some DEKs under an older KEK, which
   // stays in the ring until destroyed; calling this again finishes them.
   const std::string primary = opt_.keys->PrimaryId();
@@ -419,6 +421,7 @@ StatusOr<int64_t> Vault::RewrapToPrimary() {
     }
     VAULT_RETURN_IF_ERROR(opt_.metadata->UpdateWrappedKeys(rows));
     rewrapped += static_cast<int64_t>(rows.size());
+    if (on_batch) on_batch(rewrapped);
   }
   // Old wrapped keys must not linger in the write-ahead log.
   VAULT_RETURN_IF_ERROR(opt_.metadata->Checkpoint());

@@ -120,8 +120,11 @@ class Vault {
 
   // Re-reads and authenticates every blob (or one document's) and compares
   // the SHA-256 with the recorded one. Untracked blobs and temporaries are
-  // listed only when checking everything.
-  StatusOr<FixityReport> Verify(const std::string& id_or_number = "");
+  // listed only when checking everything. `before_each`, when set, is called
+  // before each version is read (the scheduled fixity paces itself there);
+  // an error from it ends the check with that error.
+  StatusOr<FixityReport> Verify(const std::string& id_or_number = "",
+                                const std::function<Status(const VersionRecord&)>& before_each = nullptr);
   // Removes untracked blobs and leftover temporaries. Run it when no ingest
   // is in flight: a blob between its commit and its metadata commit looks
   // untracked too.
@@ -131,7 +134,9 @@ class Vault {
   StatusOr<RotationReport> RotateKeys();
   // Rewraps every DEK not yet under the primary KEK (finishes an interrupted
   // rotation without creating another KEK). Returns how many were rewrapped.
-  StatusOr<int64_t> RewrapToPrimary();
+  // `on_batch`, when set, is told the running total after each committed
+  // batch (vaultd's rewrap progress).
+  StatusOr<int64_t> RewrapToPrimary(const std::function<void(int64_t rewrapped)>& on_batch = nullptr);
   // Destroys a retired KEK; key.still_in_use while any DEK is wrapped by it.
   Status DestroyKek(const std::string& kek_id);
   std::vector<KekInfo> ListKeys() const;

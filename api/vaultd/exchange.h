@@ -14,6 +14,7 @@
 #include <Poco/URI.h>
 
 #include <atomic>
+#include <functional>
 #include <initializer_list>
 #include <istream>
 #include <memory>
@@ -27,6 +28,9 @@
 #include "vault/borrow/borrow_service.h"
 #include "vault/export/exporter.h"
 #include "vault/local/local_vault.h"
+#include "vault/operations/fixity_schedule.h"
+#include "vault/operations/key_operations.h"
+#include "vault/operations/quality_sampling.h"
 #include "vault/policy/policy_engine.h"
 
 namespace vaultd {
@@ -82,6 +86,11 @@ struct Ctx {
   ConcurrencyGate* large_bodies;            // caps bodies over 1 MiB read at once
   const vault::Clock* clock;                // ServerOptions::clock, never null
   const vault::DocumentAccess* access;      // may this subject do this to this document now
+  // Set after construction by VaultServer::Start.
+  vault::KeyOperations* key_ops = nullptr;        // rotation, rewrap, KEK destruction
+  vault::FixitySchedule* fixity = nullptr;        // scheduled fixity and its signed reports
+  vault::QualitySampling* sampling = nullptr;     // quarterly quality samples
+  std::function<bool()> leading;                  // this node runs the periodic work
 };
 
 // The connection a request arrived on, for the deadline of its body.

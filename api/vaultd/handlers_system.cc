@@ -35,6 +35,10 @@ void HandleMetrics(Exchange& ex, const PathParams&) {
           m.connections_evicted.load());
   counter("vaultd_request_timeouts_total", "Connections closed because a request head or body was late.",
           m.head_timeouts.load());
+  if (ex.ctx().fixity) {
+    counter("vaultd_fixity_bytes_read_total", "Blob bytes the scheduled fixity has read (paced).",
+            ex.ctx().fixity->bytes_read());
+  }
   out << "# HELP vaultd_connections_open Open client connections.\n# TYPE vaultd_connections_open gauge\n"
       << "vaultd_connections_open " << ex.ctx().connections->size() << "\n";
   std::string body = out.str();

@@ -132,6 +132,11 @@ class VaultdApp : public Poco::Util::ServerApplication {
     opts.borrow_schedule_seconds = config().getInt("vaultd.borrow_schedule_seconds", 60);
     opts.max_concurrent_exports = config().getInt("vaultd.max_concurrent_exports", 2);
     opts.shutdown_grace_seconds = config().getInt("vaultd.shutdown_grace_seconds", 30);
+    opts.fixity_interval_seconds = config().getInt64("vaultd.fixity_interval_seconds", opts.fixity_interval_seconds);
+    opts.fixity_bytes_per_second = config().getInt64("vaultd.fixity_bytes_per_second", opts.fixity_bytes_per_second);
+    opts.fixity_blobs_per_second = config().getInt64("vaultd.fixity_blobs_per_second", opts.fixity_blobs_per_second);
+    opts.quality_sample_percent = config().getInt("vaultd.quality_sample_percent", opts.quality_sample_percent);
+    opts.quality_sample_auto = config().getBool("vaultd.quality_sample_auto", true);
     opts.single_admin_role_grants = config().getBool("vaultd.single_admin_role_grants", false);
     opts.web_root = config().getString("vaultd.web_root", DefaultWebRoot(config().getString("application.dir", "./")));
     if (opts.single_admin_role_grants) {

@@ -94,6 +94,22 @@ void HandleListIncidents(Exchange& ex, const PathParams& p);
 // handlers_keys.cc
 void HandleSigningKeyPem(Exchange& ex, const PathParams& p);
 void HandleSigningKeyMinisign(Exchange& ex, const PathParams& p);
+// handlers_key_operations.cc
+void HandleListKeys(Exchange& ex, const PathParams& p);
+void HandleStartRotation(Exchange& ex, const PathParams& p);
+void HandleRotationProgress(Exchange& ex, const PathParams& p);
+void HandleStartRewrap(Exchange& ex, const PathParams& p);
+void HandleListKeyDestructions(Exchange& ex, const PathParams& p);
+void HandleRequestKeyDestruction(Exchange& ex, const PathParams& p);
+void HandleApproveKeyDestruction(Exchange& ex, const PathParams& p);
+// handlers_fixity.cc
+void HandleListFixityReports(Exchange& ex, const PathParams& p);
+void HandleGetFixityReportFile(Exchange& ex, const PathParams& p);
+// handlers_quality.cc
+void HandleListQualitySamples(Exchange& ex, const PathParams& p);
+void HandleDrawQualitySample(Exchange& ex, const PathParams& p);
+void HandleGetQualitySample(Exchange& ex, const PathParams& p);
+void HandleRecordQualityCheck(Exchange& ex, const PathParams& p);
 // handlers_destructions.cc
 void HandleCreateDestruction(Exchange& ex, const PathParams& p);
 void HandleGetDestruction(Exchange& ex, const PathParams& p);

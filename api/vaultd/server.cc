@@ -86,6 +86,37 @@ vault::Status VaultServer::Start() {
   // A destruction a crash interrupted is finished before anything else, by
   // the node that leads the periodic work (Leading() resumes on taking the
   // lease; on SQLite this node is the only one).
+  // Key operations, fixity and sampling: built before the first Leading(),
+  // which resumes an interrupted rewrap.
+  vault::KeyOperations::Deps kd;
+  kd.vault = &vault_->vault();
+  kd.keys = &vault_->keys();
+  kd.metadata = &vault_->metadata();
+  kd.db = vault_->shared_database();
+  kd.audit = &vault_->audit();
+  kd.clock = clock_;
+  auto key_ops = vault::KeyOperations::Open(std::move(kd));
+  if (!key_ops.ok()) return key_ops.status();
+  key_ops_ = std::move(key_ops).value();
+  vault::FixitySchedule::Deps fd;
+  fd.vault = &vault_->vault();
+  fd.keys = &vault_->keys();
+  fd.db = vault_->shared_database();
+  fd.audit = &vault_->audit();
+  fd.clock = clock_;
+  fd.pace = {options_.fixity_bytes_per_second, options_.fixity_blobs_per_second};
+  auto fixity = vault::FixitySchedule::Open(std::move(fd));
+  if (!fixity.ok()) return fixity.status();
+  fixity_ = std::move(fixity).value();
+  vault::QualitySampling::Deps qd;
+  qd.db = vault_->shared_database();
+  qd.metadata = &vault_->metadata();
+  qd.clock = clock_;
+  qd.percent = options_.quality_sample_percent;
+  qd.random = options_.quality_random;
+  auto sampling = vault::QualitySampling::Open(std::move(qd));
+  if (!sampling.ok()) return sampling.status();
+  sampling_ = std::move(sampling).value();
   lease_ = std::make_unique<vault::db::LeaderLease>(vault_->database().target(), "vaultd.periodic");
   (void)Leading();
   // The four-eyes opt-out for role grants is on record at every start.
@@ -129,6 +160,10 @@ vault::Status VaultServer::Start() {
                                          &stopping_, &services_->exporter(), exports_gate_.get(),
                                          &services_->borrows(), &services_->destructions(), large_bodies_.get(),
                                          clock_, &services_->access()});
+    ctx->key_ops = key_ops_.get();
+    ctx->fixity = fixity_.get();
+    ctx->sampling = sampling_.get();
+    ctx->leading = [this] { return Leading(); };
     WaitingRoom::Options room;
     room.workers = std::max(1, options_.max_threads);
     room.max_connections = std::max(16, options_.max_connections);
@@ -151,6 +186,11 @@ vault::Status VaultServer::Start() {
       // down move at once (reminders already sent are not sent again).
       borrow_timer_ = std::make_unique<Poco::Timer>(1000, options_.borrow_schedule_seconds * 1000);
       borrow_timer_->start(Poco::TimerCallback<VaultServer>(*this, &VaultServer::OnBorrowTimer));
+    }
+    if (options_.fixity_interval_seconds > 0) {
+      const long tick = static_cast<long>(std::min<int64_t>(options_.fixity_interval_seconds, 600)) * 1000;
+      fixity_timer_ = std::make_unique<Poco::Timer>(tick, tick);
+      fixity_timer_->start(Poco::TimerCallback<VaultServer>(*this, &VaultServer::OnFixityTimer));
     }
     return vault::Status::Ok();
   } catch (const Poco::Exception& e) {
@@ -176,6 +216,14 @@ bool VaultServer::Leading() {
                      resumed.reason().c_str(), resumed.message().c_str());
       }
     });
+    // ... or of a rewrap: data keys still under a retired master key are
+    // moved now (in the background).
+    if (key_ops_) {
+      auto progress = key_ops_->Progress();
+      if (progress.ok() && progress->remaining > 0 && progress->state != "running") {
+        (void)key_ops_->StartRewrap("vaultd");
+      }
+    }
   }
   return now_leading;
 }
@@ -200,6 +248,22 @@ void VaultServer::OnCheckpointTimer(Poco::Timer&) {
 
 void VaultServer::OnBorrowTimer(Poco::Timer&) {
   if (!Leading()) return;
+  if (options_.quality_sample_auto) {
+    RunPass("quality.sample", [&] {
+      const std::string period = vault::QualitySampling::QuarterOf(clock_->Now());
+      auto samples = sampling_->List();
+      if (!samples.ok()) return;
+      for (const auto& s : *samples) {
+        if (s.period == period) return;
+      }
+      auto drawn = sampling_->Draw("vaultd", period);
+      const vault::AuditRecord event{"vaultd", "-", "quality.draw", period, drawn.ok() ? "ok" : "error", "vaultd", "",
+                                     drawn.ok() ? std::to_string(drawn->size) + " of " +
+                                                      std::to_string(drawn->population) + " record(s)"
+                                                : drawn.status().reason()};
+      (void)vault_->audit().Append(event);
+    });
+  }
   RunPass("borrow.schedule", [&] {
     auto report = services_->borrows().RunSchedule();
     metrics_.schedule_last_ok = report.ok();
@@ -209,6 +273,23 @@ void VaultServer::OnBorrowTimer(Poco::Timer&) {
                    report.status().message().c_str());
     }
   });
+}
+
+void VaultServer::OnFixityTimer(Poco::Timer&) {
+  if (!Leading()) return;
+  auto due = fixity_->Due(std::chrono::seconds(options_.fixity_interval_seconds));
+  if (!due.ok() || !*due) return;
+  if (options_.periodic_hook) options_.periodic_hook("fixity.schedule", true);
+  auto run = fixity_->RunOnce();
+  if (!run.ok() && run.status().reason() != "fixity.cancelled") {
+    std::fprintf(stderr, "vaultd: scheduled fixity failed [%s]: %s\n", run.status().reason().c_str(),
+                 run.status().message().c_str());
+  } else if (run.ok() && !run->intact()) {
+    std::fprintf(stderr, "vaultd: scheduled fixity found damage: report FIX-%lld (%lld changed, %lld missing)\n",
+                 static_cast<long long>(run->id), static_cast<long long>(run->changed),
+                 static_cast<long long>(run->missing));
+  }
+  if (options_.periodic_hook) options_.periodic_hook("fixity.schedule", false);
 }
 
 vault::Status VaultServer::WriteCheckpointIfChanged() {
@@ -226,6 +307,11 @@ vault::Status VaultServer::WriteCheckpointIfChanged() {
 }
 
 void VaultServer::Stop() {
+  if (fixity_timer_) {
+    fixity_->Cancel();  // a paced pass ends at its next pause
+    fixity_timer_->stop();
+    fixity_timer_.reset();
+  }
   if (checkpoints_) {
     checkpoints_->stop();
     checkpoints_.reset();
@@ -263,6 +349,9 @@ void VaultServer::Stop() {
   }
   room_->Join();  // every worker has returned
   room_.reset();
+  // A rewrap under way finishes (it is short: 500 keys per transaction);
+  // the vault it uses is destroyed after the server.
+  if (key_ops_) key_ops_->WaitIdle();
 }
 
 }  // namespace vaultd

@@ -19,6 +19,9 @@
 #include "vault/base/status.h"
 #include "vault/db/leader_lease.h"
 #include "vault/local/local_vault.h"
+#include "vault/operations/fixity_schedule.h"
+#include "vault/operations/key_operations.h"
+#include "vault/operations/quality_sampling.h"
 #include "vault/policy/policy_engine.h"
 #include "vault/services/services.h"
 
@@ -99,6 +102,21 @@ struct ServerOptions {
   // those grants need a second admin. Reported by /healthz and audited at
   // every start (vaultd.single_admin_role_grants).
   bool single_admin_role_grants = false;
+  // Scheduled fixity (vault/operations/fixity_schedule.h): a pass over every
+  // blob when the newest report is this old (0: never; checked every
+  // min(interval, 10 min)), paced at these rates (0: unlimited).
+  int64_t fixity_interval_seconds = 7 * 24 * 3600;
+  int64_t fixity_bytes_per_second = vault::FixitySchedule::kDefaultBytesPerSecond;
+  int64_t fixity_blobs_per_second = vault::FixitySchedule::kDefaultBlobsPerSecond;
+  // Quarterly quality sampling: the share of live records drawn (1..100).
+  int quality_sample_percent = 10;
+  // Draw the current quarter's sample by itself (as "vaultd") when none
+  // exists, on the loan scheduler's timer of the leading node. vaultd's
+  // main turns it on (vaultd.quality_sample_auto, default true).
+  bool quality_sample_auto = false;
+  // The sampling's randomness (tests make draws deterministic); empty:
+  // libsodium.
+  vault::QualitySampling::Random quality_random;
   // The built web UI (api/web/dist, docs/web.md), served at / for paths
   // outside /api/ that no route serves; empty: no UI.
   std::string web_root;
@@ -156,6 +174,10 @@ class VaultServer {
   // The loan lifecycle, after Start().
   vault::BorrowService* borrows() { return services_ ? &services_->borrows() : nullptr; }
   vault::DestructionService* destructions() { return services_ ? &services_->destructions() : nullptr; }
+  // Key rotation and four-eyes KEK destruction, the scheduled fixity and the
+  // quality samples, after Start().
+  vault::KeyOperations* key_operations() { return key_ops_.get(); }
+  vault::FixitySchedule* fixity() { return fixity_.get(); }
 
  private:
   vault::LocalVault* vault_;
@@ -184,6 +206,13 @@ class VaultServer {
   void RunPass(const char* pass, const std::function<void()>& work);
   uint16_t port_ = 0;
   const vault::Clock* clock_ = nullptr;
+  std::unique_ptr<vault::KeyOperations> key_ops_;
+  std::unique_ptr<vault::FixitySchedule> fixity_;
+  std::unique_ptr<vault::QualitySampling> sampling_;
+  std::unique_ptr<Poco::Timer> fixity_timer_;
+  // Not under lead_mu_: a pass may take hours (it is paced), and must not
+  // hold up the loan scheduler or the checkpoints.
+  void OnFixityTimer(Poco::Timer& timer);
 };
 
 }  // namespace vaultd

@@ -98,6 +98,22 @@ const std::map<std::string, DocTable> kDocumentRoutes = {
 
 // Routes without a document: expected status per role.
 const std::map<std::string, std::map<std::string, int>> kOtherRoutes = {
+    // Key operations (admins, key.manage): docs/keys.md.
+    {"GET /api/v1/keys", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"POST /api/v1/keys/rotation", {{"admin", 202}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"GET /api/v1/keys/rotation", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"POST /api/v1/keys/rewrap", {{"admin", 202}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"GET /api/v1/keys/destructions", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"POST /api/v1/keys/destructions", {{"admin", 404}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"POST /api/v1/keys/destructions/{id}/approve", {{"admin", 404}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    // Fixity reports: archive admins (fixity.verify) and audit readers.
+    {"GET /api/v1/fixity/reports", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
+    {"GET /api/v1/fixity/reports/{file}", {{"admin", 404}, {"archive_admin", 404}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 404}}},
+    // Quality samples: archive admins draw and check (quality.check); audit readers read.
+    {"GET /api/v1/quality/samples", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
+    {"POST /api/v1/quality/samples", {{"admin", 403}, {"archive_admin", 201}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"GET /api/v1/quality/samples/{id}", {{"admin", 404}, {"archive_admin", 404}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 404}}},
+    {"POST /api/v1/quality/samples/{id}/checks", {{"admin", 403}, {"archive_admin", 404}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
     {"GET /healthz", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
     // Health details are for system.read (admins), not for anonymous monitoring.
     {"GET /api/v1/system/health", {{"admin", 200}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
@@ -390,8 +406,26 @@ class AuthzMatrixTest : public ::testing::Test {
       return Call("POST", path, token, R"({"scope":"customer","target":"C999","reason":"矩阵"})");
     }
     if (route == "POST /api/v1/holds/{id}/release") return Call("POST", "/api/v1/holds/999999/release", token);
+    if (route == "POST /api/v1/keys/rotation" || route == "POST /api/v1/keys/rewrap") {
+      server_->key_operations()->WaitIdle();  // one rewrap at a time: 409 otherwise
+      return Call("POST", path, token);
+    }
+    if (route == "POST /api/v1/keys/destructions") {
+      return Call("POST", path, token, R"({"kek_id":"kek-0000000000000000"})");
+    }
+    if (route == "GET /api/v1/fixity/reports/{file}") return Call("GET", "/api/v1/fixity/reports/FIX-999999.json", token);
+    if (route == "POST /api/v1/quality/samples") return Call("POST", path, token, "{}");
+    if (route == "POST /api/v1/quality/samples/{id}/checks") {
+      return Call("POST", "/api/v1/quality/samples/999999/checks", token,
+                  R"({"document_id":"x","metadata_complete":true,"scan_legible":true,"classification_right":true})");
+    }
     if (route == "POST /api/v1/role-grants") {
       return Call("POST", path, token, R"({"username":"target","role":"legal"})");
+    }
+    if (route.find("/api/v1/keys/destructions/{id}") != std::string::npos ||
+        route.find("/api/v1/quality/samples/{id}") != std::string::npos) {
+      path.replace(path.find("{id}"), 4, "999999");
+      return Call(method, path, token);
     }
     if (route.find("/api/v1/role-grants/{id}") != std::string::npos) {
       path.replace(path.find("{id}"), 4, "999999");

@@ -48,6 +48,10 @@ const std::map<std::string, std::string>& Owners() {
       {"destructions", "vault/destruction/destruction_store.cc"},
       {"destruction_items", "vault/destruction/destruction_store.cc"},
       {"certificates", "vault/destruction/destruction_store.cc"},
+      {"kek_destructions", "vault/operations/key_operations.cc"},
+      {"fixity_reports", "vault/operations/fixity_schedule.cc"},
+      {"quality_samples", "vault/operations/quality_sampling.cc"},
+      {"quality_sample_items", "vault/operations/quality_sampling.cc"},
   };
   return kOwners;
 }

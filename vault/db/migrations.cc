@@ -372,6 +372,56 @@ const std::vector<Migration>& Migrations() {
            "DROP INDEX documents_by_department",
            "CREATE INDEX document_tags_by_tag ON document_tags(tag, document_id)",
        }},
+      {15,
+       "operations run by vaultd: four-eyes destruction of an old master key (kek_destructions), signed "
+       "scheduled fixity reports (fixity_reports) and quarterly quality sampling (quality_samples, "
+       "quality_sample_items)",
+       {
+           R"(CREATE TABLE kek_destructions (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                kek_id TEXT NOT NULL,
+                state TEXT NOT NULL,
+                requested_by TEXT NOT NULL,
+                requested_at TEXT NOT NULL,
+                approved_by TEXT NOT NULL DEFAULT '',
+                approved_at TEXT NOT NULL DEFAULT '',
+                destroyed_at TEXT NOT NULL DEFAULT ''))",
+           "CREATE INDEX kek_destructions_by_state ON kek_destructions(state, id)",
+           // The report is the exact canonical JSON that was signed; the
+           // counts repeat it for listing without parsing.
+           R"(CREATE TABLE fixity_reports (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                started_at TEXT NOT NULL,
+                finished_at TEXT NOT NULL,
+                checked INTEGER NOT NULL,
+                ok INTEGER NOT NULL,
+                changed INTEGER NOT NULL,
+                missing INTEGER NOT NULL,
+                untracked INTEGER NOT NULL,
+                bytes INTEGER NOT NULL,
+                report TEXT NOT NULL,
+                signature TEXT NOT NULL,
+                key_name TEXT NOT NULL))",
+           R"(CREATE TABLE quality_samples (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                period TEXT NOT NULL UNIQUE,
+                percent INTEGER NOT NULL,
+                population INTEGER NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL))",
+           R"(CREATE TABLE quality_sample_items (
+                sample_id INTEGER NOT NULL,
+                document_id TEXT NOT NULL,
+                archive_number TEXT NOT NULL,
+                outcome TEXT NOT NULL DEFAULT 'pending',
+                metadata_complete INTEGER NOT NULL DEFAULT 0,
+                scan_legible INTEGER NOT NULL DEFAULT 0,
+                classification_right INTEGER NOT NULL DEFAULT 0,
+                remarks TEXT NOT NULL DEFAULT '',
+                checked_by TEXT NOT NULL DEFAULT '',
+                checked_at TEXT NOT NULL DEFAULT '',
+                PRIMARY KEY (sample_id, document_id)))",
+       }},
   };
   return kMigrations;
 }

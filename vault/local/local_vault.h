@@ -68,6 +68,9 @@ class LocalVault {
   BorrowStore& borrows() { return *borrows_; }
   DestructionStore& destructions() { return *destructions_; }
   db::Database& database() { return *db_; }
+  // The same database, for stores built outside LocalVault (vaultd's
+  // operations: key destruction requests, fixity reports, quality samples).
+  std::shared_ptr<db::Database> shared_database() { return db_; }
 
  private:
   LocalVault() = default;
