@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# The Debian package (packaging/deb.cmake), built by cpack from the existing
+# build tree into a temporary directory and checked without installing it:
+# its paths and modes (dpkg-deb -c), control files (conffiles, Depends from
+# dpkg-shlibdeps, postinst), the systemd unit's sandbox, and, in a throwaway
+# root made by dpkg -x, postinst's first-install step (vaultctl init from the
+# package: master key 0600 in a 0700 directory outside /var/lib/vault),
+# vaultd --check-config on the packaged configuration, and
+# systemd-analyze verify / security --offline on the unit with --root.
+# Usage: deb_test.sh BUILD_DIR SOURCE_DIR
+set -euo pipefail
+
+BUILD=${1:?usage: deb_test.sh BUILD_DIR SOURCE_DIR}
+SRC=${2:?usage: deb_test.sh BUILD_DIR SOURCE_DIR}
+BASE=${VAULT_TEST_TMP:-/tmp}
+WORK=$(mktemp -d "$BASE/deb-test-XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); echo "ok - $*"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
+check() {  # check DESCRIPTION COMMAND...
+  local what=$1; shift
+  if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+
+# --- build: cpack on the existing build tree, output in $WORK --------------
+(cd "$BUILD" && cpack -G DEB -B "$WORK/out") >"$WORK/cpack.log" 2>&1 || {
+  cat "$WORK/cpack.log"; echo "not ok - cpack -G DEB"; exit 1; }
+DEB=$(ls "$WORK"/out/*.deb)
+ok "cpack built $(basename "$DEB") ($(du -h "$DEB" | cut -f1))"
+
+# --- contents: paths and modes --------------------------------------------
+dpkg-deb -c "$DEB" >"$WORK/contents"
+has() {  # has MODE PATH: an entry of the package with that mode string
+  awk -v m="$1" -v p="$2" '$1 == m && $6 == p { f = 1 } END { exit !f }' "$WORK/contents"
+}
+check "/usr/bin/vaultd (0755)" has -rwxr-xr-x ./usr/bin/vaultd
+check "/usr/bin/vaultctl (0755)" has -rwxr-xr-x ./usr/bin/vaultctl
+check "unit /lib/systemd/system/vault.service" has -rw-r--r-- ./lib/systemd/system/vault.service
+check "/etc/vault/vaultd.properties (0640)" has -rw-r----- ./etc/vault/vaultd.properties
+check "/etc/vault/keys/ is private (0700)" has drwx------ ./etc/vault/keys/
+check "/var/lib/vault/ is private (0700)" has drwx------ ./var/lib/vault/
+check "policies under /usr/share/vault/policies" has -rw-r--r-- ./usr/share/vault/policies/roles.json
+check "docs under /usr/share/doc/vault" has -rw-r--r-- ./usr/share/doc/vault/operations.md
+check "no file ships inside /var/lib/vault" \
+  bash -c "! awk '\$6 ~ /^\\.\\/var\\/lib\\/vault\\/./' '$WORK/contents' | grep -q ."
+check "no key file ships in the package" bash -c "! awk '{print \$6}' '$WORK/contents' | grep -Eq '\\.key\$|/keys/.'"
+if [[ -f "$SRC/api/web/dist/index.html" ]]; then
+  check "web UI at /usr/share/vault/web/index.html" has -rw-r--r-- ./usr/share/vault/web/index.html
+else
+  echo "# api/web/dist is not built here (scripts/web-build.sh): the web UI is not checked"
+fi
+
+# --- control: conffiles, Depends, maintainer scripts ------------------------
+dpkg-deb -e "$DEB" "$WORK/control"
+check "vaultd.properties is a conffile" grep -qx /etc/vault/vaultd.properties "$WORK/control/conffiles"
+DEPENDS=$(dpkg-deb -f "$DEB" Depends)
+echo "# Depends: $DEPENDS"
+for lib in libsodium libpoco libqpdf libhpdf libpq libsqlite3 libssl adduser fonts-wqy-zenhei; do
+  check "Depends names $lib" grep -q "$lib" <<<"$DEPENDS"
+done
+check "postinst is executable" test -x "$WORK/control/postinst"
+check "postinst creates the vault system user" grep -q 'adduser --system --group' "$WORK/control/postinst"
+check "postinst runs vaultctl init as vault" grep -q 'runuser -u vault -- /usr/bin/vaultctl' "$WORK/control/postinst"
+check "postinst passes its syntax check" sh -n "$WORK/control/postinst"
+
+# --- the unit's sandbox -------------------------------------------------------
+ROOT=$WORK/root
+dpkg -x "$DEB" "$ROOT"
+UNIT=$ROOT/lib/systemd/system/vault.service
+for line in 'ProtectSystem=strict' 'PrivateTmp=yes' 'NoNewPrivileges=yes' 'ProtectHome=yes' \
+            'ReadWritePaths=/var/lib/vault /etc/vault/keys' 'CapabilityBoundingSet=' \
+            'MemoryDenyWriteExecute=yes' 'User=vault' \
+            'ExecStart=/usr/bin/vaultd --config /etc/vault/vaultd.properties'; do
+  check "unit has $line" grep -qx "$line" "$UNIT"
+done
+
+# --- postinst's first install, in the throwaway root --------------------------
+# The same command postinst runs (without runuser: the test user owns the
+# root), with the packaged binary, its paths prefixed by $ROOT.
+prop() { sed -n "s/^$1 *= *//p" "$ROOT/etc/vault/vaultd.properties"; }
+DATA=$ROOT$(prop vaultd.data_dir)
+KEY=$ROOT$(prop vaultd.key_file)
+check "packaged data_dir is /var/lib/vault" test "$(prop vaultd.data_dir)" = /var/lib/vault
+check "packaged key_file is under /etc/vault/keys" test "$(dirname "$(prop vaultd.key_file)")" = /etc/vault/keys
+"$ROOT/usr/bin/vaultctl" --data "$DATA" --key "$KEY" init >"$WORK/init.out" 2>&1 || {
+  cat "$WORK/init.out"; not_ok "packaged vaultctl init"; }
+check "master key created with mode 0600" test "$(stat -c %a "$KEY")" = 600
+check "its directory stays 0700" test "$(stat -c %a "$(dirname "$KEY")")" = 700
+check "data directory stays 0700" test "$(stat -c %a "$DATA")" = 700
+check "master key is outside the data directory" \
+  bash -c "[[ '$(realpath "$KEY")' != '$(realpath "$DATA")'/* ]]"
+
+# vaultd --check-config on the packaged configuration, paths moved into $ROOT.
+sed -e "s#= /var/lib/vault#= $ROOT/var/lib/vault#" -e "s#= /etc/vault/keys#= $ROOT/etc/vault/keys#" \
+    -e "s#= /usr/share/vault#= $ROOT/usr/share/vault#" \
+    "$ROOT/etc/vault/vaultd.properties" >"$WORK/vaultd.properties"
+if "$ROOT/usr/bin/vaultd" --check-config --config "$WORK/vaultd.properties" >"$WORK/check.out" 2>&1; then
+  ok "packaged vaultd --check-config passes on the packaged configuration"
+else
+  not_ok "packaged vaultd --check-config"; sed 's/^/    /' "$WORK/check.out"
+fi
+
+# --- systemd-analyze, offline, against the throwaway root ---------------------
+# verify resolves ExecStart= in --root, so the packaged /usr/bin/vaultd is
+# the one checked, and it loads the unit's implicit dependencies
+# (sysinit.target, ...) from there too: the host's targets are copied in.
+# No running systemd is needed (none runs in the build container).
+cp -n /lib/systemd/system/*.target "$ROOT/lib/systemd/system/"
+if systemd-analyze verify --root="$ROOT" /lib/systemd/system/vault.service >"$WORK/verify.out" 2>&1 &&
+   ! grep -q . "$WORK/verify.out"; then
+  ok "systemd-analyze verify vault.service"
+else
+  not_ok "systemd-analyze verify vault.service"; sed 's/^/    /' "$WORK/verify.out"
+fi
+systemd-analyze security --offline=yes --root="$ROOT" vault.service >"$WORK/security.out" 2>&1 || true
+EXPOSURE=$(sed -n 's/.*Overall exposure level for vault.service: \([0-9.]*\) \(.*\)$/\1 \2/p' "$WORK/security.out")
+echo "# systemd-analyze security --offline: ${EXPOSURE:-none}"
+check "exposure level is at most 2.0 (OK)" \
+  awk -v e="${EXPOSURE%% *}" 'BEGIN { exit !(e != "" && e + 0 <= 2.0) }'
+
+echo "$passed passed, $failed failed"
+[[ $failed == 0 ]]
