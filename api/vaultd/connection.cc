@@ -76,7 +76,9 @@ void SendInternalError(Poco::Net::HTTPServerResponseImpl& resp) {
 void LogRequest(Ctx& ctx, const Exchange& ex, Poco::Net::HTTPServerRequestImpl& req,
                 Poco::Net::HTTPServerResponseImpl& resp, std::chrono::steady_clock::time_point started) {
   const int status = static_cast<int>(resp.getStatus());
-  const LogLevel level = status >= 500 ? LogLevel::kError : LogLevel::kInfo;
+  // 503 is flow control (busy, stopping, too many connections) or a database
+  // that went away: worth a look, not a fault of vaultd's.
+  const LogLevel level = status == 503 ? LogLevel::kWarning : status >= 500 ? LogLevel::kError : LogLevel::kInfo;
   if (!ctx.log->Enabled(level)) return;
   const std::string& uri = req.getURI();
   const auto micros =

@@ -52,7 +52,7 @@ VaultServer::VaultServer(vault::LocalVault* vault, const vault::PolicyEngine* po
     : vault_(vault), policy_(policy), options_(std::move(options)) {
   if (!options_.log) {
     LogSettings quiet;
-    quiet.level = LogLevel::kWarning;
+    quiet.level = LogLevel::kError;
     options_.log = std::make_shared<EventLog>(quiet, nullptr, [](const std::string& line) {
       std::fprintf(stderr, "%s\n", line.c_str());
     });

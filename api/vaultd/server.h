@@ -107,7 +107,7 @@ struct ServerOptions {
   vault::CertificateWording certificate_wording;
   // The operational log (event_log.h): one line per request, start, stop,
   // warnings and failed periodic passes. Null: text lines on stderr at
-  // level warning and above (what tests see).
+  // level error only (what tests see; vaultd's main always sets one).
   std::shared_ptr<EventLog> log;
 };
 
