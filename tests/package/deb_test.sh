@@ -5,8 +5,10 @@
 # dpkg-shlibdeps, postinst), the systemd unit's sandbox, and, in a throwaway
 # root made by dpkg -x, postinst's first-install step (vaultctl init from the
 # package: master key 0600 in a 0700 directory outside /var/lib/vault),
-# vaultd --check-config on the packaged configuration, and
-# systemd-analyze verify / security --offline on the unit with --root.
+# vaultd --check-config on the packaged configuration (good, then a key
+# readable by others), the packaged vaultd serving the UI and the API with
+# JSON log lines, and systemd-analyze verify / security --offline on the
+# unit with --root.
 # Usage: deb_test.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 
@@ -14,7 +16,8 @@ BUILD=${1:?usage: deb_test.sh BUILD_DIR SOURCE_DIR}
 SRC=${2:?usage: deb_test.sh BUILD_DIR SOURCE_DIR}
 BASE=${VAULT_TEST_TMP:-/tmp}
 WORK=$(mktemp -d "$BASE/deb-test-XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+VAULTD=""
+trap '[[ -n "$VAULTD" ]] && kill "$VAULTD" 2>/dev/null; rm -rf "$WORK"' EXIT
 passed=0
 failed=0
 
@@ -102,6 +105,47 @@ if "$ROOT/usr/bin/vaultd" --check-config --config "$WORK/vaultd.properties" >"$W
 else
   not_ok "packaged vaultd --check-config"; sed 's/^/    /' "$WORK/check.out"
 fi
+
+chmod 0644 "$KEY"
+code=0
+"$ROOT/usr/bin/vaultd" --check-config --config "$WORK/vaultd.properties" >"$WORK/check.out" 2>&1 || code=$?
+check "--check-config refuses a key readable by others (exit 78)" test "$code" = 78
+check "... and says which key and why" grep -q 'error \[key.file_mode\]: vaultd.key_file' "$WORK/check.out"
+check "... without printing the key" bash -c "! grep -qF \"\$(awk '{print \$NF}' '$KEY' | head -1)\" '$WORK/check.out'"
+chmod 0600 "$KEY"
+
+# --- the packaged vaultd serves, with the packaged configuration --------------
+# Port 0 (a free one), JSON log lines on stdout: the UI from
+# /usr/share/vault/web, the API, and every log line one JSON object.
+sed -i 's#^vaultd.listen = .*#vaultd.listen = 127.0.0.1:0#' "$WORK/vaultd.properties"
+"$ROOT/usr/bin/vaultd" --config "$WORK/vaultd.properties" >"$WORK/vaultd.log" 2>"$WORK/vaultd.err" &
+VAULTD=$!
+url=""
+for _ in $(seq 1 100); do
+  url=$(jq -r 'select(.event == "vaultd.start") | .url' "$WORK/vaultd.log" 2>/dev/null || true)
+  [[ -n "$url" ]] && break
+  sleep 0.1
+done
+if [[ -n "$url" ]]; then
+  ok "packaged vaultd started ($url)"
+  if [[ -f "$SRC/api/web/dist/index.html" ]]; then
+    check "it serves the web UI from /usr/share/vault/web" \
+      bash -c "curl -fsS '$url' | cmp -s - '$ROOT/usr/share/vault/web/index.html'"
+  fi
+  check "it answers the API" bash -c "curl -fsS '${url}healthz' >/dev/null"
+  curl -sS -o /dev/null -H 'Authorization: Bearer not-a-real-token-3e1f' "${url}api/v1/documents" || true
+else
+  not_ok "packaged vaultd started"; sed 's/^/    /' "$WORK/vaultd.err" "$WORK/vaultd.log"
+fi
+kill -TERM "$VAULTD" 2>/dev/null || true
+wait "$VAULTD" 2>/dev/null || true
+VAULTD=""
+check "every stdout line is one JSON object" jq -e -s 'length > 2 and all(type == "object")' "$WORK/vaultd.log"
+check "request lines carry a request id" \
+  jq -e -s '[.[] | select(.event == "http.request")] | length >= 2 and all(.request_id | test("^[0-9a-f]{16}$"))' \
+  "$WORK/vaultd.log"
+check "no token in the log" bash -c "! grep -q not-a-real-token '$WORK/vaultd.log'"
+check "vaultd logged its stop" jq -e -s 'any(.event == "vaultd.stopped")' "$WORK/vaultd.log"
 
 # --- systemd-analyze, offline, against the throwaway root ---------------------
 # verify resolves ExecStart= in --root, so the packaged /usr/bin/vaultd is
