@@ -1,10 +1,9 @@
 #include "api/vaultd/config_check.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <Poco/Data/Statement.h>
 #include <Poco/Exception.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <string>
@@ -56,7 +55,9 @@ class Report {
     out_ << "error [" << reason << "]: " << what << "\n";
     ++errors_;
   }
-  void Fail(const vault::Status& s, const std::string& context) { Fail(s.reason(), context + ": " + s.message()); }
+  void Fail(const vault::Status& s, const std::string& context) {
+    Fail(s.reason(), context + ": " + s.message());
+  }
   int errors() const { return errors_; }
 
  private:
@@ -96,9 +97,10 @@ bool CheckDataDir(const std::string& data, Report& r) {
   // Run as another user (root), vaultd or this check would leave files the
   // vault's user cannot open (SQLite's -wal and -shm among them).
   if (st.st_uid != ::geteuid()) {
-    r.Fail("config.not_owner", "vaultd.data_dir " + data + " belongs to uid " + std::to_string(st.st_uid) +
-                                   ", this process runs as uid " + std::to_string(::geteuid()) +
-                                   "; run as the vault's user (runuser -u vault -- vaultd --check-config ...)");
+    r.Fail("config.not_owner",
+           "vaultd.data_dir " + data + " belongs to uid " + std::to_string(st.st_uid) +
+               ", this process runs as uid " + std::to_string(::geteuid()) +
+               "; run as the vault's user (runuser -u vault -- vaultd --check-config ...)");
     return false;
   }
   if (::access(data.c_str(), R_OK | W_OK | X_OK) != 0) {
@@ -106,7 +108,8 @@ bool CheckDataDir(const std::string& data, Report& r) {
     return false;
   }
   if ((st.st_mode & 077) != 0) {
-    r.Warn("vaultd.data_dir " + data + " is mode " + Octal(st.st_mode) + "; 0700 expected (vaultctl init sets it)");
+    r.Warn("vaultd.data_dir " + data + " is mode " + Octal(st.st_mode) +
+           "; 0700 expected (vaultctl init sets it)");
   }
   r.Ok("vaultd.data_dir " + data + " (a vault, mode " + Octal(st.st_mode) + ")");
   return true;
@@ -123,11 +126,13 @@ void CheckKeyFile(const std::string& key, const std::string& data, Report& r) {
     return;
   }
   if (!data.empty() && vault::IsInside(key, data)) {
-    r.Fail("config.key_inside_data", "vaultd.key_file " + key + " is inside the data directory " + data);
+    r.Fail("config.key_inside_data",
+           "vaultd.key_file " + key + " is inside the data directory " + data);
     return;
   }
   if ((st.st_mode & 077) != 0) {
-    r.Fail("key.file_mode", "vaultd.key_file " + key + " is mode " + Octal(st.st_mode) + "; it must be 0600");
+    r.Fail("key.file_mode",
+           "vaultd.key_file " + key + " is mode " + Octal(st.st_mode) + "; it must be 0600");
     return;
   }
   if (::access(key.c_str(), R_OK) != 0) {
@@ -140,7 +145,8 @@ void CheckKeyFile(const std::string& key, const std::string& data, Report& r) {
     r.Fail(ring.status(), "vaultd.key_file " + key);
     return;
   }
-  r.Ok("vaultd.key_file " + key + " (mode " + Octal(st.st_mode) + ", outside the data directory, a valid key ring)");
+  r.Ok("vaultd.key_file " + key + " (mode " + Octal(st.st_mode) +
+       ", outside the data directory, a valid key ring)");
 }
 
 void CheckDatabase(const std::string& setting, const std::string& data, Report& r) {
@@ -150,8 +156,8 @@ void CheckDatabase(const std::string& setting, const std::string& data, Report& 
     r.Fail(target.status(), "vaultd.database");
     return;
   }
-  const std::string where =
-      std::string(vault::db::EngineName(target->engine)) + " " + vault::db::RedactedLocation(*target);
+  const std::string where = std::string(vault::db::EngineName(target->engine)) + " " +
+                            vault::db::RedactedLocation(*target);
   struct stat st;
   if (target->engine == vault::db::Engine::kSqlite && ::stat(target->location.c_str(), &st) != 0) {
     r.Fail("metadata.bad_database", "vaultd.database: " + where + " does not exist");
@@ -163,13 +169,15 @@ void CheckDatabase(const std::string& setting, const std::string& data, Report& 
     *connection << vault::db::SchemaVersionQuery(), into(version), now;
   } catch (const Poco::Exception& e) {
     // libpq's and SQLite's messages name host, database or file, never a password.
-    r.Fail("metadata.db_error", "vaultd.database: " + where + " cannot be read: " + OneLine(e.displayText()));
+    r.Fail("metadata.db_error",
+           "vaultd.database: " + where + " cannot be read: " + OneLine(e.displayText()));
     return;
   }
   const int known = vault::Migrations().empty() ? 0 : vault::Migrations().back().version;
   if (version > known) {
-    r.Fail("metadata.schema_too_new", "vaultd.database: " + where + " has schema " + std::to_string(version) +
-                                          ", newer than this vaultd knows (" + std::to_string(known) + ")");
+    r.Fail("metadata.schema_too_new",
+           "vaultd.database: " + where + " has schema " + std::to_string(version) +
+               ", newer than this vaultd knows (" + std::to_string(known) + ")");
     return;
   }
   r.Ok("vaultd.database " + where + " (reachable, schema " + std::to_string(version) + " of " +
@@ -185,7 +193,8 @@ void CheckPolicies(const std::string& dir, Report& r) {
   r.Ok("vaultd.policies_dir " + (dir.empty() ? std::string("(built in)") : dir));
   const std::string& font = (*set)->watermark().font_file();
   if (::access(font.c_str(), R_OK) != 0) {
-    r.Warn("the stamp font " + font + " (watermark.json) is missing; exports will fail until it is installed");
+    r.Warn("the stamp font " + font +
+           " (watermark.json) is missing; exports will fail until it is installed");
   }
 }
 
@@ -225,8 +234,8 @@ void CheckLogs(const Poco::Util::AbstractConfiguration& c, Report& r) {
   if (!settings.ok()) {
     r.Fail(settings.status(), "logging");
   } else {
-    r.Ok("vaultd.log_format " + std::string(LogFormatName(settings->format)) + ", vaultd.log_level " +
-         LogLevelName(settings->level));
+    r.Ok("vaultd.log_format " + std::string(LogFormatName(settings->format)) +
+         ", vaultd.log_level " + LogLevelName(settings->level));
   }
 }
 
@@ -238,7 +247,8 @@ void CheckCertificateWording(const Poco::Util::AbstractConfiguration& c, Report&
   if (!st.ok()) {
     r.Fail(st, "vaultd.certificate");
   } else {
-    r.Ok("certificates issued by \"" + w.organisation + "\", performer title \"" + w.performer_title + "\"");
+    r.Ok("certificates issued by \"" + w.organisation + "\", performer title \"" +
+         w.performer_title + "\"");
   }
 }
 
@@ -252,8 +262,8 @@ vault::Status ParseListenAddress(const std::string& listen, std::string* host, u
   std::string h = listen.substr(0, colon);
   if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);  // [::1]
   const std::string digits = listen.substr(colon + 1);
-  if (digits.empty() || digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos ||
-      std::stol(digits) > 65535) {
+  if (digits.empty() || digits.size() > 5 ||
+      digits.find_first_not_of("0123456789") != std::string::npos || std::stol(digits) > 65535) {
     return vault::InvalidArgumentError("config.listen", "bad port in " + listen);
   }
   *host = h;

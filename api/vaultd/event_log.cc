@@ -25,7 +25,8 @@ std::string TextValue(const std::string& v) {
 
 }  // namespace
 
-EventLog::EventLog(LogSettings settings, const vault::Clock* clock, std::function<void(const std::string&)> sink)
+EventLog::EventLog(LogSettings settings, const vault::Clock* clock,
+                   std::function<void(const std::string&)> sink)
     : settings_(settings), clock_(clock ? clock : vault::SystemClock()), sink_(std::move(sink)) {
   if (!sink_) {
     sink_ = [](const std::string& line) {
@@ -36,7 +37,8 @@ EventLog::EventLog(LogSettings settings, const vault::Clock* clock, std::functio
   }
 }
 
-std::string EventLog::Format(LogLevel level, const std::string& event, const std::vector<LogField>& fields) const {
+std::string EventLog::Format(LogLevel level, const std::string& event,
+                             const std::vector<LogField>& fields) const {
   const std::string time = vault::FormatUtc(clock_->Now());
   if (settings_.format == LogFormat::kJson) {
     Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -56,12 +58,14 @@ std::string EventLog::Format(LogLevel level, const std::string& event, const std
   }
   std::string line = time + " " + LogLevelName(level) + " " + TextValue(event);
   for (const LogField& f : fields) {
-    line += std::string(" ") + f.key + "=" + (f.is_number ? std::to_string(f.number) : TextValue(f.text));
+    line += std::string(" ") + f.key + "=" +
+            (f.is_number ? std::to_string(f.number) : TextValue(f.text));
   }
   return line;
 }
 
-void EventLog::Write(LogLevel level, const std::string& event, const std::vector<LogField>& fields) {
+void EventLog::Write(LogLevel level, const std::string& event,
+                     const std::vector<LogField>& fields) {
   if (!Enabled(level)) return;
   const std::string line = Format(level, event, fields);
   std::lock_guard<std::mutex> lock(mu_);

@@ -49,7 +49,8 @@ class EventLog {
   const LogSettings& settings() const { return settings_; }
 
  private:
-  std::string Format(LogLevel level, const std::string& event, const std::vector<LogField>& fields) const;
+  std::string Format(LogLevel level, const std::string& event,
+                     const std::vector<LogField>& fields) const;
   LogSettings settings_;
   const vault::Clock* clock_;
   std::function<void(const std::string&)> sink_;

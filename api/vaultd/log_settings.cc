@@ -8,7 +8,8 @@ vault::StatusOr<LogSettings> LogSettingsFrom(const Poco::Util::AbstractConfigura
   if (format == "json") {
     s.format = LogFormat::kJson;
   } else if (format != "text") {
-    return vault::InvalidArgumentError("config.log_format", "vaultd.log_format must be json or text, got " + format);
+    return vault::InvalidArgumentError("config.log_format",
+                                       "vaultd.log_format must be json or text, got " + format);
   }
   const std::string level = config.getString("vaultd.log_level", "info");
   if (level == "debug") {
@@ -20,8 +21,8 @@ vault::StatusOr<LogSettings> LogSettingsFrom(const Poco::Util::AbstractConfigura
   } else if (level == "error") {
     s.level = LogLevel::kError;
   } else {
-    return vault::InvalidArgumentError("config.log_level",
-                                       "vaultd.log_level must be debug, info, warning or error, got " + level);
+    return vault::InvalidArgumentError(
+        "config.log_level", "vaultd.log_level must be debug, info, warning or error, got " + level);
   }
   return s;
 }

@@ -196,7 +196,11 @@ bool VaultServer::Leading() {
 void VaultServer::RunPass(const char* pass, const std::function<void()>& work) {
   std::lock_guard<std::mutex> lock(lead_mu_);
   if (options_.periodic_hook) options_.periodic_hook(pass, true);
+  const auto started = std::chrono::steady_clock::now();
   work();
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  options_.log->Write(LogLevel::kDebug, "periodic.pass", {{"pass", pass}, {"duration_ms", static_cast<int64_t>(millis)}});
   if (options_.periodic_hook) options_.periodic_hook(pass, false);
 }
 

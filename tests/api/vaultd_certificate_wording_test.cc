@@ -35,10 +35,14 @@ class VaultdCertificateWordingTest : public testing::VaultdTest {
 TEST_F(VaultdCertificateWordingTest, TheCertificateCarriesTheConfiguredOrganisationAndTitle) {
   const std::string archivist = Login("archivist"), lawyer = Login("legal1");
   Reply req = Call("POST", "/api/v1/destructions", archivist,
-                   R"({"documents":[")" + south_.id + R"("],"reason":"customer_request","reference":"客户来函"})");
+                   R"({"documents":[")" + south_.id +
+                       R"("],"reason":"customer_request","reference":"客户来函"})");
   ASSERT_EQ(req.status, 201) << req.body;
   const std::string id = req.json()->getValue<std::string>("id");
-  ASSERT_EQ(Call("POST", "/api/v1/destructions/" + id + "/approve", lawyer, R"({"witness":"王监销"})").status, 200);
+  ASSERT_EQ(
+      Call("POST", "/api/v1/destructions/" + id + "/approve", lawyer, R"({"witness":"王监销"})")
+          .status,
+      200);
   Reply done = Call("POST", "/api/v1/destructions/" + id + "/execute", archivist);
   ASSERT_EQ(done.status, 200) << done.body;
   const std::string cert = done.json()->getValue<std::string>("certificate");
@@ -54,7 +58,9 @@ TEST_F(VaultdCertificateWordingTest, TheCertificateCarriesTheConfiguredOrganisat
   Reply pdf = Call("GET", "/api/v1/certificates/" + cert + ".pdf", auditor);
   ASSERT_EQ(pdf.status, 200);
   std::string text = testing::RunTool("pdftotext -raw {} -", pdf.body, dir_.path());
-  text.erase(std::remove_if(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c); }), text.end());
+  text.erase(
+      std::remove_if(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c); }),
+      text.end());
   EXPECT_THAT(text, HasSubstr("华南贸易有限公司SouthTradingCo."));
   EXPECT_THAT(text, HasSubstr("档案室主任/headofrecords"));
 }

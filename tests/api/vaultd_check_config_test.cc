@@ -1,11 +1,10 @@
 // vaultd --check-config (api/vaultd/config_check.h) on a real vault in a
 // temporary directory: a good configuration passes; each broken part fails
 // with its reason code and the key it concerns; nothing secret is printed.
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <Poco/AutoPtr.h>
 #include <Poco/Util/MapConfiguration.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 

@@ -3,14 +3,13 @@
 // line carries the request id the client got in X-Request-Id; no line holds
 // a password, a session token or a query string; the level filters; the
 // text format stays one line per event.
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include <mutex>
 #include <regex>
@@ -49,7 +48,8 @@ class VaultdLogTest : public testing::VaultdTest {
     opts.log = std::make_shared<vaultd::EventLog>(settings_, nullptr, lines_.Sink());
   }
   // Sends a request and returns the X-Request-Id the server answered with.
-  std::string RequestId(const std::string& method, const std::string& path, const std::string& token) {
+  std::string RequestId(const std::string& method, const std::string& path,
+                        const std::string& token) {
     Poco::Net::HTTPClientSession s("127.0.0.1", server_->port());
     Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     req.set("Authorization", "Bearer " + token);
@@ -73,7 +73,9 @@ TEST_F(VaultdLogTest, EveryLineIsAJsonObjectWithTheRequestIdAndNoSecret) {
   const std::string token = Login("manager_s");
   const std::string wrong_password = "wrong-password-5f1e77";
   EXPECT_EQ(Call("POST", "/api/v1/sessions", "",
-                 R"({"username":"manager_s","password":")" + wrong_password + R"("})").status, 401);
+                 R"({"username":"manager_s","password":")" + wrong_password + R"("})")
+                .status,
+            401);
   EXPECT_EQ(Call("GET", "/api/v1/documents/" + south_.id, token).status, 200);
   const std::string id = RequestId("GET", "/api/v1/documents?tag=" + token, token);
   ASSERT_THAT(id, ::testing::MatchesRegex("[0-9a-f]{16}"));
@@ -89,13 +91,15 @@ TEST_F(VaultdLogTest, EveryLineIsAJsonObjectWithTheRequestIdAndNoSecret) {
     EXPECT_THAT(line, Not(HasSubstr(wrong_password)));
     EXPECT_THAT(line, Not(HasSubstr(token)));
     Poco::JSON::Object::Ptr o;
-    ASSERT_NO_THROW(o = Poco::JSON::Parser().parse(line).extract<Poco::JSON::Object::Ptr>()) << line;
+    ASSERT_NO_THROW(o = Poco::JSON::Parser().parse(line).extract<Poco::JSON::Object::Ptr>())
+        << line;
     EXPECT_TRUE(o->has("time") && o->has("level") && o->has("event")) << line;
     if (o->getValue<std::string>("event") != "http.request") continue;
     ++requests;
     const std::string rid = o->getValue<std::string>("request_id");
     EXPECT_TRUE(std::regex_match(rid, std::regex("[0-9a-f]{16}"))) << line;
-    EXPECT_EQ(o->getValue<std::string>("path").find('?'), std::string::npos) << "no query string: " << line;
+    EXPECT_EQ(o->getValue<std::string>("path").find('?'), std::string::npos)
+        << "no query string: " << line;
     if (rid == id) {
       found_id = true;
       EXPECT_EQ(o->getValue<std::string>("path"), "/api/v1/documents");
@@ -124,7 +128,8 @@ class VaultdLogLevelTest : public VaultdLogTest {
 TEST_F(VaultdLogLevelTest, LevelWarningLeavesOutAnsweredRequests) {
   const std::string token = Login("manager_s");
   EXPECT_EQ(Call("GET", "/api/v1/documents/" + south_.id, token).status, 200);
-  for (const std::string& line : LinesAfterStop()) EXPECT_THAT(line, Not(HasSubstr("http.request")));
+  for (const std::string& line : LinesAfterStop())
+    EXPECT_THAT(line, Not(HasSubstr("http.request")));
 }
 
 class VaultdTextLogTest : public VaultdLogTest {
@@ -156,7 +161,8 @@ TEST(EventLogTest, ControlCharactersCannotForgeALine) {
   for (auto format : {vaultd::LogFormat::kJson, vaultd::LogFormat::kText}) {
     vaultd::EventLog log({format, vaultd::LogLevel::kInfo}, nullptr,
                          [&](const std::string& line) { lines.push_back(line); });
-    log.Write(vaultd::LogLevel::kInfo, "test.event", {{"path", "/a\n2026-01-01T00:00:00Z error forged=1"}});
+    log.Write(vaultd::LogLevel::kInfo, "test.event",
+              {{"path", "/a\n2026-01-01T00:00:00Z error forged=1"}});
     log.Write(vaultd::LogLevel::kDebug, "test.hidden");
   }
   ASSERT_EQ(lines.size(), 2u) << "debug is below info";

@@ -10,14 +10,15 @@ Status CheckField(const char* name, const std::string& value) {
     return InvalidArgumentError("certificate.bad_wording", std::string(name) + " is empty");
   }
   if (value.size() > CertificateWording::kMaxBytes) {
-    return InvalidArgumentError("certificate.bad_wording", std::string(name) + " is longer than " +
-                                                               std::to_string(CertificateWording::kMaxBytes) +
-                                                               " bytes");
+    return InvalidArgumentError("certificate.bad_wording",
+                                std::string(name) + " is longer than " +
+                                    std::to_string(CertificateWording::kMaxBytes) + " bytes");
   }
   if (EscapeControl(value) != value) {
-    return InvalidArgumentError("certificate.bad_wording", std::string(name) +
-                                                               " holds a control character or malformed UTF-8: " +
-                                                               EscapeControl(value));
+    return InvalidArgumentError(
+        "certificate.bad_wording",
+        std::string(name) +
+            " holds a control character or malformed UTF-8: " + EscapeControl(value));
   }
   return Status::Ok();
 }
