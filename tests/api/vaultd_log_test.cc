@@ -156,6 +156,20 @@ TEST_F(VaultdTextLogTest, TextLinesNameTheRequestIdOnOneLine) {
   EXPECT_TRUE(found);
 }
 
+TEST(EventLogTest, JsonValuesRoundTripQuotesBackslashesAndChinese) {
+  std::string line;
+  vaultd::EventLog log({vaultd::LogFormat::kJson, vaultd::LogLevel::kInfo}, nullptr,
+                       [&](const std::string& l) { line = l; });
+  log.Write(vaultd::LogLevel::kInfo, "test.event",
+            {{"text", "say \"合同\" C:\\path"}, {"bad_utf8", "a\xff"}, {"n", int64_t{-7}}});
+  Poco::JSON::Object::Ptr o;
+  ASSERT_NO_THROW(o = Poco::JSON::Parser().parse(line).extract<Poco::JSON::Object::Ptr>()) << line;
+  EXPECT_EQ(o->getValue<std::string>("text"), "say \"合同\" C:\\path");
+  EXPECT_EQ(o->getValue<std::string>("bad_utf8"), "a\\xff") << "made visible, the line stays valid UTF-8";
+  EXPECT_EQ(o->getValue<int64_t>("n"), -7);
+  EXPECT_EQ(o->getValue<std::string>("event"), "test.event");
+}
+
 TEST(EventLogTest, ControlCharactersCannotForgeALine) {
   std::vector<std::string> lines;
   for (auto format : {vaultd::LogFormat::kJson, vaultd::LogFormat::kText}) {
