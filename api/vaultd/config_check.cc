@@ -166,6 +166,16 @@ void CheckDatabase(const std::string& setting, const std::string& data, Report& 
   int version = 0;
   try {
     auto connection = vault::db::Connection::Open(*target, /*read_only=*/true);
+    // A new PostgreSQL database has no tables until vaultd's first start.
+    int tables = 0;
+    *connection << (target->engine == vault::db::Engine::kPostgres
+                        ? "SELECT CASE WHEN to_regclass('schema_migrations') IS NULL THEN 0 ELSE 1 END"
+                        : "SELECT COUNT(*) FROM sqlite_master WHERE name = 'schema_migrations'"),
+        into(tables), now;
+    if (tables == 0) {
+      r.Ok("vaultd.database " + where + " (reachable, empty: vaultd creates its tables at first start)");
+      return;
+    }
     *connection << vault::db::SchemaVersionQuery(), into(version), now;
   } catch (const Poco::Exception& e) {
     // libpq's and SQLite's messages name host, database or file, never a password.

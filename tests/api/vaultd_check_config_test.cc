@@ -12,6 +12,7 @@
 
 #include "api/vaultd/config_check.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_database.h"
 #include "tests/support/test_vault.h"
 #include "vault/local/local_vault.h"
 
@@ -28,6 +29,7 @@ class CheckConfigTest : public ::testing::Test {
     map_ = new Poco::Util::MapConfiguration;
     map_->setString("vaultd.data_dir", config_.data_dir);
     map_->setString("vaultd.key_file", config_.key_file);
+    if (!config_.database.empty()) map_->setString("vaultd.database", config_.database);  // PostgreSQL runs
     map_->setString("vaultd.policies_dir", VAULT_POLICIES_DIR);
     map_->setString("vaultd.log_format", "json");
     map_->setString("vaultd.certificate.organisation", "华南贸易有限公司");
@@ -55,6 +57,13 @@ TEST_F(CheckConfigTest, AGoodConfigurationPasses) {
   const size_t last_space = key.find_last_of(' ');
   ASSERT_NE(last_space, std::string::npos);
   EXPECT_THAT(Out(), Not(HasSubstr(key.substr(last_space + 1, 64))));
+}
+
+TEST_F(CheckConfigTest, AnEmptyPostgresDatabaseIsReachableAndLeftForTheFirstStart) {
+  if (!testing::TestOnPostgres()) GTEST_SKIP() << "needs VAULT_TEST_PG (scripts/pg-test.sh)";
+  map_->setString("vaultd.database", testing::FreshPostgresSchema());
+  EXPECT_TRUE(Check()) << Out();
+  EXPECT_THAT(Out(), HasSubstr("reachable, empty: vaultd creates its tables at first start"));
 }
 
 TEST_F(CheckConfigTest, AKeyFileReadableByOthersFails) {
