@@ -11,6 +11,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev clang libclang-rt-14-dev
   sqlite3 coreutils openssl minisign unzip ccache
   libpq-dev postgresql haproxy curl jq
+  dpkg-dev systemd
   chromium
 )
 

@@ -34,6 +34,7 @@ void RejectUnparsable(Ctx& ctx, Poco::Net::StreamSocket& socket, const std::stri
     client = socket.peerAddress().host().toString();
   } catch (const Poco::Exception&) {
   }
+  ctx.log->Write(LogLevel::kWarning, "http.rejected", {{"request_id", request_id}, {"client", client}, {"error", code}});
   const vault::AuditRecord r{"-", "-", "request.rejected", "-", "error", client, request_id, code};
   if (!ctx.vault->audit().Append(r).ok()) ctx.metrics->audit_failures++;
   const std::string body = "{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}";
@@ -70,10 +71,38 @@ void SendInternalError(Poco::Net::HTTPServerResponseImpl& resp) {
   resp.sendBuffer(body.data(), body.size());
 }
 
+// One line per request in the operational log: what was asked (method and
+// path, never the query, headers or body), by whom, and the answer.
+void LogRequest(Ctx& ctx, const Exchange& ex, Poco::Net::HTTPServerRequestImpl& req,
+                Poco::Net::HTTPServerResponseImpl& resp, std::chrono::steady_clock::time_point started) {
+  const int status = static_cast<int>(resp.getStatus());
+  // 503 is flow control (busy, stopping, too many connections) or a database
+  // that went away: worth a look, not a fault of vaultd's.
+  const LogLevel level = status == 503 ? LogLevel::kWarning : status >= 500 ? LogLevel::kError : LogLevel::kInfo;
+  if (!ctx.log->Enabled(level)) return;
+  const std::string& uri = req.getURI();
+  const auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+  std::vector<LogField> fields{{"request_id", ex.request_id()},
+                               {"method", req.getMethod()},
+                               {"path", uri.substr(0, uri.find('?'))},
+                               {"status", status},
+                               {"duration_ms", static_cast<int64_t>(micros / 1000)},
+                               {"client", ex.client()}};
+  // Only an authenticated user: the name a failed login typed may be a
+  // password typed into the wrong field.
+  if (!ex.subject().role.empty()) fields.emplace_back("user", ex.subject().username);
+  if (!ex.error_code().empty()) fields.emplace_back("error", ex.error_code());
+  if (!ex.internal_message().empty()) fields.emplace_back("message", ex.internal_message());
+  ctx.log->Write(level, "http.request", fields);
+}
+
 void Serve(Ctx& ctx, const ConnectionRef& conn, Poco::Net::HTTPServerRequestImpl& req,
            Poco::Net::HTTPServerResponseImpl& resp) {
+  const auto started = std::chrono::steady_clock::now();
+  Exchange ex(ctx, conn, req, resp);
   try {
-    Exchange(ctx, conn, req, resp).Serve();
+    ex.Serve();
   } catch (const std::exception&) {
     ctx.metrics->errors++;
     if (resp.sent()) {
@@ -87,6 +116,7 @@ void Serve(Ctx& ctx, const ConnectionRef& conn, Poco::Net::HTTPServerRequestImpl
     ctx.metrics->errors++;
     SendInternalError(resp);
   }
+  LogRequest(ctx, ex, req, resp, started);
 }
 
 using After = AfterServe;

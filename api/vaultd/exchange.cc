@@ -210,6 +210,8 @@ void Exchange::NoContent() {
 
 void Exchange::Error(const Status& s) {
   int status = HttpStatusFor(s);
+  error_code_ = s.reason();
+  if (status >= 500) internal_message_ = s.message();
   if (status == 403) ctx_.metrics->denied++;
   if (status >= 500) ctx_.metrics->errors++;
   Poco::JSON::Object::Ptr err = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);

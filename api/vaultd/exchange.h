@@ -86,6 +86,7 @@ struct Ctx {
   ConcurrencyGate* large_bodies;            // caps bodies over 1 MiB read at once
   const vault::Clock* clock;                // ServerOptions::clock, never null
   const vault::DocumentAccess* access;      // may this subject do this to this document now
+  EventLog* log;                            // ServerOptions::log, never null
   // Set after construction by VaultServer::Start.
   vault::KeyOperations* key_ops = nullptr;        // rotation, rewrap, KEK destruction
   vault::FixitySchedule* fixity = nullptr;        // scheduled fixity and its signed reports
@@ -120,6 +121,12 @@ class Exchange {
   bool cookie_session() const { return cookie_session_; }
   bool tls() const { return !ctx_.options->tls_certificate_file.empty(); }
   const std::string& request_id() const { return request_id_; }
+  const std::string& client() const { return client_; }
+  // The stable code of the error answered (Error()), or "".
+  const std::string& error_code() const { return error_code_; }
+  // The message of a server-side error (status >= 500), which the client
+  // does not see; for the operational log.
+  const std::string& internal_message() const { return internal_message_; }
   const Poco::URI::QueryParameters& query() const { return query_; }
   // For unauthenticated actions (login): who the audit event names.
   void SetActorName(const std::string& name) { subject_.username = name; }
@@ -214,6 +221,7 @@ class Exchange {
   Poco::Net::HTTPServerResponse& resp_;
   std::string request_id_;
   std::string client_;
+  std::string error_code_, internal_message_;
   Poco::URI::QueryParameters query_;
   vault::Subject subject_;
   std::string token_;

@@ -7,7 +7,10 @@
 // vaultd.key_file, vaultd.policies_dir, vaultd.max_threads,
 // vaultd.max_queued, vaultd.max_upload_bytes, vaultd.token_lifetime_seconds,
 // vaultd.web_root (the built web UI; default: api/web/dist of the source
-// tree beside a build directory, else ../share/vault/web beside the binary).
+// tree beside a build directory, else ../share/vault/web beside the binary),
+// vaultd.log_format (json | text), vaultd.log_level,
+// vaultd.certificate.organisation, vaultd.certificate.performer_title.
+// --check-config checks the configuration and exits (config_check.h).
 // Command-line options override the file. SIGTERM/SIGINT stop accepting,
 // let in-flight requests finish, then exit.
 #include <Poco/Util/HelpFormatter.h>
@@ -19,6 +22,8 @@
 
 #include <iostream>
 
+#include "api/vaultd/config_check.h"
+#include "api/vaultd/event_log.h"
 #include "api/vaultd/server.h"
 #include "api/common/no_core_dumps.h"
 #include "vault/policy/policy_set.h"
@@ -53,11 +58,14 @@ class VaultdApp : public Poco::Util::ServerApplication {
     opt("policies", "directory with roles.json (default: built in)", "DIR");
     opt("web-root", "the built web UI (default: api/web/dist of a source build)", "DIR");
     options.addOption(Poco::Util::Option("help", "h", "show this help").required(false));
+    options.addOption(Poco::Util::Option("check-config", "", "check the configuration, the key file, the paths and "
+                                         "the database, then exit (0: usable)").required(false));
   }
 
   void handleOption(const std::string& name, const std::string& value) override {
     ServerApplication::handleOption(name, value);
     if (name == "help") help_ = true;
+    if (name == "check-config") check_config_ = true;
     if (name == "config") loadConfiguration(value);
     if (name == "data") config().setString("vaultd.data_dir", value);
     if (name == "key") config().setString("vaultd.key_file", value);
@@ -75,6 +83,20 @@ class VaultdApp : public Poco::Util::ServerApplication {
       f.setHeader("vaultd: the sales-archive vault's HTTP service");
       f.format(std::cout);
       return EXIT_OK;
+    }
+    if (check_config_) return vaultd::CheckConfiguration(config(), std::cout) ? EXIT_OK : EXIT_CONFIG;
+    auto log_settings = vaultd::LogSettingsFrom(config());
+    if (!log_settings.ok()) {
+      std::cerr << "vaultd: error [" << log_settings.status().reason() << "]: " << log_settings.status().message() << "\n";
+      return EXIT_CONFIG;
+    }
+    auto log = std::make_shared<vaultd::EventLog>(*log_settings);
+    vault::CertificateWording wording;
+    wording.organisation = config().getString("vaultd.certificate.organisation", wording.organisation);
+    wording.performer_title = config().getString("vaultd.certificate.performer_title", wording.performer_title);
+    if (vault::Status st = wording.Validate(); !st.ok()) {
+      std::cerr << "vaultd: error [" << st.reason() << "]: vaultd.certificate: " << st.message() << "\n";
+      return EXIT_CONFIG;
     }
     vault::LocalVaultConfig cfg;
     cfg.data_dir = config().getString("vaultd.data_dir", "");
@@ -94,27 +116,14 @@ class VaultdApp : public Poco::Util::ServerApplication {
       return EXIT_CONFIG;
     }
     vaultd::ServerOptions opts;
-    std::string listen = config().getString("vaultd.listen", "127.0.0.1:8640");
-    size_t colon = listen.rfind(':');
-    if (colon == std::string::npos) {
-      std::cerr << "vaultd: error [config.listen]: expected HOST:PORT, got " << listen << "\n";
+    opts.log = log;
+    opts.certificate_wording = wording;
+    if (vault::Status st = vaultd::ParseListenAddress(config().getString("vaultd.listen", "127.0.0.1:8640"),
+                                                      &opts.listen_host, &opts.port);
+        !st.ok()) {
+      std::cerr << "vaultd: error [" << st.reason() << "]: " << st.message() << "\n";
       return EXIT_CONFIG;
     }
-    opts.listen_host = listen.substr(0, colon);
-    if (opts.listen_host.size() > 2 && opts.listen_host.front() == '[' && opts.listen_host.back() == ']') {
-      opts.listen_host = opts.listen_host.substr(1, opts.listen_host.size() - 2);  // [::1]
-    }
-    std::string port = listen.substr(colon + 1);
-    long port_number = -1;
-    if (!port.empty() && port.size() <= 5 &&
-        port.find_first_not_of("0123456789") == std::string::npos) {
-      port_number = std::stol(port);
-    }
-    if (port_number < 0 || port_number > 65535) {
-      std::cerr << "vaultd: error [config.listen]: bad port in " << listen << "\n";
-      return EXIT_CONFIG;
-    }
-    opts.port = static_cast<uint16_t>(port_number);
     opts.max_threads = config().getInt("vaultd.max_threads", 16);
     opts.max_queued = config().getInt("vaultd.max_queued", 64);
     opts.max_connections = config().getInt("vaultd.max_connections", 4096);
@@ -140,8 +149,9 @@ class VaultdApp : public Poco::Util::ServerApplication {
     opts.single_admin_role_grants = config().getBool("vaultd.single_admin_role_grants", false);
     opts.web_root = config().getString("vaultd.web_root", DefaultWebRoot(config().getString("application.dir", "./")));
     if (opts.single_admin_role_grants) {
-      std::cerr << "vaultd: warning: vaultd.single_admin_role_grants = true: one admin alone grants "
-                   "admin, archive_admin and legal (no four-eyes check)\n";
+      log->Write(vaultd::LogLevel::kWarning, "vaultd.single_admin_role_grants",
+                 {{"message", "vaultd.single_admin_role_grants = true: one admin alone grants admin, "
+                              "archive_admin and legal (no four-eyes check)"}});
     }
     vaultd::VaultServer server(lv->get(), &(*policies)->roles(), opts);
     vault::Status st = server.Start();
@@ -149,15 +159,22 @@ class VaultdApp : public Poco::Util::ServerApplication {
       std::cerr << "vaultd: error [" << st.reason() << "]: " << st.message() << "\n";
       return EXIT_UNAVAILABLE;
     }
-    std::cout << "vaultd listening on " << (opts.tls_certificate_file.empty() ? "http" : "https") << "://" << opts.listen_host << ":" << server.port() << "/" << std::endl;
+    const std::string url = std::string(opts.tls_certificate_file.empty() ? "http" : "https") + "://" +
+                            opts.listen_host + ":" + std::to_string(server.port()) + "/";
+    if (log_settings->format == vaultd::LogFormat::kText) {
+      std::cout << "vaultd listening on " << url << std::endl;  // what scripts/run.sh and the tests wait for
+    }
+    log->Write(vaultd::LogLevel::kInfo, "vaultd.start", {{"message", "listening"}, {"url", url}});
     waitForTerminationRequest();
-    std::cout << "vaultd: stopping (finishing in-flight requests)" << std::endl;
+    log->Write(vaultd::LogLevel::kInfo, "vaultd.stop", {{"message", "stopping (finishing in-flight requests)"}});
     server.Stop();
+    log->Write(vaultd::LogLevel::kInfo, "vaultd.stopped");
     return EXIT_OK;
   }
 
  private:
   bool help_ = false;
+  bool check_config_ = false;
 };
 
 }  // namespace

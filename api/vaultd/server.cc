@@ -32,22 +32,32 @@ namespace {
 
 // Each open connection is a descriptor: make room for max_connections and
 // the vault's own files, up to the hard limit.
-void RaiseDescriptorLimit(int max_connections) {
+void RaiseDescriptorLimit(int max_connections, EventLog& log) {
   rlimit lim{};
   if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
   const rlim_t want = static_cast<rlim_t>(max_connections) * 2 + 256;
   if (lim.rlim_cur >= want) return;
   lim.rlim_cur = lim.rlim_max == RLIM_INFINITY ? want : std::min(want, lim.rlim_max);
   if (setrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur < want) {
-    std::fprintf(stderr, "vaultd: warning: the descriptor limit (%llu) is below what %d connections need\n",
-                 static_cast<unsigned long long>(lim.rlim_cur), max_connections);
+    log.Write(LogLevel::kWarning, "vaultd.descriptor_limit",
+              {{"message", "the descriptor limit is below what the connections need"},
+               {"limit", static_cast<int64_t>(lim.rlim_cur)},
+               {"max_connections", max_connections}});
   }
 }
 
 }  // namespace
 
 VaultServer::VaultServer(vault::LocalVault* vault, const vault::PolicyEngine* policy, ServerOptions options)
-    : vault_(vault), policy_(policy), options_(std::move(options)) {}
+    : vault_(vault), policy_(policy), options_(std::move(options)) {
+  if (!options_.log) {
+    LogSettings quiet;
+    quiet.level = LogLevel::kError;
+    options_.log = std::make_shared<EventLog>(quiet, nullptr, [](const std::string& line) {
+      std::fprintf(stderr, "%s\n", line.c_str());
+    });
+  }
+}
 
 VaultServer::~VaultServer() { Stop(); }
 
@@ -75,13 +85,15 @@ vault::Status VaultServer::Start() {
   services.policy_texts.destruction = options_.destruction_json;
   services.roles = policy_;
   services.clock = clock_;
+  services.certificate_wording = options_.certificate_wording;
   auto built = vault::Services::Open(std::move(services));
   if (!built.ok()) return built.status();
   services_ = std::move(built).value();
   const std::string& font = services_->policies().watermark().font_file();
   if (access(font.c_str(), R_OK) != 0) {
-    std::fprintf(stderr, "vaultd: warning: the stamp font %s is missing; exports will fail until it is installed\n",
-                 font.c_str());
+    options_.log->Write(LogLevel::kWarning, "vaultd.font_missing",
+                        {{"message", "the stamp font is missing; exports will fail until it is installed"},
+                         {"font", font}});
   }
   // A destruction a crash interrupted is finished before anything else, by
   // the node that leads the periodic work (Leading() resumes on taking the
@@ -140,7 +152,7 @@ vault::Status VaultServer::Start() {
       socket = Poco::Net::ServerSocket(address, 1024);
     }
     port_ = socket.address().port();
-    RaiseDescriptorLimit(options_.max_connections);
+    RaiseDescriptorLimit(options_.max_connections, *options_.log);
     Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams();
     params->setKeepAlive(true);
     // Poco counts this down only in hasMoreRequests(), which vaultd does not
@@ -159,7 +171,7 @@ vault::Status VaultServer::Start() {
     auto ctx = std::make_shared<Ctx>(Ctx{vault_, policy_, &metrics_, &options_, logins_.get(), connections_.get(),
                                          &stopping_, &services_->exporter(), exports_gate_.get(),
                                          &services_->borrows(), &services_->destructions(), large_bodies_.get(),
-                                         clock_, &services_->access()});
+                                         clock_, &services_->access(), options_.log.get()});
     ctx->key_ops = key_ops_.get();
     ctx->fixity = fixity_.get();
     ctx->sampling = sampling_.get();
@@ -207,13 +219,14 @@ bool VaultServer::Leading() {
   if (now_leading && !was) {
     metrics_.leader_since = static_cast<int64_t>(std::time(nullptr));
     if (vault_->database().engine() == vault::db::Engine::kPostgres) {
-      std::fprintf(stderr, "vaultd: this node now runs the periodic work (loan scheduler, audit checkpoints)\n");
+      options_.log->Write(LogLevel::kInfo, "vaultd.leader",
+                          {{"message", "this node now runs the periodic work (loan scheduler, audit checkpoints)"}});
     }
     // The previous leader may have died in the middle of a destruction.
     RunPass("destruction.resume", [&] {
       if (vault::Status resumed = services_->destructions().Resume(); !resumed.ok()) {
-        std::fprintf(stderr, "vaultd: resuming an interrupted destruction failed [%s]: %s\n",
-                     resumed.reason().c_str(), resumed.message().c_str());
+        options_.log->Write(LogLevel::kError, "destruction.resume_failed",
+                            {{"code", resumed.reason()}, {"message", resumed.message()}});
       }
     });
     // ... or of a rewrap: data keys still under a retired master key are
@@ -231,7 +244,11 @@ bool VaultServer::Leading() {
 void VaultServer::RunPass(const char* pass, const std::function<void()>& work) {
   std::lock_guard<std::mutex> lock(lead_mu_);
   if (options_.periodic_hook) options_.periodic_hook(pass, true);
+  const auto started = std::chrono::steady_clock::now();
   work();
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  options_.log->Write(LogLevel::kDebug, "periodic.pass", {{"pass", pass}, {"duration_ms", static_cast<int64_t>(millis)}});
   if (options_.periodic_hook) options_.periodic_hook(pass, false);
 }
 
@@ -240,8 +257,7 @@ void VaultServer::OnCheckpointTimer(Poco::Timer&) {
   RunPass("audit.checkpoint", [&] {
     vault::Status s = WriteCheckpointIfChanged();
     if (!s.ok()) {
-      // No logger yet: a failed checkpoint must not go unnoticed.
-      std::fprintf(stderr, "vaultd: audit checkpoint failed [%s]: %s\n", s.reason().c_str(), s.message().c_str());
+      options_.log->Write(LogLevel::kError, "audit.checkpoint_failed", {{"code", s.reason()}, {"message", s.message()}});
     }
   });
 }
@@ -269,8 +285,8 @@ void VaultServer::OnBorrowTimer(Poco::Timer&) {
     metrics_.schedule_last_ok = report.ok();
     metrics_.schedule_last_run = static_cast<int64_t>(std::time(nullptr));
     if (!report.ok()) {
-      std::fprintf(stderr, "vaultd: loan scheduler pass failed [%s]: %s\n", report.status().reason().c_str(),
-                   report.status().message().c_str());
+      options_.log->Write(LogLevel::kError, "borrow.schedule_failed",
+                          {{"code", report.status().reason()}, {"message", report.status().message()}});
     }
   });
 }
@@ -282,12 +298,13 @@ void VaultServer::OnFixityTimer(Poco::Timer&) {
   if (options_.periodic_hook) options_.periodic_hook("fixity.schedule", true);
   auto run = fixity_->RunOnce();
   if (!run.ok() && run.status().reason() != "fixity.cancelled") {
-    std::fprintf(stderr, "vaultd: scheduled fixity failed [%s]: %s\n", run.status().reason().c_str(),
-                 run.status().message().c_str());
+    options_.log->Write(LogLevel::kError, "fixity.failed",
+                        {{"code", run.status().reason()}, {"message", run.status().message()}});
   } else if (run.ok() && !run->intact()) {
-    std::fprintf(stderr, "vaultd: scheduled fixity found damage: report FIX-%lld (%lld changed, %lld missing)\n",
-                 static_cast<long long>(run->id), static_cast<long long>(run->changed),
-                 static_cast<long long>(run->missing));
+    options_.log->Write(LogLevel::kError, "fixity.damage",
+                        {{"report", "FIX-" + std::to_string(run->id)},
+                         {"changed", static_cast<int64_t>(run->changed)},
+                         {"missing", static_cast<int64_t>(run->missing)}});
   }
   if (options_.periodic_hook) options_.periodic_hook("fixity.schedule", false);
 }
@@ -340,8 +357,9 @@ void VaultServer::Stop() {
     connections_->ShutdownIdle();  // queued for a worker, or just finished
   }
   if (!connections_->WaitEmpty(std::chrono::steady_clock::now())) {
-    std::fprintf(stderr, "vaultd: requests still running after %ld s; cutting them\n",
-                 static_cast<long>(options_.shutdown_grace_seconds));
+    options_.log->Write(LogLevel::kWarning, "vaultd.shutdown_cut",
+                        {{"message", "requests still running after the grace period; cutting them"},
+                         {"grace_seconds", static_cast<int64_t>(options_.shutdown_grace_seconds)}});
   }
   // No handler may outlive Stop(): the vault it uses is destroyed after it.
   while (!connections_->WaitEmpty(std::chrono::steady_clock::now() + std::chrono::milliseconds(20))) {

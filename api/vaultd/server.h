@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "api/vaultd/event_log.h"
 #include "vault/base/status.h"
 #include "vault/db/leader_lease.h"
 #include "vault/local/local_vault.h"
@@ -120,6 +121,12 @@ struct ServerOptions {
   // The built web UI (api/web/dist, docs/web.md), served at / for paths
   // outside /api/ that no route serves; empty: no UI.
   std::string web_root;
+  // vaultd.certificate.organisation and .performer_title.
+  vault::CertificateWording certificate_wording;
+  // The operational log (event_log.h): one line per request, start, stop,
+  // warnings and failed periodic passes. Null: text lines on stderr at
+  // level error only (what tests see; vaultd's main always sets one).
+  std::shared_ptr<EventLog> log;
 };
 
 struct Metrics {

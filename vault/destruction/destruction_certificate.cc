@@ -55,8 +55,8 @@ StatusOr<Certificate> DestructionService::MakeCertificate(const Destruction& d) 
     performer_name = u->display_name + " (" + u->username + ")";
   }
   performer->set("name", performer_name);
-  performer->set("title", "archive administrator / 档案管理员");
-  performer->set("organisation", d_.organisation);
+  performer->set("title", d_.wording.performer_title);
+  performer->set("organisation", d_.wording.organisation);
   o->set("performer", performer);
   Poco::JSON::Array::Ptr approvers = new Poco::JSON::Array;
   approvers->add(d.requested_by);

@@ -30,6 +30,7 @@
 #include "vault/audit/audit_log.h"
 #include "vault/base/canonical_json.h"  // CanonicalJsonOf: the form certificates are signed in
 #include "vault/base/clock.h"
+#include "vault/destruction/certificate_wording.h"
 #include "vault/destruction/destruction_store.h"
 #include "vault/identity/identity_store.h"
 #include "vault/keys/signer.h"
@@ -73,7 +74,8 @@ class DestructionService {
     const Signer* signer = nullptr;  // purpose "certificate"
     const Clock* clock = nullptr;
     std::vector<std::string> passes = {"random", "random", "zeros"};
-    std::string organisation = "sales-vault";
+    // Who the certificates say performed the destruction (configuration).
+    CertificateWording wording;
     std::function<void(const char*)> crash_point;  // fault-injection tests
   };
   explicit DestructionService(Deps deps) : d_(std::move(deps)) {}

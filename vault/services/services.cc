@@ -34,7 +34,9 @@ StatusOr<std::unique_ptr<Services>> Services::Open(ServicesOptions o) {
   s->exporter_ = std::make_unique<Exporter>(&lv.vault(), &lv.exports(), &s->policies_->watermark(),
                                             s->export_signer_.get(), s->clock_);
 
+  VAULT_RETURN_IF_ERROR(o.certificate_wording.Validate());
   DestructionService::Deps dd;
+  dd.wording = o.certificate_wording;
   dd.passes = s->policies_->destruction_passes();
   dd.vault = &lv.vault();
   dd.blobs = &lv.blobs();

@@ -51,6 +51,9 @@ struct ServicesOptions {
   // The clock of every decision (policy, loans, retention, exports,
   // register timestamps); null: config.clock. Not owned.
   const Clock* clock = nullptr;
+  // Who destruction certificates say performed the destruction; validated
+  // by Open (certificate.bad_wording).
+  CertificateWording certificate_wording;
   // DestructionService's crash points (fault-injection tests).
   std::function<void(const char*)> destruction_crash_point;
 };
