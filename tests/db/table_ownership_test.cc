@@ -48,6 +48,10 @@ const std::map<std::string, std::string>& Owners() {
       {"destructions", "vault/destruction/destruction_store.cc"},
       {"destruction_items", "vault/destruction/destruction_store.cc"},
       {"certificates", "vault/destruction/destruction_store.cc"},
+      {"alerts", "vault/alerts/alert_store.cc"},
+      {"alert_evidence", "vault/alerts/alert_store.cc"},
+      {"alert_known_clients", "vault/alerts/alert_store.cc"},
+      {"alert_scan_state", "vault/alerts/alert_store.cc"},
   };
   return kOwners;
 }

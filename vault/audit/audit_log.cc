@@ -187,6 +187,7 @@ StatusOr<std::vector<AuditEvent>> AuditLog::List(const AuditFilter& f) {
   where.Equals("object", f.object);
   where.Equals("action", f.action);
   where.Equals("outcome", f.outcome);
+  where.Equals("client", f.client);
   where.Add("time >= ?", f.from_time);
   where.Add("time <= ?", f.to_time);
   int64_t limit = f.limit <= 0 ? 100 : (f.limit > 1000 ? 1000 : f.limit);

@@ -59,6 +59,7 @@ struct AuditFilter {
   std::string object;
   std::string action;
   std::string outcome;    // "ok", "denied", "error"; empty: any
+  std::string client;     // client address; empty: any
   std::string from_time;  // inclusive, RFC 3339 prefix comparison
   std::string to_time;
   int64_t after_seq = 0;
