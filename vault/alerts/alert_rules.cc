@@ -1,5 +1,6 @@
 // The rules of AlertScanner, one event at a time (alert_scanner.h).
 #include <algorithm>
+#include <functional>
 
 #include "vault/alerts/alert_scanner.h"
 #include "vault/alerts/internal/scan_event.h"
@@ -18,18 +19,28 @@ std::string Join(const std::vector<std::string>& list) {
   return out;
 }
 
-// The events of a window: `filter` matches them; at most `limit` newest,
-// after `after_seq` (events an earlier alert already holds) and up to the
-// event being judged. "Within the window" is less than `window` before it.
-StatusOr<std::vector<AuditEvent>> WindowEvents(AuditLog& audit, AuditFilter filter, TimePoint at,
+// Rows of one actor read per window: a user past this many events in one
+// window has long met any threshold; the newest are what is judged.
+constexpr int64_t kMaxWindowRows = 5000;
+
+// The events of `actor` in the window that ends at `at`: less than `window`
+// before it, up to the event being judged (`at_seq`), after `after_seq`
+// (events an earlier alert already holds), that `keep` accepts; oldest
+// first, at most `limit` (the newest).
+StatusOr<std::vector<AuditEvent>> WindowEvents(AuditLog& audit, const std::string& actor, TimePoint at,
                                                std::chrono::seconds window, int64_t at_seq, int64_t after_seq,
-                                               int64_t limit) {
-  filter.from_time = FormatUtc(at - window + std::chrono::seconds(1));
-  filter.after_seq = after_seq;
-  filter.before_seq = at_seq + 1;
-  filter.newest_first = true;
-  filter.limit = limit;
-  return audit.List(filter);
+                                               int64_t limit, const std::function<bool(const AuditRecord&)>& keep) {
+  VAULT_ASSIGN_OR_RETURN(std::vector<AuditEvent> rows,
+                         audit.ActorEvents(actor, FormatUtc(at - window + std::chrono::seconds(1)), FormatUtc(at),
+                                           kMaxWindowRows));
+  std::vector<AuditEvent> out;
+  for (AuditEvent& e : rows) {
+    if (e.seq <= at_seq && e.seq > after_seq && keep(e.record)) out.push_back(std::move(e));
+  }
+  std::sort(out.begin(), out.end(), [](const AuditEvent& a, const AuditEvent& b) { return a.seq > b.seq; });
+  if (static_cast<int64_t>(out.size()) > limit) out.resize(static_cast<size_t>(limit));
+  std::reverse(out.begin(), out.end());
+  return out;
 }
 
 // Where the window of `rule` for a subject starts counting: after the
@@ -52,9 +63,9 @@ bool JoinOpen(AlertScanTxn& txn, const std::optional<Alert>& latest, const Alert
   return true;
 }
 
-Alert WindowAlert(const std::string& rule, const std::string& subject, std::vector<AuditEvent>& events,
+// `events` oldest first.
+Alert WindowAlert(const std::string& rule, const std::string& subject, const std::vector<AuditEvent>& events,
                   const std::string& now, const std::string& summary) {
-  std::sort(events.begin(), events.end(), [](const AuditEvent& a, const AuditEvent& b) { return a.seq < b.seq; });
   Alert a;
   a.rule = rule;
   a.subject = subject;
@@ -79,21 +90,13 @@ Status AlertScanner::Burst(AlertScanTxn& txn, const BurstRule& rule, const Event
     ++report->extended;
     return Status::Ok();
   }
-  const int64_t after = AlreadyCounted(latest, e.time, rule.window);
-  std::vector<AuditEvent> events;
-  for (const std::string& action : rule.actions) {
-    AuditFilter f;
-    f.actor = ev.record.actor;
-    f.action = action;
-    f.outcome = "ok";
-    VAULT_ASSIGN_OR_RETURN(std::vector<AuditEvent> some,
-                           WindowEvents(*d_.audit, f, e.time, rule.window, ev.seq, after, rule.threshold));
-    events.insert(events.end(), some.begin(), some.end());
-  }
+  VAULT_ASSIGN_OR_RETURN(
+      std::vector<AuditEvent> events,
+      WindowEvents(*d_.audit, ev.record.actor, e.time, rule.window, ev.seq, AlreadyCounted(latest, e.time, rule.window),
+                   rule.threshold, [&](const AuditRecord& r) {
+                     return r.outcome == "ok" && Contains(rule.actions, r.action);
+                   }));
   if (static_cast<int64_t>(events.size()) < rule.threshold) return Status::Ok();
-  // The newest `threshold` of them are the evidence.
-  std::sort(events.begin(), events.end(), [](const AuditEvent& a, const AuditEvent& b) { return a.seq > b.seq; });
-  events.resize(static_cast<size_t>(rule.threshold));
   const std::string summary = std::to_string(rule.threshold) + " or more " + Join(rule.actions) + " within " +
                               FormatIsoDuration(rule.window);
   Alert a = WindowAlert(rule.id, e.subject, events, FormatUtc(d_.clock->Now()), summary);
@@ -112,13 +115,13 @@ Status AlertScanner::Denials(AlertScanTxn& txn, const Event& e, AlertPassReport*
     ++report->extended;
     return Status::Ok();
   }
-  AuditFilter f;
-  f.actor = ev.record.actor;
-  if (e.anonymous) f.client = ev.record.client;
-  f.outcome = "denied";
-  VAULT_ASSIGN_OR_RETURN(std::vector<AuditEvent> events,
-                         WindowEvents(*d_.audit, f, e.time, rule.window,
-                                      ev.seq, AlreadyCounted(latest, e.time, rule.window), rule.threshold));
+  // Without a user, per client address: all such events share the actor "-".
+  VAULT_ASSIGN_OR_RETURN(
+      std::vector<AuditEvent> events,
+      WindowEvents(*d_.audit, ev.record.actor, e.time, rule.window, ev.seq, AlreadyCounted(latest, e.time, rule.window),
+                   rule.threshold, [&](const AuditRecord& r) {
+                     return r.outcome == "denied" && (!e.anonymous || r.client == ev.record.client);
+                   }));
   if (static_cast<int64_t>(events.size()) < rule.threshold) return Status::Ok();
   const std::string summary =
       std::to_string(rule.threshold) + " or more refused requests within " + FormatIsoDuration(rule.window);
