@@ -115,7 +115,8 @@ int64_t AlertScanTxn::Cursor() {
 }
 
 void AlertScanTxn::SetCursor(int64_t seq) {
-  db::PreparedQuery q = c_.Prepared("UPDATE alert_scan_state SET seq = ? WHERE name = 'cursor'");
+  db::PreparedQuery q = c_.Prepared(
+      "INSERT INTO alert_scan_state (name, seq) VALUES ('cursor', ?) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq");
   q.Bind(1, seq);
   q.Step();
 }
@@ -127,8 +128,7 @@ StatusOr<std::unique_ptr<AlertStore>> AlertStore::Open(std::shared_ptr<db::Datab
 StatusOr<int64_t> AlertStore::Cursor() {
   return db_.Read([&](db::Connection& c) -> StatusOr<int64_t> {
     db::PreparedQuery q = c.Prepared("SELECT seq FROM alert_scan_state WHERE name = 'cursor'");
-    if (!q.Step()) return DataLossError("alert.no_cursor", "the alert scan cursor is missing (migration 14)");
-    return q.Int("seq");
+    return q.Step() ? q.Int("seq") : int64_t{0};  // none yet: a new vault, scanned from the start
   });
 }
 

@@ -57,7 +57,7 @@ class AlertStore {
  public:
   static StatusOr<std::unique_ptr<AlertStore>> Open(std::shared_ptr<db::Database> db);
 
-  // The last audit event seq the scan has evaluated.
+  // The last audit event seq the scan has evaluated (0: none yet).
   StatusOr<int64_t> Cursor();
   // Runs `scan` in one write transaction (committed when it returns Ok).
   Status Scan(const std::function<Status(AlertScanTxn&)>& scan);

@@ -409,8 +409,10 @@ const std::vector<Migration>& Migrations() {
                 seq INTEGER NOT NULL))",
            // An upgraded vault starts alerting at its upgrade: the history is
            // not scanned (years-old events would raise stale alerts), but the
-           // addresses users logged in from are learnt from it.
-           "INSERT INTO alert_scan_state (name, seq) SELECT 'cursor', COALESCE(MAX(seq), 0) FROM audit_events",
+           // addresses users logged in from are learnt from it. A new (empty)
+           // database gets no rows, so vaultctl db migrate still finds its
+           // target empty; no cursor row means 0.
+           "INSERT INTO alert_scan_state (name, seq) SELECT 'cursor', seq FROM audit_events ORDER BY seq DESC LIMIT 1",
            "INSERT INTO alert_known_clients (username, client, first_seq) SELECT actor, client, MIN(seq) "
            "FROM audit_events WHERE action = 'session.create' AND outcome = 'ok' GROUP BY actor, client",
            "CREATE INDEX audit_by_actor_time ON audit_events(actor, time)",
