@@ -43,7 +43,7 @@ SECTION=$(cat <<MD
 | pass with nothing new (ms) | $(get idle_pass_ms) |
 | pass over one minute's $(get batch) new events (ms) | $(get interval_pass_ms) |
 
-Most alerts here are \`access_without_loan\` (staff exporting confidential
+The events counted include the \`alert.raise\` events the pass appended itself. A pass judges pages of 200 events, each one write transaction (about 60 ms at this rate) during which other writers, audit appends included, wait. Most alerts here are \`access_without_loan\` (staff exporting confidential
 records directly, one per user per hour) and \`new_client_address\` (each
 user's second address); the bursts stay under their thresholds.
 <!-- bench:alerts:end -->
