@@ -25,7 +25,7 @@ inline constexpr char kTestAlertsJson[] = R"({
     {"id": "export_burst", "enabled": true, "actions": ["document.export", "borrow.copy"], "threshold": 5, "window": "PT10M"},
     {"id": "view_burst", "enabled": true, "actions": ["document.metadata", "document.read_content"], "threshold": 6, "window": "PT10M"}
   ],
-  "denials": {"id": "probing", "enabled": true, "threshold": 4, "window": "PT5M"},
+  "denials": {"id": "probing", "enabled": true, "threshold": 4, "window": "PT5M", "ignore_reasons": ["auth.missing_token"]},
   "after_hours": {"id": "after_hours_view", "enabled": true, "actions": ["document.export", "document.read_content"],
                   "classifications": ["confidential"], "utc_offset": "+08:00", "working_days": [1, 2, 3, 4, 5],
                   "day_start": "08:00", "day_end": "18:00", "window": "PT8H"},

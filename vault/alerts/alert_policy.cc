@@ -26,7 +26,7 @@ const PolicyFileSpec& AlertsFile() {
         "alerts.json", "alerts.policy_invalid",
         {{"notify_roles", strings},
          {"bursts", S::List(base({{"actions", strings}, {"threshold", S::WholeNumber()}}))},
-         {"denials", base({{"threshold", S::WholeNumber()}})},
+         {"denials", base({{"threshold", S::WholeNumber()}, {"ignore_reasons", strings}})},
          {"after_hours", base({{"actions", strings},
                                {"classifications", strings},
                                {"utc_offset", S::String()},
@@ -129,6 +129,7 @@ StatusOr<std::unique_ptr<AlertPolicy>> AlertPolicy::FromJson(const std::string& 
   VAULT_ASSIGN_OR_RETURN(auto denials, section("denials"));
   VAULT_RETURN_IF_ERROR(ReadBase(file, *denials, "denials", &p->denials_));
   VAULT_RETURN_IF_ERROR(ReadThreshold(file, *denials, "denials", &p->denials_.threshold));
+  p->denials_.ignore_reasons = Strings(*denials, "ignore_reasons");
   ids.push_back(p->denials_.id);
 
   VAULT_ASSIGN_OR_RETURN(auto hours, section("after_hours"));

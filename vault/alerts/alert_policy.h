@@ -41,6 +41,10 @@ struct BurstRule : AlertRuleBase {
 
 struct DenialRule : AlertRuleBase {
   int64_t threshold = 0;
+  // Refusals whose reason (the event's detail) is one of these do not count:
+  // a browser asking for its session before logging in (auth.missing_token)
+  // or with an expired one is routine, not probing.
+  std::vector<std::string> ignore_reasons;
 };
 
 struct AfterHoursRule : AlertRuleBase {

@@ -108,8 +108,12 @@ Status AlertScanner::Burst(AlertScanTxn& txn, const BurstRule& rule, const Event
 Status AlertScanner::Denials(AlertScanTxn& txn, const Event& e, AlertPassReport* report,
                              std::vector<int64_t>* raised) {
   const DenialRule& rule = d_.policy->denials();
-  if (!rule.enabled) return Status::Ok();
   const AuditEvent& ev = e.audit;
+  auto counts = [&](const AuditRecord& r) {
+    return r.outcome == "denied" && !Contains(rule.ignore_reasons, r.detail) &&
+           (!e.anonymous || r.client == ev.record.client);
+  };
+  if (!rule.enabled || !counts(ev.record)) return Status::Ok();
   const std::optional<Alert> latest = txn.Latest(rule.id, e.subject);
   if (JoinOpen(txn, latest, rule, ev, e.time)) {
     ++report->extended;
@@ -119,9 +123,7 @@ Status AlertScanner::Denials(AlertScanTxn& txn, const Event& e, AlertPassReport*
   VAULT_ASSIGN_OR_RETURN(
       std::vector<AuditEvent> events,
       WindowEvents(*d_.audit, ev.record.actor, e.time, rule.window, ev.seq, AlreadyCounted(latest, e.time, rule.window),
-                   rule.threshold, [&](const AuditRecord& r) {
-                     return r.outcome == "denied" && (!e.anonymous || r.client == ev.record.client);
-                   }));
+                   rule.threshold, counts));
   if (static_cast<int64_t>(events.size()) < rule.threshold) return Status::Ok();
   const std::string summary =
       std::to_string(rule.threshold) + " or more refused requests within " + FormatIsoDuration(rule.window);
