@@ -1,8 +1,9 @@
-// Anomaly alerts (vault/alerts/) for archive admins and auditors: the list
-// with each alert's evidence (audit event seqs), one alert with its evidence
-// events, and acknowledging one. alert.read and alert.acknowledge are
-// vault-wide grants in roles.json, like audit.read; other roles get 403
-// access.denied. Every route is audited.
+// Anomaly alerts (vault/alerts/): the list with each alert's evidence
+// (audit event seqs) and one alert with its evidence events for archive
+// admins and auditors (alert.read), acknowledging one for archive admins
+// (alert.acknowledge; auditors stay read-only). Both are vault-wide grants
+// in roles.json, like audit.read; other roles get 403 access.denied. Every
+// route is audited.
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 

@@ -1,7 +1,7 @@
 // Alerts over real HTTP: vaultd's pass raises them from the requests it
 // audited (fake clock, small thresholds), archive admins and auditors list
-// them with their evidence and acknowledge them (audited), other roles get
-// 403 access.denied.
+// them with their evidence, archive admins acknowledge them (audited),
+// other roles get 403 access.denied.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -97,11 +97,15 @@ TEST_F(VaultdAlertsTest, AViewBurstIsListedWithItsEvidenceAndAcknowledgedOnce) {
   EXPECT_EQ(Items(notes)->getObject(0)->getValue<std::string>("kind"), "alert");
   EXPECT_EQ(Items(Call("GET", "/api/v1/notifications", staff))->size(), 0u);
 
+  // Auditors read; archive admins acknowledge.
   const std::string auditor = Login("auditor1");
-  Reply ack = Call("POST", "/api/v1/alerts/" + id + "/acknowledge", auditor, R"({"note":"核实为正常查阅"})");
+  Reply refused = Call("POST", "/api/v1/alerts/" + id + "/acknowledge", auditor);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(refused.error_code(), "access.denied");
+  Reply ack = Call("POST", "/api/v1/alerts/" + id + "/acknowledge", archivist, R"({"note":"核实为正常查阅"})");
   ASSERT_EQ(ack.status, 200) << ack.body;
   EXPECT_EQ(ack.json()->getValue<std::string>("state"), "acknowledged");
-  EXPECT_EQ(ack.json()->getValue<std::string>("acknowledged_by"), "auditor1");
+  EXPECT_EQ(ack.json()->getValue<std::string>("acknowledged_by"), "archivist");
   Reply twice = Call("POST", "/api/v1/alerts/" + id + "/acknowledge", archivist);
   EXPECT_EQ(twice.status, 409);
   EXPECT_EQ(twice.error_code(), "alert.already_acknowledged");
@@ -112,7 +116,7 @@ TEST_F(VaultdAlertsTest, AViewBurstIsListedWithItsEvidenceAndAcknowledgedOnce) {
   Reply audited = Call("GET", "/api/v1/audit?action=alert.acknowledge&outcome=ok", auditor);
   ASSERT_EQ(audited.status, 200);
   ASSERT_EQ(Items(audited)->size(), 1u);
-  EXPECT_EQ(Items(audited)->getObject(0)->getValue<std::string>("actor"), "auditor1");
+  EXPECT_EQ(Items(audited)->getObject(0)->getValue<std::string>("actor"), "archivist");
   EXPECT_THAT(Items(audited)->getObject(0)->getValue<std::string>("detail"), HasSubstr("核实为正常查阅"));
 }
 

@@ -2,8 +2,9 @@
 // one did (logins, searches, stamped copies, refused look-ups) raised no
 // alert under the shipped rules; then a staff member logs in from a new
 // address (another loopback address), the leader's alert pass (every
-// second here) raises new_client_address, and the auditor finds it with its
-// evidence and acknowledges it. The server records the acknowledgement.
+// second here) raises new_client_address; the auditor finds it with its
+// evidence (and no way to change it), the archive admin acknowledges it.
+// The server records the acknowledgement.
 import * as http from 'node:http'
 import { test, expect, fill } from '../support/fixtures'
 
@@ -28,7 +29,7 @@ function loginFrom(baseURL: string, source: string, username: string, password: 
 
 interface AlertRow { id: number; rule: string; subject: string; summary: string; state: string; evidence: number[] }
 
-test('the auditor sees the alert of a login from a new address with its evidence and acknowledges it', async ({ page, loginAs, checkPage, w, state, appLocale, api }) => {
+test('the auditor sees the alert of a login from a new address with its evidence, the archive admin acknowledges it', async ({ page, loginAs, checkPage, w, state, appLocale, api }) => {
   const auditor = await api('auditor')
   const source = appLocale === 'en' ? '127.0.0.3' : '127.0.0.2'
   const ours = (a: AlertRow) => a.rule === 'new_client_address' && a.subject === 'staff_east'
@@ -54,20 +55,24 @@ test('the auditor sees the alert of a login from a new address with its evidence
   await expect(card).toContainText('staff_east')
   await expect(card.getByTestId('alert-evidence')).toHaveText(alert!.evidence.join(', '))
   await checkPage(page, 'alerts')
+  await expect(card.getByRole('button', { name: w.alerts.acknowledge })).toHaveCount(0)  // auditors read only
 
+  await page.getByRole('button', { name: w.header.logout }).click()
+  await loginAs(page, 'archivist')
+  await page.getByTestId('main-nav').getByRole('link', { name: w.nav.alerts }).click()
   const note = appLocale + ' 已核实：员工在家办公'
   await card.getByLabel(w.alerts.note).fill(note)
   await card.getByRole('button', { name: w.alerts.acknowledge }).click()
   await expect(page.getByRole('status')).toContainText(fill(w.alerts.acknowledged, { id: alert!.id }))
   await expect(page.getByRole('article', { name: fill(w.alerts.item, { id: alert!.id }) })).toHaveCount(0)
 
-  // The server's record: acknowledged by the auditor with the note, audited.
+  // The server's record: acknowledged by the archive admin with the note, audited.
   const after = await (await auditor.get(`/api/v1/alerts/${alert!.id}`)).json()
   expect(after.state).toBe('acknowledged')
-  expect(after.acknowledged_by).toBe('auditor')
+  expect(after.acknowledged_by).toBe('archivist')
   expect(after.note).toBe(note)
   expect(after.evidence_events[0].client).toBe(source)
-  const audited = (await (await auditor.get('/api/v1/audit?action=alert.acknowledge&user=auditor&order=newest&limit=1')).json()).items
+  const audited = (await (await auditor.get('/api/v1/audit?action=alert.acknowledge&user=archivist&order=newest&limit=1')).json()).items
   expect(audited[0].object).toBe(`alert ${alert!.id}`)
   expect(audited[0].detail).toBe(note)
 })
