@@ -63,7 +63,9 @@ void HandleCreateExport(Exchange& ex, const PathParams& p) {
   const vault::ExportRecord& r = result->record;
   if (!ex.AuditOrFail("document.export", d.archive_number,
                       "export " + r.code + ", version " + std::to_string(r.version) + ", " +
-                          std::to_string(r.pages) + " pages, sha256 " + r.output_sha256)) {
+                          std::to_string(r.pages) + " pages, sha256 " + r.output_sha256 +
+                          // The alert rule on access without a loan reads this (vault/alerts/).
+                          (req.borrow_id.empty() ? "" : ", loan " + req.borrow_id.substr(0, 64)))) {
     return;
   }
   auto& resp = ex.resp();

@@ -139,6 +139,7 @@ class VaultdApp : public Poco::Util::ServerApplication {
     opts.max_concurrent_logins = config().getInt("vaultd.max_concurrent_logins", 4);
     opts.policies = policies->get();  // read and validated once, above
     opts.borrow_schedule_seconds = config().getInt("vaultd.borrow_schedule_seconds", 60);
+    opts.alert_scan_seconds = config().getInt("vaultd.alert_scan_seconds", 60);
     opts.max_concurrent_exports = config().getInt("vaultd.max_concurrent_exports", 2);
     opts.shutdown_grace_seconds = config().getInt("vaultd.shutdown_grace_seconds", 30);
     opts.fixity_interval_seconds = config().getInt64("vaultd.fixity_interval_seconds", opts.fixity_interval_seconds);

@@ -71,6 +71,10 @@ void HandleProposeRoleGrant(Exchange& ex, const PathParams& p);
 void HandleApproveRoleGrant(Exchange& ex, const PathParams& p);
 void HandleRejectRoleGrant(Exchange& ex, const PathParams& p);
 void HandleListRoleGrants(Exchange& ex, const PathParams& p);
+// handlers_alerts.cc
+void HandleListAlerts(Exchange& ex, const PathParams& p);
+void HandleGetAlert(Exchange& ex, const PathParams& p);
+void HandleAcknowledgeAlert(Exchange& ex, const PathParams& p);
 // handlers_audit.cc
 void HandleListAudit(Exchange& ex, const PathParams& p);
 void HandleListCheckpoints(Exchange& ex, const PathParams& p);

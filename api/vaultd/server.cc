@@ -83,6 +83,7 @@ vault::Status VaultServer::Start() {
   services.policy_texts.borrowing = options_.borrowing_json;
   services.policy_texts.retention = options_.retention_json;
   services.policy_texts.destruction = options_.destruction_json;
+  services.policy_texts.alerts = options_.alerts_json;
   services.roles = policy_;
   services.clock = clock_;
   services.certificate_wording = options_.certificate_wording;
@@ -204,6 +205,11 @@ vault::Status VaultServer::Start() {
       fixity_timer_ = std::make_unique<Poco::Timer>(tick, tick);
       fixity_timer_->start(Poco::TimerCallback<VaultServer>(*this, &VaultServer::OnFixityTimer));
     }
+    if (options_.alert_scan_seconds > 0) {
+      alert_timer_ = std::make_unique<Poco::Timer>(options_.alert_scan_seconds * 1000,
+                                                   options_.alert_scan_seconds * 1000);
+      alert_timer_->start(Poco::TimerCallback<VaultServer>(*this, &VaultServer::OnAlertTimer));
+    }
     return vault::Status::Ok();
   } catch (const Poco::Exception& e) {
     return vault::UnavailableError(tls ? "server.tls_failed" : "server.listen_failed",
@@ -309,6 +315,25 @@ void VaultServer::OnFixityTimer(Poco::Timer&) {
   if (options_.periodic_hook) options_.periodic_hook("fixity.schedule", false);
 }
 
+void VaultServer::OnAlertTimer(Poco::Timer&) {
+  // The leader alone: one ordered scan of the shared audit log, so no
+  // window is judged twice (vault/alerts/alert_scanner.h).
+  if (!Leading()) return;
+  RunPass("alert.scan", [&] {
+    auto report = services_->alerts().RunPass();
+    if (!report.ok()) {
+      options_.log->Write(LogLevel::kError, "alert.pass_failed",
+                          {{"code", report.status().reason()}, {"message", report.status().message()}});
+    }
+  });
+}
+
+vault::StatusOr<vault::AlertPassReport> VaultServer::RunAlertPass() {
+  if (!services_) return vault::FailedPreconditionError("server.not_started", "the server has not started");
+  std::lock_guard<std::mutex> lock(lead_mu_);  // one pass at a time, as the timer's
+  return services_->alerts().RunPass();
+}
+
 vault::Status VaultServer::WriteCheckpointIfChanged() {
   auto cps = vault_->audit().Checkpoints();
   if (!cps.ok()) return cps.status();
@@ -336,6 +361,10 @@ void VaultServer::Stop() {
   if (borrow_timer_) {
     borrow_timer_->stop();  // waits for a pass under way
     borrow_timer_.reset();
+  }
+  if (alert_timer_) {
+    alert_timer_->stop();
+    alert_timer_.reset();
   }
   // Another node takes the periodic work over at its next pass.
   if (lease_) {

@@ -83,6 +83,8 @@ struct ServerOptions {
   std::string retention_json;
   // policies/destruction.json; empty: the built-in default.
   std::string destruction_json;
+  // policies/alerts.json; empty: the built-in default.
+  std::string alerts_json;
   // The clock of every decision vaultd makes (policy, loans, retention,
   // exports, register timestamps); null: the system clock. Tests inject a
   // vault::FakeClock to move loans and retention through time. Not owned;
@@ -91,8 +93,11 @@ struct ServerOptions {
   // How often the loan scheduler runs (overdue, reminders, suspension;
   // 0: never, tests call RunSchedule()).
   long borrow_schedule_seconds = 60;
+  // How often the leader evaluates the alert rules over new audit events
+  // (0: never, tests call RunAlertPass()).
+  long alert_scan_seconds = 60;
   // Called around every periodic pass this node runs ("borrow.schedule",
-  // "audit.checkpoint", "destruction.resume"), with started true then false:
+  // "audit.checkpoint", "destruction.resume", "alert.scan"), with started true then false:
   // tests count passes per node with it. Must be quick and thread-safe.
   std::function<void(const char* pass, bool started)> periodic_hook;
   // Records read per page by a customer's ZIP export (every page is read;
@@ -185,6 +190,9 @@ class VaultServer {
   // quality samples, after Start().
   vault::KeyOperations* key_operations() { return key_ops_.get(); }
   vault::FixitySchedule* fixity() { return fixity_.get(); }
+  // One alert pass over the audit events since the last (vault/alerts/),
+  // after Start(), whether or not this node leads (tests).
+  vault::StatusOr<vault::AlertPassReport> RunAlertPass();
 
  private:
   vault::LocalVault* vault_;
@@ -204,6 +212,8 @@ class VaultServer {
   std::unique_ptr<vault::Services> services_;
   std::unique_ptr<Poco::Timer> borrow_timer_;
   void OnBorrowTimer(Poco::Timer& timer);
+  std::unique_ptr<Poco::Timer> alert_timer_;
+  void OnAlertTimer(Poco::Timer& timer);
   // The periodic work runs on one node at a time (vault/db/leader_lease.h).
   // Leading() re-checks the lease; a node that has just become the leader
   // first finishes any destruction another node left interrupted.

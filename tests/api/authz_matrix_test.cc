@@ -162,6 +162,11 @@ const std::map<std::string, std::map<std::string, int>> kOtherRoutes = {
     // Metadata of an internal record of 华南销售部 that passes the dictionary.
     {"POST /api/v1/documents/validation", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
     {"GET /api/v1/incidents", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
+    // Anomaly alerts: archive admins and auditors read (alert.read), archive
+    // admins acknowledge (alert.acknowledge; auditors stay read-only); {id} names none.
+    {"GET /api/v1/alerts", {{"admin", 403}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
+    {"GET /api/v1/alerts/{id}", {{"admin", 403}, {"archive_admin", 404}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 404}}},
+    {"POST /api/v1/alerts/{id}/acknowledge", {{"admin", 403}, {"archive_admin", 404}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
     // Public keys: anyone, with or without an account.
     {"GET /api/v1/keys/signing.pem", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},
     {"GET /api/v1/keys/signing.pub", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 200}, {"staff", 200}, {"legal", 200}, {"auditor", 200}}},

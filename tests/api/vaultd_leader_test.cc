@@ -1,5 +1,5 @@
-// The periodic work (loan scheduler, audit checkpoints, resuming a
-// destruction) runs on one node at a time. On PostgreSQL two vaultd nodes
+// The periodic work (loan scheduler, audit checkpoints, alert passes,
+// resuming a destruction) runs on one node at a time. On PostgreSQL two vaultd nodes
 // share one database and one blob directory here, as they would behind a
 // load balancer; a hook counts which node runs which pass.
 #include <gtest/gtest.h>
@@ -74,6 +74,7 @@ class LeaderTest : public ::testing::Test {
     opts.port = 0;
     opts.checkpoint_interval_seconds = kPeriod;
     opts.borrow_schedule_seconds = kPeriod;
+    opts.alert_scan_seconds = kPeriod;
     opts.periodic_hook = log_.HookFor(id);
     n.server = std::make_unique<vaultd::VaultServer>(n.vault.get(), policy_.get(), opts);
     EXPECT_TRUE(n.server->Start().ok());
@@ -102,6 +103,8 @@ TEST_F(LeaderTest, OneOfTwoNodesRunsThePassesAndTheOtherTakesOverWhenItStops) {
   EXPECT_GE(a_runs + b_runs, 2) << "the scheduler ran";
   EXPECT_TRUE(a_runs == 0 || b_runs == 0) << "both nodes ran the scheduler: " << a_runs << " and " << b_runs;
   EXPECT_TRUE(CountFor(0, "audit.checkpoint") == 0 || CountFor(1, "audit.checkpoint") == 0);
+  EXPECT_GE(CountFor(0, "alert.scan") + CountFor(1, "alert.scan"), 2) << "the alert pass ran";
+  EXPECT_TRUE(CountFor(0, "alert.scan") == 0 || CountFor(1, "alert.scan") == 0) << "both nodes judged alerts";
   const int leader = a_runs > 0 ? 0 : 1;
   Node& lead = leader == 0 ? a : b;
   Node& other = leader == 0 ? b : a;
@@ -140,6 +143,7 @@ TEST_F(LeaderTest, TheOnlyNodeOfASqliteVaultLeads) {
   Node a = Start(0);
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   EXPECT_GE(CountFor(0, "borrow.schedule"), 1);
+  EXPECT_GE(CountFor(0, "alert.scan"), 1);
   EXPECT_GE(CountFor(0, "destruction.resume"), 1) << "a starting leader finishes interrupted destructions first";
   a.server->Stop();
 }

@@ -52,6 +52,10 @@ const std::map<std::string, std::string>& Owners() {
       {"fixity_reports", "vault/operations/fixity_schedule.cc"},
       {"quality_samples", "vault/operations/quality_sampling.cc"},
       {"quality_sample_items", "vault/operations/quality_sampling.cc"},
+      {"alerts", "vault/alerts/alert_store.cc"},
+      {"alert_evidence", "vault/alerts/alert_store.cc"},
+      {"alert_known_clients", "vault/alerts/alert_store.cc"},
+      {"alert_scan_state", "vault/alerts/alert_store.cc"},
   };
   return kOwners;
 }

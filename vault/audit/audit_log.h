@@ -115,6 +115,11 @@ class AuditLog {
   // transitions of one scheduler pass.
   Status AppendAll(const std::vector<AuditRecord>& records);
   StatusOr<std::vector<AuditEvent>> List(const AuditFilter& filter);
+  // The events of `actor` timed from `from_time` to `to_time` (inclusive),
+  // newest first, at most `limit`: one range of the index audit_by_actor_time,
+  // whatever the size of the log (the alert rules' windows).
+  StatusOr<std::vector<AuditEvent>> ActorEvents(const std::string& actor, const std::string& from_time,
+                                                const std::string& to_time, int64_t limit);
   // Signs (events so far, head hash) and stores the note; records the
   // signer's public key on first use.
   StatusOr<AuditCheckpoint> WriteCheckpoint(const Signer& signer);

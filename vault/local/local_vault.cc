@@ -120,6 +120,7 @@ StatusOr<std::unique_ptr<LocalVault>> LocalVault::Open(const LocalVaultConfig& c
   VAULT_ASSIGN_OR_RETURN(v->role_grants_, RoleGrants::Open(v->db_, config.clock));
   VAULT_ASSIGN_OR_RETURN(v->exports_, ExportLedger::Open(v->db_));
   VAULT_ASSIGN_OR_RETURN(v->borrows_, BorrowStore::Open(v->db_));
+  VAULT_ASSIGN_OR_RETURN(v->alerts_, AlertStore::Open(v->db_));
   VAULT_ASSIGN_OR_RETURN(v->destructions_, DestructionStore::Open(v->db_));
   VaultOptions opt;
   opt.blobs = v->blobs_.get();

@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 
+#include "vault/alerts/alert_store.h"
 #include "vault/audit/audit_log.h"
 #include "vault/borrow/borrow_store.h"
 #include "vault/db/database.h"
@@ -66,6 +67,7 @@ class LocalVault {
   RoleGrants& role_grants() { return *role_grants_; }
   ExportLedger& exports() { return *exports_; }
   BorrowStore& borrows() { return *borrows_; }
+  AlertStore& alerts() { return *alerts_; }
   DestructionStore& destructions() { return *destructions_; }
   db::Database& database() { return *db_; }
   // The same database, for stores built outside LocalVault (vaultd's
@@ -84,6 +86,7 @@ class LocalVault {
   std::unique_ptr<RoleGrants> role_grants_;
   std::unique_ptr<ExportLedger> exports_;
   std::unique_ptr<BorrowStore> borrows_;
+  std::unique_ptr<AlertStore> alerts_;
   std::unique_ptr<DestructionStore> destructions_;
 };
 

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "vault/alerts/default_alerts.h"
 #include "vault/borrow/default_borrowing.h"
 #include "vault/destruction/default_destruction.h"
 #include "vault/destruction/destruction_policy.h"
@@ -42,6 +43,7 @@ StatusOr<std::unique_ptr<PolicySet>> PolicySet::Load(const std::string& dir) {
   VAULT_ASSIGN_OR_RETURN(t.retention, ReadPolicyFile(dir, "retention.json", kDefaultRetentionJson, false));
   VAULT_ASSIGN_OR_RETURN(t.destruction, ReadPolicyFile(dir, "destruction.json", kDefaultDestructionJson, false));
   VAULT_ASSIGN_OR_RETURN(t.fields, ReadPolicyFile(dir, "fields.json", kDefaultFieldsJson, false));
+  VAULT_ASSIGN_OR_RETURN(t.alerts, ReadPolicyFile(dir, "alerts.json", kDefaultAlertsJson, false));
   return FromTexts(t);
 }
 
@@ -60,6 +62,7 @@ StatusOr<std::unique_ptr<PolicySet>> PolicySet::FromTexts(const PolicyTexts& t) 
   set->destruction_json_ = or_default(t.destruction, kDefaultDestructionJson);
   VAULT_ASSIGN_OR_RETURN(set->destruction_passes_, DestructionPassesFromJson(set->destruction_json_));
   VAULT_ASSIGN_OR_RETURN(set->fields_, FieldDictionary::FromJson(or_default(t.fields, kDefaultFieldsJson)));
+  VAULT_ASSIGN_OR_RETURN(set->alerts_, AlertPolicy::FromJson(or_default(t.alerts, kDefaultAlertsJson)));
   return set;
 }
 

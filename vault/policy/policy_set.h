@@ -1,7 +1,7 @@
 // PolicySet: every policy of a policies directory, read and validated once.
 //
 // Load(dir) reads roles.json, watermark.json, borrowing.json,
-// retention.json, destruction.json and fields.json from `dir` through their
+// retention.json, destruction.json, fields.json and alerts.json from `dir` through their
 // strict loaders (vault/policy/strict_json.h). roles.json must be readable
 // when a directory is given; any other file that cannot be opened is
 // replaced by its built-in default (the copy of policies/*.json that CMake
@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "vault/alerts/alert_policy.h"
 #include "vault/base/status.h"
 #include "vault/borrow/borrow_policy.h"
 #include "vault/documents/field_dictionary.h"
@@ -32,7 +33,7 @@ namespace vault {
 
 // The text of each policy file; an empty one stands for the built-in default.
 struct PolicyTexts {
-  std::string roles, watermark, borrowing, retention, destruction, fields;
+  std::string roles, watermark, borrowing, retention, destruction, fields, alerts;
 };
 
 class PolicySet {
@@ -46,6 +47,7 @@ class PolicySet {
   const RetentionPolicy& retention() const { return *retention_; }
   const std::vector<std::string>& destruction_passes() const { return destruction_passes_; }
   const FieldDictionary& fields() const { return *fields_; }
+  const AlertPolicy& alerts() const { return *alerts_; }
 
   // The validated text of each file, for components that build their own
   // copy of a policy from JSON (vaultd's ServerOptions).
@@ -63,6 +65,7 @@ class PolicySet {
   std::unique_ptr<RetentionPolicy> retention_;
   std::vector<std::string> destruction_passes_;
   std::unique_ptr<FieldDictionary> fields_;
+  std::unique_ptr<AlertPolicy> alerts_;
   std::string watermark_json_, borrowing_json_, retention_json_, destruction_json_;
 };
 

@@ -90,6 +90,16 @@ StatusOr<std::unique_ptr<Services>> Services::Open(ServicesOptions o) {
   ad.borrows = s->borrows_.get();
   ad.clock = s->clock_;
   s->access_ = std::make_unique<DocumentAccess>(ad);
+
+  AlertScanner::Deps al;
+  al.policy = &s->policies_->alerts();
+  al.store = &lv.alerts();
+  al.audit = &lv.audit();
+  al.vault = &lv.vault();
+  al.identity = &lv.identity();
+  al.outbox = &lv.borrows();
+  al.clock = s->clock_;
+  s->alerts_ = std::make_unique<AlertScanner>(al);
   return s;
 }
 

@@ -22,6 +22,7 @@
 #include <string>
 
 #include "vault/access/document_access.h"
+#include "vault/alerts/alert_scanner.h"
 #include "vault/base/clock.h"
 #include "vault/base/status.h"
 #include "vault/borrow/borrow_service.h"
@@ -70,6 +71,9 @@ class Services {
   BorrowService& borrows() { return *borrows_; }
   DestructionService& destructions() { return *destructions_; }
   const DocumentAccess& access() const { return *access_; }
+  // Evaluates policies/alerts.json over the audit log (RunPass); vaultd's
+  // leader runs it periodically.
+  AlertScanner& alerts() { return *alerts_; }
   // Signs destruction certificates (purpose "certificate").
   const Signer& certificate_signer() const { return *certificate_signer_; }
 
@@ -93,6 +97,7 @@ class Services {
   std::unique_ptr<DestructionService> destructions_;
   std::unique_ptr<BorrowService> borrows_;
   std::unique_ptr<DocumentAccess> access_;
+  std::unique_ptr<AlertScanner> alerts_;
 };
 
 }  // namespace vault

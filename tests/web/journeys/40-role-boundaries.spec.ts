@@ -65,6 +65,7 @@ const API_OF_PAGE: Record<string, (s: State) => ApiCall> = {
   // Audit: the log (audit.read), the leak trace (export.trace).
   '/audit': () => ({ method: 'GET', path: '/api/v1/audit?limit=1' }),
   '/trace': () => ({ method: 'GET', path: '/api/v1/trace/ABCD-EFGH-JKLM' }),
+  '/alerts': () => ({ method: 'GET', path: '/api/v1/alerts' }),
   '/admin/users': () => ({ method: 'GET', path: '/api/v1/users' }),
   '/admin/departments': () => ({ method: 'GET', path: '/api/v1/departments' }),
   '/admin/keys': () => 'public', // the certificate-signing public key is for anyone (docs/keys.md)
@@ -85,11 +86,11 @@ const API_OF_PAGE: Record<string, (s: State) => ApiCall> = {
 // add: a check on the routes' meta themselves.
 const MUST: Record<string, { has: string[]; not: string[] }> = {
   admin: { has: ['nav.users', 'nav.departments', 'nav.keys', 'nav.health'], not: ['nav.search', 'nav.loans', 'nav.approvals', 'nav.holds'] },
-  archive_admin: { has: ['nav.search', 'nav.loans', 'nav.approvals'], not: ['nav.users', 'nav.health', 'nav.holds'] },
+  archive_admin: { has: ['nav.search', 'nav.loans', 'nav.approvals', 'nav.alerts'], not: ['nav.users', 'nav.health', 'nav.holds'] },
   dept_manager: { has: ['nav.search', 'nav.loans', 'nav.approvals'], not: ['nav.users', 'nav.health', 'nav.holds'] },
-  staff: { has: ['nav.search', 'nav.loans'], not: ['nav.approvals', 'nav.holds', 'nav.users', 'nav.health'] },
+  staff: { has: ['nav.search', 'nav.loans'], not: ['nav.approvals', 'nav.holds', 'nav.users', 'nav.health', 'nav.alerts'] },
   legal: { has: ['nav.search', 'nav.loans', 'nav.approvals', 'nav.holds'], not: ['nav.users', 'nav.health'] },
-  auditor: { has: ['nav.search'], not: ['nav.loans', 'nav.approvals', 'nav.holds', 'nav.users', 'nav.health'] },
+  auditor: { has: ['nav.search', 'nav.alerts'], not: ['nav.loans', 'nav.approvals', 'nav.holds', 'nav.users', 'nav.health'] },
 }
 
 function mayOpen(r: PageRoute, role: string): boolean {

@@ -117,7 +117,9 @@ export default async function globalSetup(): Promise<void> {
   // Signed audit checkpoints every 2 seconds, so the audit viewer has
   // checkpoints to show and download (journeys 30-39) and the health page
   // a last checkpoint.
-  fs.writeFileSync(config, 'vaultd.borrow_schedule_seconds = 1\nvaultd.checkpoint_interval_seconds = 2\n')
+  // The alert pass every second too (journey 33 waits for its alert), with
+  // the shipped rules of policies/alerts.json.
+  fs.writeFileSync(config, 'vaultd.borrow_schedule_seconds = 1\nvaultd.checkpoint_interval_seconds = 2\nvaultd.alert_scan_seconds = 1\n')
   const port = await freePort()
   const log = fs.openSync(path.join(base, 'vaultd.log'), 'w')
   const vaultd = spawn(path.join(BIN, 'vaultd'), ['--config', config, '--data', env.VAULT_DATA, '--key', env.VAULT_KEY_FILE,

@@ -212,6 +212,7 @@ const base = {
     recalled: 'Recalled',
     revoked: 'Revoked',
     incident: 'Return incident',
+    alert: 'Unusual access alert',
   },
   approvals: {
     requester: 'Requester',

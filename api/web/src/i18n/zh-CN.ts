@@ -212,6 +212,7 @@ const base = {
     recalled: '催还',
     revoked: '已撤销',
     incident: '归还异常',
+    alert: '异常访问告警',
   },
   approvals: {
     requester: '申请人',

@@ -76,3 +76,20 @@ export interface TraceResult {
   exact_copy?: boolean
   token_disagrees?: boolean
 }
+
+// GET /api/v1/alerts items (docs/openapi.yaml).
+export interface AlertItem {
+  id: number
+  rule: string
+  subject: string
+  window_start: string
+  window_end: string
+  events: number
+  raised_at: string
+  summary: string
+  state: 'open' | 'acknowledged'
+  acknowledged_by: string
+  acknowledged_at: string
+  note: string
+  evidence: number[]
+}
