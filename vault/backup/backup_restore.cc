@@ -68,18 +68,38 @@ StatusOr<std::string> OpenSealedDatabase(const std::string& backup_dir, const Ba
   return sink.data();
 }
 
+// Every listed file's hash is checked as it is copied (or, when linked, read
+// once): one pass over the data, and a mismatch stops the restore naming the
+// file before the staged directory could ever become the vault.
 Status Stage(const RestoreOptions& o, const BackupManifest& m, const KeyRing& ring, const std::string& staged) {
+  auto corrupt = [](const BackupFile& f, const BackupFile& got) {
+    return DataLossError("backup.file_corrupt", f.path + ": its SHA-256 differs from the manifest's (" +
+                                                    got.sha256.substr(0, 16) + "... instead of " +
+                                                    f.sha256.substr(0, 16) + "...)");
+  };
+  bool has_db = false;
+  for (const BackupFile& f : m.files) {
+    if (f.path != kSealedDatabaseFile) continue;
+    has_db = true;
+    VAULT_ASSIGN_OR_RETURN(BackupFile got, HashFile(o.backup_dir + "/" + f.path));
+    if (got.sha256 != f.sha256 || got.size != f.size) return corrupt(f, got);
+  }
+  if (!has_db) return DataLossError("backup.file_missing", std::string(kSealedDatabaseFile) + " is not in the manifest");
   VAULT_ASSIGN_OR_RETURN(std::string image, OpenSealedDatabase(o.backup_dir, m, ring));
   VAULT_RETURN_IF_ERROR(db::WriteSqliteFile(image, staged + "/metadata.db"));
   image.assign(image.size(), '\0');
   for (const BackupFile& f : m.files) {
     if (f.path == kSealedDatabaseFile) continue;
     const std::string src = o.backup_dir + "/" + f.path, dst = staged + "/" + f.path;
-    if (o.link_blobs && f.path.rfind("blobs/", 0) == 0 && LinkFile(src, dst)) continue;
-    VAULT_ASSIGN_OR_RETURN(BackupFile copied, CopyFileHashed(src, dst));
-    if (copied.sha256 != f.sha256) {
-      return DataLossError("backup.file_corrupt", f.path + " changed while it was restored");
+    StatusOr<BackupFile> got = o.link_blobs && f.path.rfind("blobs/", 0) == 0 && LinkFile(src, dst)
+                                   ? HashFile(dst)
+                                   : CopyFileHashed(src, dst);
+    if (!got.ok()) {
+      return got.status().reason() == "backup.file_missing"
+                 ? DataLossError("backup.file_missing", f.path + " is listed in the manifest but missing")
+                 : got.status();
     }
+    if (got->sha256 != f.sha256 || got->size != f.size) return corrupt(f, *got);
   }
   VAULT_RETURN_IF_ERROR(WriteFileAtomically(staged + "/VAULT", kMarkerText, 0600));
   return SyncTree(staged);
@@ -112,7 +132,8 @@ StatusOr<RestoreReport> RestoreBackup(const RestoreOptions& o) {
   RestoreReport report;
   {
     VAULT_ASSIGN_OR_RETURN(auto ring, OpenBackupKeyRing(o.target, o.backup_dir));
-    VAULT_ASSIGN_OR_RETURN(report.manifest, VerifyBackup(o.backup_dir, *ring));
+    // The signature now; each file's hash while it is staged (Stage).
+    VAULT_ASSIGN_OR_RETURN(report.manifest, ReadVerifiedManifest(o.backup_dir, *ring));
   }
   for (const BackupFile& f : report.manifest.files) report.bytes_verified += f.size;
   report.files_verified = static_cast<int64_t>(report.manifest.files.size());

@@ -3,13 +3,14 @@
 //
 // Order, so that nothing is readable before the destructions are replayed:
 //   1. the manifest's signature (backup key derived from the master key it
-//      names) and every listed file's size and SHA-256: a flipped byte in
-//      any file or in the manifest fails here, naming it;
+//      names): a flipped byte in the manifest or its signature fails here;
 //   2. without `certificates`, refuse (backup.certificates_required) unless
 //      forced; the certificates are read before anything is written;
 //   3. stage into DATA.restoring-XXXXXX (mode 0700) beside DATA: the sealed
 //      database opened with the unwrapped backup key, blobs copied (never
 //      linked: the replay overwrites them in place), policies, VAULT marker;
+//      each file's size and SHA-256 checked against the manifest as it is
+//      copied (one pass), a flipped byte failing the restore naming the file;
 //   4. open the staged vault, check the later certificates against its own
 //      chain and replay them (destruction_replay.h), and record the restore
 //      in its audit log (backup.restore, backup.destruction_replayed per
