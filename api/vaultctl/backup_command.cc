@@ -62,6 +62,7 @@ int Create(const GlobalOptions& g, const Args& a) {
   o.base_dir = a.Get("--base");
   o.policies_dir = a.Get("--policies");
   o.clock = g.config.clock;
+  if (vault::Status s = vault::CheckBackupEngine(o.database); !s.ok()) return Fail(s);
   auto lv = vault::LocalVault::Open(g.config);
   if (!lv.ok()) return Fail(lv.status());
   auto report = vault::CreateBackup(**lv, o);

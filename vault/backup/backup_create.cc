@@ -59,16 +59,20 @@ Status SealDatabase(const KeyRing& ring, std::string image, const std::string& d
 
 }  // namespace
 
+Status CheckBackupEngine(const std::string& database) {
+  if (database.empty()) return Status::Ok();
+  VAULT_ASSIGN_OR_RETURN(db::DatabaseTarget target, db::ParseDatabaseTarget(database));
+  if (target.engine != db::Engine::kSqlite) {
+    return FailedPreconditionError("backup.unsupported_engine",
+                                   "backups of a PostgreSQL vault are not built yet: back up the database with "
+                                   "pg_dump and the blob directory with the filesystem (docs/operations.md)");
+  }
+  return Status::Ok();
+}
+
 StatusOr<BackupReport> CreateBackup(LocalVault& lv, const BackupCreateOptions& options) {
   const auto started = std::chrono::steady_clock::now();
-  if (!options.database.empty()) {
-    VAULT_ASSIGN_OR_RETURN(db::DatabaseTarget target, db::ParseDatabaseTarget(options.database));
-    if (target.engine != db::Engine::kSqlite) {
-      return FailedPreconditionError("backup.unsupported_engine",
-                                     "backups of a PostgreSQL vault are not built yet: back up the database with "
-                                     "pg_dump and the blob directory with the filesystem (docs/operations.md)");
-    }
-  }
+  VAULT_RETURN_IF_ERROR(CheckBackupEngine(options.database));
   std::map<std::string, BackupFile> base;
   std::string base_id;
   if (!options.base_dir.empty()) {

@@ -47,6 +47,10 @@ struct BackupReport {
   double seconds = 0;
 };
 
+// backup.unsupported_engine unless `database` names the SQLite file (or is
+// empty): checked before anything connects to a database.
+Status CheckBackupEngine(const std::string& database);
+
 // `lv` is the vault opened on `options.data_dir` (its key ring wraps the
 // backup key and signs the manifest). Errors: backup.unsupported_engine,
 // backup.target_not_empty (FAILED_PRECONDITION), backup.io_error,
