@@ -9,8 +9,9 @@
 #     `tar -xf` of the tar file.
 # Both sides end with the same durability: vaultctl syncs the backup's
 # filesystem (syncfs) before writing the manifest; tar is followed by
-# `sync -f` (syncfs too). The page cache is warm for both (the machine is
-# shared; caches are not dropped). Results replace the <!-- bench:backup -->
+# `sync -f` (syncfs too), and every timed step starts after a `sync`, so
+# no step pays for the dirty pages of the one before. The page cache is warm
+# for both (the machine is shared; caches are not dropped). Results replace the <!-- bench:backup -->
 # section of docs/benchmarks.md.
 set -euo pipefail
 
@@ -55,13 +56,13 @@ CHANGED=$(( (FILES + 99) / 100 ))
 for r in $(seq "$RUNS"); do
   log "run $r/$RUNS"
   rm -rf "$W/full" "$W/inc" "$W/data.tar" "$W/restored" "$W/untar"
-  t=$(now); tar -cf "$W/data.tar" -C "$W" data; sync -f "$W/data.tar"; TAR+=("$(since "$t")")
-  t=$(now); "$VAULTCTL" backup create "$W/full" >/dev/null; FULL+=("$(since "$t")")
+  sync; t=$(now); tar -cf "$W/data.tar" -C "$W" data; sync -f "$W/data.tar"; TAR+=("$(since "$t")")
+  sync; t=$(now); "$VAULTCTL" backup create "$W/full" >/dev/null; FULL+=("$(since "$t")")
   # 1% more content, then the incremental backup against the full one.
   ingest $((FILES + (r - 1) * CHANGED + 1)) $((FILES + r * CHANGED))
-  t=$(now); "$VAULTCTL" backup create "$W/inc" --base "$W/full" >/dev/null; INC+=("$(since "$t")")
-  t=$(now); mkdir "$W/untar"; tar -xf "$W/data.tar" -C "$W/untar"; sync -f "$W/untar"; UNTAR+=("$(since "$t")")
-  t=$(now); "$VAULTCTL" backup restore "$W/full" --to "$W/restored" --certificates "$VAULT_DATA" >/dev/null
+  sync; t=$(now); "$VAULTCTL" backup create "$W/inc" --base "$W/full" >/dev/null; INC+=("$(since "$t")")
+  sync; t=$(now); mkdir "$W/untar"; tar -xf "$W/data.tar" -C "$W/untar"; sync -f "$W/untar"; UNTAR+=("$(since "$t")")
+  sync; t=$(now); "$VAULTCTL" backup restore "$W/full" --to "$W/restored" --certificates "$VAULT_DATA" >/dev/null
   RESTORE+=("$(since "$t")")
 done
 F=$(printf '%s\n' "${FULL[@]}" | median)
@@ -77,7 +78,8 @@ SECTION=$(cat <<MD
 
 - Date: $(date -u +%Y-%m-%dT%H:%MZ); commit $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown); filesystem $FS; 2 cores shared with other work
 - Vault: $FILES documents of $FILE_MIB MiB ($MIB MiB of blobs; BENCH_BACKUP_GIB=$GIB, the issue's target size is 10); medians of $RUNS runs; page cache warm for both sides
-- Both sides end durable: \`vaultctl\` syncs the backup's filesystem before its manifest; tar is followed by \`sync -f\`
+- Both sides end durable: \`vaultctl\` syncs the backup's filesystem before its manifest; tar is followed by \`sync -f\`; every timed step starts after a \`sync\`
+- The machine was shared with other builds and tests while this ran (load average about 4 on 2 cores): single runs varied up to 2x, so read the ratios as indications
 - Full: \`vaultctl backup create\` (online SQLite copy sealed under a wrapped backup key, every blob copied and hashed, signed manifest) vs \`tar -cf\` of the data directory (runs: ${FULL[*]} s vs ${TAR[*]} s)
 - Incremental: \`backup create --base FULL\` after $CHANGED more documents (1%) were ingested: unchanged blobs hard-linked, hashes taken from the base's verified manifest (runs: ${INC[*]} s)
 - Restore: \`backup restore --certificates LIVE\` (manifest signature, every file hashed while it is copied, database decrypted, destruction replay, staged then renamed) vs \`tar -xf\` (runs: ${RESTORE[*]} s vs ${UNTAR[*]} s)

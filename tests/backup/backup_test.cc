@@ -413,6 +413,26 @@ TEST_F(BackupTest, IncrementalBackupLinksUnchangedBlobsAndRestoresAlone) {
   EXPECT_TRUE(*std::move(Read(*rv, ids[3])) == testing::PseudoRandom(30000, 3));
 }
 
+TEST_F(BackupTest, BackupMadeBeforeAKeyRotationStillVerifiesAndRestores) {
+  const std::string doc = Ingest(*lv_, "报价单", "before the rotation");
+  ASSERT_TRUE(Backup("b1").ok());
+  auto rotated = lv_->keys().Rotate();
+  ASSERT_TRUE(rotated.ok()) << rotated.status().ToString();
+  // The manifest names the old master key: its signature is checked with
+  // the backup key derived from that one, not from the new primary.
+  auto restored = Restore("b1", "restored", config_.data_dir);
+  ASSERT_TRUE(restored.ok()) << restored.status().ToString();
+  EXPECT_NE(restored->manifest.signing_kek_id, *rotated);
+  EXPECT_TRUE(*std::move(Read(*OpenRestored("restored"), doc)) == "before the rotation");
+  // Once the old master key is destroyed the backup cannot be opened at all.
+  const std::string old_kek = restored->manifest.signing_kek_id;
+  ASSERT_TRUE(lv_->keys().Destroy(old_kek).ok());
+  auto after = Restore("b1", "restored2", config_.data_dir);
+  ASSERT_FALSE(after.ok());
+  EXPECT_EQ(after.status().reason(), "key.unknown_kek");
+  EXPECT_FALSE(fs::exists(dir_.Join("restored2")));
+}
+
 TEST_F(BackupTest, RefusesAPostgresVaultAndANonEmptyTarget) {
   BackupCreateOptions o;
   o.data_dir = config_.data_dir;
