@@ -79,13 +79,11 @@ int Create(const GlobalOptions& g, const Args& a) {
     j->set("files_linked", static_cast<Poco::Int64>(report->files_linked));
     j->set("bytes_copied", static_cast<Poco::Int64>(report->bytes_copied));
     j->set("bytes_linked", static_cast<Poco::Int64>(report->bytes_linked));
-    j->set("documents", static_cast<Poco::Int64>(m.documents));
     j->set("seconds", report->seconds);
     std::printf("%s\n", api::Stringify(j).c_str());
     return kExitOk;
   }
-  std::printf("backup %s of %lld documents written to %s at %s\n", m.backup_id.c_str(),
-              static_cast<long long>(m.documents), o.dir.c_str(), m.created_at.c_str());
+  std::printf("backup %s written to %s at %s\n", m.backup_id.c_str(), o.dir.c_str(), m.created_at.c_str());
   std::printf("%zu files: %lld copied (%lld bytes), %lld reused from base %s (%lld bytes); %.2f s\n", m.files.size(),
               static_cast<long long>(report->files_copied), static_cast<long long>(report->bytes_copied),
               static_cast<long long>(report->files_linked), m.base_backup_id.empty() ? "-" : m.base_backup_id.c_str(),

@@ -92,12 +92,8 @@ StatusOr<BackupReport> CreateBackup(LocalVault& lv, const BackupCreateOptions& o
   // 1. The database as of one commit, before any blob is listed.
   const std::string db_path = options.database.empty() ? options.data_dir + "/metadata.db"
                                                        : db::ParseDatabaseTarget(options.database)->location;
-  VAULT_ASSIGN_OR_RETURN(db::SqliteCopy copy, db::CopySqliteOnline(db_path));
-  m.last_certificate_seq = copy.last_certificate_seq;
-  m.last_certificate_sha256 = copy.last_certificate_sha256;
-  m.audit_events = copy.audit_events;
-  m.documents = copy.documents;
-  VAULT_RETURN_IF_ERROR(SealDatabase(lv.keys(), std::move(copy.bytes), options.dir, &m));
+  VAULT_ASSIGN_OR_RETURN(std::string image, db::CopySqliteOnline(db_path));
+  VAULT_RETURN_IF_ERROR(SealDatabase(lv.keys(), std::move(image), options.dir, &m));
 
   // 2. The blobs (ciphertext already), reused from the base when unchanged.
   boost::system::error_code ec;

@@ -70,12 +70,6 @@ std::string ManifestJson(const BackupManifest& m) {
   db->set("size", static_cast<Poco::Int64>(m.database_size));
   o->set("database", db);
   o->set("base_backup_id", m.base_backup_id);
-  Poco::JSON::Object::Ptr certs = new Poco::JSON::Object;
-  certs->set("last_sequence", static_cast<Poco::Int64>(m.last_certificate_seq));
-  certs->set("last_sha256", m.last_certificate_sha256);
-  o->set("certificates", certs);
-  o->set("audit_events", static_cast<Poco::Int64>(m.audit_events));
-  o->set("documents", static_cast<Poco::Int64>(m.documents));
   o->set("policies_included", m.policies_included);
   Poco::JSON::Array::Ptr files = new Poco::JSON::Array;
   for (const BackupFile& f : m.files) {
@@ -103,9 +97,8 @@ StatusOr<BackupManifest> ParseManifest(const std::string& json) {
     m.engine = o->getValue<std::string>("engine");
     auto key = o->getObject("signing_key");
     auto db = o->getObject("database");
-    auto certs = o->getObject("certificates");
     auto files = o->getArray("files");
-    if (!key || !db || !certs || !files) return Malformed("a section is missing");
+    if (!key || !db || !files) return Malformed("a section is missing");
     m.signing_kek_id = key->getValue<std::string>("kek_id");
     m.signing_key_name = key->getValue<std::string>("name");
     m.signing_public_key = key->getValue<std::string>("ed25519_public_key");
@@ -113,10 +106,6 @@ StatusOr<BackupManifest> ParseManifest(const std::string& json) {
     m.database_wrapped_key = db->getValue<std::string>("wrapped_key");
     m.database_size = db->getValue<Poco::Int64>("size");
     m.base_backup_id = o->getValue<std::string>("base_backup_id");
-    m.last_certificate_seq = certs->getValue<Poco::Int64>("last_sequence");
-    m.last_certificate_sha256 = certs->getValue<std::string>("last_sha256");
-    m.audit_events = o->getValue<Poco::Int64>("audit_events");
-    m.documents = o->getValue<Poco::Int64>("documents");
     m.policies_included = o->getValue<bool>("policies_included");
     for (size_t i = 0; i < files->size(); ++i) {
       auto e = files->getObject(static_cast<unsigned>(i));

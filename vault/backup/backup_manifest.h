@@ -49,9 +49,6 @@ struct BackupManifest {
   std::string database_kek_id, database_wrapped_key;                 // hex
   int64_t database_size = 0;                                         // plaintext bytes
   std::string base_backup_id;                                        // "" for a full backup
-  int64_t last_certificate_seq = 0;
-  std::string last_certificate_sha256;
-  int64_t audit_events = 0, documents = 0;
   bool policies_included = false;
   std::vector<BackupFile> files;  // sorted by path
 };

@@ -169,7 +169,7 @@ StatusOr<RestoreReport> RestoreBackup(const RestoreOptions& o) {
     LocalVaultConfig c = o.target;
     c.data_dir = staged.path();
     VAULT_ASSIGN_OR_RETURN(std::unique_ptr<LocalVault> lv, LocalVault::Open(c));
-    VAULT_ASSIGN_OR_RETURN(std::vector<ChainCertificate> later, CertificatesAfterBackup(chain, report.manifest, *lv));
+    VAULT_ASSIGN_OR_RETURN(std::vector<ChainCertificate> later, CertificatesAfterBackup(chain, *lv));
     VAULT_ASSIGN_OR_RETURN(report.replayed, ReplayDestructions(*lv, later));
     std::vector<AuditRecord> events;
     AuditRecord r;

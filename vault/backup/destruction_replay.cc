@@ -27,18 +27,20 @@ StatusOr<std::set<std::string>> TrustedKeys(LocalVault& restored) {
 }  // namespace
 
 StatusOr<std::vector<ChainCertificate>> CertificatesAfterBackup(const std::vector<ChainCertificate>& all,
-                                                                const BackupManifest& m, LocalVault& restored) {
+                                                                LocalVault& restored) {
   VAULT_ASSIGN_OR_RETURN(std::set<std::string> trusted, TrustedKeys(restored));
+  VAULT_ASSIGN_OR_RETURN(Certificate last, restored.destructions().LastCertificate());
+  const int64_t last_seq = last.id.empty() ? 0 : last.seq;
   std::vector<ChainCertificate> later;
-  std::string previous = m.last_certificate_seq == 0 ? std::string(64, '0') : m.last_certificate_sha256;
-  int64_t expected = m.last_certificate_seq + 1;
+  std::string previous = last.id.empty() ? std::string(64, '0') : last.sha256;
+  int64_t expected = last_seq + 1;
   for (const ChainCertificate& c : all) {
-    if (c.cert.seq == m.last_certificate_seq && m.last_certificate_seq > 0 && c.cert.sha256 != m.last_certificate_sha256) {
+    if (c.cert.seq == last_seq && last_seq > 0 && c.cert.sha256 != last.sha256) {
       return DataLossError("backup.certificates_foreign",
                            c.cert.id + " differs from the backup's certificate of the same sequence: the chain "
                                        "given is not this vault's, or was rewritten");
     }
-    if (c.cert.seq <= m.last_certificate_seq) continue;
+    if (c.cert.seq <= last_seq) continue;
     if (c.cert.seq != expected) {
       return DataLossError("backup.certificates_gap", "certificate sequence " + std::to_string(expected) +
                                                           " is missing before " + c.cert.id);
@@ -46,7 +48,7 @@ StatusOr<std::vector<ChainCertificate>> CertificatesAfterBackup(const std::vecto
     if (c.cert.previous_sha256 != previous) {
       return DataLossError("backup.certificates_foreign",
                            c.cert.id + " does not name the previous certificate's hash (" +
-                               (expected == m.last_certificate_seq + 1 ? "the backup's last certificate" : "its "
+                               (expected == last_seq + 1 ? "the backup's last certificate" : "its "
                                                                                                             "predecessor") +
                                ")");
     }

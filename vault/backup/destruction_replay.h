@@ -35,8 +35,9 @@ struct ReplayedRecord {
 // Errors (DATA_LOSS, naming the certificate): backup.certificates_foreign
 // (the chain is another vault's or was rewritten), backup.certificates_gap,
 // backup.certificate_untrusted (bad signature or a key the vault never had).
+// The backup's own last certificate is read from the restored copy.
 StatusOr<std::vector<ChainCertificate>> CertificatesAfterBackup(const std::vector<ChainCertificate>& all,
-                                                                const BackupManifest& m, LocalVault& restored);
+                                                                LocalVault& restored);
 
 // Erases and overwrites as above; returns one entry per record named.
 StatusOr<std::vector<ReplayedRecord>> ReplayDestructions(LocalVault& restored,

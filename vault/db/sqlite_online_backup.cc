@@ -21,24 +21,9 @@ Status SqlError(sqlite3* db, const std::string& what) {
   return UnavailableError("backup.sqlite_error", what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
 }
 
-// One integer from `sql` (0 when the query has no row or the table is absent).
-int64_t QueryInt(sqlite3* db, const char* sql, std::string* text = nullptr) {
-  sqlite3_stmt* st = nullptr;
-  int64_t v = 0;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
-    v = sqlite3_column_int64(st, 0);
-    if (text && sqlite3_column_count(st) > 1) {
-      const unsigned char* p = sqlite3_column_text(st, 1);
-      *text = p ? reinterpret_cast<const char*>(p) : "";
-    }
-  }
-  sqlite3_finalize(st);
-  return v;
-}
-
 }  // namespace
 
-StatusOr<SqliteCopy> CopySqliteOnline(const std::string& path) {
+StatusOr<std::string> CopySqliteOnline(const std::string& path) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return NotFoundError("backup.source_missing", "no SQLite metadata file at " + path);
@@ -63,15 +48,11 @@ StatusOr<SqliteCopy> CopySqliteOnline(const std::string& path) {
   sqlite3_backup_finish(b);
   if (rc != SQLITE_DONE) return SqlError(mem.db, "the online backup of " + path + " failed");
 
-  SqliteCopy copy;
-  copy.last_certificate_seq =
-      QueryInt(mem.db, "SELECT seq, sha256 FROM certificates ORDER BY seq DESC LIMIT 1", &copy.last_certificate_sha256);
-  copy.audit_events = QueryInt(mem.db, "SELECT COUNT(*) FROM audit_events");
-  copy.documents = QueryInt(mem.db, "SELECT COUNT(*) FROM documents");
+  std::string copy;
   sqlite3_int64 size = 0;
   unsigned char* image = sqlite3_serialize(mem.db, "main", &size, 0);
   if (!image) return SqlError(mem.db, "cannot serialize the copy");
-  copy.bytes.assign(reinterpret_cast<const char*>(image), static_cast<size_t>(size));
+  copy.assign(reinterpret_cast<const char*>(image), static_cast<size_t>(size));
   sqlite3_free(image);
   return copy;
 }

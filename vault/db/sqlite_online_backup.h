@@ -20,17 +20,9 @@
 
 namespace vault::db {
 
-struct SqliteCopy {
-  std::string bytes;  // a complete SQLite database file
-  // Facts read from the copy itself (so they describe exactly what it holds).
-  int64_t last_certificate_seq = 0;  // 0: no certificate yet
-  std::string last_certificate_sha256;
-  int64_t audit_events = 0;
-  int64_t documents = 0;
-};
-
-// Errors: backup.source_missing (NOT_FOUND), backup.sqlite_error (UNAVAILABLE).
-StatusOr<SqliteCopy> CopySqliteOnline(const std::string& path);
+// The bytes of a complete SQLite database file. Errors:
+// backup.source_missing (NOT_FOUND), backup.sqlite_error (UNAVAILABLE).
+StatusOr<std::string> CopySqliteOnline(const std::string& path);
 
 // Writes `bytes` (a database file image) to the new file `path` (mode
 // 0600; refused when `path` exists) and fsyncs it.
