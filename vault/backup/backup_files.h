@@ -19,8 +19,8 @@ StatusOr<std::unique_ptr<BlobWriter>> NewFileWriter(const std::string& path);
 StatusOr<std::unique_ptr<BlobReader>> OpenFileReader(const std::string& path);
 
 // Copies `src` to the new file `dst` (mode 0600, parents created 0700) and
-// returns the SHA-256 and size of the bytes written. Not synced: the caller
-// syncs the whole tree once (SyncTree).
+// returns the SHA-256 and size of `src` as it was copied. Not synced: the
+// caller syncs the whole tree once (SyncTree).
 StatusOr<BackupFile> CopyFileHashed(const std::string& src, const std::string& dst);
 // Hard-links `src` at `dst` (parents created); false when the filesystem
 // refuses (another device, no links), and the caller copies instead.

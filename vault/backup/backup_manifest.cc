@@ -180,25 +180,4 @@ StatusOr<BackupFile> HashFile(const std::string& path) {
   return f;
 }
 
-Status VerifyBackupFiles(const std::string& dir, const BackupManifest& m) {
-  bool has_db = false;
-  for (const BackupFile& f : m.files) {
-    if (!SafePath(f.path)) return DataLossError("backup.bad_path", "the manifest names the unsafe path " + f.path);
-    has_db = has_db || f.path == kSealedDatabaseFile;
-    auto got = HashFile(dir + "/" + f.path);
-    if (!got.ok()) {
-      return got.status().reason() == "backup.file_missing"
-                 ? DataLossError("backup.file_missing", f.path + " is listed in the manifest but missing")
-                 : got.status();
-    }
-    if (got->size != f.size || got->sha256 != f.sha256) {
-      return DataLossError("backup.file_corrupt", f.path + ": its SHA-256 differs from the manifest's (" +
-                                                      got->sha256.substr(0, 16) + "... instead of " +
-                                                      f.sha256.substr(0, 16) + "...)");
-    }
-  }
-  if (!has_db) return DataLossError("backup.file_missing", std::string(kSealedDatabaseFile) + " is not in the manifest");
-  return Status::Ok();
-}
-
 }  // namespace vault

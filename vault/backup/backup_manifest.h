@@ -65,11 +65,6 @@ StatusOr<BackupManifest> ParseManifest(const std::string& json);
 // backup.manifest_signature (DATA_LOSS), key.unknown_kek.
 StatusOr<BackupManifest> ReadVerifiedManifest(const std::string& dir, const KeyRing& ring);
 
-// Checks every listed file: a safe relative path, present, its size and its
-// SHA-256. backup.file_corrupt / backup.file_missing / backup.bad_path
-// (DATA_LOSS), naming the file. `progress` may be null.
-Status VerifyBackupFiles(const std::string& dir, const BackupManifest& m);
-
 // SHA-256 (hex) and size of a file, streamed.
 StatusOr<BackupFile> HashFile(const std::string& path);
 

@@ -117,12 +117,6 @@ StatusOr<std::unique_ptr<KeyRing>> OpenBackupKeyRing(const LocalVaultConfig& c, 
   return std::unique_ptr<KeyRing>(std::move(ring));
 }
 
-StatusOr<BackupManifest> VerifyBackup(const std::string& backup_dir, const KeyRing& ring) {
-  VAULT_ASSIGN_OR_RETURN(BackupManifest m, ReadVerifiedManifest(backup_dir, ring));
-  VAULT_RETURN_IF_ERROR(VerifyBackupFiles(backup_dir, m));
-  return m;
-}
-
 StatusOr<RestoreReport> RestoreBackup(const RestoreOptions& o) {
   const auto started = std::chrono::steady_clock::now();
   if (!o.target.database.empty()) {

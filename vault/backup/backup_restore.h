@@ -60,10 +60,8 @@ struct RestoreReport {
 StatusOr<std::unique_ptr<KeyRing>> OpenBackupKeyRing(const LocalVaultConfig& key_config,
                                                      const std::string& backup_dir);
 
-// Step 1 alone: the verified manifest.
-StatusOr<BackupManifest> VerifyBackup(const std::string& backup_dir, const KeyRing& ring);
-
-// Errors: those of VerifyBackup; backup.certificates_required
+// Errors: those of ReadVerifiedManifest; backup.file_corrupt,
+// backup.file_missing (DATA_LOSS, naming the file); backup.certificates_required
 // (FAILED_PRECONDITION); backup.target_not_empty; backup.certificates_*;
 // backup.database_unreadable (DATA_LOSS) when the sealed database does not
 // open with its key; backup.io_error.
