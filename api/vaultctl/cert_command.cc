@@ -1,4 +1,6 @@
 // vaultctl cert: destruction certificates for auditors (docs/certificates.md).
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <string>
 
@@ -18,7 +20,9 @@ const char kCertHelp[] =
     "                                        and the previous-hash chain, and that every completed\n"
     "                                        destruction's certificate is there (exit 0 intact, 3 broken)\n"
     "       vaultctl cert get ID --out DIR    write ID.json, ID.json.sig, ID.json.minisig, signing.pem and\n"
-    "                                        vault.pub for openssl and minisign (docs/certificates.md)\n";
+    "                                        vault.pub for openssl and minisign (docs/certificates.md)\n"
+    "       vaultctl cert bundle --out DIR    every certificate as ID.json + ID.json.sig, and bundle.json: what\n"
+    "                                        `vaultctl backup restore --certificates DIR` replays\n";
 
 }  // namespace
 
@@ -52,6 +56,29 @@ int CmdCert(const GlobalOptions& g, const std::vector<std::string>& argv) {
     }
     for (const auto& p : report.problems) std::printf("BROKEN %s: %s\n", p.certificate.c_str(), p.problem.c_str());
     return kExitIntegrity;
+  }
+  if (sub == "bundle" && !a.Get("--out").empty()) {
+    auto certs = store.Certificates();
+    if (!certs.ok()) return Fail(certs.status());
+    const std::string dir = a.Get("--out");
+    (void)::mkdir(dir.c_str(), 0755);  // an existing directory is fine; a write below reports the rest
+    for (const auto& c : *certs) {
+      auto sig = vault::HexDecode(c.signature);
+      if (!sig || !WritePublicFile(dir + "/" + c.id + ".json", c.json) ||
+          !WritePublicFile(dir + "/" + c.id + ".json.sig", std::string(sig->begin(), sig->end()))) {
+        std::fprintf(stderr, "vaultctl: error [io.write_failed]: cannot write to %s\n", dir.c_str());
+        return kExitOther;
+      }
+    }
+    const std::string last = certs->empty() ? "" : certs->back().id;
+    if (!WritePublicFile(dir + "/bundle.json", "{\"certificates\":" + std::to_string(certs->size()) +
+                                                   ",\"last\":\"" + last + "\"}\n")) {
+      std::fprintf(stderr, "vaultctl: error [io.write_failed]: cannot write to %s\n", dir.c_str());
+      return kExitOther;
+    }
+    (void)Record(**lv, "certificate.bundle", dir, vault::Status::Ok());
+    std::printf("wrote %zu certificates to %s\n", certs->size(), dir.c_str());
+    return kExitOk;
   }
   if (sub == "get" && a.positional.size() == 2 && !a.Get("--out").empty()) {
     auto c = store.GetCertificate(a.positional[1]);

@@ -66,5 +66,6 @@ int CmdExport(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdBorrow(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdCert(const GlobalOptions& g, const std::vector<std::string>& argv);
 int CmdDb(const GlobalOptions& g, const std::vector<std::string>& argv);
+int CmdBackup(const GlobalOptions& g, const std::vector<std::string>& argv);
 
 }  // namespace vaultctl

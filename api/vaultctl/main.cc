@@ -34,11 +34,14 @@ const char kHelp[] =
     "  dept add|list         departments\n"
     "  index rebuild         remake the title search index from the documents\n"
     "  export ID --for USER -o OUT.pdf   a stamped, traceable copy\n"
-    "  cert list | verify --chain | get ID --out DIR\n"
+    "  cert list | verify --chain | get ID --out DIR | bundle --out DIR\n"
     "                                   destruction certificates (docs/certificates.md)\n"    "  borrow request|approve|reject|withdraw|issue|renew|recall|revoke|return|copy|\n"
     "         show|list|register|schedule|notifications|incidents   loans (借阅) as a vault user\n"
     "  db migrate --to CONN  copy this SQLite vault's metadata into an empty PostgreSQL\n"
     "                        database and verify it (docs/operations.md)\n"
+    "  backup create DIR | restore DIR --to DATA | drill DIR\n"
+    "                        signed, encrypted online backups; restores that replay later\n"
+    "                        destructions; restore drills with a signed report\n"
     "\n"
     "Run `vaultctl COMMAND --help` for a command's options.\n"
     "Exit codes: 0 ok, 1 usage, 2 not found, 3 integrity failure, 4 other error.\n";
@@ -110,6 +113,7 @@ int main(int argc, char** argv) {
   if (cmd == "borrow") return CmdBorrow(g, rest);
   if (cmd == "cert") return CmdCert(g, rest);
   if (cmd == "db") return CmdDb(g, rest);
+  if (cmd == "backup") return CmdBackup(g, rest);
   std::fprintf(stderr, "vaultctl: unknown command '%s'\n\n%s", cmd.c_str(), kHelp);
   return kExitUsage;
 }

@@ -21,13 +21,19 @@ namespace {
 
 const char kStatement[] =
     "The data keys of every version were deleted from the metadata database (SQLite secure_delete, write-ahead log "
-    "truncated): every remaining copy of the ciphertext, on this disk, in flash cells remapped by the drive, in "
-    "snapshots or in backups, can no longer be decrypted (Purge by cryptographic erase). The blob files were then "
-    "overwritten in place with the passes listed, each made durable with fdatasync and the last read back, and "
+    "truncated): every remaining copy of the ciphertext on this disk, in flash cells remapped by the drive or in "
+    "snapshots of the blob directory can no longer be decrypted (Purge by cryptographic erase). The blob files were "
+    "then overwritten in place with the passes listed, each made durable with fdatasync and the last read back, and "
     "removed (Clear). Overwriting cannot guarantee that old blocks are gone on flash storage (wear levelling), on "
-    "copy-on-write filesystems or snapshots, or on virtual disks; backups made before the destruction keep "
-    "ciphertext whose keys are destroyed. Copies that left the vault before (stamped exports) are outside its reach. "
-    "密钥已删除（加密擦除，清除级）；文件已原地覆写并删除（清理级）。覆写无法保证闪存、写时复制文件系统、快照或虚拟磁盘上的旧数据块被消除；"
+    "copy-on-write filesystems or snapshots, or on virtual disks. Backups made before the destruction still hold the "
+    "data keys, wrapped by the master key: the vault's restore replays this certificate (keys erased and blobs "
+    "overwritten in the restored copy before it can be read) and refuses a restore without the certificate chain "
+    "unless forced, which the restored vault's audit log records; such a backup can no longer be decrypted at all "
+    "only once the master key in force when it was made has been rotated out and destroyed. Copies that left the "
+    "vault before (stamped exports) are outside its reach. "
+    "密钥已删除（加密擦除，清除级）；文件已原地覆写并删除（清理级）。覆写无法保证闪存、写时复制文件系统、快照或虚拟磁盘上的旧数据块被消除。"
+    "销毁前的备份仍含以主密钥封装的数据密钥：恢复时系统依据本证书重新执行销毁（先删除密钥、覆写文件，副本才可读），"
+    "无证书链时拒绝恢复，强制恢复记入恢复后系统的审计日志；只有备份时所用的主密钥经轮换并销毁后，该备份才彻底无法解密。"
     "销毁前已导出的副本不在本系统控制范围内。";
 
 }  // namespace

@@ -103,6 +103,15 @@ StatusOr<std::string> KeyRing::DeriveFromPrimary(const std::string& label, uint8
   return primary_;
 }
 
+Status KeyRing::DeriveFrom(const std::string& kek_id, const std::string& label, uint8_t out[32]) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = keks_.find(kek_id);
+  if (it == keks_.end()) return NotFoundError("key.unknown_kek", "the key ring has no master key " + kek_id);
+  crypto_generichash(out, 32, reinterpret_cast<const uint8_t*>(label.data()), label.size(),
+                     it->second.key.secret_bytes(), SecretKey::kSize);
+  return Status::Ok();
+}
+
 std::vector<KekInfo> KeyRing::List() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<KekInfo> out;

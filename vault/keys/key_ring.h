@@ -51,6 +51,10 @@ class KeyRing {
   // Derives 32 bytes from the primary KEK for another purpose (keyed
   // BLAKE2b over `label`), e.g. the audit signing seed. Returns the KEK id.
   StatusOr<std::string> DeriveFromPrimary(const std::string& label, uint8_t out[32]) const;
+  // The same from the KEK `kek_id`, primary or not (verifying what an older
+  // primary signed, e.g. a backup manifest). key.unknown_kek when the ring
+  // has no such KEK (never had it, or it was destroyed).
+  Status DeriveFrom(const std::string& kek_id, const std::string& label, uint8_t out[32]) const;
 
   // Adds a fresh random KEK as primary and persists the ring. Returns its id.
   virtual StatusOr<std::string> Rotate();

@@ -21,6 +21,17 @@ StatusOr<std::unique_ptr<Signer>> Signer::FromKeyRing(const KeyRing& ring, const
   return s;
 }
 
+StatusOr<std::unique_ptr<Signer>> Signer::FromKek(const KeyRing& ring, const std::string& kek_id,
+                                                  const std::string& purpose) {
+  std::unique_ptr<Signer> s(new Signer());
+  uint8_t seed[crypto_sign_SEEDBYTES];
+  VAULT_RETURN_IF_ERROR(ring.DeriveFrom(kek_id, "sales-vault signing key v1 " + purpose, seed));
+  crypto_sign_seed_keypair(s->public_key_.data(), s->secret_.data(), seed);
+  sodium_memzero(seed, sizeof seed);
+  s->key_name_ = "sales-vault-" + purpose + "+" + kek_id;
+  return s;
+}
+
 Signer::~Signer() { sodium_memzero(secret_.data(), secret_.size()); }
 
 Signer::Signature Signer::Sign(const std::string& message) const {

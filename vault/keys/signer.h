@@ -30,6 +30,9 @@ class Signer {
 
   // Derives the signer for `purpose` (e.g. "audit") from the primary KEK.
   static StatusOr<std::unique_ptr<Signer>> FromKeyRing(const KeyRing& ring, const std::string& purpose);
+  // The signer for `purpose` derived from the KEK `kek_id` (key.unknown_kek).
+  static StatusOr<std::unique_ptr<Signer>> FromKek(const KeyRing& ring, const std::string& kek_id,
+                                                   const std::string& purpose);
   ~Signer();
 
   // "sales-vault-<purpose>+<kek id>": the key name in signed notes.
