@@ -128,7 +128,19 @@ std::string KeywordConninfo(const std::string& conninfo) {
 }
 
 std::unique_ptr<Poco::Data::Session> OpenPostgresSession(const std::string& conninfo) {
-  Poco::AutoPtr<Poco::Data::SessionImpl> impl(new TranslatingSession(KeywordConninfo(conninfo)));
+  const std::string keywords = KeywordConninfo(conninfo);
+  // Poco's SessionHandle::connect keeps the PGconn of a failed attempt
+  // (LeakSanitizer found it when a server was unreachable): the first
+  // attempt is made here with libpq and always released, so Poco connects
+  // only to a server that just answered.
+  {
+    PGconn* probe = PQconnectdb(keywords.c_str());
+    const bool reachable = probe && PQstatus(probe) == CONNECTION_OK;
+    const std::string message = probe ? PQerrorMessage(probe) : "out of memory";
+    PQfinish(probe);
+    if (!reachable) throw pg::ConnectionException(message);
+  }
+  Poco::AutoPtr<Poco::Data::SessionImpl> impl(new TranslatingSession(keywords));
   return std::make_unique<Poco::Data::Session>(impl);
 }
 
