@@ -63,9 +63,10 @@ bool JoinOpen(AlertScanTxn& txn, const std::optional<Alert>& latest, const Alert
   return true;
 }
 
-// `events` oldest first.
-Alert WindowAlert(const std::string& rule, const std::string& subject, const std::vector<AuditEvent>& events,
-                  const std::string& now, const std::string& summary) {
+// Raises `rule`'s alert for `subject` over `events` (oldest first); its
+// first event is in the dedupe key, so one window is never raised twice.
+int64_t RaiseWindow(AlertScanTxn& txn, const std::string& rule, const std::string& subject,
+                    const std::vector<AuditEvent>& events, const std::string& now, const std::string& summary) {
   Alert a;
   a.rule = rule;
   a.subject = subject;
@@ -76,7 +77,7 @@ Alert WindowAlert(const std::string& rule, const std::string& subject, const std
   a.raised_at = now;
   a.summary = summary;
   for (const AuditEvent& e : events) a.evidence.push_back(e.seq);
-  return a;
+  return txn.Raise(a, rule + ":" + subject + ":" + std::to_string(a.evidence.front()));
 }
 
 }  // namespace
@@ -99,8 +100,7 @@ Status AlertScanner::Burst(AlertScanTxn& txn, const BurstRule& rule, const Event
   if (static_cast<int64_t>(events.size()) < rule.threshold) return Status::Ok();
   const std::string summary = std::to_string(rule.threshold) + " or more " + Join(rule.actions) + " within " +
                               FormatIsoDuration(rule.window);
-  Alert a = WindowAlert(rule.id, e.subject, events, FormatUtc(d_.clock->Now()), summary);
-  raised->push_back(txn.Raise(a, rule.id + ":" + e.subject + ":" + std::to_string(a.evidence.front())));
+  raised->push_back(RaiseWindow(txn, rule.id, e.subject, events, FormatUtc(d_.clock->Now()), summary));
   ++report->raised;
   return Status::Ok();
 }
@@ -127,8 +127,7 @@ Status AlertScanner::Denials(AlertScanTxn& txn, const Event& e, AlertPassReport*
   if (static_cast<int64_t>(events.size()) < rule.threshold) return Status::Ok();
   const std::string summary =
       std::to_string(rule.threshold) + " or more refused requests within " + FormatIsoDuration(rule.window);
-  Alert a = WindowAlert(rule.id, e.subject, events, FormatUtc(d_.clock->Now()), summary);
-  raised->push_back(txn.Raise(a, rule.id + ":" + e.subject + ":" + std::to_string(a.evidence.front())));
+  raised->push_back(RaiseWindow(txn, rule.id, e.subject, events, FormatUtc(d_.clock->Now()), summary));
   ++report->raised;
   return Status::Ok();
 }
