@@ -53,6 +53,7 @@ FS=$(stat -f -c %T "$W")
 
 FULL=() TAR=() INC=() RESTORE=() UNTAR=()
 CHANGED=$(( (FILES + 99) / 100 ))
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 for r in $(seq "$RUNS"); do
   log "run $r/$RUNS"
   rm -rf "$W/full" "$W/inc" "$W/data.tar" "$W/restored" "$W/untar"
@@ -62,9 +63,11 @@ for r in $(seq "$RUNS"); do
   ingest $((FILES + (r - 1) * CHANGED + 1)) $((FILES + r * CHANGED))
   sync; t=$(now); "$VAULTCTL" backup create "$W/inc" --base "$W/full" >/dev/null; INC+=("$(since "$t")")
   sync; t=$(now); mkdir "$W/untar"; tar -xf "$W/data.tar" -C "$W/untar"; sync -f "$W/untar"; UNTAR+=("$(since "$t")")
+  rm -rf "$W/untar"  # keeps the peak disk use at four copies of the vault
   sync; t=$(now); "$VAULTCTL" backup restore "$W/full" --to "$W/restored" --certificates "$VAULT_DATA" >/dev/null
   RESTORE+=("$(since "$t")")
 done
+LOAD_AFTER=$(cut -d' ' -f1 /proc/loadavg)
 F=$(printf '%s\n' "${FULL[@]}" | median)
 T=$(printf '%s\n' "${TAR[@]}" | median)
 I=$(printf '%s\n' "${INC[@]}" | median)
@@ -79,7 +82,7 @@ SECTION=$(cat <<MD
 - Date: $(date -u +%Y-%m-%dT%H:%MZ); commit $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown); filesystem $FS; 2 cores shared with other work
 - Vault: $FILES documents of $FILE_MIB MiB ($MIB MiB of blobs; BENCH_BACKUP_GIB=$GIB, the issue's target size is 10); medians of $RUNS runs; page cache warm for both sides
 - Both sides end durable: \`vaultctl\` syncs the backup's filesystem before its manifest; tar is followed by \`sync -f\`; every timed step starts after a \`sync\`
-- The machine was shared with other builds and tests while this ran (load average about 4 on 2 cores): single runs varied up to 2x, so read the ratios as indications
+- Load average on the 2 cores: $LOAD_BEFORE when the timed runs started, $LOAD_AFTER when they ended (other builds and tests shared the machine; single runs can vary up to 2x, so read the ratios as indications)
 - Full: \`vaultctl backup create\` (online SQLite copy sealed under a wrapped backup key, every blob copied and hashed, signed manifest) vs \`tar -cf\` of the data directory (runs: ${FULL[*]} s vs ${TAR[*]} s)
 - Incremental: \`backup create --base FULL\` after $CHANGED more documents (1%) were ingested: unchanged blobs hard-linked, hashes taken from the base's verified manifest (runs: ${INC[*]} s)
 - Restore: \`backup restore --certificates LIVE\` (manifest signature, every file hashed while it is copied, database decrypted, destruction replay, staged then renamed) vs \`tar -xf\` (runs: ${RESTORE[*]} s vs ${UNTAR[*]} s)
