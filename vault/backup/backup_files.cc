@@ -144,6 +144,10 @@ StatusOr<BackupFile> CopyFileHashed(const std::string& src, const std::string& d
     ::unlink(dst.c_str());
     return IoError("cannot map " + src);
   }
+  // The whole file is read ahead at once: without it a mapping is faulted
+  // in a small window at a time, and a cold backup was read at a fraction
+  // of the disk's speed.
+  if (size) ::madvise(map, size, MADV_WILLNEED);
   Sha256 sha;
   Status s = Status::Ok();
   const auto* p = static_cast<const uint8_t*>(map);

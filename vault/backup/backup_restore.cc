@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "vault/backup/backup_files.h"
+#include "vault/backup/parallel_files.h"
 #include "vault/base/byte_stream.h"
 #include "vault/base/hex.h"
 #include "vault/crypto/blob_stream.h"
@@ -68,6 +69,8 @@ StatusOr<std::string> OpenSealedDatabase(const std::string& backup_dir, const Ba
   return sink.data();
 }
 
+constexpr int kCopyThreads = 2;
+
 // Every listed file's hash is checked as it is copied (or, when linked, read
 // once): one pass over the data, and a mismatch stops the restore naming the
 // file before the staged directory could ever become the vault.
@@ -88,8 +91,12 @@ Status Stage(const RestoreOptions& o, const BackupManifest& m, const KeyRing& ri
   VAULT_ASSIGN_OR_RETURN(std::string image, OpenSealedDatabase(o.backup_dir, m, ring));
   VAULT_RETURN_IF_ERROR(db::WriteSqliteFile(image, staged + "/metadata.db"));
   image.assign(image.size(), '\0');
-  for (const BackupFile& f : m.files) {
-    if (f.path == kSealedDatabaseFile) continue;
+  // Two threads: one file's pages are read from the backup's disk while
+  // the other's are hashed and copied (at 10 GiB, one thread left the disk
+  // idle during every hash).
+  VAULT_RETURN_IF_ERROR(ForEachFileInParallel(m.files.size(), kCopyThreads, [&](size_t i) -> Status {
+    const BackupFile& f = m.files[i];
+    if (f.path == kSealedDatabaseFile) return Status::Ok();
     const std::string src = o.backup_dir + "/" + f.path, dst = staged + "/" + f.path;
     StatusOr<BackupFile> got = o.link_blobs && f.path.rfind("blobs/", 0) == 0 && LinkFile(src, dst)
                                    ? HashFile(dst)
@@ -100,7 +107,8 @@ Status Stage(const RestoreOptions& o, const BackupManifest& m, const KeyRing& ri
                  : got.status();
     }
     if (got->sha256 != f.sha256 || got->size != f.size) return corrupt(f, *got);
-  }
+    return Status::Ok();
+  }));
   VAULT_RETURN_IF_ERROR(WriteFileAtomically(staged + "/VAULT", kMarkerText, 0600));
   return SyncTree(staged);
 }
