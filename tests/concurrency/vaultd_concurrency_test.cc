@@ -20,6 +20,7 @@
 namespace vault {
 namespace {
 
+using testing::Multipart;
 using testing::Reply;
 
 // Client threads of a test: each answer's status is counted; an exception
