@@ -8,7 +8,7 @@
 # configured concurrency cap is counted apart), every acknowledged upload
 # read back with the same SHA-256, vaultd's RSS growth under 32 MiB after
 # BENCH_SOAK_WARMUP (default 15) s, and no more open descriptors after the
-# load than before it. Reports throughput and p50/p99 per request kind.
+# load than after the warm-up (both read with every client disconnected). Reports throughput and p50/p99 per request kind.
 # The vault's watermark policy allows 100,000 exports per user and hour (the
 # default 120 would refuse a soak's exports as a rate limit, by design).
 # Results replace the <!-- bench:soak --> section of docs/benchmarks.md.
@@ -122,8 +122,12 @@ $(grep '^ROW' "$out" | sed 's/^ROW //')
 
 - Errors: $errors (5xx: server errors other than "*.busy" flow control; failed: every answer other than the expected one)
 - Uploads: $uploads (each acknowledged upload downloaded and its SHA-256 compared after the run)
-- RSS (after ${WARMUP} s warm-up): $rss (target: growth < 32 MiB)
-- Open descriptors: $fds (before and after: with no client connected; target: after <= before)
+- RSS: $rss (target: growth < 32 MiB from the end of the ${WARMUP} s warm-up to the end)
+- Open descriptors: $fds (target: end <= after warm-up)
+
+RSS and descriptors are read from \`/proc/PID/status\` (VmRSS) and \`/proc/PID/fd\` at two quiet moments,
+every client disconnected for 2 s: after the warm-up and after the load; "under load" is the highest of
+the samples taken every 0.5 s in between.
 MD
 }
 

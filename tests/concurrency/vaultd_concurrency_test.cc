@@ -33,6 +33,12 @@ struct Tally {
     std::lock_guard<std::mutex> lock(mu);
     ++statuses[status];
   }
+  std::string Describe() {
+    std::lock_guard<std::mutex> lock(mu);
+    std::string out;
+    for (const auto& [status, count] : statuses) out += " " + std::to_string(status) + "x" + std::to_string(count);
+    return out;
+  }
   int Total(int from, int to) {
     std::lock_guard<std::mutex> lock(mu);
     int n = 0;
@@ -62,7 +68,7 @@ class VaultdSchedulerConcurrencyTest : public testing::VaultdUploadTest {
   void Round(const std::string& token, int client, int round, Tally& tally) {
     Reply get = Call("GET", "/api/v1/documents/" + south_.id, token);
     tally.Count(get.status);
-    Reply search = Call("GET", "/api/v1/documents?q=contract", token);
+    Reply search = Call("GET", "/api/v1/documents?title=contract", token);
     tally.Count(search.status);
     const std::string name = "c" + std::to_string(client) + "r" + std::to_string(round);
     Reply up = Upload(token, Multipart(kMeta, "content " + name, name + ".txt"));
@@ -108,7 +114,7 @@ TEST_F(VaultdSchedulerConcurrencyTest, ConcurrentRequestsWhileEveryPeriodicPassR
   EXPECT_GE(Passes("borrow.schedule"), 2);
   EXPECT_GE(Passes("audit.checkpoint"), 2);
   EXPECT_GE(Passes("alert.scan"), 2);
-  EXPECT_EQ(tally.Total(-1, 199) + tally.Total(300, 599), 0) << "every request succeeded";
+  EXPECT_EQ(tally.Total(-1, 199) + tally.Total(300, 599), 0) << "every request succeeded; answers:" << tally.Describe();
   EXPECT_GT(tally.Total(200, 299), 0);
   for (const auto& id : tally.stored_ids) {
     EXPECT_TRUE(lv_->vault().Get(id).ok()) << "acknowledged upload " << id << " is missing";
@@ -158,7 +164,7 @@ TEST_F(VaultdShutdownConcurrencyTest, ConcurrentRequestsDuringStopEndIn2xx503OrA
 
   EXPECT_LT(seconds, 5.0 + 3.0) << "Stop() is bounded by the grace period";
   // Answers are successes or "stopping" (503); nothing else, no 500.
-  EXPECT_EQ(tally.Total(0, 199) + tally.Total(300, 502) + tally.Total(504, 599), 0);
+  EXPECT_EQ(tally.Total(0, 199) + tally.Total(300, 502) + tally.Total(504, 599), 0) << tally.Describe();
   EXPECT_GT(tally.Total(200, 299), 0);
   for (const auto& id : tally.stored_ids) {
     EXPECT_TRUE(lv_->vault().Get(id).ok()) << "acknowledged upload " << id << " is missing";
