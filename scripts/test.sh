@@ -39,10 +39,11 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd build/asan && ctest --output-on-failure -j"$JOBS")
 echo "== ThreadSanitizer: the concurrency tests =="
 # Only vault_concurrency_tests (the test files holding the concurrency tests,
-# over vault_core and vaultd_lib) is built, at -O1 with line tables; only the
+# over vault_core and vaultd_lib) is built, at -O0 (half the cold build time
+# of -O1; the tests take 10 s either way) with line tables; only the
 # tests labelled "concurrency" run (docs/testing.md).
-cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG" \
-  -DCMAKE_C_FLAGS_RELEASE="-O1 -DNDEBUG" -DVAULT_TSAN=ON "${LAUNCHER[@]}" >/dev/null
+cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O0 -DNDEBUG" \
+  -DCMAKE_C_FLAGS_RELEASE="-O0 -DNDEBUG" -DVAULT_TSAN=ON "${LAUNCHER[@]}" >/dev/null
 cmake --build build/tsan -j"$JOBS" --target vault_concurrency_tests
 (cd build/tsan && ctest --output-on-failure -j"$JOBS" -L concurrency)
 echo "== export fuzzing (libFuzzer, bounded) =="
