@@ -37,6 +37,15 @@ echo "== ASan+UBSan tests =="
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd build/asan && ctest --output-on-failure -j"$JOBS")
+echo "== ThreadSanitizer: the concurrency tests =="
+# Only vault_concurrency_tests (the test files holding the concurrency tests,
+# over vault_core and vaultd_lib) is built, at -O0 (half the cold build time
+# of -O1; the tests take 10 s either way) with line tables; only the
+# tests labelled "concurrency" run (docs/testing.md).
+cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O0 -DNDEBUG" \
+  -DCMAKE_C_FLAGS_RELEASE="-O0 -DNDEBUG" -DVAULT_TSAN=ON "${LAUNCHER[@]}" >/dev/null
+cmake --build build/tsan -j"$JOBS" --target vault_concurrency_tests
+(cd build/tsan && ctest --output-on-failure -j"$JOBS" -L concurrency)
 echo "== export fuzzing (libFuzzer, bounded) =="
 FUZZ_SECONDS=${FUZZ_SECONDS:-60} bash scripts/fuzz.sh
 echo "all tests passed (release, web, ASan+UBSan, fuzzing) in $ROOT"
