@@ -10,6 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/filesystem.hpp>
+#include <fstream>
+
 #include "tests/borrow/borrow_test_fixture.h"
 #include "tests/support/test_database.h"
 #include "vault/db/leader_lease.h"
@@ -119,6 +122,12 @@ TEST(ProcessPresenceTest, NamesAreCheckedAndUnknownNamesAreNotAlive) {
     EXPECT_TRUE(ProcessPresence::Alive(dir.path() + "/p", "abc123"));
   }
   EXPECT_FALSE(ProcessPresence::Alive(dir.path() + "/p", "abc123")) << "released when its holder ends";
+  // A killed process leaves its file, unlocked: the next Hold removes it.
+  { std::ofstream(dir.path() + "/p/dead1.lock"); }
+  auto next = ProcessPresence::Hold(dir.path() + "/p", "def456");
+  ASSERT_TRUE(next.ok());
+  EXPECT_FALSE(boost::filesystem::exists(dir.path() + "/p/dead1.lock"));
+  EXPECT_TRUE(boost::filesystem::exists(dir.path() + "/p/def456.lock"));
 }
 
 TEST_F(IssueClaimTest, AClaimWithoutANodeEndsByAgeOnly) {

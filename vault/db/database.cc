@@ -55,7 +55,7 @@ Status Migrate(Client& db) {
 bool IsDiskFull(const Poco::Exception& e) {
   if (dynamic_cast<const Poco::Data::SQLite::DatabaseFullException*>(&e) != nullptr) return true;
   const std::string text = e.displayText();
-  for (const char* marker : {"database or disk is full", "No space left on device", "Disk quota exceeded", "53100"}) {
+  for (const char* marker : {"database or disk is full", "No space left on device", "Disk quota exceeded", "State: 53100"}) {
     if (text.find(marker) != std::string::npos) return true;
   }
   return false;

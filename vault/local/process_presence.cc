@@ -1,5 +1,6 @@
 #include "vault/local/process_presence.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -21,6 +22,20 @@ bool ValidName(const std::string& name) {
 
 std::string PathOf(const std::string& dir, const std::string& name) { return dir + "/" + name + ".lock"; }
 
+// Removes the files of processes that are gone (killed ones leave theirs),
+// so the directory does not grow with every crash.
+void SweepGone(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return;
+  while (struct dirent* e = ::readdir(d)) {
+    const std::string file = e->d_name;
+    const std::string suffix = ".lock";
+    if (file.size() <= suffix.size() || file.compare(file.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
+    (void)ProcessPresence::Alive(dir, file.substr(0, file.size() - suffix.size()));
+  }
+  ::closedir(d);
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<ProcessPresence>> ProcessPresence::Hold(const std::string& dir, const std::string& name) {
@@ -28,13 +43,18 @@ StatusOr<std::unique_ptr<ProcessPresence>> ProcessPresence::Hold(const std::stri
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return UnavailableError("storage.io_error", "creating " + dir + ": " + std::strerror(errno));
   }
+  SweepGone(dir);
+  // Locked before it gets its visible name, so a <name>.lock file that is
+  // not locked always means its process is gone.
   const std::string path = PathOf(dir, name);
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return UnavailableError("storage.io_error", "creating " + path + ": " + std::strerror(errno));
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+  const std::string fresh = path + ".new";
+  int fd = ::open(fresh.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return UnavailableError("storage.io_error", "creating " + fresh + ": " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0 || ::rename(fresh.c_str(), path.c_str()) != 0) {
     int err = errno;
     ::close(fd);
-    return UnavailableError("storage.io_error", "locking " + path + ": " + std::strerror(err));
+    ::unlink(fresh.c_str());
+    return UnavailableError("storage.io_error", "holding " + path + ": " + std::strerror(err));
   }
   return std::unique_ptr<ProcessPresence>(new ProcessPresence(fd, path));
 }

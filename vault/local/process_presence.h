@@ -16,7 +16,9 @@ namespace vault {
 
 class ProcessPresence {
  public:
-  // Creates DIR (0700) if needed and holds DIR/<name>.lock until destroyed.
+  // Creates DIR (0700) if needed and holds DIR/<name>.lock until destroyed
+  // (locked before it is renamed into place); removes the files of
+  // processes that are gone on the way.
   // `name`: 1 to 64 characters of [0-9a-z]. Errors: presence.bad_name
   // (INVALID_ARGUMENT), storage.io_error (UNAVAILABLE).
   static StatusOr<std::unique_ptr<ProcessPresence>> Hold(const std::string& dir, const std::string& name);
