@@ -14,7 +14,7 @@ trap 'bash scripts/pg-cluster.sh stop "$PGDIR"' EXIT
 CONN=$(bash scripts/pg-cluster.sh start "$PGDIR")
 echo "PostgreSQL: $("$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/postgres" --version) at $PGDIR"
 export VAULT_TEST_PG="$CONN"
-(cd "$BUILD" && ctest --output-on-failure -j"$JOBS" -E '^cli_end_to_end$')
+(cd "$BUILD" && ctest --output-on-failure -j"$JOBS" -E '^(cli_end_to_end|crash_kill9|crash_disk_full)$')
 if [[ -x tests/multinode/run.sh ]]; then
   bash tests/multinode/run.sh "$BUILD" "$CONN"
 fi

@@ -87,6 +87,9 @@ int HttpStatusFor(const Status& s) {
       {"export.rate_limited", 429}, {"export.not_pdf", 415},   {"export.unsupported_type", 415},
       {"export.unreadable", 422},   {"export.encrypted", 422}, {"export.no_pages", 422},
       {"borrow.bad_duration", 400}, {"borrow.return_too_large", 413}, {"document.destroyed", 410},
+      // A full disk (a blob write's ENOSPC/EDQUOT, SQLite's SQLITE_FULL,
+      // PostgreSQL's disk_full): 507 Insufficient Storage, not 413.
+      {"storage.no_space", 507},
   };
   auto special = kByReason.find(s.reason());
   if (special != kByReason.end()) return special->second;

@@ -8,6 +8,7 @@
 
 #include <thread>
 
+#include "api/vaultd/exchange.h"
 #include "tests/api/raw_client.h"
 #include "tests/api/vaultd_fixture.h"
 
@@ -25,6 +26,14 @@ struct Case {
 };
 
 class HttpConformanceTest : public VaultdTest {};
+
+// A full disk (blob write ENOSPC/EDQUOT, SQLITE_FULL) is 507 Insufficient
+// Storage; other exhausted resources stay 413 (tests/crash/disk_full_test.sh
+// goes through the real server on a full tmpfs).
+TEST(HttpStatusTest, AFullDiskIs507) {
+  EXPECT_EQ(vaultd::HttpStatusFor(ResourceExhaustedError("storage.no_space", "writing blob: no space left")), 507);
+  EXPECT_EQ(vaultd::HttpStatusFor(ResourceExhaustedError("upload.too_large", "too large")), 413);
+}
 
 TEST_F(HttpConformanceTest, AmbiguousFramingIsRefusedAndTheConnectionClosed) {
   const std::string post = "POST /api/v1/sessions HTTP/1.1\r\nHost: x\r\n";

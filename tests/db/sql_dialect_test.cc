@@ -1,5 +1,7 @@
 #include "vault/db/sql_dialect.h"
 
+#include <Poco/Data/SQLite/SQLiteException.h>
+
 #include <gtest/gtest.h>
 
 #include "tests/support/status_matchers.h"
@@ -75,6 +77,20 @@ TEST(DbErrorTest, PostgresDetailsWithStoredValuesStayOut) {
   EXPECT_EQ(s.reason(), "identity.db_error");
   EXPECT_NE(s.message().find("duplicate key"), std::string::npos);
   EXPECT_EQ(s.message().find("zhangsan"), std::string::npos) << s.message();
+}
+
+// A full disk is not an unavailable database: 507 storage.no_space in the API
+// (tests/crash/disk_full_test.sh fills a real tmpfs under SQLite).
+TEST(DbErrorTest, AFullDiskIsStorageNoSpace) {
+  Poco::Data::SQLite::DatabaseFullException sqlite_full("database or disk is full");
+  Status s = DbError("metadata.db_error", "metadata", sqlite_full);
+  EXPECT_EQ(s.code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(s.reason(), "storage.no_space");
+  Poco::Exception pg_full("postgresql_stmt_execute error: ERROR:  could not extend file \"base/16384/2619\": "
+                          "No space left on device\n Severity: ERROR State: 53100");
+  EXPECT_EQ(DbError("audit.db_error", "audit log", pg_full).reason(), "storage.no_space");
+  Poco::Exception other("postgresql_stmt_execute error: ERROR:  canceling statement State: 57014");
+  EXPECT_EQ(DbError("audit.db_error", "audit log", other).reason(), "audit.db_error");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "vault/db/database.h"
 
+#include <Poco/Data/SQLite/SQLiteException.h>
 #include <Poco/Data/Statement.h>
 
 #include "vault/db/client.h"
@@ -47,11 +48,27 @@ Status Migrate(Client& db) {
   return Status::Ok();
 }
 
+// SQLITE_FULL (a write or the journal found no space), or PostgreSQL's
+// disk_full (SQLSTATE 53100, "could not extend file ...: No space left on
+// device"). These are a full disk, not an unavailable database: the API
+// answers 507 storage.no_space, as for a blob write that hits ENOSPC.
+bool IsDiskFull(const Poco::Exception& e) {
+  if (dynamic_cast<const Poco::Data::SQLite::DatabaseFullException*>(&e) != nullptr) return true;
+  const std::string text = e.displayText();
+  for (const char* marker : {"database or disk is full", "No space left on device", "Disk quota exceeded", "State: 53100"}) {
+    if (text.find(marker) != std::string::npos) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 const char* SchemaVersionQuery() { return "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"; }
 
 Status DbError(const char* reason, const char* what, const Poco::Exception& e) {
+  if (IsDiskFull(e)) {
+    return ResourceExhaustedError("storage.no_space", std::string(what) + " database: no space left on device");
+  }
   std::string message = e.displayText();
   // PostgreSQL's DETAIL and the statement text repeat stored values (a
   // duplicate key's value, a row that failed a check); errors may reach API

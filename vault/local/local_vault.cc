@@ -103,6 +103,7 @@ StatusOr<std::unique_ptr<LocalVault>> LocalVault::Open(const LocalVaultConfig& c
                          "no vault at " + config.data_dir + " (run `vaultctl init` first)");
   }
   std::unique_ptr<LocalVault> v(new LocalVault());
+  v->data_dir_ = config.data_dir;
   if (config.passphrase.empty()) {
     VAULT_ASSIGN_OR_RETURN(v->keys_, FileKeyRing::Open(config.key_file, config.clock));
   } else {

@@ -73,9 +73,11 @@ class LocalVault {
   // The same database, for stores built outside LocalVault (vaultd's
   // operations: key destruction requests, fixity reports, quality samples).
   std::shared_ptr<db::Database> shared_database() { return db_; }
+  const std::string& data_dir() const { return data_dir_; }
 
  private:
   LocalVault() = default;
+  std::string data_dir_;
   std::shared_ptr<db::Database> db_;
   std::unique_ptr<LocalBlobStore> blobs_;
   std::unique_ptr<SqliteMetadataStore> metadata_;

@@ -31,6 +31,7 @@
 #include "vault/export/exporter.h"
 #include "vault/keys/signer.h"
 #include "vault/local/local_vault.h"
+#include "vault/local/process_presence.h"
 #include "vault/policy/policy_set.h"
 
 namespace vault {
@@ -92,6 +93,7 @@ class Services {
   // PostgreSQL: this process's presence, a session advisory lock held for
   // its lifetime, so other nodes can tell when it is gone (issue claims).
   std::unique_ptr<db::LeaderLease> presence_;
+  std::unique_ptr<ProcessPresence> local_presence_;  // SQLite: this process's presence (flock)
   // Built in this order; each may use those above it.
   std::unique_ptr<Exporter> exporter_;
   std::unique_ptr<DestructionService> destructions_;
