@@ -19,6 +19,10 @@ failed=0
 ok() { passed=$((passed + 1)); echo "ok - $*"; }
 not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
+flip_byte() {  # flip_byte FILE OFFSET: inverts the low bit, so the byte always changes
+  local b; b=$(od -An -tu1 -j"$2" -N1 "$1" | tr -d ' ')
+  printf "\\$(printf '%03o' $((b ^ 1)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
 expect_exit() {  # expect_exit CODE DESCRIPTION COMMAND...
   local want=$1 what=$2; shift 2
   local got=0
@@ -89,7 +93,7 @@ check "it copied nothing new and linked the three blobs" \
   grep -q '"files_copied":0,"files_linked":3' "$WORK/out"
 
 cp -a "$WORK/b1" "$WORK/bad"
-printf 'X' | dd of="$WORK/bad/manifest.json" bs=1 seek=60 conv=notrunc status=none
+flip_byte "$WORK/bad/manifest.json" 60
 expect_exit 3 "a flipped byte in the manifest fails restore" \
   V backup restore "$WORK/bad" --to "$WORK/r4" --certificates "$VAULT_DATA"
 check "naming manifest.json" grep -q "manifest.json" "$WORK/err"
@@ -97,7 +101,7 @@ expect_exit 3 "and fails the drill" V backup drill "$WORK/bad" --out "$WORK/dril
 check "naming manifest.json" grep -q "manifest.json" "$WORK/out"
 rm -rf "$WORK/bad"; cp -a "$WORK/b1" "$WORK/bad"
 blob=$(cd "$WORK/bad" && find blobs -type f | head -n 1)
-printf 'X' | dd of="$WORK/bad/$blob" bs=1 seek=100 conv=notrunc status=none
+flip_byte "$WORK/bad/$blob" 100
 expect_exit 3 "a flipped byte in a blob fails restore" \
   V backup restore "$WORK/bad" --to "$WORK/r5" --certificates "$VAULT_DATA"
 check "naming the blob" grep -qF "$blob" "$WORK/err"
