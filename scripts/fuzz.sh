@@ -105,7 +105,9 @@ for t in "${RUN[@]}"; do
     args+=(-fork="$FUZZ_JOBS" -ignore_crashes=0)
   fi
   log=$B/artifacts/$t/last-run.log
-  if ! "$B/${t}_fuzzer" "${args[@]}" "$B/corpus/$t" "tests/fuzz/corpus/$t" "$SEEDS/$t" >"$log" 2>&1; then
+  dirs=("$B/corpus/$t" "$SEEDS/$t")
+  [[ -d "tests/fuzz/corpus/$t" ]] && dirs+=("tests/fuzz/corpus/$t")
+  if ! "$B/${t}_fuzzer" "${args[@]}" "${dirs[@]}" >"$log" 2>&1; then
     tail -n 60 "$log"
     echo "fuzz.sh: $t FAILED; reproducer in $B/artifacts/$t/ (log: $log)" >&2
     exit 1
