@@ -18,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-TARGETS=(request_head json_bodies multipart certificate blob policy signed_note pdf_token trace_code return export)
+TARGETS=(request_head json_bodies multipart certificate blob policy signed_note pdf_token trace_code return export scan)
 
 if [[ "${1:-}" == "--list" ]]; then
   printf '%s\n' "${TARGETS[@]}"
@@ -59,10 +59,16 @@ rm -rf "$SEEDS"
 mkdir -p "$SEEDS"/{export,blob,policy,pdf_token}
 "$B/bench_make_pdf" document "$SEEDS/document.pdf" 2 >/dev/null
 "$B/bench_make_pdf" stamp "$SEEDS/stamp.pdf" >/dev/null
-# export: the first byte picks the decoder (0 PDF, 1 JPEG, 2 PNG, 3 TIFF);
-# the target puts "%PDF-1.4\n" back in front.
-{ printf '\x00'; tail -c +10 "$SEEDS/document.pdf"; } >"$SEEDS/export/document"
-{ printf '\x00'; tail -c +10 "$SEEDS/stamp.pdf"; } >"$SEEDS/export/stamp"
+# export: the target puts "%PDF-1.4\n" back in front.
+tail -c +10 "$SEEDS/document.pdf" >"$SEEDS/export/document"
+# scan: the first byte picks the decoder (0 JPEG, 1 PNG, 2 TIFF), and the
+# JPEG and PNG magic bytes are put back by the target.
+mkdir -p "$SEEDS/scan"
+if command -v convert >/dev/null; then
+  convert -size 40x30 xc:white -density 300 "$SEEDS/s.jpg" && { printf '\x00'; tail -c +4 "$SEEDS/s.jpg"; } >"$SEEDS/scan/jpeg"
+  convert -size 40x30 xc:white -density 300 "$SEEDS/s.png" && { printf '\x01'; tail -c +9 "$SEEDS/s.png"; } >"$SEEDS/scan/png"
+  convert -size 40x30 xc:white "$SEEDS/s.tif" && { printf '\x02'; cat "$SEEDS/s.tif"; } >"$SEEDS/scan/tiff"
+fi
 cp "$SEEDS/stamp.pdf" "$SEEDS/pdf_token/stamp"
 cp tests/vectors/*.blob "$SEEDS/blob/"
 # policy: the first byte picks the loader (tests/fuzz/policy_fuzzer.cc).
@@ -84,7 +90,7 @@ dict_for() {
 max_len_for() {
   case "$1" in
     blob) echo 270000 ;;  # the vectors hold two full chunks
-    export | pdf_token) echo 65536 ;;
+    export | pdf_token | scan) echo 65536 ;;
     policy) echo 32768 ;;
     *) echo 16384 ;;
   esac

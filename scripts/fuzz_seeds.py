@@ -132,7 +132,7 @@ def pdfs():
         "<< /VaultExportId (%s) /VaultExportCode (%s) /VaultExportSignature (00) >>" % ("e" * 32, code),
     ], info=6)
     put("pdf_token", "stamped", stamped)
-    put("export", "stamped", b"\x00" + stamped[len(b"%PDF-1.4\n"):])
+    put("export", "stamped", stamped[len(b"%PDF-1.4\n"):])
     two_sizes = pdf([
         "<< /Type /Catalog /Pages 2 0 R >>",
         "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
@@ -140,7 +140,7 @@ def pdfs():
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 595] /Rotate -90 /Annots [<< /Subtype /FileAttachment >>] >>",
         "<< /Length 8 >>\nstream\nq 1 0 0 \nendstream",
     ])
-    put("export", "two_sizes", b"\x00" + two_sizes[len(b"%PDF-1.4\n"):])
+    put("export", "two_sizes", two_sizes[len(b"%PDF-1.4\n"):])
 
 
 def small():

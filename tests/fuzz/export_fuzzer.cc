@@ -1,7 +1,7 @@
-// libFuzzer target for the export path: arbitrary bytes as a stored PDF
-// (parsed and stamped with the default policy's stamp) and as JPEG, PNG and
-// TIFF scans. Every input must give a stamped file or a Status, never a
-// crash, a hang or a sanitizer report.
+// libFuzzer target for the export path of stored PDFs: arbitrary bytes as a
+// stored PDF, parsed and stamped with the default policy's stamp (scans:
+// scan_fuzzer.cc). Every input must give a stamped file or a Status, never
+// a crash, a hang or a sanitizer report.
 //
 // Font rendering is not what is fuzzed (its input is the vault's own policy
 // text, not the file): the stamp is rendered by libharu once per process
@@ -16,7 +16,6 @@
 #include <vector>
 
 #include "vault/export/default_watermark.h"
-#include "vault/export/internal/scan_to_pdf.h"
 #include "vault/export/internal/stamp_renderer.h"
 #include "vault/export/pdf_stamper.h"
 
@@ -54,13 +53,7 @@ const vault::StampJob& Job() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size < 1 || size > (1u << 20)) return 0;
-  const std::string input(reinterpret_cast<const char*>(data + 1), size - 1);
-  switch (data[0] % 4) {
-    case 0: (void)vault::StampPdf("%PDF-1.4\n" + input, Job()); break;
-    case 1: (void)vault::ScanToPdf(vault::ScanKind::kJpeg, std::string("\xFF\xD8\xFF", 3) + input, 4); break;
-    case 2: (void)vault::ScanToPdf(vault::ScanKind::kPng, std::string("\x89PNG\r\n\x1a\n", 8) + input, 4); break;
-    default: (void)vault::ScanToPdf(vault::ScanKind::kTiff, input, 4); break;
-  }
+  if (size > (1u << 20)) return 0;
+  (void)vault::StampPdf("%PDF-1.4\n" + std::string(reinterpret_cast<const char*>(data), size), Job());
   return 0;
 }
