@@ -1,7 +1,6 @@
 #include "api/vaultd/exchange.h"
 
 #include <Poco/JSON/Array.h>
-#include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/StreamSocket.h>
 
@@ -12,6 +11,8 @@
 #include "api/common/json_output.h"
 #include "api/vaultd/browser_session.h"
 #include "api/vaultd/connections.h"
+#include "api/vaultd/request_bodies.h"
+#include "api/vaultd/request_framing.h"
 #include "api/vaultd/routes.h"
 #include "vault/base/hex.h"
 #include "vault/base/printable.h"
@@ -39,43 +40,6 @@ std::string Bounded(const std::string& in, size_t max = 128) {
     out = out.substr(0, cut) + "...";
   }
   return out;
-}
-
-// Splits the raw path at its slashes, then decodes each segment, so that an
-// encoded slash (%2F) stays inside its segment instead of becoming a
-// separator; it is refused outright, like "//", "." and "..", which no route
-// uses and which proxies and file systems read differently.
-Status DecodePath(const std::string& raw, std::vector<std::string>* segments) {
-  if (raw.empty() || raw[0] != '/') return vault::InvalidArgumentError("request.bad_path", "the path must start with '/'");
-  size_t pos = 1;
-  while (pos <= raw.size()) {
-    size_t slash = raw.find('/', pos);
-    if (slash == std::string::npos) slash = raw.size();
-    const std::string encoded = raw.substr(pos, slash - pos);
-    const bool last = slash == raw.size();
-    if (encoded.empty()) {
-      if (last) break;  // one trailing slash
-      return vault::InvalidArgumentError("request.bad_path", "empty path segments ('//') are not allowed");
-    }
-    std::string segment;
-    try {
-      Poco::URI::decode(encoded, segment);
-    } catch (const Poco::Exception&) {
-      return vault::InvalidArgumentError("request.bad_path", "the path is not valid URL encoding");
-    }
-    for (unsigned char c : segment) {
-      if (c < 0x20 || c == 0x7f) return vault::InvalidArgumentError("request.bad_path", "control characters in the path");
-      if (c == '/' || c == '\\') {
-        return vault::InvalidArgumentError("request.bad_path", "encoded slashes are not allowed in a path segment");
-      }
-    }
-    if (segment == "." || segment == "..") {
-      return vault::InvalidArgumentError("request.bad_path", "'.' and '..' are not allowed in paths");
-    }
-    segments->push_back(std::move(segment));
-    pos = slash + 1;
-  }
-  return Status::Ok();
 }
 
 }  // namespace
@@ -410,16 +374,7 @@ vault::StatusOr<Poco::JSON::Object::Ptr> Exchange::JsonBody() {
     return vault::InvalidArgumentError("request.truncated", "the body is shorter than its Content-Length");
   }
   if (req_.hasContentLength()) resp_.setKeepAlive(keep_alive_);  // read to its end
-  try {
-    Poco::JSON::Parser parser;
-    auto v = parser.parse(body);
-    if (v.type() != typeid(Poco::JSON::Object::Ptr)) {
-      return vault::InvalidArgumentError("request.bad_json", "the body must be a JSON object");
-    }
-    return v.extract<Poco::JSON::Object::Ptr>();
-  } catch (const Poco::Exception&) {
-    return vault::InvalidArgumentError("request.bad_json", "the body is not valid JSON");
-  }
+  return ParseJsonObject(body);
 }
 
 bool Exchange::StringBody(const std::vector<std::pair<const char*, std::string*>>& fields) {

@@ -11,6 +11,7 @@
 
 #include "api/vaultd/body_source.h"
 #include "api/vaultd/exchange.h"
+#include "api/vaultd/request_bodies.h"
 #include "api/vaultd/routes.h"
 #include "api/common/json_output.h"
 #include "api/common/parse.h"
@@ -107,30 +108,7 @@ void HandleCreateBorrow(Exchange& ex, const PathParams&) {
   auto body = ex.JsonBody();
   if (!body.ok()) return ex.Error(body.status());
   vault::BorrowRequest req;
-  for (const auto& kv : **body) {
-    if (kv.first == "documents") {
-      Poco::JSON::Array::Ptr docs;
-      try {
-        docs = kv.second.extract<Poco::JSON::Array::Ptr>();
-      } catch (const Poco::Exception&) {
-        return ex.Error(vault::InvalidArgumentError("request.bad_type", "documents must be an array of ids"));
-      }
-      for (size_t i = 0; i < docs->size(); ++i) {
-        if (!docs->get(static_cast<unsigned>(i)).isString()) {
-          return ex.Error(vault::InvalidArgumentError("request.bad_type", "documents must be an array of ids"));
-        }
-        req.documents.push_back(docs->get(static_cast<unsigned>(i)).toString());
-      }
-    } else if (kv.first == "purpose" || kv.first == "period" || kv.first == "kind") {
-      if (!kv.second.isString()) {
-        return ex.Error(vault::InvalidArgumentError("request.bad_type", kv.first + " must be a string"));
-      }
-      std::string v = kv.second.toString();
-      (kv.first == "purpose" ? req.purpose : kv.first == "period" ? req.period : req.kind) = v;
-    } else {
-      return ex.Error(vault::InvalidArgumentError("request.unknown_field", "unknown field " + kv.first));
-    }
-  }
+  if (Status parsed = ParseBorrowRequest(*body, &req); !parsed.ok()) return ex.Error(parsed);
   auto result = ex.ctx().borrows->Request(ex.subject(), req);
   Finish(ex, "borrow.request", "new", result, 201);
 }
@@ -195,21 +173,7 @@ void HandleIssueBorrow(Exchange& ex, const PathParams& p) {
   if (ex.req().getContentLength64() > 0 || ex.req().getChunkedTransferEncoding()) {
     auto body = ex.JsonBody();
     if (!body.ok()) return ex.Error(body.status());
-    for (const auto& kv : **body) {
-      if (kv.first != "pages") {
-        return ex.Error(vault::InvalidArgumentError("request.unknown_field", "unknown field " + kv.first));
-      }
-      try {
-        auto arr = kv.second.extract<Poco::JSON::Array::Ptr>();
-        for (size_t i = 0; i < arr->size(); ++i) {
-          const auto& v = arr->get(static_cast<unsigned>(i));
-          if (!v.isInteger()) throw Poco::BadCastException();
-          pages.push_back(v.convert<Poco::Int64>());
-        }
-      } catch (const Poco::Exception&) {
-        return ex.Error(vault::InvalidArgumentError("request.bad_type", "pages must be an array of page counts"));
-      }
-    }
+    if (Status parsed = ParseIssuePages(*body, &pages); !parsed.ok()) return ex.Error(parsed);
   }
   // Issuing stamps a copy per document: it takes an export slot like any export.
   ConcurrencyGate::Slot slot(*ex.ctx().exports);
@@ -264,19 +228,7 @@ void HandleReturnBorrow(Exchange& ex, const PathParams& p) {
   if (req.getContentType().rfind("application/json", 0) == 0) {
     auto body = ex.JsonBody();
     if (!body.ok()) return ex.Error(body.status());
-    for (const auto& kv : **body) {
-      if (kv.first == "pages" && kv.second.isInteger()) {
-        in.kind = vault::ReturnInput::Kind::kPages;
-        in.pages = kv.second.convert<Poco::Int64>();
-      } else if (kv.first == "declared_destroyed" && kv.second.isBoolean() && kv.second.convert<bool>()) {
-        in.kind = vault::ReturnInput::Kind::kDeclared;
-      } else {
-        return ex.Error(vault::InvalidArgumentError("request.unknown_field", "expected pages or declared_destroyed"));
-      }
-    }
-    if (body->get()->size() != 1) {
-      return ex.Error(vault::InvalidArgumentError("request.bad_json", "give pages or declared_destroyed"));
-    }
+    if (Status parsed = ParseReturnJson(*body, &in); !parsed.ok()) return ex.Error(parsed);
   } else {
     if (!req.hasContentLength() || req.getChunkedTransferEncoding()) {
       return ex.Error(vault::InvalidArgumentError("upload.length_required", "send the file with a Content-Length"));

@@ -7,6 +7,7 @@
 #include "api/common/json_output.h"
 #include "api/common/parse.h"
 #include "api/vaultd/exchange.h"
+#include "api/vaultd/request_bodies.h"
 #include "api/vaultd/routes.h"
 #include "vault/destruction/destruction_register.h"
 
@@ -36,20 +37,7 @@ void HandleCreateDestruction(Exchange& ex, const PathParams&) {
   auto body = ex.JsonBody();
   if (!body.ok()) return ex.Error(body.status());
   vault::DestructionRequest req;
-  for (const auto& kv : **body) {
-    if (kv.first == "documents") {
-      try {
-        auto a = kv.second.extract<Poco::JSON::Array::Ptr>();
-        for (size_t i = 0; i < a->size(); ++i) req.documents.push_back(a->getElement<std::string>(static_cast<unsigned>(i)));
-      } catch (const Poco::Exception&) {
-        return ex.Error(vault::InvalidArgumentError("request.bad_type", "documents must be an array of ids"));
-      }
-    } else if ((kv.first == "reason" || kv.first == "reference") && kv.second.isString()) {
-      (kv.first == "reason" ? req.reason : req.reference) = kv.second.toString();
-    } else {
-      return ex.Error(vault::InvalidArgumentError("request.unknown_field", "unknown or bad field " + kv.first));
-    }
-  }
+  if (Status parsed = ParseDestructionRequest(*body, &req); !parsed.ok()) return ex.Error(parsed);
   Answer(ex, "destruction.request", "new", ex.ctx().destructions->Request(ex.subject(), req), 201);
 }
 

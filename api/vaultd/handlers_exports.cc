@@ -5,6 +5,7 @@
 #include "api/common/json_output.h"
 #include "api/vaultd/body_source.h"
 #include "api/vaultd/exchange.h"
+#include "api/vaultd/request_bodies.h"
 #include "api/vaultd/routes.h"
 #include "vault/crypto/sha256.h"
 #include "vault/export/pdf_stamper.h"
@@ -20,22 +21,7 @@ void HandleCreateExport(Exchange& ex, const PathParams& p) {
   if (ex.req().getContentLength64() > 0 || ex.req().getChunkedTransferEncoding()) {
     auto body = ex.JsonBody();
     if (!body.ok()) return ex.Error(body.status());
-    for (const auto& kv : **body) {
-      if (kv.first == "version") {
-        if (!kv.second.isInteger() || kv.second.convert<Poco::Int64>() <= 0 ||
-            kv.second.convert<Poco::Int64>() > UINT32_MAX) {
-          return ex.Error(vault::InvalidArgumentError("request.bad_type", "version must be a positive integer"));
-        }
-        req.version = static_cast<uint32_t>(kv.second.convert<Poco::Int64>());
-      } else if (kv.first == "borrow") {
-        if (!kv.second.isString() || kv.second.toString().empty()) {
-          return ex.Error(vault::InvalidArgumentError("request.bad_type", "borrow must be a loan id"));
-        }
-        req.borrow_id = kv.second.toString();
-      } else {
-        return ex.Error(vault::InvalidArgumentError("request.unknown_field", "unknown field " + kv.first));
-      }
-    }
+    if (Status parsed = ParseExportRequest(*body, &req); !parsed.ok()) return ex.Error(parsed);
   }
   // One lookup, one decision (vault::DocumentAccess): under a loan, the
   // loan rather than the role's standing grant allows it.

@@ -9,6 +9,7 @@
 
 #include "api/common/parse.h"
 #include "api/vaultd/exchange.h"
+#include "api/vaultd/request_bodies.h"
 #include "api/vaultd/routes.h"
 
 namespace vaultd {
@@ -63,32 +64,6 @@ bool SampleId(Exchange& ex, const std::string& text, const std::string& action, 
   return false;
 }
 
-// The check's body: every member known and of its type.
-Status ParseCheck(const Poco::JSON::Object::Ptr& body, std::string* document_id, vault::QualityCheck* check) {
-  bool seen[3] = {false, false, false};
-  for (const auto& [name, value] : *body) {
-    bool* flag = name == "metadata_complete"      ? &check->metadata_complete
-                 : name == "scan_legible"         ? &check->scan_legible
-                 : name == "classification_right" ? &check->classification_right
-                                                  : nullptr;
-    if (flag) {
-      if (!value.isBoolean()) return vault::InvalidArgumentError("request.bad_type", name + ": true or false");
-      *flag = value.extract<bool>();
-      seen[name == "metadata_complete" ? 0 : name == "scan_legible" ? 1 : 2] = true;
-    } else if (name == "document_id" || name == "remarks") {
-      if (!value.isString()) return vault::InvalidArgumentError("request.bad_type", name + ": a string");
-      (name == "document_id" ? *document_id : check->remarks) = value.extract<std::string>();
-    } else {
-      return vault::InvalidArgumentError("request.unknown_field", "unknown field " + name.substr(0, 64));
-    }
-  }
-  if (document_id->empty() || !seen[0] || !seen[1] || !seen[2]) {
-    return vault::InvalidArgumentError(
-        "quality.incomplete_check", "document_id, metadata_complete, scan_legible and classification_right are required");
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 void HandleListQualitySamples(Exchange& ex, const PathParams&) {
@@ -139,7 +114,7 @@ void HandleRecordQualityCheck(Exchange& ex, const PathParams& p) {
   auto body = ex.JsonBody();
   std::string document_id;
   vault::QualityCheck check;
-  Status parsed = body.ok() ? ParseCheck(*body, &document_id, &check) : body.status();
+  Status parsed = body.ok() ? ParseQualityCheck(*body, &document_id, &check) : body.status();
   if (!parsed.ok()) return ex.Error(parsed);
   auto item = ex.ctx().sampling->Record(ex.subject().username, id, document_id, check);
   if (!item.ok()) {

@@ -1,6 +1,7 @@
 #include "api/vaultd/request_framing.h"
 
 #include <Poco/String.h>
+#include <Poco/URI.h>
 
 #include <cctype>
 
@@ -179,6 +180,39 @@ vault::Status CheckParsedFraming(const Poco::Net::HTTPRequest& req) {
   if (lengths > 0 && encodings > 0) {
     return vault::InvalidArgumentError("request.ambiguous_length",
                                        "send either Content-Length or chunked encoding, not both");
+  }
+  return vault::Status::Ok();
+}
+
+vault::Status DecodePath(const std::string& raw, std::vector<std::string>* segments) {
+  if (raw.empty() || raw[0] != '/') return vault::InvalidArgumentError("request.bad_path", "the path must start with '/'");
+  size_t pos = 1;
+  while (pos <= raw.size()) {
+    size_t slash = raw.find('/', pos);
+    if (slash == std::string::npos) slash = raw.size();
+    const std::string encoded = raw.substr(pos, slash - pos);
+    const bool last = slash == raw.size();
+    if (encoded.empty()) {
+      if (last) break;  // one trailing slash
+      return vault::InvalidArgumentError("request.bad_path", "empty path segments ('//') are not allowed");
+    }
+    std::string segment;
+    try {
+      Poco::URI::decode(encoded, segment);
+    } catch (const Poco::Exception&) {
+      return vault::InvalidArgumentError("request.bad_path", "the path is not valid URL encoding");
+    }
+    for (unsigned char c : segment) {
+      if (c < 0x20 || c == 0x7f) return vault::InvalidArgumentError("request.bad_path", "control characters in the path");
+      if (c == '/' || c == '\\') {
+        return vault::InvalidArgumentError("request.bad_path", "encoded slashes are not allowed in a path segment");
+      }
+    }
+    if (segment == "." || segment == "..") {
+      return vault::InvalidArgumentError("request.bad_path", "'.' and '..' are not allowed in paths");
+    }
+    segments->push_back(std::move(segment));
+    pos = slash + 1;
   }
   return vault::Status::Ok();
 }

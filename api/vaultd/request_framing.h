@@ -15,7 +15,7 @@
 // obsolete line folding, a header line without a colon, whitespace before
 // the colon, and bare LF line ends.
 //
-// Pure functions; thread-safe.
+// Also the request target's path (DecodePath). Pure functions; thread-safe.
 #pragma once
 
 #include <Poco/Net/HTTPRequest.h>
@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "vault/base/status.h"
 
@@ -57,5 +58,13 @@ QueuedRequest CheckQueuedRequest(std::string_view bytes, const FramingLimits& li
 // Content-Length, Transfer-Encoding other than exactly "chunked", both at
 // once). Status::Ok() when the framing is unambiguous.
 vault::Status CheckParsedFraming(const Poco::Net::HTTPRequest& req);
+
+// The path of a request target (without its query) as decoded segments.
+// Splits the raw path at its slashes, then decodes each segment, so that an
+// encoded slash (%2F) stays inside its segment instead of becoming a
+// separator; it is refused outright, like "//", "." and "..", which no route
+// uses and which proxies and file systems read differently. One trailing
+// slash is allowed. request.bad_path otherwise.
+vault::Status DecodePath(const std::string& raw, std::vector<std::string>* segments);
 
 }  // namespace vaultd

@@ -265,6 +265,36 @@ TEST_F(PdfStamperTest, FilesThatCannotBeStampedFailWithStableCodes) {
   EXPECT_FALSE(none.ok());
 }
 
+// StampJob::render_stamp replaces libharu's rendering (the fuzz target
+// renders once per process): it is asked once per file, for every distinct
+// page size, and its pages are what every page carries.
+TEST_F(PdfStamperTest, AGivenStampRendererIsAskedOncePerFileForEachPageSize) {
+  StampJob job = Job();
+  int calls = 0;
+  size_t sizes_asked = 0;
+  job.render_stamp = [&](const std::vector<PageSize>& sizes, const std::vector<int>& rotations) {
+    ++calls;
+    sizes_asked = sizes.size();
+    return RenderStampPdf(job.text, job.layout, job.font_file, sizes, rotations);
+  };
+  std::string source = MakePdf({{}, {842, 595, 0, true}, {}});
+  auto out = StampPdf(source, job);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(sizes_asked, 2u);
+  EXPECT_EQ(Pages(out->pdf), 3);
+  EXPECT_THAT(PageText(out->pdf, 2), HasSubstr("K7QM-2XRD"));
+}
+
+TEST_F(PdfStamperTest, AStampRendererThatGivesTooFewPagesFailsTheExport) {
+  StampJob job = Job();
+  job.render_stamp = [&](const std::vector<PageSize>& sizes, const std::vector<int>& rotations) {
+    return RenderStampPdf(job.text, job.layout, job.font_file, {sizes[0]}, {rotations[0]});
+  };
+  EXPECT_THAT(StampPdf(MakePdf({{}, {842, 595, 0, true}}), job),
+              StatusIs(StatusCode::kInternal, "stamp.render_failed", HasSubstr("1 pages for 2 page sizes")));
+}
+
 TEST(WatermarkPolicyTest, UnknownPlaceholdersAndUnprintableNamesAreRefused) {
   auto bad = WatermarkPolicy::FromJson(R"({"version":1,"lines":["{nickname}"],"classification_labels":{"public":"a","internal":"b","confidential":"c"},"font_file":"/x.ttf"})");
   EXPECT_THAT(bad, StatusIs(StatusCode::kInvalidArgument, "watermark.invalid"));

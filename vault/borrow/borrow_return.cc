@@ -1,12 +1,8 @@
 // BorrowService: returns (hash-verified, declared) and the issued copy.
 #include "vault/borrow/borrow_service.h"
 
-#include <sodium.h>
-
-#include <algorithm>
-
-#include "vault/crypto/sha256.h"
 #include "vault/borrow/internal/loan_helpers.h"
+#include "vault/borrow/returned_copy.h"
 
 namespace vault {
 
@@ -40,34 +36,18 @@ StatusOr<Borrow> BorrowService::Return(const Subject& who, const std::string& id
       return InvalidArgumentError("borrow.return_kind", "a " + current.kind + " loan is returned by page count");
     }
     if (in.file == nullptr) return InvalidArgumentError("borrow.return_file", "upload the returned copy");
-    struct Wiped {
-      std::string data;
-      ~Wiped() { sodium_memzero(data.data(), data.size()); }
-    } copy;
-    const int64_t limit = d_.policy->max_return_bytes();
-    uint8_t buf[64 * 1024];
-    for (;;) {
-      VAULT_ASSIGN_OR_RETURN(size_t n, in.file->Read(buf, sizeof buf));
-      if (n == 0) break;
-      if (static_cast<int64_t>(copy.data.size() + n) > limit) {
-        return ResourceExhaustedError("borrow.return_too_large",
-                                      "the returned file exceeds " + std::to_string(limit) + " bytes");
-      }
-      copy.data.append(reinterpret_cast<const char*>(buf), n);
-    }
-    sodium_memzero(buf, sizeof buf);
-    returned_sha256 = Sha256::HexOf(copy.data);
-    if (sodium_memcmp(returned_sha256.data(), target->issued_sha256.data(),
-                      std::min(returned_sha256.size(), target->issued_sha256.size())) == 0 &&
-        returned_sha256.size() == target->issued_sha256.size()) {
+    ReturnedCopy copy;
+    VAULT_RETURN_IF_ERROR(copy.Read(*in.file, d_.policy->max_return_bytes(), target->issued_sha256));
+    returned_sha256 = copy.sha256();
+    if (copy.verified()) {
       result_kind = "verified";
     } else {
       result_kind = "altered";
-      StringSource src(copy.data);
+      StringSource src(copy.data());
       VAULT_ASSIGN_OR_RETURN(ArtifactRecord artifact, d_.vault->SealArtifact("return_evidence", document_id, src));
       evidence = artifact.id;
       detail = "returned copy sha256 " + returned_sha256 + " differs from the issued " + target->issued_sha256 +
-               " (" + std::to_string(copy.data.size()) + " bytes kept as evidence " + artifact.id + ")";
+               " (" + std::to_string(copy.data().size()) + " bytes kept as evidence " + artifact.id + ")";
     }
   } else if (in.kind == ReturnInput::Kind::kPages) {
     if (current.kind == "electronic") {

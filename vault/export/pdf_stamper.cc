@@ -357,12 +357,17 @@ StatusOr<StampResult> StampInput(const std::shared_ptr<SourceInput>& input, cons
     }
     RemoveUnstampable(pdf, pages);
     VAULT_ASSIGN_OR_RETURN(std::string stamp_bytes,
-                           RenderStampPdf(job.text, job.layout, job.font_file, sizes, rotations));
+                           job.render_stamp ? job.render_stamp(sizes, rotations)
+                                            : RenderStampPdf(job.text, job.layout, job.font_file, sizes, rotations));
     QPDF stamp;  // must live until the writer is done
     stamp.setSuppressWarnings(true);
     stamp.processMemoryFile("stamp", stamp_bytes.data(), stamp_bytes.size());
     FixToUnicode(stamp);
     std::vector<QPDFPageObjectHelper> stamp_pages = QPDFPageDocumentHelper(stamp).getAllPages();
+    if (stamp_pages.size() != sizes.size()) {
+      return InternalError("stamp.render_failed", "the stamp has " + std::to_string(stamp_pages.size()) +
+                                                      " pages for " + std::to_string(sizes.size()) + " page sizes");
+    }
     std::vector<QPDFObjectHandle> forms;
     for (auto& sp : stamp_pages) forms.push_back(pdf.copyForeignObject(sp.getFormXObjectForPage(true)));
 

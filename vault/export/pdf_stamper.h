@@ -13,15 +13,22 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "vault/base/random_access.h"
 #include "vault/base/status.h"
+#include "vault/export/internal/stamp_renderer.h"
 #include "vault/export/watermark_policy.h"
 
 namespace vault {
+
+// Renders the stamp pages: one page per entry of `sizes` (displayed page
+// sizes), as internal/stamp_renderer.h describes.
+using StampRenderer =
+    std::function<StatusOr<std::string>(const std::vector<PageSize>& sizes, const std::vector<int>& rotations)>;
 
 struct StampJob {
   StampText text;
@@ -30,6 +37,11 @@ struct StampJob {
   int64_t max_pages = 5000;
   // Written into the Info dictionary (as /Vault<key>) and the XMP packet.
   std::map<std::string, std::string> token;
+  // Empty (every export): libharu renders `text` with `layout` in
+  // `font_file` (RenderStampPdf). Set, it replaces that step, so parsing
+  // and stamping can run apart from font rendering: the fuzz target
+  // renders its one stamp once per process and reuses it.
+  StampRenderer render_stamp;
 };
 
 struct StampResult {
