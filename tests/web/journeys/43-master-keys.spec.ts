@@ -38,6 +38,8 @@ test('an admin rotates the master key, another approves destroying the old one, 
   await page.getByRole('button', { name: w.masterKeys.rotate }).click()
   const dialog = page.getByRole('dialog', { name: w.masterKeys.confirmTitle })
   await expect(dialog).toContainText(w.masterKeys.confirmText)
+  // Element Plus fades the dialog in: screenshot it once it is there.
+  await expect(page.locator('.dialog-fade-enter-active')).toHaveCount(0)
   await checkPage(page, 'admin-master-keys-confirm')
   await dialog.getByRole('button', { name: w.common.cancel }).click()
   await expect(dialog).toBeHidden()
