@@ -8,12 +8,17 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <thread>
 
 #include "tests/api/vaultd_fixture.h"
 #include "tests/support/pdf_fixtures.h"
+#include "vault/base/hex.h"
+#include "vault/export/exporter.h"
 #include "vault/keys/file_key_ring.h"
+#include "vault/keys/signer.h"
 
 namespace vault {
 namespace {
@@ -299,6 +304,90 @@ TEST_F(VaultdKeyOperationsTest, ApprovedDestructionWaitsForTheRewrap) {
   auto d = Call("GET", "/api/v1/keys/destructions", admin1).json()->getArray("items")->getObject(0);
   EXPECT_EQ(d->getValue<std::string>("state"), "destroyed");
   ExpectEveryDocumentReadable(Login("archivist"));
+}
+
+// The signing keys of a running vaultd follow an online rotation: after the
+// old master key is rotated out and destroyed (no restart), an export token
+// and a destruction certificate are signed with keys derived from the new
+// primary, and the certificate verifies with openssl against the key the
+// server publishes. Before PrimarySigner, both kept signing with the keys
+// derived at start-up from the destroyed master key.
+TEST_F(VaultdKeyOperationsTest, SignaturesAfterAnOnlineRotationUseTheNewKeyWithoutARestart) {
+  IngestRequest pdf;
+  pdf.meta.customer_number = "C001";
+  pdf.meta.doc_type = "contract";
+  pdf.meta.title = "contract to export";
+  pdf.meta.department = "华南销售部";
+  pdf.meta.classification = "internal";
+  pdf.filename = "contract.pdf";
+  StringSource src(testing::MakePdf({{595, 842, 0, true}}));
+  const DocumentRecord pdf_doc = std::move(lv_->vault().Ingest(pdf, src)).value();
+  const std::string admin1 = Login("admin1"), admin2 = Login("admin2"), archivist = Login("archivist");
+  const std::string old_kek = lv_->keys().PrimaryId();
+  auto newest_export = [&]() {
+    auto all = lv_->exports().ForDocument(pdf_doc.id);
+    EXPECT_TRUE(all.ok());
+    ExportRecord newest;
+    for (const ExportRecord& e : *all) {
+      if (e.created_at >= newest.created_at) newest = e;
+    }
+    return newest;
+  };
+  ASSERT_EQ(Call("POST", "/api/v1/documents/" + pdf_doc.id + "/exports", archivist).status, 200);
+  EXPECT_EQ(newest_export().key_name, "sales-vault-export+" + old_kek);
+
+  Reply started = Call("POST", "/api/v1/keys/rotation", admin1);
+  ASSERT_EQ(started.status, 202) << started.body;
+  const std::string new_kek = started.json()->getValue<std::string>("primary_kek_id");
+  auto done = WaitRewrapDone(admin1);
+  ASSERT_TRUE(done);
+  ASSERT_EQ(done->getValue<std::string>("state"), "done");
+  Reply requested = Call("POST", "/api/v1/keys/destructions", admin1, R"({"kek_id":")" + old_kek + "\"}");
+  ASSERT_EQ(requested.status, 201) << requested.body;
+  Reply approved = Call("POST", "/api/v1/keys/destructions/" +
+                                    std::to_string(requested.json()->getValue<int64_t>("id")) + "/approve",
+                        admin2);
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  ASSERT_EQ(approved.json()->getValue<std::string>("state"), "destroyed");
+
+  // An export now: its token names and is signed by the new key.
+  ASSERT_EQ(Call("POST", "/api/v1/documents/" + pdf_doc.id + "/exports", archivist).status, 200);
+  const ExportRecord e = newest_export();
+  EXPECT_EQ(e.key_name, "sales-vault-export+" + new_kek);
+  auto export_signer = Signer::FromKeyRing(lv_->keys(), "export");
+  ASSERT_TRUE(export_signer.ok());
+  const auto& epk = (*export_signer)->public_key();
+  EXPECT_EQ(e.public_key, HexEncode(epk.data(), epk.size()));
+  EXPECT_TRUE(Exporter::TokenSignatureValid(e, e.signature));
+
+  // A destruction certificate now: signed by the new key, which is the one
+  // GET /api/v1/keys/signing.pem publishes; openssl agrees.
+  const std::string lawyer = Login("legal1");
+  Reply req = Call("POST", "/api/v1/destructions", archivist,
+                   R"({"documents":[")" + south_.id + R"("],"reason":"customer_request","reference":"客户来函"})");
+  ASSERT_EQ(req.status, 201) << req.body;
+  const std::string id = req.json()->getValue<std::string>("id");
+  ASSERT_EQ(Call("POST", "/api/v1/destructions/" + id + "/approve", lawyer, R"({"witness":"王监销"})").status, 200);
+  Reply executed = Call("POST", "/api/v1/destructions/" + id + "/execute", archivist);
+  ASSERT_EQ(executed.status, 200) << executed.body;
+  const std::string cert = executed.json()->getValue<std::string>("certificate");
+  const std::string auditor = Login("auditor1");
+  const std::string d = dir_.path();
+  auto fetch = [&](const std::string& path, const std::string& file) {
+    Reply r = Call("GET", path, auditor);
+    EXPECT_EQ(r.status, 200) << path << " " << r.body.substr(0, 300);
+    std::ofstream out(d + "/" + file, std::ios::binary);
+    out << r.body;
+    return r.body;
+  };
+  const std::string json = fetch("/api/v1/certificates/" + cert + ".json", "cert.json");
+  fetch("/api/v1/certificates/" + cert + ".sig", "cert.json.sig");
+  fetch("/api/v1/keys/signing.pem", "signing.pem");
+  EXPECT_NE(json.find("\"sales-vault-certificate+" + new_kek + "\""), std::string::npos) << json;
+  EXPECT_EQ(json.find(old_kek), std::string::npos) << json;
+  const std::string openssl = "openssl pkeyutl -verify -pubin -inkey " + d + "/signing.pem -rawin -in " + d +
+                              "/cert.json -sigfile " + d + "/cert.json.sig >/dev/null 2>&1";
+  EXPECT_EQ(std::system(openssl.c_str()), 0);
 }
 
 TEST_F(VaultdKeyOperationsTest, OnlyAdminsOperateKeys) {

@@ -168,7 +168,7 @@ TEST_F(BackupTest, OnlineBackupDuringWritesRestoresEveryCommittedDocumentIdentic
     const std::string content = testing::PseudoRandom(70000 + i * 1000, 100 + i);
     committed[Ingest(*lv_, "before " + std::to_string(i), content)] = content;
   }
-  ASSERT_TRUE(lv_->audit().WriteCheckpoint(services_->certificate_signer()).ok());
+  ASSERT_TRUE(lv_->audit().WriteCheckpoint(*services_->certificate_signer().Current().value()).ok());
   std::atomic<bool> stop{false};
   std::atomic<int> written{0};
   std::vector<std::thread> writers;
@@ -374,7 +374,7 @@ TEST_F(BackupTest, FlippedByteInAnyBackupFileFailsRestoreAndDrillNamingTheFile) 
 
 TEST_F(BackupTest, DrillReportVerifiesWithOpenssl) {
   Ingest(*lv_, "报价单", testing::PseudoRandom(100000, 9));
-  ASSERT_TRUE(lv_->audit().WriteCheckpoint(services_->certificate_signer()).ok());
+  ASSERT_TRUE(lv_->audit().WriteCheckpoint(*services_->certificate_signer().Current().value()).ok());
   ASSERT_TRUE(Backup("b1").ok());
   auto drill = Drill("b1");
   ASSERT_TRUE(drill.ok()) << drill.status().ToString();

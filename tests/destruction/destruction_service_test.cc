@@ -66,7 +66,7 @@ class DestructionTest : public ::testing::Test {
     services_ = std::move(Services::Open(std::move(o))).value();
     lv_ = &services_->vault();
     service_ = &services_->destructions();
-    signer_ = &services_->certificate_signer();
+    signer_ = std::move(services_->certificate_signer().Current()).value();
   }
 
   std::string Ingest(const std::string& title, const std::string& customer) {
@@ -112,7 +112,7 @@ class DestructionTest : public ::testing::Test {
   std::unique_ptr<Services> services_;
   LocalVault* lv_ = nullptr;
   DestructionService* service_ = nullptr;
-  const Signer* signer_ = nullptr;  // purpose "certificate"
+  std::unique_ptr<Signer> signer_;  // purpose "certificate"
   const std::string marker_ = "MARKER-7f3a9c1e5b-销毁测试";
   std::string old_, fresh_;
 };

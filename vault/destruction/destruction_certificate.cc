@@ -40,6 +40,7 @@ const char kStatement[] =
 
 StatusOr<Certificate> DestructionService::MakeCertificate(const Destruction& d) {
   VAULT_ASSIGN_OR_RETURN(Certificate last, d_.store->LastCertificate());
+  VAULT_ASSIGN_OR_RETURN(std::unique_ptr<Signer> signer, d_.signer->Current());
   Certificate c;
   c.seq = last.seq + 1;
   char id[32];
@@ -100,18 +101,18 @@ StatusOr<Certificate> DestructionService::MakeCertificate(const Destruction& d) 
   o->set("records", records);
   o->set("statement", kStatement);
   Poco::JSON::Object::Ptr key = new Poco::JSON::Object;
-  key->set("name", d_.signer->key_name());
-  const auto& pk = d_.signer->public_key();
+  key->set("name", signer->key_name());
+  const auto& pk = signer->public_key();
   key->set("ed25519_public_key", HexEncode(pk.data(), pk.size()));
   o->set("signing_key", key);
   std::ostringstream raw;
   o->stringify(raw);
   c.json = CanonicalJsonOf(raw.str());
   c.sha256 = Sha256::HexOf(c.json);
-  const Signer::Signature sig = d_.signer->Sign(c.json);
+  const Signer::Signature sig = signer->Sign(c.json);
   c.signature = HexEncode(sig.data(), sig.size());
-  c.minisig = MinisignSignature(*d_.signer, c.json, "sales-vault " + c.id + " sha256 " + c.sha256);
-  c.key_name = d_.signer->key_name();
+  c.minisig = MinisignSignature(*signer, c.json, "sales-vault " + c.id + " sha256 " + c.sha256);
+  c.key_name = signer->key_name();
   c.public_key = HexEncode(pk.data(), pk.size());
   return c;
 }

@@ -33,6 +33,7 @@
 #include "vault/destruction/certificate_wording.h"
 #include "vault/destruction/destruction_store.h"
 #include "vault/identity/identity_store.h"
+#include "vault/keys/primary_signer.h"
 #include "vault/keys/signer.h"
 #include "vault/policy/policy_engine.h"
 #include "vault/retention/retention_policy.h"
@@ -71,7 +72,8 @@ class DestructionService {
     const RetentionPolicy* retention = nullptr;
     IdentityStore* identity = nullptr;
     AuditLog* audit = nullptr;
-    const Signer* signer = nullptr;  // purpose "certificate"
+    // Purpose "certificate": the primary KEK's when a certificate is made.
+    const PrimarySigner* signer = nullptr;
     const Clock* clock = nullptr;
     std::vector<std::string> passes = {"random", "random", "zeros"};
     // Who the certificates say performed the destruction (configuration).

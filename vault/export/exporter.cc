@@ -41,7 +41,7 @@ std::string NewExportCode() {
   return code;
 }
 
-Exporter::Exporter(Vault* vault, ExportLedger* ledger, const WatermarkPolicy* policy, const Signer* signer,
+Exporter::Exporter(Vault* vault, ExportLedger* ledger, const WatermarkPolicy* policy, const PrimarySigner* signer,
                    const Clock* clock)
     : vault_(vault), ledger_(ledger), policy_(policy), signer_(signer), clock_(clock) {}
 
@@ -116,10 +116,11 @@ StatusOr<ExportResult> Exporter::Export(const ExportRequest& req, const Document
   r.borrow_id = req.borrow_id.empty() ? "-" : req.borrow_id;
   r.created_at = FormatUtc(now);
   r.source_sha256 = v->sha256;
-  r.key_name = signer_->key_name();
-  const auto& pk = signer_->public_key();
+  VAULT_ASSIGN_OR_RETURN(std::unique_ptr<Signer> signer, signer_->Current());
+  r.key_name = signer->key_name();
+  const auto& pk = signer->public_key();
   r.public_key = HexEncode(pk.data(), pk.size());
-  const Signer::Signature sig = signer_->Sign(TokenMessage(r));
+  const Signer::Signature sig = signer->Sign(TokenMessage(r));
   r.signature = HexEncode(sig.data(), sig.size());
 
   StampValues values;

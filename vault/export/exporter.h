@@ -22,6 +22,7 @@
 #include "vault/base/status.h"
 #include "vault/export/export_ledger.h"
 #include "vault/export/watermark_policy.h"
+#include "vault/keys/primary_signer.h"
 #include "vault/keys/signer.h"
 #include "vault/vault.h"
 
@@ -45,7 +46,7 @@ struct ExportResult {
 class Exporter {
  public:
   // Does not own its collaborators; they must outlive it.
-  Exporter(Vault* vault, ExportLedger* ledger, const WatermarkPolicy* policy, const Signer* signer,
+  Exporter(Vault* vault, ExportLedger* ledger, const WatermarkPolicy* policy, const PrimarySigner* signer,
            const Clock* clock);
 
   // export.unsupported_type, export.too_large,
@@ -66,7 +67,7 @@ class Exporter {
   Vault* vault_;
   ExportLedger* ledger_;
   const WatermarkPolicy* policy_;
-  const Signer* signer_;
+  const PrimarySigner* signer_;  // purpose "export", the primary KEK's at each export
   const Clock* clock_;
 };
 

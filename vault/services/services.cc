@@ -29,8 +29,12 @@ StatusOr<std::unique_ptr<Services>> Services::Open(ServicesOptions o) {
   }
   s->roles_ = o.roles ? o.roles : &s->policies_->roles();
   LocalVault& lv = *s->vault_;
-  VAULT_ASSIGN_OR_RETURN(s->export_signer_, Signer::FromKeyRing(lv.keys(), "export"));
-  VAULT_ASSIGN_OR_RETURN(s->certificate_signer_, Signer::FromKeyRing(lv.keys(), "certificate"));
+  s->export_signer_ = std::make_unique<PrimarySigner>(&lv.keys(), "export");
+  s->certificate_signer_ = std::make_unique<PrimarySigner>(&lv.keys(), "certificate");
+  // Both derive from the primary KEK at each signature; one derivation now
+  // validates the ring (key.no_primary) before anything is built.
+  VAULT_RETURN_IF_ERROR(s->export_signer_->Current().status());
+  VAULT_RETURN_IF_ERROR(s->certificate_signer_->Current().status());
   s->exporter_ = std::make_unique<Exporter>(&lv.vault(), &lv.exports(), &s->policies_->watermark(),
                                             s->export_signer_.get(), s->clock_);
 

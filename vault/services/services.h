@@ -29,7 +29,7 @@
 #include "vault/db/leader_lease.h"
 #include "vault/destruction/destruction_service.h"
 #include "vault/export/exporter.h"
-#include "vault/keys/signer.h"
+#include "vault/keys/primary_signer.h"
 #include "vault/local/local_vault.h"
 #include "vault/local/process_presence.h"
 #include "vault/policy/policy_set.h"
@@ -75,8 +75,9 @@ class Services {
   // Evaluates policies/alerts.json over the audit log (RunPass); vaultd's
   // leader runs it periodically.
   AlertScanner& alerts() { return *alerts_; }
-  // Signs destruction certificates (purpose "certificate").
-  const Signer& certificate_signer() const { return *certificate_signer_; }
+  // Signs destruction certificates (purpose "certificate") with the key of
+  // the primary KEK at the time: it follows an online rotation.
+  const PrimarySigner& certificate_signer() const { return *certificate_signer_; }
 
  private:
   Services() = default;
@@ -88,8 +89,9 @@ class Services {
   const PolicySet* policies_ = nullptr;
   const PolicyEngine* roles_ = nullptr;
   const Clock* clock_ = nullptr;
-  // Derived from the primary master key (vault/keys/signer.h).
-  std::unique_ptr<Signer> export_signer_, certificate_signer_;
+  // Derived from the primary master key at each signature
+  // (vault/keys/primary_signer.h), so a rotation needs no restart.
+  std::unique_ptr<PrimarySigner> export_signer_, certificate_signer_;
   // PostgreSQL: this process's presence, a session advisory lock held for
   // its lifetime, so other nodes can tell when it is gone (issue claims).
   std::unique_ptr<db::LeaderLease> presence_;

@@ -5,6 +5,7 @@ import {
   ElAlert,
   ElButton,
   ElConfigProvider,
+  ElDialog,
   ElInput,
   ElInputNumber,
   ElLoading,
@@ -18,6 +19,6 @@ import { router } from './router'
 import './style.css'
 
 const app = createApp(App).use(i18n).use(router)
-for (const c of [ElAlert, ElButton, ElConfigProvider, ElInput, ElInputNumber, ElPagination, ElTag]) app.use(c)
+for (const c of [ElAlert, ElButton, ElConfigProvider, ElDialog, ElInput, ElInputNumber, ElPagination, ElTag]) app.use(c)
 app.use(ElLoading)
 app.mount('#app')

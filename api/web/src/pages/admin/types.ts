@@ -49,3 +49,35 @@ export function generatePassword(): string {
   }
   return out.join('')
 }
+
+// GET /api/v1/keys: a master key of the ring (never its bytes).
+export interface MasterKey {
+  id: string
+  state: string // primary | retired
+  created_at: string
+  data_keys: number
+}
+
+// GET/POST /api/v1/keys/rotation, POST /api/v1/keys/rewrap.
+export interface RewrapProgress {
+  state: 'idle' | 'running' | 'done' | 'failed'
+  primary_kek_id: string
+  rewrapped: number
+  remaining: number
+  started_by: string
+  started_at: string
+  finished_at: string
+  error: string
+}
+
+// GET/POST /api/v1/keys/destructions: a four-eyes master-key destruction.
+export interface KekDestruction {
+  id: number
+  kek_id: string
+  state: 'requested' | 'approved' | 'destroyed'
+  requested_by: string
+  requested_at: string
+  approved_by: string
+  approved_at: string
+  destroyed_at: string
+}
