@@ -382,7 +382,9 @@ TEST_F(PgBackupTest, DestructionAfterBackupIsReplayedBeforeTheRestoredVaultExist
   auto still = Read(*rv, kept);
   ASSERT_TRUE(still.ok());
   EXPECT_TRUE(*still == content + "kept");
-  for (const auto& v : std::move(rv->vault().Versions(doomed)).value()) {
+  auto versions = rv->vault().Versions(doomed);
+  ASSERT_TRUE(versions.ok());
+  for (const auto& v : *versions) {
     EXPECT_FALSE(fs::exists(rv->blobs().PathOf(v.blob_name))) << "its blob is still in the restored copy";
   }
   EXPECT_FALSE(std::move(rv->destructions().DestroyedBy(doomed)).value().empty());
