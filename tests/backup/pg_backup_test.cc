@@ -3,7 +3,8 @@
 // SQLite): pg_dump streamed into the sealed copy while writers keep
 // ingesting, restored by psql into a fresh database with every committed
 // document identical and the audit chain intact; a destruction certified
-// after the backup replayed by the restore; a flipped byte in the sealed
+// after the backup replayed by the restore (a forged one refused, with what
+// was loaded dropped again); a flipped byte in the sealed
 // dump failing restore and drill naming the file with the target left
 // empty; no plaintext SQL in the backup; incremental blobs; pg_dump or psql
 // missing or failing with stable codes, the password never on pg_dump's
@@ -366,6 +367,18 @@ TEST_F(PgBackupTest, DestructionAfterBackupIsReplayedBeforeTheRestoredVaultExist
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().reason(), "backup.certificates_required");
   EXPECT_EQ(TablesIn(DbNameOf(target)), 0u);
+  EXPECT_FALSE(fs::exists(dir_.Join("restored")));
+
+  // A forged certificate is found after psql committed the load: what was
+  // loaded is dropped again, and the same target takes the next restore.
+  const std::string forged = Bundle("forged");
+  std::string json = testing::ReadFile(forged + "/" + cert + ".json");
+  json.replace(json.find("王监销"), std::string("王监销").size(), "李监销");
+  testing::WriteFile(forged + "/" + cert + ".json", json);
+  auto refused_forged = Restore("b1", "restored", target, forged);
+  ASSERT_FALSE(refused_forged.ok());
+  EXPECT_EQ(refused_forged.status().reason(), "backup.certificate_untrusted");
+  EXPECT_EQ(TablesIn(DbNameOf(target)), 0u) << "a restore that failed after the load left its tables";
   EXPECT_FALSE(fs::exists(dir_.Join("restored")));
 
   auto restored = Restore("b1", "restored", target, Bundle("bundle"));
