@@ -12,34 +12,45 @@
 #include "vault/backup/backup_drill.h"
 #include "vault/backup/backup_restore.h"
 #include "vault/base/printable.h"
+#include "vault/db/engine.h"
 
 namespace vaultctl {
 namespace {
 
 const char kBackupHelp[] =
-    "usage: vaultctl [--data DATA] [--key FILE] backup create DIR [--base PREV] [--policies POLICIES] [--json]\n"
-    "       vaultctl [--key FILE] backup restore DIR --to NEWDATA [--certificates LIVE_DATA_DIR_OR_BUNDLE]\n"
-    "                [--force-without-certificates] [--json]\n"
+    "usage: vaultctl [--data DATA] [--key FILE] [--database CONN] backup create DIR [--base PREV]\n"
+    "                [--policies POLICIES] [--pg-bin DIR] [--json]\n"
+    "       vaultctl [--key FILE] backup restore DIR --to NEWDATA [--to-database CONN]\n"
+    "                [--certificates LIVE_DATA_DIR_OR_BUNDLE] [--force-without-certificates] [--pg-bin DIR] [--json]\n"
     "       vaultctl [--key FILE] backup drill DIR [--out REPORT_DIR] [--tmp TEMP_PARENT]\n"
+    "                [--drill-database CONN] [--pg-bin DIR]\n"
     "\n"
     "  create   an online backup of DATA into the new directory DIR while vaultd keeps serving: the\n"
     "           metadata database (SQLite online backup, sealed under a fresh backup key wrapped by the\n"
     "           master key), the blobs, POLICIES/*.json, and a manifest of every file's SHA-256 signed\n"
     "           with the vault's backup key (DIR/manifest.json, .sig, signing.pem). Never the master key.\n"
     "           --base PREV: incremental; blobs PREV already holds are hard-linked from it, not copied.\n"
+    "           A PostgreSQL vault (--database CONN): pg_dump of its schema (plain SQL, one snapshot),\n"
+    "           streamed straight into the sealed copy (never in clear on disk); the password goes to\n"
+    "           pg_dump's environment only. --pg-bin DIR: where pg_dump/psql are (default PATH).\n"
     "  restore  verifies the manifest signature and every file's hash, then replays every destruction\n"
     "           certified after the backup (from the live vault's data directory or a bundle written by\n"
     "           `vaultctl cert bundle`): keys erased and blobs overwritten in the restored copy BEFORE it\n"
     "           is moved to NEWDATA. Without --certificates it refuses, because destructions made after\n"
     "           the backup would be undone; --force-without-certificates restores anyway and records that\n"
     "           in the restored vault's audit log. Use the same master key (--key / --passphrase-env).\n"
+    "           A PostgreSQL backup: --to-database CONN names an empty database (nothing in the backup's\n"
+    "           schema) whose search_path selects that schema; psql loads the decrypted dump from a pipe\n"
+    "           in one transaction, and the replay runs on it before NEWDATA (the blobs) appears.\n"
     "  drill    restores DIR into a temporary directory, checks fixity of every blob, the audit chain and\n"
     "           checkpoints and the certificate chain, removes the copy, and writes a signed report\n"
     "           (REPORT_DIR, default DIR/drills/TIME: drill-report.json, .sig, signing.pem):\n"
     "             openssl pkeyutl -verify -pubin -inkey signing.pem -rawin -in drill-report.json \\\n"
     "                 -sigfile drill-report.json.sig\n"
+    "           A PostgreSQL backup: --drill-database CONN, a server whose role may CREATE DATABASE; the\n"
+    "           drill restores into a throwaway database there and drops it afterwards.\n"
     "  Exit codes: 0 ok, 1 usage, 3 integrity failure (a file or the manifest altered, drill failed),\n"
-    "  4 other error (refused without certificates, PostgreSQL vault, target not empty, ...).\n";
+    "  4 other error (refused without certificates, target not empty, pg_dump missing or failed, ...).\n";
 
 Poco::JSON::Object::Ptr ReplayJson(const vault::ReplayedRecord& r) {
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -61,6 +72,7 @@ int Create(const GlobalOptions& g, const Args& a) {
   o.dir = a.positional[1];
   o.base_dir = a.Get("--base");
   o.policies_dir = a.Get("--policies");
+  o.pg_bin_dir = a.Get("--pg-bin");
   o.clock = g.config.clock;
   if (vault::Status s = vault::CheckBackupEngine(o.database); !s.ok()) return Fail(s);
   auto lv = vault::LocalVault::Open(g.config);
@@ -95,7 +107,8 @@ int Restore(const GlobalOptions& g, const Args& a) {
   vault::RestoreOptions o;
   o.backup_dir = a.positional[1];
   o.target = g.config;
-  o.target.database.clear();
+  o.target.database = a.Get("--to-database");
+  o.pg_bin_dir = a.Get("--pg-bin");
   o.target.data_dir = a.Get("--to");
   o.certificates = a.Get("--certificates");
   o.force_without_certificates = a.Has("--force-without-certificates");
@@ -111,6 +124,10 @@ int Restore(const GlobalOptions& g, const Args& a) {
     j->set("backup_id", report->manifest.backup_id);
     j->set("backup_created_at", report->manifest.created_at);
     j->set("restored_to", o.target.data_dir);
+    j->set("engine", report->manifest.engine);
+    if (!o.target.database.empty()) {
+      j->set("database", vault::db::RedactedLocation(*vault::db::ParseDatabaseTarget(o.target.database)));
+    }
     j->set("files_verified", static_cast<Poco::Int64>(report->files_verified));
     j->set("forced_without_certificates", report->forced_without_certificates);
     Poco::JSON::Array::Ptr certs = new Poco::JSON::Array;
@@ -124,6 +141,11 @@ int Restore(const GlobalOptions& g, const Args& a) {
   std::printf("restored backup %s (taken %s) to %s: manifest signature and %lld files verified\n",
               report->manifest.backup_id.c_str(), report->manifest.created_at.c_str(), o.target.data_dir.c_str(),
               static_cast<long long>(report->files_verified));
+  if (!o.target.database.empty()) {
+    std::printf("database (PostgreSQL, schema %s) restored into %s: start vaultd with vaultd.database set to it\n",
+                report->manifest.database_schema.c_str(),
+                vault::db::RedactedLocation(*vault::db::ParseDatabaseTarget(o.target.database)).c_str());
+  }
   if (report->forced_without_certificates) {
     std::printf("WARNING: restored without the certificate chain: destructions made after %s may be undone in "
                 "this copy (recorded in its audit log as backup.restore_forced_without_certificates)\n",
@@ -148,6 +170,8 @@ int Drill(const GlobalOptions& g, const Args& a) {
   o.key_config = g.config;
   o.temp_parent = a.Get("--tmp");
   o.report_dir = a.Get("--out");
+  o.pg_server = a.Get("--drill-database");
+  o.pg_bin_dir = a.Get("--pg-bin");
   auto report = vault::RunDrill(o);
   if (!report.ok()) return Fail(report.status());
   std::printf("drill %s; signed report: %s/drill-report.json (.sig, signing.pem)\n",
@@ -161,7 +185,8 @@ int Drill(const GlobalOptions& g, const Args& a) {
 int CmdBackup(const GlobalOptions& g, const std::vector<std::string>& argv) {
   Args a;
   if (int rc = ParseCommand(argv,
-                            {{"--base", "--policies", "--to", "--certificates", "--out", "--tmp"},
+                            {{"--base", "--policies", "--to", "--certificates", "--out", "--tmp", "--pg-bin", "--to-database",
+                              "--drill-database"},
                              {"--json", "--force-without-certificates"}},
                             kBackupHelp, a);
       rc >= 0) {

@@ -31,12 +31,12 @@ namespace {
 namespace fs = boost::filesystem;
 constexpr auto kYear = std::chrono::hours(24 * 366);
 
-// Backups cover SQLite vaults; the conformance run on PostgreSQL skips
-// these (a PostgreSQL vault is refused, tested below with an explicit one).
+// SQLite vaults; the conformance run on PostgreSQL skips these and runs
+// tests/backup/pg_backup_test.cc instead.
 class BackupTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (testing::TestOnPostgres()) GTEST_SKIP() << "backups cover SQLite vaults (PostgreSQL: pg_dump, docs/operations.md)";
+    if (testing::TestOnPostgres()) GTEST_SKIP() << "SQLite backups; PostgreSQL ones: pg_backup_test.cc";
     config_ = testing::InitTestVault(dir_);
     config_.clock = &clock_;
     config_.login_policy.argon2_opslimit = 1;
@@ -437,19 +437,23 @@ TEST_F(BackupTest, BackupMadeBeforeAKeyRotationStillVerifiesAndRestores) {
 }
 
 TEST_F(BackupTest, RefusesAPostgresVaultAndANonEmptyTarget) {
-  BackupCreateOptions o;
-  o.data_dir = config_.data_dir;
-  o.database = "postgresql://vault@127.0.0.1:5432/vault";
-  o.dir = dir_.Join("pg");
-  auto pg = CreateBackup(*lv_, o);
-  ASSERT_FALSE(pg.ok());
-  EXPECT_EQ(pg.status().reason(), "backup.unsupported_engine");
+  // (PostgreSQL vaults are backed up since pg_dump_source.h: tests in
+  // tests/backup/pg_backup_test.cc.) A SQLite backup takes no target database.
   ASSERT_TRUE(Backup("b1").ok());
   auto again = Backup("b1");
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.status().reason(), "backup.target_not_empty");
   auto onto_live = Restore("b1", "data", config_.data_dir);
   EXPECT_EQ(onto_live.status().reason(), "backup.target_not_empty");
+  RestoreOptions to_pg;
+  to_pg.backup_dir = dir_.Join("b1");
+  to_pg.target = config_;
+  to_pg.target.data_dir = dir_.Join("to-pg");
+  to_pg.target.database = "postgresql://vault@127.0.0.1:5432/vault";
+  to_pg.force_without_certificates = true;
+  auto into_pg = RestoreBackup(to_pg);
+  EXPECT_EQ(into_pg.status().reason(), "backup.unsupported_engine");
+  EXPECT_FALSE(fs::exists(dir_.Join("to-pg")));
 }
 
 }  // namespace

@@ -8,6 +8,8 @@
 #include <map>
 
 #include "vault/backup/backup_files.h"
+#include "vault/backup/pg_client.h"
+#include "vault/backup/pg_dump_source.h"
 #include "vault/base/byte_stream.h"
 #include "vault/base/hex.h"
 #include "vault/crypto/blob_stream.h"
@@ -34,9 +36,9 @@ Status PrepareDir(const std::string& dir) {
   return Status::Ok();
 }
 
-// Seals the database image under a fresh backup key; fills the manifest's
-// database fields.
-Status SealDatabase(const KeyRing& ring, std::string image, const std::string& dir, BackupManifest* m) {
+// Seals the database copy read from `source` under a fresh backup key;
+// fills the manifest's database fields. A failure removes the partial file.
+Status SealDatabase(const KeyRing& ring, ByteSource& source, const std::string& dir, BackupManifest* m) {
   auto id = HexDecode(m->backup_id);
   BlobBinding binding;
   std::copy(id->begin(), id->end(), binding.document_id.begin());
@@ -45,29 +47,40 @@ Status SealDatabase(const KeyRing& ring, std::string image, const std::string& d
   VAULT_ASSIGN_OR_RETURN(WrappedKey wrapped, ring.Wrap(key, binding));
   m->database_kek_id = wrapped.kek_id;
   m->database_wrapped_key = HexEncode(wrapped.bytes.data(), wrapped.bytes.size());
-  m->database_size = static_cast<int64_t>(image.size());
   const BlobSealer sealer = BlobSealer::WithRandomNonce(key, binding);
-  StringSource source(std::move(image));
   VAULT_ASSIGN_OR_RETURN(auto writer, NewFileWriter(dir + "/" + kSealedDatabaseFile));
-  VAULT_RETURN_IF_ERROR(SealStream(sealer, source, *writer).status());
+  VAULT_ASSIGN_OR_RETURN(SealResult sealed, SealStream(sealer, source, *writer));
   VAULT_RETURN_IF_ERROR(writer->Commit());
+  m->database_size = static_cast<int64_t>(sealed.plaintext_size);
   VAULT_ASSIGN_OR_RETURN(BackupFile f, HashFile(dir + "/" + kSealedDatabaseFile));
   f.path = kSealedDatabaseFile;
   m->files.push_back(f);
   return Status::Ok();
 }
 
+// The database as of one moment: SQLite's online backup API, or pg_dump's
+// snapshot streamed straight into the sealer (pg_dump_source.h).
+Status CopyDatabase(const KeyRing& ring, const BackupCreateOptions& options, BackupManifest* m) {
+  const db::DatabaseTarget target = options.database.empty()
+                                        ? db::DatabaseTarget{db::Engine::kSqlite, options.data_dir + "/metadata.db"}
+                                        : *db::ParseDatabaseTarget(options.database);
+  if (target.engine == db::Engine::kPostgres) {
+    VAULT_ASSIGN_OR_RETURN(m->database_schema, PgCurrentSchema(target.location));
+    m->engine = "postgresql";
+    m->database_format = kPgDumpFormat;
+    VAULT_ASSIGN_OR_RETURN(auto dump, PgDumpSource::Start(target.location, m->database_schema, options.pg_bin_dir));
+    return SealDatabase(ring, *dump, options.dir, m);
+  }
+  VAULT_ASSIGN_OR_RETURN(std::string image, db::CopySqliteOnline(target.location));
+  StringSource source(std::move(image));
+  return SealDatabase(ring, source, options.dir, m);
+}
+
 }  // namespace
 
 Status CheckBackupEngine(const std::string& database) {
   if (database.empty()) return Status::Ok();
-  VAULT_ASSIGN_OR_RETURN(db::DatabaseTarget target, db::ParseDatabaseTarget(database));
-  if (target.engine != db::Engine::kSqlite) {
-    return FailedPreconditionError("backup.unsupported_engine",
-                                   "backups of a PostgreSQL vault are not built yet: back up the database with "
-                                   "pg_dump and the blob directory with the filesystem (docs/operations.md)");
-  }
-  return Status::Ok();
+  return db::ParseDatabaseTarget(database).status();
 }
 
 StatusOr<BackupReport> CreateBackup(LocalVault& lv, const BackupCreateOptions& options) {
@@ -90,10 +103,7 @@ StatusOr<BackupReport> CreateBackup(LocalVault& lv, const BackupCreateOptions& o
   m.created_at = FormatUtc(options.clock->Now());
   m.base_backup_id = base_id;
   // 1. The database as of one commit, before any blob is listed.
-  const std::string db_path = options.database.empty() ? options.data_dir + "/metadata.db"
-                                                       : db::ParseDatabaseTarget(options.database)->location;
-  VAULT_ASSIGN_OR_RETURN(std::string image, db::CopySqliteOnline(db_path));
-  VAULT_RETURN_IF_ERROR(SealDatabase(lv.keys(), std::move(image), options.dir, &m));
+  VAULT_RETURN_IF_ERROR(CopyDatabase(lv.keys(), options, &m));
 
   // 2. The blobs (ciphertext already), reused from the base when unchanged.
   boost::system::error_code ec;

@@ -17,8 +17,10 @@
 // unchanged blob is neither read nor written again. Each backup directory is
 // complete on its own: deleting the base later leaves the other link.
 //
-// PostgreSQL vaults: refused with backup.unsupported_engine (use pg_dump
-// and a file-level copy of the blobs; see docs/operations.md).
+// PostgreSQL vaults: pg_dump of the vault's schema, streamed straight into
+// the sealed database copy (pg_dump_source.h); the manifest says engine
+// "postgresql", the dump's format and schema. Blobs, policies, manifest and
+// signature as for SQLite.
 //
 // Thread-safety: a function; several may run at once into different dirs.
 #pragma once
@@ -37,6 +39,7 @@ struct BackupCreateOptions {
   std::string dir;           // the new backup directory (absent or empty)
   std::string base_dir;      // a previous backup of the same vault, or ""
   std::string policies_dir;  // the vault's policies directory, or "" (built in)
+  std::string pg_bin_dir;    // where pg_dump is ("" = PATH); PostgreSQL vaults only
   const Clock* clock = SystemClock();
 };
 
@@ -47,15 +50,18 @@ struct BackupReport {
   double seconds = 0;
 };
 
-// backup.unsupported_engine unless `database` names the SQLite file (or is
-// empty): checked before anything connects to a database.
+// metadata.bad_database when `database` is not a setting ParseDatabaseTarget
+// takes (both engines are backed up): checked before anything connects.
 Status CheckBackupEngine(const std::string& database);
 
 // `lv` is the vault opened on `options.data_dir` (its key ring wraps the
-// backup key and signs the manifest). Errors: backup.unsupported_engine,
-// backup.target_not_empty (FAILED_PRECONDITION), backup.io_error,
-// backup.sqlite_error (UNAVAILABLE), those of ReadVerifiedManifest for the
-// base. A failed backup leaves no manifest: it never looks complete.
+// backup key and signs the manifest). Errors: backup.target_not_empty
+// (FAILED_PRECONDITION), backup.io_error, backup.sqlite_error (UNAVAILABLE),
+// those of ReadVerifiedManifest for the base; PostgreSQL:
+// backup.pg_dump_missing (FAILED_PRECONDITION), backup.pg_dump_failed,
+// backup.database_error (UNAVAILABLE), backup.unsupported_schema. A failed
+// backup leaves no manifest (it never looks complete) and no partial
+// sealed database.
 StatusOr<BackupReport> CreateBackup(LocalVault& lv, const BackupCreateOptions& options);
 
 }  // namespace vault

@@ -11,6 +11,7 @@
 
 #include "vault/backup/backup_files.h"
 #include "vault/backup/backup_restore.h"
+#include "vault/backup/drill_database.h"
 #include "vault/base/canonical_json.h"
 #include "vault/base/hex.h"
 #include "vault/destruction/certificate_check.h"
@@ -102,7 +103,19 @@ StatusOr<DrillReport> RunDrill(const DrillOptions& options) {
     ro.force_without_certificates = true;  // a throwaway copy, removed below
     ro.actor = "backup-drill";
     ro.link_blobs = true;
-    auto restored = RestoreBackup(ro);
+    ro.target.database.clear();
+    ro.pg_bin_dir = options.pg_bin_dir;
+    // A PostgreSQL backup restores into a throwaway database (dropped when
+    // `scratch` goes, after the checks below).
+    std::unique_ptr<ScratchDatabase> scratch;
+    auto manifest = ReadVerifiedManifest(options.backup_dir, *ring);
+    if (manifest.ok() && manifest->engine == "postgresql") {
+      auto created = ScratchDatabase::Create(options.pg_server, *manifest);
+      if (created.ok()) scratch = std::move(*created);
+      ro.target.database = created.ok() ? scratch->setting() : "";
+      if (!created.ok()) outcome = created.status();
+    }
+    auto restored = outcome.ok() ? RestoreBackup(ro) : StatusOr<RestoreReport>(outcome);
     if (!restored.ok()) {
       outcome = restored.status();
     } else {
@@ -110,6 +123,7 @@ StatusOr<DrillReport> RunDrill(const DrillOptions& options) {
       o->set("backup_id", m.backup_id);
       o->set("backup_created_at", m.created_at);
       o->set("base_backup_id", m.base_backup_id);
+      o->set("engine", m.engine);
       Poco::JSON::Object::Ptr v = new Poco::JSON::Object;
       v->set("manifest_signature", "verified");
       v->set("signing_key", m.signing_key_name);

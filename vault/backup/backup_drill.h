@@ -2,6 +2,7 @@
 // "Restore drills"): proves a backup restores, without touching any vault.
 //
 // Verifies the manifest and every file (backup_restore.h step 1), restores
+// (a PostgreSQL backup's database into a throwaway database on `pg_server`)
 // into a private temporary directory (blobs hard-linked from the backup when
 // the filesystem allows: nothing there writes to them), then checks the
 // restored vault: fixity of every version (each blob authenticated and its
@@ -32,6 +33,10 @@ struct DrillOptions {
   LocalVaultConfig key_config;  // key_file or passphrase, clock, dictionary
   std::string temp_parent;      // where the temporary restore goes ("" = $TMPDIR or /tmp)
   std::string report_dir;       // where the report goes ("" = BACKUP/drills/<time>)
+  // PostgreSQL backups: a server where the drill creates (and drops) a
+  // throwaway database, as a role with CREATEDB (drill_database.h); psql's
+  // directory ("" = PATH).
+  std::string pg_server, pg_bin_dir;
 };
 
 struct DrillReport {

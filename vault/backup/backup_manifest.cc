@@ -68,6 +68,10 @@ std::string ManifestJson(const BackupManifest& m) {
   db->set("kek_id", m.database_kek_id);
   db->set("wrapped_key", m.database_wrapped_key);
   db->set("size", static_cast<Poco::Int64>(m.database_size));
+  if (m.engine == "postgresql") {
+    db->set("format", m.database_format);
+    db->set("schema", m.database_schema);
+  }
   o->set("database", db);
   o->set("base_backup_id", m.base_backup_id);
   o->set("policies_included", m.policies_included);
@@ -105,6 +109,8 @@ StatusOr<BackupManifest> ParseManifest(const std::string& json) {
     m.database_kek_id = db->getValue<std::string>("kek_id");
     m.database_wrapped_key = db->getValue<std::string>("wrapped_key");
     m.database_size = db->getValue<Poco::Int64>("size");
+    m.database_format = db->optValue<std::string>("format", "");
+    m.database_schema = db->optValue<std::string>("schema", "");
     m.base_backup_id = o->getValue<std::string>("base_backup_id");
     m.policies_included = o->getValue<bool>("policies_included");
     for (size_t i = 0; i < files->size(); ++i) {
@@ -127,6 +133,7 @@ StatusOr<BackupManifest> ParseManifest(const std::string& json) {
     return Malformed(e.what());
   }
   if (m.backup_id.size() != 32 || m.database_size < 0) return Malformed("backup_id or database size is malformed");
+  if (m.engine != "sqlite" && m.engine != "postgresql") return Malformed("unknown engine " + m.engine.substr(0, 40));
   return m;
 }
 

@@ -9,7 +9,9 @@
 //   manifest.json.sig    the raw 64-byte Ed25519 signature over manifest.json
 //   signing.pem          the public key, for `openssl pkeyutl -verify -pubin -rawin`
 //   metadata.db.sealed   the metadata database, blob format v1 under a fresh
-//                        backup key wrapped by the master key
+//                        backup key wrapped by the master key: the SQLite
+//                        file, or for engine "postgresql" the pg_dump of the
+//                        vault's schema (plain SQL, pg_dump_source.h)
 //   blobs/aa/bb/NAME     the blobs as stored (already ciphertext)
 //   policies/*.json      the policy files, when the vault has its own
 //   kek-params           passphrase vaults only: the Argon2id salt (not secret)
@@ -48,6 +50,10 @@ struct BackupManifest {
   std::string signing_kek_id, signing_key_name, signing_public_key;  // hex
   std::string database_kek_id, database_wrapped_key;                 // hex
   int64_t database_size = 0;                                         // plaintext bytes
+  // PostgreSQL only (in the JSON only when engine is "postgresql", so a
+  // SQLite manifest keeps its exact bytes): the dump's format
+  // (pg_dump_source.h, kPgDumpFormat) and the schema it holds.
+  std::string database_format, database_schema;
   std::string base_backup_id;                                        // "" for a full backup
   bool policies_included = false;
   std::vector<BackupFile> files;  // sorted by path

@@ -9,9 +9,12 @@
 
 #include "vault/backup/backup_files.h"
 #include "vault/backup/parallel_files.h"
+#include "vault/backup/pg_client.h"
+#include "vault/backup/pg_dump_source.h"
 #include "vault/base/byte_stream.h"
 #include "vault/base/hex.h"
 #include "vault/crypto/blob_stream.h"
+#include "vault/db/engine.h"
 #include "vault/db/sqlite_online_backup.h"
 #include "vault/keys/file_key_ring.h"
 #include "vault/keys/passphrase_key_ring.h"
@@ -43,7 +46,8 @@ class StagedDir {
   std::string path_;
 };
 
-StatusOr<std::string> OpenSealedDatabase(const std::string& backup_dir, const BackupManifest& m, const KeyRing& ring) {
+// Decrypts the sealed database copy into `sink`, checking its size.
+Status OpenSealedDatabase(const std::string& backup_dir, const BackupManifest& m, const KeyRing& ring, ByteSink& sink) {
   auto id = HexDecode(m.backup_id);
   auto wrapped_bytes = HexDecode(m.database_wrapped_key);
   if (!id || id->size() != blob_format::kDocumentIdSize || !wrapped_bytes) {
@@ -59,17 +63,28 @@ StatusOr<std::string> OpenSealedDatabase(const std::string& backup_dir, const Ba
                              key.status().reason() + ")");
   }
   VAULT_ASSIGN_OR_RETURN(auto reader, OpenFileReader(backup_dir + "/" + kSealedDatabaseFile));
-  StringSink sink;
   auto opened = OpenStream(*key, binding, *reader, &sink, OpenOptions{});
-  if (!opened.ok() || static_cast<int64_t>(sink.data().size()) != m.database_size) {
+  if (!opened.ok() && opened.status().reason().rfind("backup.psql", 0) == 0) return opened.status();
+  if (!opened.ok() || static_cast<int64_t>(opened->plaintext_size) != m.database_size) {
     return DataLossError("backup.database_unreadable",
                          std::string(kSealedDatabaseFile) + " does not decrypt (" +
                              (opened.ok() ? std::string("size differs") : opened.status().reason()) + ")");
   }
-  return sink.data();
+  return Status::Ok();
 }
 
 constexpr int kCopyThreads = 2;
+
+// The SQLite image in memory, wiped by the caller once written.
+struct ImageSink : ByteSink {
+  std::string data;
+  Status Write(const uint8_t* p, size_t len) override {
+    data.append(reinterpret_cast<const char*>(p), len);
+    return Status::Ok();
+  }
+};
+
+bool IsPostgresBackup(const BackupManifest& m) { return m.engine == "postgresql"; }
 
 // Every listed file's hash is checked as it is copied (or, when linked, read
 // once): one pass over the data, and a mismatch stops the restore naming the
@@ -88,9 +103,12 @@ Status Stage(const RestoreOptions& o, const BackupManifest& m, const KeyRing& ri
     if (got.sha256 != f.sha256 || got.size != f.size) return corrupt(f, got);
   }
   if (!has_db) return DataLossError("backup.file_missing", std::string(kSealedDatabaseFile) + " is not in the manifest");
-  VAULT_ASSIGN_OR_RETURN(std::string image, OpenSealedDatabase(o.backup_dir, m, ring));
-  VAULT_RETURN_IF_ERROR(db::WriteSqliteFile(image, staged + "/metadata.db"));
-  image.assign(image.size(), '\0');
+  if (!IsPostgresBackup(m)) {
+    ImageSink image;
+    VAULT_RETURN_IF_ERROR(OpenSealedDatabase(o.backup_dir, m, ring, image));
+    VAULT_RETURN_IF_ERROR(db::WriteSqliteFile(image.data, staged + "/metadata.db"));
+    image.data.assign(image.data.size(), '\0');
+  }
   // Two threads: one file's pages are read from the backup's disk while
   // the other's are hashed and copied (at 10 GiB, one thread left the disk
   // idle during every hash).
@@ -110,8 +128,51 @@ Status Stage(const RestoreOptions& o, const BackupManifest& m, const KeyRing& ri
     return Status::Ok();
   }));
   VAULT_RETURN_IF_ERROR(WriteFileAtomically(staged + "/VAULT", kMarkerText, 0600));
-  return SyncTree(staged);
+  VAULT_RETURN_IF_ERROR(SyncTree(staged));
+  if (!IsPostgresBackup(m)) return Status::Ok();
+  // Last, once every file verified: psql reads the decrypted dump from a
+  // pipe, in one transaction (pg_dump_source.h); the caller drops what it
+  // loaded if anything after this fails.
+  return LoadPgDump(o.target.database, m.database_schema, o.pg_bin_dir,
+                    [&](ByteSink& sink) { return OpenSealedDatabase(o.backup_dir, m, ring, sink); });
 }
+
+// A SQLite backup restores into DATA/metadata.db; a PostgreSQL one into the
+// PostgreSQL database the target setting names.
+Status CheckTargetDatabase(const RestoreOptions& o, const BackupManifest& m) {
+  if (!IsPostgresBackup(m)) {
+    if (o.target.database.empty()) return Status::Ok();
+    return InvalidArgumentError("backup.unsupported_engine",
+                                "this backup is of a SQLite vault: a restore writes DATA/metadata.db and takes no "
+                                "target database (move it to PostgreSQL afterwards with `vaultctl db migrate`)");
+  }
+  auto target = o.target.database.empty() ? StatusOr<db::DatabaseTarget>(InvalidArgumentError("", ""))
+                                          : db::ParseDatabaseTarget(o.target.database);
+  if (!target.ok() || target->engine != db::Engine::kPostgres) {
+    return InvalidArgumentError("backup.target_database_required",
+                                "this backup is of a PostgreSQL vault (schema " + m.database_schema +
+                                    "): give the empty PostgreSQL database to restore into (--to-database CONN)");
+  }
+  if (m.database_format != kPgDumpFormat || !PlainSchemaName(m.database_schema)) {
+    return DataLossError("backup.manifest_malformed", std::string(kManifestFile) + ": unknown database format " +
+                                                          m.database_format.substr(0, 40) + " or schema");
+  }
+  return Status::Ok();
+}
+
+// Drops what a failed PostgreSQL restore loaded, unless released.
+class LoadedSchema {
+ public:
+  explicit LoadedSchema(std::string schema) : schema_(std::move(schema)) {}
+  ~LoadedSchema() {
+    if (!setting_.empty()) (void)DropPgSchemaContents(setting_, schema_);
+  }
+  void Arm(const std::string& setting) { setting_ = setting; }
+  void Release() { setting_.clear(); }
+
+ private:
+  std::string setting_, schema_;
+};
 
 }  // namespace
 
@@ -127,9 +188,6 @@ StatusOr<std::unique_ptr<KeyRing>> OpenBackupKeyRing(const LocalVaultConfig& c, 
 
 StatusOr<RestoreReport> RestoreBackup(const RestoreOptions& o) {
   const auto started = std::chrono::steady_clock::now();
-  if (!o.target.database.empty()) {
-    return InvalidArgumentError("backup.unsupported_engine", "a restore writes DATA/metadata.db; --database is not taken");
-  }
   if (o.target.data_dir.empty()) return InvalidArgumentError("config.data_dir", "no target directory (--to DATA)");
   RestoreReport report;
   {
@@ -137,6 +195,7 @@ StatusOr<RestoreReport> RestoreBackup(const RestoreOptions& o) {
     // The signature now; each file's hash while it is staged (Stage).
     VAULT_ASSIGN_OR_RETURN(report.manifest, ReadVerifiedManifest(o.backup_dir, *ring));
   }
+  VAULT_RETURN_IF_ERROR(CheckTargetDatabase(o, report.manifest));
   for (const BackupFile& f : report.manifest.files) report.bytes_verified += f.size;
   report.files_verified = static_cast<int64_t>(report.manifest.files.size());
 
@@ -163,9 +222,15 @@ StatusOr<RestoreReport> RestoreBackup(const RestoreOptions& o) {
   std::string tmpl = data.string() + ".restoring-XXXXXX";
   if (!::mkdtemp(tmpl.data())) return UnavailableError("backup.io_error", "cannot create a directory beside " + data.string());
   StagedDir staged(tmpl);
+  if (IsPostgresBackup(report.manifest)) {
+    VAULT_RETURN_IF_ERROR(CheckPgSchemaEmpty(o.target.database, report.manifest.database_schema));
+  }
+  // Whatever a later failure leaves loaded in a PostgreSQL target is dropped.
+  LoadedSchema loaded(report.manifest.database_schema);
   {
     VAULT_ASSIGN_OR_RETURN(auto ring, OpenBackupKeyRing(o.target, o.backup_dir));
     VAULT_RETURN_IF_ERROR(Stage(o, report.manifest, *ring, staged.path()));
+    if (IsPostgresBackup(report.manifest)) loaded.Arm(o.target.database);
   }
   {
     LocalVaultConfig c = o.target;
@@ -207,6 +272,7 @@ StatusOr<RestoreReport> RestoreBackup(const RestoreOptions& o) {
     return UnavailableError("backup.io_error", "cannot move the restored vault to " + data.string());
   }
   staged.Release();
+  loaded.Release();
   VAULT_RETURN_IF_ERROR(SyncDirectory(data.parent_path().string()));
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;

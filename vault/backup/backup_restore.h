@@ -18,6 +18,17 @@
 //   5. rename the staged directory to DATA and sync. A failure before this
 //      removes the staged directory: DATA never exists half restored.
 //
+// A PostgreSQL backup (manifest engine "postgresql") restores its database
+// into the PostgreSQL database `target.database` names, which must hold
+// nothing in the backup's schema and whose search_path must select that
+// schema: in step 3, after every file verified, the decrypted dump streams
+// into psql in one transaction (pg_dump_source.h); the blobs are staged in
+// DATA.restoring-XXXXXX as for SQLite. Steps 4 and 5 follow on that
+// database; a failure after the load drops what was loaded. Between the
+// load and the end of the replay the target database holds the keys of
+// records destroyed after the backup, but no vault is there to read them:
+// DATA does not exist until the replay is done.
+//
 // Thread-safety: a function.
 #pragma once
 
@@ -35,9 +46,11 @@ namespace vault {
 struct RestoreOptions {
   std::string backup_dir;
   // data_dir = DATA (absent or empty), the master key (key_file or
-  // passphrase), clock, dictionary as for LocalVault::Open. `database` must
-  // be empty: a restore always writes DATA/metadata.db.
+  // passphrase), clock, dictionary as for LocalVault::Open. `database`:
+  // empty for a SQLite backup (a restore writes DATA/metadata.db); for a
+  // PostgreSQL backup the target database's setting (required).
   LocalVaultConfig target;
+  std::string pg_bin_dir;  // where psql is ("" = PATH); PostgreSQL backups only
   std::string certificates;  // live data directory or bundle, or ""
   bool force_without_certificates = false;
   std::string actor = "vaultctl";
@@ -64,7 +77,11 @@ StatusOr<std::unique_ptr<KeyRing>> OpenBackupKeyRing(const LocalVaultConfig& key
 // backup.file_missing (DATA_LOSS, naming the file); backup.certificates_required
 // (FAILED_PRECONDITION); backup.target_not_empty; backup.certificates_*;
 // backup.database_unreadable (DATA_LOSS) when the sealed database does not
-// open with its key; backup.io_error.
+// open with its key; backup.io_error. PostgreSQL backups:
+// backup.target_database_required, backup.unsupported_engine (a target
+// database for a SQLite backup), backup.target_database_not_empty,
+// backup.target_schema_mismatch (FAILED_PRECONDITION), backup.psql_missing,
+// backup.psql_failed, backup.database_error (UNAVAILABLE).
 StatusOr<RestoreReport> RestoreBackup(const RestoreOptions& options);
 
 }  // namespace vault
