@@ -183,8 +183,12 @@ TEST_F(VaultdBackupServiceTest, OnlySystemAdminsBackUpAndNoRequestNamesAPath) {
   Reply type = Call("POST", "/api/v1/backups", admin, R"({"incremental":"../../etc"})");
   EXPECT_EQ(type.status, 400);
   EXPECT_EQ(type.error_code(), "request.bad_type");
-  Reply file = Call("GET", "/api/v1/backups/drills/..%2F..%2Fdata/metadata.db", admin);
-  EXPECT_EQ(file.status, 404);
+  Reply up = Call("GET", "/api/v1/backups/drills/../../data/metadata.db", admin);
+  EXPECT_EQ(up.status, 400);
+  EXPECT_EQ(up.error_code(), "request.bad_path");
+  Reply hidden = Call("GET", "/api/v1/backups/drills/.writing-x/signing.pem", admin);
+  EXPECT_EQ(hidden.status, 404);
+  EXPECT_EQ(hidden.error_code(), "backup.drill_not_found");
   EXPECT_EQ(Call("GET", "/api/v1/backups/drills/20260101T000000Z/manifest.json", admin).status, 404);
   std::error_code ec;
   EXPECT_FALSE(std::filesystem::exists(Root(), ec)) << "a refused request created the backup root";

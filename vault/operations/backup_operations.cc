@@ -26,6 +26,8 @@ namespace {
 
 constexpr char kDrillsDir[] = "drills";
 constexpr char kDrillTempPrefix[] = "vault-drill-";
+// A report being written: renamed to its name once complete (JSON, PDF).
+constexpr char kWritingPrefix[] = ".writing-";
 
 // "2026-12-07T17:45:00Z" -> "20261207T174500Z".
 std::string CompactUtc(const std::string& rfc3339) {
@@ -214,6 +216,13 @@ StatusOr<DrillEntry> BackupOperations::RunDrill() {
   }
   const std::string drills = deps_.root + "/" + kDrillsDir;
   VAULT_RETURN_IF_ERROR(MakeDir(drills));
+  ec.clear();
+  for (fs::directory_iterator it(drills, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().filename().string().rfind(kWritingPrefix, 0) == 0 && fs::is_directory(it->symlink_status())) {
+      boost::system::error_code rm;
+      fs::remove_all(it->path(), rm);
+    }
+  }
   VAULT_ASSIGN_OR_RETURN(std::string name,
                          FreeName(drills, CompactUtc(FormatUtc(deps_.clock->Now())) + "-" + backup));
   DrillOptions o;
@@ -222,9 +231,12 @@ StatusOr<DrillEntry> BackupOperations::RunDrill() {
   o.key_config.database.clear();  // the copy is always DATA/metadata.db
   o.key_config.clock = deps_.clock;
   o.temp_parent = deps_.root;  // same filesystem as the backup: blobs hard-link
-  o.report_dir = drills + "/" + name;
+  o.report_dir = drills + "/" + kWritingPrefix + name;
   o.pdf_font_file = deps_.font_file;
   VAULT_ASSIGN_OR_RETURN(DrillReport report, vault::RunDrill(o));
+  // Listed only once complete.
+  fs::rename(o.report_dir, drills + "/" + name, ec);
+  if (ec) return UnavailableError("backup.io_error", "cannot rename the drill report " + name + ": " + ec.message());
   VAULT_ASSIGN_OR_RETURN(DrillEntry entry, ReadDrill(name));
   entry.pdf_error = report.pdf_error;
   std::string detail = entry.result + ", " + std::to_string(report.problems.size()) + " problem(s)";
