@@ -13,6 +13,7 @@
 #include "vault/backup/backup_restore.h"
 #include "vault/base/printable.h"
 #include "vault/db/engine.h"
+#include "vault/policy/policy_set.h"
 
 namespace vaultctl {
 namespace {
@@ -23,7 +24,7 @@ const char kBackupHelp[] =
     "       vaultctl [--key FILE] backup restore DIR --to NEWDATA [--to-database CONN]\n"
     "                [--certificates LIVE_DATA_DIR_OR_BUNDLE] [--force-without-certificates] [--pg-bin DIR] [--json]\n"
     "       vaultctl [--key FILE] backup drill DIR [--out REPORT_DIR] [--tmp TEMP_PARENT]\n"
-    "                [--drill-database CONN] [--pg-bin DIR]\n"
+    "                [--policies POLICIES] [--drill-database CONN] [--pg-bin DIR]\n"
     "\n"
     "  create   an online backup of DATA into the new directory DIR while vaultd keeps serving: the\n"
     "           metadata database (SQLite online backup, sealed under a fresh backup key wrapped by the\n"
@@ -44,9 +45,13 @@ const char kBackupHelp[] =
     "           in one transaction, and the replay runs on it before NEWDATA (the blobs) appears.\n"
     "  drill    restores DIR into a temporary directory, checks fixity of every blob, the audit chain and\n"
     "           checkpoints and the certificate chain, removes the copy, and writes a signed report\n"
-    "           (REPORT_DIR, default DIR/drills/TIME: drill-report.json, .sig, signing.pem):\n"
+    "           (REPORT_DIR, default DIR/drills/TIME: drill-report.json, .sig, signing.pem) and the same\n"
+    "           report as a PDF with its own signature (drill-report.pdf, .pdf.sig; the font is the\n"
+    "           watermark policy's font_file of POLICIES, default built in):\n"
     "             openssl pkeyutl -verify -pubin -inkey signing.pem -rawin -in drill-report.json \\\n"
     "                 -sigfile drill-report.json.sig\n"
+    "             openssl pkeyutl -verify -pubin -inkey signing.pem -rawin -in drill-report.pdf \\\n"
+    "                 -sigfile drill-report.pdf.sig\n"
     "           A PostgreSQL backup: --drill-database CONN, a server whose role may CREATE DATABASE; the\n"
     "           drill restores into a throwaway database there and drops it afterwards.\n"
     "  Exit codes: 0 ok, 1 usage, 3 integrity failure (a file or the manifest altered, drill failed),\n"
@@ -172,12 +177,21 @@ int Drill(const GlobalOptions& g, const Args& a) {
   o.report_dir = a.Get("--out");
   o.pg_server = a.Get("--drill-database");
   o.pg_bin_dir = a.Get("--pg-bin");
+  auto policies = vault::PolicySet::Load(a.Get("--policies"));
+  if (!policies.ok()) return Fail(policies.status());
+  o.pdf_font_file = (*policies)->watermark().font_file();
   auto report = vault::RunDrill(o);
   if (!report.ok()) return Fail(report.status());
-  std::printf("drill %s; signed report: %s/drill-report.json (.sig, signing.pem)\n",
+  std::printf("drill %s; signed report: %s/drill-report.json and drill-report.pdf (.sig each, signing.pem)\n",
               report->passed ? "passed" : "FAILED", report->report_dir.c_str());
   for (const auto& p : report->problems) std::printf("  %s\n", vault::EscapeControl(p).c_str());
-  return report->passed ? kExitOk : kExitIntegrity;
+  if (!report->passed) return kExitIntegrity;
+  if (!report->pdf_written) {
+    std::fprintf(stderr, "vaultctl: error: the PDF report was not written (the JSON report stands): %s\n",
+                 vault::EscapeControl(report->pdf_error).c_str());
+    return kExitOther;
+  }
+  return kExitOk;
 }
 
 }  // namespace

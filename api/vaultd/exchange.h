@@ -28,6 +28,7 @@
 #include "vault/borrow/borrow_service.h"
 #include "vault/export/exporter.h"
 #include "vault/local/local_vault.h"
+#include "vault/operations/backup_operations.h"
 #include "vault/operations/fixity_schedule.h"
 #include "vault/operations/key_operations.h"
 #include "vault/operations/quality_sampling.h"
@@ -91,6 +92,7 @@ struct Ctx {
   vault::KeyOperations* key_ops = nullptr;        // rotation, rewrap, KEK destruction
   vault::FixitySchedule* fixity = nullptr;        // scheduled fixity and its signed reports
   vault::QualitySampling* sampling = nullptr;     // quarterly quality samples
+  vault::BackupOperations* backups = nullptr;     // backups and restore drills by vaultd
   std::function<bool()> leading;                  // this node runs the periodic work
 };
 

@@ -9,7 +9,9 @@
 // vaultd.web_root (the built web UI; default: api/web/dist of the source
 // tree beside a build directory, else ../share/vault/web beside the binary),
 // vaultd.log_format (json | text), vaultd.log_level,
-// vaultd.certificate.organisation, vaultd.certificate.performer_title.
+// vaultd.certificate.organisation, vaultd.certificate.performer_title,
+// vaultd.backup_dir, vaultd.backup_drill_interval_hours,
+// vaultd.backup_drill_database.
 // --check-config checks the configuration and exits (config_check.h).
 // Command-line options override the file. SIGTERM/SIGINT stop accepting,
 // let in-flight requests finish, then exit.
@@ -147,6 +149,11 @@ class VaultdApp : public Poco::Util::ServerApplication {
     opts.fixity_blobs_per_second = config().getInt64("vaultd.fixity_blobs_per_second", opts.fixity_blobs_per_second);
     opts.quality_sample_percent = config().getInt("vaultd.quality_sample_percent", opts.quality_sample_percent);
     opts.quality_sample_auto = config().getBool("vaultd.quality_sample_auto", true);
+    opts.backup_dir = config().getString("vaultd.backup_dir", "");
+    opts.backup_vault_config = cfg;
+    opts.backup_policies_dir = config().getString("vaultd.policies_dir", "");
+    opts.backup_drill_interval_seconds = config().getInt64("vaultd.backup_drill_interval_hours", 168) * 3600;
+    opts.backup_drill_database = config().getString("vaultd.backup_drill_database", "");
     opts.single_admin_role_grants = config().getBool("vaultd.single_admin_role_grants", false);
     opts.web_root = config().getString("vaultd.web_root", DefaultWebRoot(config().getString("application.dir", "./")));
     if (opts.single_admin_role_grants) {

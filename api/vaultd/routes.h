@@ -109,6 +109,11 @@ void HandleApproveKeyDestruction(Exchange& ex, const PathParams& p);
 // handlers_fixity.cc
 void HandleListFixityReports(Exchange& ex, const PathParams& p);
 void HandleGetFixityReportFile(Exchange& ex, const PathParams& p);
+// handlers_backups.cc
+void HandleCreateBackup(Exchange& ex, const PathParams& p);
+void HandleListBackups(Exchange& ex, const PathParams& p);
+void HandleListBackupDrills(Exchange& ex, const PathParams& p);
+void HandleGetBackupDrillFile(Exchange& ex, const PathParams& p);
 // handlers_quality.cc
 void HandleListQualitySamples(Exchange& ex, const PathParams& p);
 void HandleDrawQualitySample(Exchange& ex, const PathParams& p);

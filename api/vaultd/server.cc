@@ -130,6 +130,17 @@ vault::Status VaultServer::Start() {
   auto sampling = vault::QualitySampling::Open(std::move(qd));
   if (!sampling.ok()) return sampling.status();
   sampling_ = std::move(sampling).value();
+  vault::BackupOperations::Deps bd;
+  bd.vault = vault_;
+  bd.vault_config = options_.backup_vault_config;
+  bd.root = options_.backup_dir;
+  bd.policies_dir = options_.backup_policies_dir;
+  bd.font_file = font;
+  bd.drill_database = options_.backup_drill_database;
+  bd.clock = clock_;
+  auto backups = vault::BackupOperations::Open(std::move(bd));
+  if (!backups.ok()) return backups.status();
+  backups_ = std::move(backups).value();
   lease_ = std::make_unique<vault::db::LeaderLease>(vault_->database().target(), "vaultd.periodic");
   (void)Leading();
   // The four-eyes opt-out for role grants is on record at every start.
@@ -176,6 +187,7 @@ vault::Status VaultServer::Start() {
     ctx->key_ops = key_ops_.get();
     ctx->fixity = fixity_.get();
     ctx->sampling = sampling_.get();
+    ctx->backups = backups_.get();
     ctx->leading = [this] { return Leading(); };
     WaitingRoom::Options room;
     room.workers = std::max(1, options_.max_threads);
@@ -204,6 +216,11 @@ vault::Status VaultServer::Start() {
       const long tick = static_cast<long>(std::min<int64_t>(options_.fixity_interval_seconds, 600)) * 1000;
       fixity_timer_ = std::make_unique<Poco::Timer>(tick, tick);
       fixity_timer_->start(Poco::TimerCallback<VaultServer>(*this, &VaultServer::OnFixityTimer));
+    }
+    if (options_.backup_drill_interval_seconds > 0 && backups_->configured()) {
+      const long tick = static_cast<long>(std::min<int64_t>(options_.backup_drill_interval_seconds, 600)) * 1000;
+      drill_timer_ = std::make_unique<Poco::Timer>(tick, tick);
+      drill_timer_->start(Poco::TimerCallback<VaultServer>(*this, &VaultServer::OnDrillTimer));
     }
     if (options_.alert_scan_seconds > 0) {
       alert_timer_ = std::make_unique<Poco::Timer>(options_.alert_scan_seconds * 1000,
@@ -315,6 +332,27 @@ void VaultServer::OnFixityTimer(Poco::Timer&) {
   if (options_.periodic_hook) options_.periodic_hook("fixity.schedule", false);
 }
 
+void VaultServer::OnDrillTimer(Poco::Timer&) {
+  if (!Leading()) return;
+  auto due = backups_->DrillDue(std::chrono::seconds(options_.backup_drill_interval_seconds));
+  if (!due.ok() || !*due) return;
+  if (options_.periodic_hook) options_.periodic_hook("backup.drill", true);
+  auto drill = backups_->RunDrill();
+  if (!drill.ok() && drill.status().reason() == "backup.none") {
+    options_.log->Write(LogLevel::kWarning, "backup.drill_skipped",
+                        {{"message", "no backup in vaultd.backup_dir verifies; nothing to drill"}});
+  } else if (!drill.ok()) {
+    options_.log->Write(LogLevel::kError, "backup.drill_error",
+                        {{"code", drill.status().reason()}, {"message", drill.status().message()}});
+  } else if (drill->result != "passed") {
+    options_.log->Write(LogLevel::kError, "backup.drill_failed",
+                        {{"report", drill->name}, {"problems", static_cast<int64_t>(drill->problems.size())}});
+  } else if (!drill->pdf_error.empty()) {
+    options_.log->Write(LogLevel::kWarning, "backup.drill_pdf_failed", {{"report", drill->name}, {"message", drill->pdf_error}});
+  }
+  if (options_.periodic_hook) options_.periodic_hook("backup.drill", false);
+}
+
 void VaultServer::OnAlertTimer(Poco::Timer&) {
   // The leader alone: one ordered scan of the shared audit log, so no
   // window is judged twice (vault/alerts/alert_scanner.h).
@@ -353,6 +391,10 @@ void VaultServer::Stop() {
     fixity_->Cancel();  // a paced pass ends at its next pause
     fixity_timer_->stop();
     fixity_timer_.reset();
+  }
+  if (drill_timer_) {
+    drill_timer_->stop();  // waits for a drill under way
+    drill_timer_.reset();
   }
   if (checkpoints_) {
     checkpoints_->stop();

@@ -20,6 +20,7 @@
 #include "vault/base/status.h"
 #include "vault/db/leader_lease.h"
 #include "vault/local/local_vault.h"
+#include "vault/operations/backup_operations.h"
 #include "vault/operations/fixity_schedule.h"
 #include "vault/operations/key_operations.h"
 #include "vault/operations/quality_sampling.h"
@@ -123,6 +124,21 @@ struct ServerOptions {
   // The sampling's randomness (tests make draws deterministic); empty:
   // libsodium.
   vault::QualitySampling::Random quality_random;
+  // Backups and restore drills by vaultd (vault/operations/backup_operations.h):
+  // the backup root (vaultd.backup_dir; empty: the backup routes answer
+  // backup.not_configured), the served vault's data_dir, database and key
+  // (what a backup copies, what a drill opens its copy with), the policies
+  // directory copied into each backup, and how often the leader drills the
+  // newest backup (vaultd.backup_drill_interval_hours; 0: never; checked
+  // every min(interval, 10 min)).
+  std::string backup_dir;
+  vault::LocalVaultConfig backup_vault_config;
+  std::string backup_policies_dir;
+  int64_t backup_drill_interval_seconds = 0;
+  // Where a drill of a PostgreSQL vault's backup creates (and drops) its
+  // throwaway database: a setting whose role has CREATEDB
+  // (vaultd.backup_drill_database; "" = such drills fail, saying so).
+  std::string backup_drill_database;
   // The built web UI (api/web/dist, docs/web.md), served at / for paths
   // outside /api/ that no route serves; empty: no UI.
   std::string web_root;
@@ -190,6 +206,7 @@ class VaultServer {
   // quality samples, after Start().
   vault::KeyOperations* key_operations() { return key_ops_.get(); }
   vault::FixitySchedule* fixity() { return fixity_.get(); }
+  vault::BackupOperations* backups() { return backups_.get(); }
   // One alert pass over the audit events since the last (vault/alerts/),
   // after Start(), whether or not this node leads (tests).
   vault::StatusOr<vault::AlertPassReport> RunAlertPass();
@@ -230,6 +247,10 @@ class VaultServer {
   // Not under lead_mu_: a pass may take hours (it is paced), and must not
   // hold up the loan scheduler or the checkpoints.
   void OnFixityTimer(Poco::Timer& timer);
+  std::unique_ptr<vault::BackupOperations> backups_;
+  std::unique_ptr<Poco::Timer> drill_timer_;
+  // Like fixity, not under lead_mu_: a drill restores a whole backup.
+  void OnDrillTimer(Poco::Timer& timer);
 };
 
 }  // namespace vaultd

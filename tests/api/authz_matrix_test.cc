@@ -109,6 +109,13 @@ const std::map<std::string, std::map<std::string, int>> kOtherRoutes = {
     // Fixity reports: archive admins (fixity.verify) and audit readers.
     {"GET /api/v1/fixity/reports", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
     {"GET /api/v1/fixity/reports/{file}", {{"admin", 404}, {"archive_admin", 404}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 404}}},
+    // Backups by vaultd (system admins, backup.manage; drill reports also for
+    // audit readers): no backup directory is configured here, so the roles
+    // allowed get 409 backup.not_configured (tests/api/vaultd_backup_service_test.cc).
+    {"POST /api/v1/backups", {{"admin", 409}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"GET /api/v1/backups", {{"admin", 409}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
+    {"GET /api/v1/backups/drills", {{"admin", 409}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 409}}},
+    {"GET /api/v1/backups/drills/{name}/{file}", {{"admin", 409}, {"archive_admin", 403}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 409}}},
     // Quality samples: archive admins draw and check (quality.check); audit readers read.
     {"GET /api/v1/quality/samples", {{"admin", 200}, {"archive_admin", 200}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 200}}},
     {"POST /api/v1/quality/samples", {{"admin", 403}, {"archive_admin", 201}, {"dept_manager", 403}, {"staff", 403}, {"legal", 403}, {"auditor", 403}}},
@@ -419,6 +426,9 @@ class AuthzMatrixTest : public ::testing::Test {
       return Call("POST", path, token, R"({"kek_id":"kek-0000000000000000"})");
     }
     if (route == "GET /api/v1/fixity/reports/{file}") return Call("GET", "/api/v1/fixity/reports/FIX-999999.json", token);
+    if (route == "GET /api/v1/backups/drills/{name}/{file}") {
+      return Call("GET", "/api/v1/backups/drills/20260101T000000Z-20260101T000000Z/drill-report.json", token);
+    }
     if (route == "POST /api/v1/quality/samples") return Call("POST", path, token, "{}");
     if (route == "POST /api/v1/quality/samples/{id}/checks") {
       return Call("POST", "/api/v1/quality/samples/999999/checks", token,

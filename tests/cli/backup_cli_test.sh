@@ -89,6 +89,19 @@ check "the drill report says passed" grep -q '"result":"passed"' "$WORK/drill1/d
 check "openssl verifies the drill report (docs/operations.md recipe)" \
   openssl pkeyutl -verify -pubin -inkey "$WORK/drill1/signing.pem" -rawin -in "$WORK/drill1/drill-report.json" \
   -sigfile "$WORK/drill1/drill-report.json.sig"
+check "the drill wrote the PDF report and its signature" test -s "$WORK/drill1/drill-report.pdf" -a -s "$WORK/drill1/drill-report.pdf.sig"
+check "openssl verifies the PDF report (docs/operations.md recipe)" \
+  openssl pkeyutl -verify -pubin -inkey "$WORK/drill1/signing.pem" -rawin -in "$WORK/drill1/drill-report.pdf" \
+  -sigfile "$WORK/drill1/drill-report.pdf.sig"
+check "the PDF shows the result and the backup id" bash -c "
+  pdftotext -layout '$WORK/drill1/drill-report.pdf' - >'$WORK/drill1.txt' && grep -q 'PASSED' '$WORK/drill1.txt' &&
+  grep -qF \"\$(sed -n 's/.*\"backup_id\":\"\\([0-9a-f]*\\)\".*/\\1/p' '$WORK/drill1/drill-report.json')\" '$WORK/drill1.txt'"
+check "the PDF shows the hash of drill-report.json" bash -c "
+  grep -qF \"\$(sha256sum '$WORK/drill1/drill-report.json' | cut -c1-32)\" <(tr -d ' \\n' <'$WORK/drill1.txt')"
+cp "$WORK/drill1/drill-report.pdf" "$WORK/altered.pdf"
+printf 'X' | dd of="$WORK/altered.pdf" bs=1 seek=200 conv=notrunc status=none
+check "openssl refuses the PDF once a byte changes" bash -c "! openssl pkeyutl -verify -pubin -inkey '$WORK/drill1/signing.pem' \
+  -rawin -in '$WORK/altered.pdf' -sigfile '$WORK/drill1/drill-report.pdf.sig' >/dev/null 2>&1"
 check "the drill removed its temporary restore" bash -c "! ls -d '$WORK'/vault-drill-* 2>/dev/null | grep -q ."
 
 expect_exit 0 "incremental backup" V backup create "$WORK/b2" --base "$WORK/b1" --json
@@ -114,6 +127,7 @@ check "the failed drill's report is signed and says failed" bash -c "
   grep -q '\"result\":\"failed\"' '$WORK/drill3/drill-report.json' &&
   openssl pkeyutl -verify -pubin -inkey '$WORK/drill3/signing.pem' -rawin -in '$WORK/drill3/drill-report.json' \
     -sigfile '$WORK/drill3/drill-report.json.sig' >/dev/null"
+check "the failed drill's PDF says FAILED" bash -c "pdftotext '$WORK/drill3/drill-report.pdf' - | grep -q FAILED"
 
 echo "backup cli: $passed passed, $failed failed"
 [[ $failed == 0 ]]

@@ -20,7 +20,7 @@ const std::vector<std::string> kLevels = {"public", "internal", "confidential"};
 const std::vector<std::string> kActions = {
     "document.list", "document.metadata", "document.create", "document.version", "document.content",
     "document.export", "fixity.verify", "register.read", "audit.read", "certificate.read",
-    "user.manage", "key.manage", "system.read"};
+    "user.manage", "key.manage", "backup.manage", "system.read"};
 
 std::unique_ptr<PolicyEngine> Load() {
   std::ifstream in(std::string(VAULT_POLICIES_DIR) + "/roles.json");
@@ -77,7 +77,7 @@ TEST(PolicyEngineTest, MatrixInvariants) {
               if (role == "dept_manager" && d.allowed && action.rfind("document.", 0) == 0) {
                 EXPECT_TRUE(own_dept);
               }
-              if (action == "user.manage" || action == "key.manage") {
+              if (action == "user.manage" || action == "key.manage" || action == "backup.manage") {
                 EXPECT_EQ(d.allowed, role == "admin");
               }
               if (action == "audit.read") {
@@ -89,7 +89,7 @@ TEST(PolicyEngineTest, MatrixInvariants) {
       }
     }
   }
-  EXPECT_EQ(total, 6 * 13 * 2 * 3 * 3 * 2);
+  EXPECT_EQ(total, 6 * 14 * 2 * 3 * 3 * 2);
   EXPECT_GT(allowed, 0);
 }
 

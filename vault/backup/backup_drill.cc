@@ -12,6 +12,7 @@
 #include "vault/backup/backup_files.h"
 #include "vault/backup/backup_restore.h"
 #include "vault/backup/drill_database.h"
+#include "vault/backup/drill_pdf.h"
 #include "vault/base/canonical_json.h"
 #include "vault/base/hex.h"
 #include "vault/destruction/certificate_check.h"
@@ -165,6 +166,11 @@ StatusOr<DrillReport> RunDrill(const DrillOptions& options) {
                                             std::string(reinterpret_cast<const char*>(sig.data()), sig.size()), 0644));
   VAULT_RETURN_IF_ERROR(
       WriteFileAtomically(report.report_dir + "/signing.pem", Ed25519PublicKeyPem(signer->public_key()), 0644));
+  if (!options.pdf_font_file.empty()) {
+    Status pdf = WriteDrillReportPdf(report.report_dir, report.json, *signer, options.pdf_font_file);
+    report.pdf_written = pdf.ok();
+    if (!pdf.ok()) report.pdf_error = "[" + pdf.reason() + "] " + pdf.message();
+  }
   return report;
 }
 

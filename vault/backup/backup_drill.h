@@ -14,6 +14,10 @@
 // (Ed25519, raw 64-byte signature), verifiable with stock openssl:
 //   openssl pkeyutl -verify -pubin -inkey signing.pem -rawin
 //       -in drill-report.json -sigfile drill-report.json.sig   (one line)
+// With DrillOptions::pdf_font_file the same report is also rendered as
+// drill-report.pdf with its own signature drill-report.pdf.sig (drill_pdf.h);
+// a PDF that cannot be rendered leaves the JSON report standing
+// (DrillReport::pdf_error).
 // A drill that fails a check still writes its signed report ("result":
 // "failed", with the problem); one whose manifest or files do not verify
 // reports the file named.
@@ -37,6 +41,8 @@ struct DrillOptions {
   // throwaway database, as a role with CREATEDB (drill_database.h); psql's
   // directory ("" = PATH).
   std::string pg_server, pg_bin_dir;
+  // The TrueType CJK font of the PDF rendering (drill_pdf.h); "" = JSON only.
+  std::string pdf_font_file;
 };
 
 struct DrillReport {
@@ -44,6 +50,9 @@ struct DrillReport {
   std::string report_dir;  // holds drill-report.json, drill-report.json.sig, signing.pem
   std::string json;        // the signed report
   std::vector<std::string> problems;
+  // With a font: whether drill-report.pdf (.sig) was written, and why not.
+  bool pdf_written = false;
+  std::string pdf_error;
 };
 
 // Errors only when no report can be written at all (no key, no directory);
