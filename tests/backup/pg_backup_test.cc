@@ -246,7 +246,7 @@ TEST_F(PgBackupTest, OnlineBackupDuringWritesRestoresIntoAFreshDatabase) {
     const std::string content = testing::PseudoRandom(70000 + i * 1000, 100 + i);
     committed[Ingest("before " + std::to_string(i), content)] = content;
   }
-  ASSERT_TRUE(lv_->audit().WriteCheckpoint(services_->certificate_signer()).ok());
+  ASSERT_TRUE(lv_->audit().WriteCheckpoint(*services_->certificate_signer().Current().value()).ok());
   std::atomic<bool> stop{false};
   std::atomic<int> written{0};
   std::vector<std::thread> writers;
@@ -412,7 +412,7 @@ TEST_F(PgBackupTest, DestructionAfterBackupIsReplayedBeforeTheRestoredVaultExist
 
 TEST_F(PgBackupTest, FlippedByteInTheSealedDumpFailsRestoreAndDrillNamingTheFile) {
   Ingest("报价单", testing::PseudoRandom(100000, 7));
-  ASSERT_TRUE(lv_->audit().WriteCheckpoint(services_->certificate_signer()).ok());
+  ASSERT_TRUE(lv_->audit().WriteCheckpoint(*services_->certificate_signer().Current().value()).ok());
   ASSERT_TRUE(Backup("b1").ok());
   auto clean = Drill("b1");
   ASSERT_TRUE(clean.ok()) << clean.status().ToString();
