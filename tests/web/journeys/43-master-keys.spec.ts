@@ -17,7 +17,10 @@ test('an admin rotates the master key, another approves destroying the old one, 
   const keysOf = async () => (await (await first.get('/api/v1/keys')).json()).items as Kek[]
   const ring = (await keysOf()).map((k) => k.id)
   const oldKek = (await keysOf()).find((k) => k.state === 'primary')!.id
-  const docs = [state.docs.contract, state.docs.order, state.docs.scan, state.docs.secret]
+  // Not the confidential record: the archivist reading it outside working
+  // hours (+08:00) is an after_hours_view alert, which journey 33 of the
+  // other locale, run after this one, would rightly find.
+  const docs = [state.docs.contract, state.docs.order, state.docs.scan]
   const contentOf = async (doc: string) => {
     const r = await archivist.get(`/api/v1/documents/${doc}/content`)
     expect(r.status(), doc).toBe(200)
