@@ -35,6 +35,8 @@ void HandleMetrics(Exchange& ex, const PathParams&) {
           m.connections_evicted.load());
   counter("vaultd_request_timeouts_total", "Connections closed because a request head or body was late.",
           m.head_timeouts.load());
+  counter("vaultd_memory_releases_total", "Times the free heap pages were given back to the system after a pause.",
+          m.memory_releases.load());
   if (ex.ctx().fixity) {
     counter("vaultd_fixity_bytes_read_total", "Blob bytes the scheduled fixity has read (paced).",
             ex.ctx().fixity->bytes_read());

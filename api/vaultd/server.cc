@@ -22,6 +22,7 @@
 #include "api/vaultd/connection.h"
 #include "api/vaultd/connections.h"
 #include "api/vaultd/exchange.h"
+#include "api/vaultd/idle_memory_release.h"
 #include "api/vaultd/routes.h"
 #include "api/vaultd/waiting_room.h"
 #include "vault/keys/signer.h"
@@ -196,8 +197,13 @@ vault::Status VaultServer::Start() {
     room.head_timeout = std::chrono::seconds(std::max(1L, options_.request_head_timeout_seconds));
     room.keep_alive_timeout = std::chrono::seconds(std::max(1L, options_.keep_alive_timeout_seconds));
     room.tls = tls;
+    if (options_.release_memory_after_idle_ms > 0) {
+      idle_release_ = std::make_unique<IdleMemoryRelease>(
+          std::chrono::milliseconds(options_.release_memory_after_idle_ms), &metrics_.memory_releases);
+    }
     room_ = std::make_unique<WaitingRoom>(socket, connections_.get(), &metrics_, room,
-                                          [ctx, params](ClientConnection& c) {
+                                          [ctx, params, idle = idle_release_.get()](ClientConnection& c) {
+                                            BusyScope busy(idle);
                                             return ServeConnection(*ctx, params, c);
                                           });
     room_->Start();
@@ -438,6 +444,7 @@ void VaultServer::Stop() {
   }
   room_->Join();  // every worker has returned
   room_.reset();
+  idle_release_.reset();
   // A rewrap under way finishes (it is short: 500 keys per transaction);
   // the vault it uses is destroyed after the server.
   if (key_ops_) key_ops_->WaitIdle();

@@ -139,6 +139,9 @@ struct ServerOptions {
   // throwaway database: a setting whose role has CREATEDB
   // (vaultd.backup_drill_database; "" = such drills fail, saying so).
   std::string backup_drill_database;
+  // Once no request has run for this long, vaultd gives the heap's free
+  // pages back to the system (idle_memory_release.h); 0: never.
+  long release_memory_after_idle_ms = 1000;
   // The built web UI (api/web/dist, docs/web.md), served at / for paths
   // outside /api/ that no route serves; empty: no UI.
   std::string web_root;
@@ -161,6 +164,7 @@ struct Metrics {
   std::atomic<int64_t> connections_refused{0};  // per-client or global limit
   std::atomic<int64_t> connections_evicted{0};  // idle ones closed to make room
   std::atomic<int64_t> head_timeouts{0};        // head or body not in time
+  std::atomic<int64_t> memory_releases{0};      // free heap pages given back when idle
   // For GET /api/v1/system/health: when the server started, and the loan
   // scheduler's last pass (unix seconds, 0: none yet) and its outcome.
   std::atomic<int64_t> started_at{0};
@@ -180,6 +184,7 @@ struct RouteInfo {
 
 class ConcurrencyGate;
 class Connections;
+class IdleMemoryRelease;
 class WaitingRoom;
 
 class VaultServer {
@@ -217,6 +222,7 @@ class VaultServer {
   ServerOptions options_;
   Metrics metrics_;
   void OnCheckpointTimer(Poco::Timer& timer);
+  std::unique_ptr<IdleMemoryRelease> idle_release_;  // outlives room_'s workers
   std::unique_ptr<WaitingRoom> room_;  // accepts, parks and serves connections
   std::unique_ptr<Poco::Timer> checkpoints_;
   std::unique_ptr<ConcurrencyGate> logins_;

@@ -272,10 +272,12 @@ TEST_F(PdfStamperTest, AGivenStampRendererIsAskedOncePerFileForEachPageSize) {
   StampJob job = Job();
   int calls = 0;
   size_t sizes_asked = 0;
-  job.render_stamp = [&](const std::vector<PageSize>& sizes, const std::vector<int>& rotations) {
+  job.render_stamp = [&](const std::vector<PageSize>& sizes,
+                         const std::vector<int>& rotations) -> StatusOr<std::shared_ptr<StampDocument>> {
     ++calls;
     sizes_asked = sizes.size();
-    return RenderStampPdf(job.text, job.layout, job.font_file, sizes, rotations);
+    VAULT_ASSIGN_OR_RETURN(std::string pdf, RenderStampPdf(job.text, job.layout, job.font_file, sizes, rotations));
+    return StampDocument::Parse(std::move(pdf));
   };
   std::string source = MakePdf({{}, {842, 595, 0, true}, {}});
   auto out = StampPdf(source, job);
@@ -288,11 +290,49 @@ TEST_F(PdfStamperTest, AGivenStampRendererIsAskedOncePerFileForEachPageSize) {
 
 TEST_F(PdfStamperTest, AStampRendererThatGivesTooFewPagesFailsTheExport) {
   StampJob job = Job();
-  job.render_stamp = [&](const std::vector<PageSize>& sizes, const std::vector<int>& rotations) {
-    return RenderStampPdf(job.text, job.layout, job.font_file, {sizes[0]}, {rotations[0]});
+  job.render_stamp = [&](const std::vector<PageSize>& sizes,
+                         const std::vector<int>& rotations) -> StatusOr<std::shared_ptr<StampDocument>> {
+    VAULT_ASSIGN_OR_RETURN(std::string pdf,
+                           RenderStampPdf(job.text, job.layout, job.font_file, {sizes[0]}, {rotations[0]}));
+    return StampDocument::Parse(std::move(pdf));
   };
   EXPECT_THAT(StampPdf(MakePdf({{}, {842, 595, 0, true}}), job),
               StatusIs(StatusCode::kInternal, "stamp.render_failed", HasSubstr("1 pages for 2 page sizes")));
+}
+
+TEST_F(PdfStamperTest, AStampThatQpdfCannotReadFailsTheExportAsARenderingFailure) {
+  EXPECT_THAT(StampDocument::Parse("not a pdf at all"), StatusIs(StatusCode::kInternal, "stamp.render_failed"));
+}
+
+// The fuzz target parses its stamp once and hands the same StampDocument to
+// every file: each file stamped with the reused document carries the stamp
+// exactly as one stamped with a freshly rendered stamp, and the document
+// survives the files it was copied into.
+TEST_F(PdfStamperTest, AReusedStampDocumentStampsLikeAFreshOne) {
+  StampJob fresh = Job();
+  StampJob reused = Job();
+  auto rendered = RenderStampPdf(fresh.text, fresh.layout, fresh.font_file, {{595, 842}}, {0});
+  ASSERT_TRUE(rendered.ok()) << rendered.status().ToString();
+  auto document = StampDocument::Parse(*rendered);
+  ASSERT_TRUE(document.ok()) << document.status().ToString();
+  int calls = 0;
+  reused.render_stamp = [&](const std::vector<PageSize>&, const std::vector<int>&) {
+    ++calls;
+    return StatusOr<std::shared_ptr<StampDocument>>(*document);
+  };
+  for (int round = 0; round < 3; ++round) {
+    std::string source = MakePdf({{}, {}});
+    auto a = StampPdf(source, fresh);
+    auto b = StampPdf(source, reused);
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    ASSERT_TRUE(b.ok()) << b.status().ToString();
+    EXPECT_EQ(Pages(b->pdf), 2);
+    for (int page = 1; page <= 2; ++page) {
+      EXPECT_THAT(PageText(b->pdf, page), HasSubstr("K7QM-2XRD"));
+      EXPECT_EQ(PageText(a->pdf, page), PageText(b->pdf, page)) << "round " << round << " page " << page;
+    }
+  }
+  EXPECT_EQ(calls, 3);
 }
 
 TEST(WatermarkPolicyTest, UnknownPlaceholdersAndUnprintableNamesAreRefused) {

@@ -19,8 +19,8 @@
 #include <stdexcept>
 
 #include "vault/base/random_access.h"
+#include "vault/export/internal/stamp_document.h"
 #include "vault/export/internal/stamp_renderer.h"
-#include "vault/print/internal/to_unicode.h"
 
 namespace vault {
 namespace {
@@ -356,20 +356,20 @@ StatusOr<StampResult> StampInput(const std::shared_ptr<SourceInput>& input, cons
       rotations.push_back(0);
     }
     RemoveUnstampable(pdf, pages);
-    VAULT_ASSIGN_OR_RETURN(std::string stamp_bytes,
-                           job.render_stamp ? job.render_stamp(sizes, rotations)
-                                            : RenderStampPdf(job.text, job.layout, job.font_file, sizes, rotations));
-    QPDF stamp;  // must live until the writer is done
-    stamp.setSuppressWarnings(true);
-    stamp.processMemoryFile("stamp", stamp_bytes.data(), stamp_bytes.size());
-    FixToUnicode(stamp);
-    std::vector<QPDFPageObjectHelper> stamp_pages = QPDFPageDocumentHelper(stamp).getAllPages();
-    if (stamp_pages.size() != sizes.size()) {
-      return InternalError("stamp.render_failed", "the stamp has " + std::to_string(stamp_pages.size()) +
+    std::shared_ptr<StampDocument> stamp;  // must live until the writer is done
+    if (job.render_stamp) {
+      VAULT_ASSIGN_OR_RETURN(stamp, job.render_stamp(sizes, rotations));
+    } else {
+      VAULT_ASSIGN_OR_RETURN(std::string stamp_bytes,
+                             RenderStampPdf(job.text, job.layout, job.font_file, sizes, rotations));
+      VAULT_ASSIGN_OR_RETURN(stamp, StampDocument::Parse(std::move(stamp_bytes)));
+    }
+    if (stamp == nullptr || stamp->pages() != sizes.size()) {
+      return InternalError("stamp.render_failed", "the stamp has " + std::to_string(stamp ? stamp->pages() : 0) +
                                                       " pages for " + std::to_string(sizes.size()) + " page sizes");
     }
     std::vector<QPDFObjectHandle> forms;
-    for (auto& sp : stamp_pages) forms.push_back(pdf.copyForeignObject(sp.getFormXObjectForPage(true)));
+    for (size_t i = 0; i < stamp->pages(); ++i) forms.push_back(pdf.copyForeignObject(stamp->form(i)));
 
     for (size_t i = 0; i < pages.size(); ++i) {
       QPDFPageObjectHelper& page = pages[i];

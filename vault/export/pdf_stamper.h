@@ -15,20 +15,22 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "vault/base/random_access.h"
 #include "vault/base/status.h"
+#include "vault/export/internal/stamp_document.h"
 #include "vault/export/internal/stamp_renderer.h"
 #include "vault/export/watermark_policy.h"
 
 namespace vault {
 
-// Renders the stamp pages: one page per entry of `sizes` (displayed page
-// sizes), as internal/stamp_renderer.h describes.
-using StampRenderer =
-    std::function<StatusOr<std::string>(const std::vector<PageSize>& sizes, const std::vector<int>& rotations)>;
+// Gives the stamp pages, parsed: one page per entry of `sizes` (displayed
+// page sizes), as internal/stamp_renderer.h describes.
+using StampRenderer = std::function<StatusOr<std::shared_ptr<StampDocument>>(const std::vector<PageSize>& sizes,
+                                                                             const std::vector<int>& rotations)>;
 
 struct StampJob {
   StampText text;
@@ -38,9 +40,10 @@ struct StampJob {
   // Written into the Info dictionary (as /Vault<key>) and the XMP packet.
   std::map<std::string, std::string> token;
   // Empty (every export): libharu renders `text` with `layout` in
-  // `font_file` (RenderStampPdf). Set, it replaces that step, so parsing
-  // and stamping can run apart from font rendering: the fuzz target
-  // renders its one stamp once per process and reuses it.
+  // `font_file` (RenderStampPdf) and qpdf parses it (StampDocument). Set,
+  // it replaces both steps, so parsing and stamping the stored file can run
+  // apart from the stamp: the fuzz target renders and parses its stamp once
+  // per process and reuses it.
   StampRenderer render_stamp;
 };
 

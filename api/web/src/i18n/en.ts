@@ -292,6 +292,7 @@ const base = {
     server_stopping: 'The server is restarting; try again shortly.',
     audit_unavailable: 'The audit log cannot be written, so nothing was done; try again later.',
     hold_not_found: 'No such legal hold.',
+    storage_no_space: 'The vault\'s disk is full, so nothing was stored; tell an administrator. Reading still works.',
   },
 }
 

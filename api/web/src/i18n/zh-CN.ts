@@ -291,6 +291,7 @@ const base = {
     request_too_large: '请求过大。',
     server_stopping: '服务器正在重启，请稍后再试。',
     audit_unavailable: '审计日志暂时无法写入，操作未执行，请稍后再试。',
+    storage_no_space: '档案库磁盘已满，本次未保存任何内容；请通知管理员。查阅不受影响。',
     hold_not_found: '没有这项法律保全。',
   },
 }

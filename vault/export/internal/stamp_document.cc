@@ -1,0 +1,29 @@
+#include "vault/export/internal/stamp_document.h"
+
+#include <qpdf/QPDFExc.hh>
+#include <qpdf/QPDFPageDocumentHelper.hh>
+#include <qpdf/QPDFPageObjectHelper.hh>
+
+#include <exception>
+
+#include "vault/print/internal/to_unicode.h"
+
+namespace vault {
+
+StatusOr<std::shared_ptr<StampDocument>> StampDocument::Parse(std::string pdf) {
+  std::shared_ptr<StampDocument> doc(new StampDocument());
+  doc->bytes_ = std::move(pdf);
+  try {
+    doc->qpdf_.setSuppressWarnings(true);
+    doc->qpdf_.processMemoryFile("stamp", doc->bytes_.data(), doc->bytes_.size());
+    FixToUnicode(doc->qpdf_);
+    for (auto& page : QPDFPageDocumentHelper(doc->qpdf_).getAllPages()) {
+      doc->forms_.push_back(page.getFormXObjectForPage(true));
+    }
+  } catch (const std::exception&) {
+    return InternalError("stamp.render_failed", "the rendered stamp cannot be read back");
+  }
+  return doc;
+}
+
+}  // namespace vault
