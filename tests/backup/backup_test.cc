@@ -17,9 +17,7 @@
 #include <mutex>
 #include <thread>
 
-#include "tests/support/temp_dir.h"
-#include "tests/support/test_database.h"
-#include "tests/support/test_vault.h"
+#include "tests/backup/backup_fixture.h"
 #include "vault/backup/backup_create.h"
 #include "vault/backup/backup_drill.h"
 #include "vault/backup/backup_restore.h"
@@ -33,48 +31,11 @@ constexpr auto kYear = std::chrono::hours(24 * 366);
 
 // SQLite vaults; the conformance run on PostgreSQL skips these and runs
 // tests/backup/pg_backup_test.cc instead.
-class BackupTest : public ::testing::Test {
+class BackupTest : public testing::BackupFixture {
  protected:
   void SetUp() override {
     if (testing::TestOnPostgres()) GTEST_SKIP() << "SQLite backups; PostgreSQL ones: pg_backup_test.cc";
-    config_ = testing::InitTestVault(dir_);
-    config_.clock = &clock_;
-    config_.login_policy.argon2_opslimit = 1;
-    config_.login_policy.argon2_memlimit = 8u << 20;
-    ServicesOptions o;
-    o.config = config_;
-    o.clock = &clock_;
-    services_ = std::move(Services::Open(std::move(o))).value();
-    lv_ = &services_->vault();
-    for (auto [name, role] : std::vector<std::pair<std::string, std::string>>{{"archivist", "archive_admin"},
-                                                                              {"archivist2", "archive_admin"}}) {
-      NewUser u;
-      u.username = name;
-      u.role = role;
-      u.department = "档案室";
-      u.clearance = "confidential";
-      u.password = "a long enough password";
-      ASSERT_TRUE(lv_->identity().AddUser(u).ok());
-    }
-  }
-
-  std::string Ingest(LocalVault& lv, const std::string& title, const std::string& content) {
-    IngestRequest r;
-    r.meta.customer_number = "C100";
-    r.meta.doc_type = "quotation";
-    r.meta.title = title;
-    r.meta.department = "华南销售部";
-    r.meta.classification = "internal";
-    StringSource src(content);
-    auto d = lv.vault().Ingest(r, src);
-    EXPECT_TRUE(d.ok()) << d.status().ToString();
-    return d.ok() ? d->id : "";
-  }
-
-  StatusOr<std::string> Read(LocalVault& lv, const std::string& id) {
-    StringSink sink;
-    VAULT_RETURN_IF_ERROR(lv.vault().ReadContent(id, 0, sink).status());
-    return sink.data();
+    OpenVault();
   }
 
   StatusOr<BackupReport> Backup(const std::string& name, const std::string& base = "") {
@@ -89,7 +50,6 @@ class BackupTest : public ::testing::Test {
     o.clock = &clock_;
     return CreateBackup(**lv, o);
   }
-
   StatusOr<RestoreReport> Restore(const std::string& name, const std::string& to, const std::string& certs,
                                   bool force = false) {
     RestoreOptions o;
@@ -100,66 +60,17 @@ class BackupTest : public ::testing::Test {
     o.force_without_certificates = force;
     return RestoreBackup(o);
   }
-
   std::unique_ptr<LocalVault> OpenRestored(const std::string& to) {
     LocalVaultConfig c = config_;
     c.data_dir = dir_.Join(to);
     return std::move(LocalVault::Open(c)).value();
   }
-
-  StatusOr<DrillReport> Drill(const std::string& name) {
-    DrillOptions o;
-    o.backup_dir = dir_.Join(name);
-    o.key_config = config_;
-    o.temp_parent = dir_.path();
-    o.report_dir = dir_.Join(name + "-drill");
-    return RunDrill(o);
-  }
-
-  Subject As(const std::string& name) {
-    User u = std::move(lv_->identity().GetUser(name)).value();
-    return Subject{u.username, u.role, u.department, u.clearance, u.customers, false};
-  }
-
-  // Destroys `doc` on the live vault (four eyes, witness) and returns the certificate id.
-  std::string Destroy(const std::string& doc) {
-    DestructionRequest r;
-    r.documents = {doc};
-    r.reason = "retention_expired";
-    r.reference = "2026年第3次档案鉴定会议纪要";
-    auto& service = services_->destructions();
-    auto d = service.Request(As("archivist"), r);
-    EXPECT_TRUE(d.ok()) << d.status().ToString();
-    auto a = service.Approve(As("archivist2"), d->id, "王监销");
-    EXPECT_TRUE(a.ok()) << a.status().ToString();
-    auto done = service.Execute(As("archivist"), d->id);
-    EXPECT_TRUE(done.ok()) << done.status().ToString();
-    return done.ok() ? done->certificate_id : "";
-  }
-
-  static void FlipByte(const std::string& path, size_t offset) {
-    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
-    f.seekg(static_cast<std::streamoff>(offset));
-    char c = 0;
-    f.read(&c, 1);
-    c = static_cast<char>(c ^ 0x01);
-    f.seekp(static_cast<std::streamoff>(offset));
-    f.write(&c, 1);
-  }
-
   std::string AnyBlobFile(const std::string& backup) {
     for (auto& e : fs::recursive_directory_iterator(dir_.Join(backup + "/blobs"))) {
       if (fs::is_regular_file(e.path())) return e.path().string();
     }
     return "";
-  }
-
-  testing::TempDir dir_;
-  FakeClock clock_{std::chrono::system_clock::from_time_t(1700000000)};
-  LocalVaultConfig config_;
-  std::unique_ptr<Services> services_;
-  LocalVault* lv_ = nullptr;
-};
+  }};
 
 TEST_F(BackupTest, OnlineBackupDuringWritesRestoresEveryCommittedDocumentIdentically) {
   std::map<std::string, std::string> committed;  // id -> content

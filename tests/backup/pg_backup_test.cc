@@ -23,9 +23,7 @@
 #include <mutex>
 #include <thread>
 
-#include "tests/support/temp_dir.h"
-#include "tests/support/test_database.h"
-#include "tests/support/test_vault.h"
+#include "tests/backup/backup_fixture.h"
 #include "vault/backup/backup_create.h"
 #include "vault/backup/backup_drill.h"
 #include "vault/backup/backup_restore.h"
@@ -54,34 +52,16 @@ std::vector<std::string> PgRows(const std::string& sql, const std::string& dbnam
   return out;
 }
 
-class PgBackupTest : public ::testing::Test {
+class PgBackupTest : public testing::BackupFixture {
  protected:
   void SetUp() override {
     if (!testing::TestOnPostgres()) GTEST_SKIP() << "PostgreSQL backups: run by scripts/pg-test.sh (VAULT_TEST_PG)";
-    config_ = testing::InitTestVault(dir_);
-    config_.clock = &clock_;
-    config_.login_policy.argon2_opslimit = 1;
-    config_.login_policy.argon2_memlimit = 8u << 20;
-    ServicesOptions o;
-    o.config = config_;
-    o.clock = &clock_;
-    services_ = std::move(Services::Open(std::move(o))).value();
-    lv_ = &services_->vault();
+    OpenVault();
     // The schema of this test's vault: the one its setting names.
     const std::string& db = config_.database;
     const size_t at = db.find("search_path=");
     ASSERT_NE(at, std::string::npos) << db;
     schema_ = db.substr(at + 12, db.find('\'', at) - at - 12);
-    for (auto [name, role] : std::vector<std::pair<std::string, std::string>>{{"archivist", "archive_admin"},
-                                                                              {"archivist2", "archive_admin"}}) {
-      NewUser u;
-      u.username = name;
-      u.role = role;
-      u.department = "档案室";
-      u.clearance = "confidential";
-      u.password = "a long enough password";
-      ASSERT_TRUE(lv_->identity().AddUser(u).ok());
-    }
   }
 
   void TearDown() override {
@@ -109,24 +89,7 @@ class PgBackupTest : public ::testing::Test {
     return PgRows("SELECT tablename FROM pg_tables WHERE schemaname = '" + schema_ + "'", dbname).size();
   }
 
-  std::string Ingest(const std::string& title, const std::string& content) {
-    IngestRequest r;
-    r.meta.customer_number = "C100";
-    r.meta.doc_type = "quotation";
-    r.meta.title = title;
-    r.meta.department = "华南销售部";
-    r.meta.classification = "internal";
-    StringSource src(content);
-    auto d = lv_->vault().Ingest(r, src);
-    EXPECT_TRUE(d.ok()) << d.status().ToString();
-    return d.ok() ? d->id : "";
-  }
 
-  static StatusOr<std::string> Read(LocalVault& lv, const std::string& id) {
-    StringSink sink;
-    VAULT_RETURN_IF_ERROR(lv.vault().ReadContent(id, 0, sink).status());
-    return sink.data();
-  }
 
   StatusOr<BackupReport> Backup(const std::string& name, const std::string& base = "",
                                 const std::string& pg_bin = "", const std::string& database = "") {
@@ -163,15 +126,6 @@ class PgBackupTest : public ::testing::Test {
     return std::move(LocalVault::Open(c)).value();
   }
 
-  StatusOr<DrillReport> Drill(const std::string& name) {
-    DrillOptions o;
-    o.backup_dir = dir_.Join(name);
-    o.key_config = config_;
-    o.temp_parent = dir_.path();
-    o.report_dir = dir_.Join(name + "-drill");
-    o.pg_server = std::getenv("VAULT_TEST_PG");
-    return RunDrill(o);
-  }
 
   // The live vault's certificates as `vaultctl cert bundle` writes them.
   std::string Bundle(const std::string& name) {
@@ -190,35 +144,8 @@ class PgBackupTest : public ::testing::Test {
     return bundle;
   }
 
-  Subject As(const std::string& name) {
-    User u = std::move(lv_->identity().GetUser(name)).value();
-    return Subject{u.username, u.role, u.department, u.clearance, u.customers, false};
-  }
 
-  std::string Destroy(const std::string& doc) {
-    DestructionRequest r;
-    r.documents = {doc};
-    r.reason = "retention_expired";
-    r.reference = "2026年第3次档案鉴定会议纪要";
-    auto& service = services_->destructions();
-    auto d = service.Request(As("archivist"), r);
-    EXPECT_TRUE(d.ok()) << d.status().ToString();
-    auto a = service.Approve(As("archivist2"), d->id, "王监销");
-    EXPECT_TRUE(a.ok()) << a.status().ToString();
-    auto done = service.Execute(As("archivist"), d->id);
-    EXPECT_TRUE(done.ok()) << done.status().ToString();
-    return done.ok() ? done->certificate_id : "";
-  }
 
-  static void FlipByte(const std::string& path, size_t offset) {
-    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
-    f.seekg(static_cast<std::streamoff>(offset));
-    char c = 0;
-    f.read(&c, 1);
-    c = static_cast<char>(c ^ 0x01);
-    f.seekp(static_cast<std::streamoff>(offset));
-    f.write(&c, 1);
-  }
 
   // A script standing in for pg_dump in DIR (for the tests of what reaches
   // its command line, environment and stderr).
@@ -230,11 +157,8 @@ class PgBackupTest : public ::testing::Test {
     return dir;
   }
 
-  testing::TempDir dir_;
-  FakeClock clock_{std::chrono::system_clock::from_time_t(1700000000)};
-  LocalVaultConfig config_;
-  std::unique_ptr<Services> services_;
-  LocalVault* lv_ = nullptr;
+  StatusOr<DrillReport> Drill(const std::string& name) { return BackupFixture::Drill(name, std::getenv("VAULT_TEST_PG")); }
+
   std::string schema_;
   std::vector<std::string> databases_;
 };
