@@ -6,20 +6,6 @@
 
 namespace vaultd {
 
-namespace {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kGlibcMalloc = false;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
-constexpr bool kGlibcMalloc = false;
-#else
-constexpr bool kGlibcMalloc = true;
-#endif
-#else
-constexpr bool kGlibcMalloc = true;
-#endif
-}  // namespace
-
 IdleMemoryRelease::IdleMemoryRelease(std::chrono::milliseconds idle, std::atomic<int64_t>* counter,
                                      Release release)
     : idle_(idle), counter_(counter), release_(release ? std::move(release) : Release(&ReleaseFreeHeap)) {
@@ -73,11 +59,11 @@ void IdleMemoryRelease::Run() {
 }
 
 void IdleMemoryRelease::ReleaseFreeHeap() {
-  if (kGlibcMalloc) malloc_trim(0);
+  if (kReleasesGlibcHeap) malloc_trim(0);
 }
 
 bool IdleMemoryRelease::CapArenas(int arenas) {
-  if (arenas <= 0 || std::getenv("MALLOC_ARENA_MAX") != nullptr || !kGlibcMalloc) return false;
+  if (arenas <= 0 || std::getenv("MALLOC_ARENA_MAX") != nullptr || !kReleasesGlibcHeap) return false;
   return mallopt(M_ARENA_MAX, arenas) == 1;
 }
 

@@ -26,8 +26,24 @@
 
 namespace vaultd {
 
+// Whether malloc is glibc's: the sanitizers (GCC defines __SANITIZE_*,
+// clang answers __has_feature) bring an allocator of their own.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define VAULTD_GLIBC_MALLOC 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
+#define VAULTD_GLIBC_MALLOC 0
+#endif
+#endif
+#ifndef VAULTD_GLIBC_MALLOC
+#define VAULTD_GLIBC_MALLOC 1
+#endif
+
 class IdleMemoryRelease {
  public:
+  // False under the sanitizers: ReleaseFreeHeap and CapArenas do nothing.
+  static constexpr bool kReleasesGlibcHeap = VAULTD_GLIBC_MALLOC != 0;
+
   using Clock = std::chrono::steady_clock;
   using Release = std::function<void()>;
 

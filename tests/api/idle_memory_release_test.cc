@@ -5,23 +5,22 @@
 
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <thread>
 #include <vector>
 
 #include "tests/api/vaultd_fixture.h"
+#include "tests/support/process_memory.h"
 
 namespace vault {
 namespace {
 
 using namespace std::chrono_literals;
 using testing::Reply;
+using testing::ResidentBytes;
 using testing::VaultdTest;
 using vaultd::IdleMemoryRelease;
 
@@ -70,20 +69,11 @@ TEST(IdleMemoryReleaseTest, RequestsCloserThanThePauseDelayTheRelease) {
   ASSERT_TRUE(Eventually([&] { return calls.load() == 1; }));
 }
 
-int64_t ResidentBytes() {
-  std::ifstream statm("/proc/self/statm");
-  int64_t size = 0, resident = 0;
-  statm >> size >> resident;
-  return resident * sysconf(_SC_PAGESIZE);
-}
-
 // The real release: memory freed in the middle of the heap (every block but
 // one in 32 freed, so the top of the heap stays in use) stays resident
 // until ReleaseFreeHeap gives its pages back.
 TEST(IdleMemoryReleaseTest, TheRealReleaseReturnsFreePagesInsideTheHeap) {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-  GTEST_SKIP() << "the sanitizers' allocator is not glibc's malloc";
-#endif
+  if (!IdleMemoryRelease::kReleasesGlibcHeap) GTEST_SKIP() << "the sanitizers' allocator is not glibc's malloc";
   constexpr size_t kBlock = 64 << 10, kBlocks = 4096;  // 256 MiB, below the mmap threshold
   std::vector<char*> blocks(kBlocks);
   for (auto& b : blocks) {

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/process_memory.h"
 #include "tests/api/raw_client.h"
 #include "tests/api/vaultd_fixture.h"
 
@@ -166,13 +167,6 @@ class LargeBodiesTest : public VaultdTest {
  protected:
   void Configure(vaultd::ServerOptions& opts) override { opts.max_upload_bytes = 512ll << 20; }
 };
-
-int64_t ResidentBytes() {
-  std::ifstream statm("/proc/self/statm");
-  int64_t pages = 0, resident = 0;
-  statm >> pages >> resident;
-  return resident * sysconf(_SC_PAGESIZE);
-}
 
 TEST_F(LargeBodiesTest, DeclaredBodiesCommitNoMemoryBeforeTheCallerIsKnown) {
   const std::string staff = Login("staff_s");

@@ -276,8 +276,7 @@ TEST_F(PdfStamperTest, AGivenStampRendererIsAskedOncePerFileForEachPageSize) {
                          const std::vector<int>& rotations) -> StatusOr<std::shared_ptr<StampDocument>> {
     ++calls;
     sizes_asked = sizes.size();
-    VAULT_ASSIGN_OR_RETURN(std::string pdf, RenderStampPdf(job.text, job.layout, job.font_file, sizes, rotations));
-    return StampDocument::Parse(std::move(pdf));
+    return StampDocument::Render(job.text, job.layout, job.font_file, sizes, rotations);
   };
   std::string source = MakePdf({{}, {842, 595, 0, true}, {}});
   auto out = StampPdf(source, job);
@@ -292,9 +291,7 @@ TEST_F(PdfStamperTest, AStampRendererThatGivesTooFewPagesFailsTheExport) {
   StampJob job = Job();
   job.render_stamp = [&](const std::vector<PageSize>& sizes,
                          const std::vector<int>& rotations) -> StatusOr<std::shared_ptr<StampDocument>> {
-    VAULT_ASSIGN_OR_RETURN(std::string pdf,
-                           RenderStampPdf(job.text, job.layout, job.font_file, {sizes[0]}, {rotations[0]}));
-    return StampDocument::Parse(std::move(pdf));
+    return StampDocument::Render(job.text, job.layout, job.font_file, {sizes[0]}, {rotations[0]});
   };
   EXPECT_THAT(StampPdf(MakePdf({{}, {842, 595, 0, true}}), job),
               StatusIs(StatusCode::kInternal, "stamp.render_failed", HasSubstr("1 pages for 2 page sizes")));
@@ -311,9 +308,7 @@ TEST_F(PdfStamperTest, AStampThatQpdfCannotReadFailsTheExportAsARenderingFailure
 TEST_F(PdfStamperTest, AReusedStampDocumentStampsLikeAFreshOne) {
   StampJob fresh = Job();
   StampJob reused = Job();
-  auto rendered = RenderStampPdf(fresh.text, fresh.layout, fresh.font_file, {{595, 842}}, {0});
-  ASSERT_TRUE(rendered.ok()) << rendered.status().ToString();
-  auto document = StampDocument::Parse(*rendered);
+  auto document = StampDocument::Render(fresh.text, fresh.layout, fresh.font_file, {{595, 842}}, {0});
   ASSERT_TRUE(document.ok()) << document.status().ToString();
   int calls = 0;
   reused.render_stamp = [&](const std::vector<PageSize>&, const std::vector<int>&) {

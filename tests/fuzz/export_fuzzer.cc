@@ -20,7 +20,6 @@
 
 #include "vault/export/default_watermark.h"
 #include "vault/export/internal/stamp_document.h"
-#include "vault/export/internal/stamp_renderer.h"
 #include "vault/export/pdf_stamper.h"
 
 namespace {
@@ -53,8 +52,8 @@ const vault::StampJob& Job() {
       auto it = parsed->find(sizes.size());
       if (it == parsed->end()) {
         std::vector<vault::PageSize> a4(sizes.size(), vault::PageSize{595, 842});
-        VAULT_ASSIGN_OR_RETURN(std::string pdf, vault::RenderStampPdf(text, layout, font, a4, rotations));
-        VAULT_ASSIGN_OR_RETURN(std::shared_ptr<vault::StampDocument> doc, vault::StampDocument::Parse(std::move(pdf)));
+        VAULT_ASSIGN_OR_RETURN(std::shared_ptr<vault::StampDocument> doc,
+                               vault::StampDocument::Render(text, layout, font, a4, rotations));
         LightStamp(*doc);
         it = parsed->emplace(sizes.size(), std::move(doc)).first;
       }

@@ -20,7 +20,6 @@
 
 #include "vault/base/random_access.h"
 #include "vault/export/internal/stamp_document.h"
-#include "vault/export/internal/stamp_renderer.h"
 
 namespace vault {
 namespace {
@@ -356,14 +355,11 @@ StatusOr<StampResult> StampInput(const std::shared_ptr<SourceInput>& input, cons
       rotations.push_back(0);
     }
     RemoveUnstampable(pdf, pages);
-    std::shared_ptr<StampDocument> stamp;  // must live until the writer is done
-    if (job.render_stamp) {
-      VAULT_ASSIGN_OR_RETURN(stamp, job.render_stamp(sizes, rotations));
-    } else {
-      VAULT_ASSIGN_OR_RETURN(std::string stamp_bytes,
-                             RenderStampPdf(job.text, job.layout, job.font_file, sizes, rotations));
-      VAULT_ASSIGN_OR_RETURN(stamp, StampDocument::Parse(std::move(stamp_bytes)));
-    }
+    // Must live until the writer is done.
+    VAULT_ASSIGN_OR_RETURN(std::shared_ptr<StampDocument> stamp,
+                           job.render_stamp
+                               ? job.render_stamp(sizes, rotations)
+                               : StampDocument::Render(job.text, job.layout, job.font_file, sizes, rotations));
     if (stamp == nullptr || stamp->pages() != sizes.size()) {
       return InternalError("stamp.render_failed", "the stamp has " + std::to_string(stamp ? stamp->pages() : 0) +
                                                       " pages for " + std::to_string(sizes.size()) + " page sizes");

@@ -26,4 +26,12 @@ StatusOr<std::shared_ptr<StampDocument>> StampDocument::Parse(std::string pdf) {
   return doc;
 }
 
+StatusOr<std::shared_ptr<StampDocument>> StampDocument::Render(const StampText& text, const StampLayout& layout,
+                                                               const std::string& font_file,
+                                                               const std::vector<PageSize>& sizes,
+                                                               const std::vector<int>& rotations) {
+  VAULT_ASSIGN_OR_RETURN(std::string pdf, RenderStampPdf(text, layout, font_file, sizes, rotations));
+  return Parse(std::move(pdf));
+}
+
 }  // namespace vault

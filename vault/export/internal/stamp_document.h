@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "vault/base/status.h"
+#include "vault/export/internal/stamp_renderer.h"
 
 namespace vault {
 
@@ -30,6 +31,12 @@ class StampDocument {
   // and makes one form XObject per page. stamp.render_failed when qpdf
   // cannot read it.
   static StatusOr<std::shared_ptr<StampDocument>> Parse(std::string pdf);
+  // RenderStampPdf (stamp_renderer.h) and Parse in one step: what every
+  // export does.
+  static StatusOr<std::shared_ptr<StampDocument>> Render(const StampText& text, const StampLayout& layout,
+                                                         const std::string& font_file,
+                                                         const std::vector<PageSize>& sizes,
+                                                         const std::vector<int>& rotations);
 
   StampDocument(const StampDocument&) = delete;
   StampDocument& operator=(const StampDocument&) = delete;
